@@ -1,0 +1,1 @@
+"""Benchmarks for the matcher: retrieval metrics on FAQ data and scaling measurements."""

@@ -1,0 +1,115 @@
+"""The matching benchmark: rank every entry for every query, report metrics, time and memory."""
+
+from __future__ import annotations
+
+import logging
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from helpbot.bench.data import Query, load_faq, load_queries
+from helpbot.bench.metrics import RetrievalMetrics, evaluate
+from helpbot.knowledge.entries import KnowledgeBase
+from helpbot.matching.base import Bands, Decision, Matcher
+
+log = logging.getLogger(__name__)
+
+MatcherFactory = Callable[[KnowledgeBase], Matcher]
+
+
+@dataclass(slots=True)
+class RunResult:
+    metrics: RetrievalMetrics
+    ms_per_query: float
+    build_s: float
+    top: list[tuple[str, float]] = field(default_factory=list)  # (top-1 id, score) per query
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            **self.metrics.as_dict(),
+            "ms_per_query": round(self.ms_per_query, 3),
+            "build_s": round(self.build_s, 3),
+        }
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far, in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def run_matcher(factory: MatcherFactory, kb: KnowledgeBase, queries: Sequence[Query]) -> RunResult:
+    """Build the matcher, rank all entries for each query (one thread) and score the rankings."""
+    started = time.perf_counter()
+    matcher = factory(kb)
+    build_s = time.perf_counter() - started
+    limit = len(kb.entries)
+    rankings: list[list[str]] = []
+    top: list[tuple[str, float]] = []
+    elapsed = 0.0
+    for query in queries:
+        started = time.perf_counter()
+        candidates = matcher.rank(query.text, limit=limit)
+        elapsed += time.perf_counter() - started
+        rankings.append([c.entry.id for c in candidates])
+        top.append((candidates[0].entry.id, candidates[0].score) if candidates else ("", 0.0))
+    metrics = evaluate(rankings, [q.relevant for q in queries])
+    ms = 1000.0 * elapsed / max(len(queries), 1)
+    return RunResult(metrics=metrics, ms_per_query=ms, build_s=build_s, top=top)
+
+
+def band_report(result: RunResult, queries: Sequence[Query], bands: Bands) -> dict[str, float]:
+    """Share of queries answered directly / suggested, and how often a direct answer is wrong."""
+    from helpbot.knowledge.entries import Entry, EntryKind
+    from helpbot.matching.base import Candidate
+
+    counts = {Decision.ANSWER: 0, Decision.SUGGEST: 0, Decision.FALLBACK: 0}
+    wrong = 0
+    for (entry_id, score), query in zip(result.top, queries, strict=True):
+        fake = Entry(id=entry_id, kind=EntryKind.FAQ, question="", answer="")
+        decision = bands.decide([Candidate(entry=fake, score=score)] if entry_id else [])
+        counts[decision] += 1
+        if decision is Decision.ANSWER and entry_id not in query.relevant:
+            wrong += 1
+    n = max(len(queries), 1)
+    answered = counts[Decision.ANSWER]
+    return {
+        "answer_threshold": bands.answer,
+        "suggest_threshold": bands.suggest,
+        "direct_share": round(answered / n, 4),
+        "direct_wrong_share": round(wrong / answered, 4) if answered else 0.0,
+        "suggest_share": round(counts[Decision.SUGGEST] / n, 4),
+        "fallback_share": round(counts[Decision.FALLBACK] / n, 4),
+    }
+
+
+def run_bench(
+    faq: Path, queries_path: Path, *, factory: MatcherFactory | None = None, sample: int = 0
+) -> dict[str, Any]:
+    """The whole benchmark as one JSON-ready dict (matcher metrics, baseline, bands, memory)."""
+    from helpbot.bench.baseline import WRatioMatcher
+
+    kb = load_faq(faq)
+    queries = load_queries(queries_path)
+    if sample:
+        queries = queries[:sample]
+    if factory is None:
+        from helpbot.matching import build_matcher
+
+        factory = build_matcher
+    result = run_matcher(factory, kb, queries)
+    peak = peak_memory_mb()
+    baseline = run_matcher(WRatioMatcher, kb, queries)
+    matcher_bands = factory(KnowledgeBase(entries=kb.entries[:1])).bands
+    return {
+        **result.as_dict(),
+        "peak_mem_mb": round(peak, 1),
+        "queries": len(queries),
+        "entries": len(kb.entries),
+        "bands": band_report(result, queries, matcher_bands),
+        "baseline": baseline.as_dict(),
+    }

@@ -1,0 +1,1 @@
+"""The LINE channel. Only this package imports ``linebot``."""

@@ -1,0 +1,125 @@
+"""The LINE channel: accept a signed webhook body, then process each stored event."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from helpbot.channels.line.events import CHANNEL, UnsupportedEvent, to_new_event, translate
+from helpbot.channels.line.sender import LineSender
+from helpbot.conversation.service import ConversationService
+from helpbot.privacy import Pseudonymizer
+from helpbot.storage.inbox import Inbox
+from helpbot.storage.models import DeliveryStatus, EventStatus
+
+logger = logging.getLogger(__name__)
+
+
+class RejectedWebhook(Exception):  # noqa: N818 - carries the HTTP status to answer
+    """A webhook body we will not store: bad signature or not LINE's JSON."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def valid_signature(secret: bytes, body: bytes, signature: str) -> bool:
+    """LINE signs the raw body: base64(HMAC-SHA256(channel secret, body))."""
+    if not signature:
+        return False
+    expected = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode()
+    return hmac.compare_digest(expected, signature)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    received: int
+    new_row_ids: list[int]
+
+
+class LineChannel:
+    """Verifies, stores and later answers LINE events; never lets an error reach LINE."""
+
+    def __init__(
+        self,
+        *,
+        channel_secret: str,
+        sender: LineSender,
+        inbox: Inbox,
+        conversation: ConversationService,
+        pseudonym: Pseudonymizer,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self._secret = channel_secret.encode()
+        self._sender = sender
+        self._inbox = inbox
+        self._conversation = conversation
+        self._pseudonym = pseudonym
+        self._clock = clock
+
+    def accept(self, body: bytes, signature: str) -> Accepted:
+        """Check the signature on the raw bytes and store the events; nothing else."""
+        if not valid_signature(self._secret, body, signature):
+            raise RejectedWebhook("X-Line-Signature does not match the body")
+        try:
+            payload = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise RejectedWebhook(f"body is not JSON: {error.msg}") from None
+        events = payload.get("events") if isinstance(payload, dict) else None
+        if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+            raise RejectedWebhook('body has no "events" list')
+        row_ids = self._inbox.store(
+            channel=CHANNEL, events=[to_new_event(e) for e in events], now=self._clock()
+        )
+        return Accepted(received=len(events), new_row_ids=row_ids)
+
+    def process(self, row_id: int) -> None:
+        """Answer one stored event. Errors are recorded on the event, never raised."""
+        stored = self._inbox.claim(row_id)
+        if stored is None:
+            return
+        try:
+            event = translate(stored.payload)
+        except UnsupportedEvent as why:
+            logger.info("ignoring LINE event %s: %s", stored.event_id, why)
+            self._inbox.finish(row_id, status=EventStatus.DONE, now=self._clock(), error=None)
+            return
+        try:
+            turn = self._conversation.handle(event.incoming)
+        except Exception:
+            logger.exception("could not answer LINE event %s", stored.event_id)
+            self._inbox.finish(
+                row_id, status=EventStatus.FAILED, now=self._clock(), error="answer failed"
+            )
+            return
+        if turn.replies:
+            delivery = self._sender.deliver(
+                user_id=event.incoming.user_id,
+                reply_token=event.reply_token,
+                replies=turn.replies,
+                key=f"line-event/{stored.event_id}",
+            )
+            status = DeliveryStatus.SENT if delivery.ok else DeliveryStatus.FAILED
+            self._conversation.record_delivery(
+                turn.outbound_ids, status=status, error=delivery.error
+            )
+            if not delivery.ok:
+                logger.warning(
+                    "reply to %s not delivered (%s); stored for retry",
+                    self._pseudonym(event.incoming.user_id),
+                    delivery.error,
+                )
+        logger.info(
+            "answered LINE %s from %s: decision=%s entry=%s",
+            event.incoming.kind,
+            self._pseudonym(event.incoming.user_id),
+            turn.decision,
+            turn.entry_id,
+        )
+        self._inbox.finish(row_id, status=EventStatus.DONE, now=self._clock())

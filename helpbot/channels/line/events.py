@@ -1,0 +1,84 @@
+"""Translate LINE webhook events (as JSON dicts) into channel-neutral messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from helpbot.conversation.messages import Incoming, MessageKind
+from helpbot.storage.inbox import NewEvent, fallback_event_id
+
+CHANNEL = "line"
+
+_MESSAGE_KINDS = {
+    "text": MessageKind.TEXT,
+    "sticker": MessageKind.STICKER,
+    "image": MessageKind.IMAGE,
+    "video": MessageKind.VIDEO,
+    "audio": MessageKind.AUDIO,
+    "file": MessageKind.FILE,
+    "location": MessageKind.LOCATION,
+}
+_EVENT_KINDS = {
+    "follow": MessageKind.FOLLOW,
+    "unfollow": MessageKind.UNFOLLOW,
+    "postback": MessageKind.POSTBACK,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LineEvent:
+    incoming: Incoming
+    reply_token: str | None
+
+
+class UnsupportedEvent(Exception):  # noqa: N818 - a signal, not an error
+    """An event helpbot does not act on (a new type, a group message, ...)."""
+
+
+def to_new_event(event: dict[str, Any]) -> NewEvent:
+    """What the inbox stores for one event of a webhook body."""
+    event_id = event.get("webhookEventId")
+    if not isinstance(event_id, str) or not event_id:
+        event_id = fallback_event_id(event)
+    return NewEvent(event_id=event_id, event_type=str(event.get("type", "?")), payload=event)
+
+
+def _kind(event: dict[str, Any]) -> MessageKind:
+    event_type = event.get("type")
+    if event_type == "message":
+        message_type = (event.get("message") or {}).get("type")
+        if message_type in _MESSAGE_KINDS:
+            return _MESSAGE_KINDS[message_type]
+        raise UnsupportedEvent(f"message type {message_type!r}")
+    if event_type in _EVENT_KINDS:
+        return _EVENT_KINDS[event_type]
+    raise UnsupportedEvent(f"event type {event_type!r}")
+
+
+def translate(event: dict[str, Any]) -> LineEvent:
+    """The neutral message for a LINE event; UnsupportedEvent for what we ignore."""
+    kind = _kind(event)
+    source = event.get("source") or {}
+    if source.get("type") != "user" or not source.get("userId"):
+        # Group and room chats are not a place for personal support.
+        raise UnsupportedEvent(f"source type {source.get('type')!r}")
+    timestamp_ms = event.get("timestamp")
+    received_at = (
+        dt.datetime.fromtimestamp(timestamp_ms / 1000, dt.UTC)
+        if isinstance(timestamp_ms, int | float)
+        else dt.datetime.now(dt.UTC)
+    )
+    message = event.get("message") or {}
+    return LineEvent(
+        incoming=Incoming(
+            channel=CHANNEL,
+            user_id=str(source["userId"]),
+            kind=kind,
+            received_at=received_at,
+            text=str(message.get("text", "")) if kind is MessageKind.TEXT else "",
+            postback=str((event.get("postback") or {}).get("data", "")),
+        ),
+        reply_token=event.get("replyToken"),
+    )

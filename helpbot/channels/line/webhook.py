@@ -1,0 +1,32 @@
+"""``POST /webhooks/line``: verify, store, answer 200; the answering happens off this path."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from helpbot.channels.line.channel import RejectedWebhook
+
+logger = logging.getLogger(__name__)
+
+blueprint = Blueprint("line", __name__)
+
+
+@blueprint.post("/webhooks/line")
+def receive_line_webhook() -> tuple[Response, int]:
+    services = current_app.extensions["helpbot"]
+    if services.line is None:
+        return jsonify(
+            error="LINE is not configured: set LINE_CHANNEL_SECRET and "
+            "LINE_CHANNEL_ACCESS_TOKEN and restart helpbot."
+        ), 503
+    try:
+        accepted = services.line.accept(
+            request.get_data(cache=False), request.headers.get("X-Line-Signature", "")
+        )
+    except RejectedWebhook as rejected:
+        logger.warning("rejected a LINE webhook: %s", rejected)
+        return jsonify(error=str(rejected)), rejected.status
+    services.event_runner.submit(accepted.new_row_ids)
+    return jsonify(received=accepted.received, new=len(accepted.new_row_ids)), 200

@@ -1,0 +1,1 @@
+"""The web channel: the playground page, where anyone can try the bot without LINE."""

@@ -1,0 +1,79 @@
+"""``GET /`` serves the playground; ``POST /api/playground/messages`` talks to the core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from helpbot.conversation.messages import Incoming, MessageKind, Reply
+from helpbot.storage.models import DeliveryStatus
+
+CHANNEL = "web"
+MAX_TEXT = 2000
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+blueprint = Blueprint("playground", __name__)
+
+
+@functools.cache
+def _page() -> bytes:
+    return (Path(__file__).parent / "static" / "playground.html").read_bytes()
+
+
+@blueprint.get("/")
+def playground_page() -> Response:
+    return Response(_page(), mimetype="text/html")
+
+
+def _reply_json(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "quick_replies": [
+            {"label": q.label, "postback": q.postback, "display_text": q.display_text}
+            for q in reply.quick_replies
+        ],
+    }
+
+
+@blueprint.post("/api/playground/messages")
+def playground_message() -> tuple[Response, int]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error="send JSON like {\"session\": \"...\", \"text\": \"...\"}"), 400
+    session_id = body.get("session")
+    if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
+        return jsonify(error="session must be 8-64 letters, digits, - or _"), 400
+    text = body.get("text")
+    postback = body.get("postback")
+    if isinstance(postback, str) and postback:
+        kind, text = MessageKind.POSTBACK, ""
+    elif isinstance(text, str) and text.strip():
+        kind, postback = MessageKind.TEXT, ""
+    elif body.get("event") == "follow":
+        kind, text, postback = MessageKind.FOLLOW, "", ""
+    else:
+        return jsonify(error="send a non-empty text or a postback"), 400
+    if len(text) > MAX_TEXT:
+        return jsonify(error=f"messages are limited to {MAX_TEXT} characters"), 400
+    services = current_app.extensions["helpbot"]
+    turn = services.conversation.handle(
+        Incoming(
+            channel=CHANNEL,
+            user_id=session_id,
+            kind=kind,
+            received_at=dt.datetime.now(dt.UTC),
+            text=text,
+            postback=postback,
+        )
+    )
+    services.conversation.record_delivery(turn.outbound_ids, status=DeliveryStatus.SENT)
+    return jsonify(
+        replies=[_reply_json(reply) for reply in turn.replies],
+        decision=turn.decision,
+        entry_id=turn.entry_id,
+    ), 200

@@ -1,0 +1,28 @@
+"""The ``helpbot`` command: ``db upgrade``, ``faq check|export|gaps``, ``ask``, ``serve``."""
+
+from __future__ import annotations
+
+import click
+
+from helpbot.cli.ask import ask
+from helpbot.cli.db import db
+from helpbot.cli.events import events
+from helpbot.cli.serve import serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """helpbot: a LINE chatbot for NPOs, answering from the files in faq/."""
+
+
+def _register() -> None:
+    from helpbot.cli.bench import bench
+    from helpbot.cli.faq import faq
+    from helpbot.cli.gaps import gaps
+
+    faq.add_command(gaps)
+    for command in (db, faq, ask, serve, events, bench):
+        main.add_command(command)
+
+
+_register()

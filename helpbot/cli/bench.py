@@ -1,0 +1,116 @@
+"""``helpbot bench``: measurements of the matcher (retrieval quality, speed, memory)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+
+log = logging.getLogger(__name__)
+
+_ROWS = (
+    ("P@1", "p_at_1", "{:.3f}"),
+    ("SR@5", "sr_at_5", "{:.3f}"),
+    ("R@10", "r_at_10", "{:.3f}"),
+    ("MRR", "mrr", "{:.3f}"),
+    ("ms/query", "ms_per_query", "{:.2f}"),
+    ("build s", "build_s", "{:.3f}"),
+)
+
+
+def _require_file(path: Path, what: str) -> None:
+    if not path.is_file():
+        raise click.UsageError(
+            f"{what} file not found: {path} (bench files are not part of the repository; "
+            "pass the path of the LocalgovFAQ copy, e.g. ../shared/bench/localgovfaq/)"
+        )
+
+
+def _table(report: dict[str, Any]) -> str:
+    baseline = report["baseline"]
+    lines = [
+        f"{report['queries']} queries, {report['entries']} entries",
+        f"{'metric':<10} {'matcher':>9} {'baseline':>9}",
+    ]
+    for label, key, fmt in _ROWS:
+        lines.append(f"{label:<10} {fmt.format(report[key]):>9} {fmt.format(baseline[key]):>9}")
+    lines.append(f"{'peak MiB':<10} {report['peak_mem_mb']:>9.1f}")
+    bands = report["bands"]
+    lines.append(
+        f"bands answer>={bands['answer_threshold']:g} suggest>={bands['suggest_threshold']:g}: "
+        f"direct {bands['direct_share']:.1%} (wrong {bands['direct_wrong_share']:.1%} of direct), "
+        f"suggest {bands['suggest_share']:.1%}, fallback {bands['fallback_share']:.1%}"
+    )
+    lines.append("baseline: rapidfuzz WRatio(query, question), NFKC-normalised")
+    return "\n".join(lines)
+
+
+@click.group()
+def bench() -> None:
+    """Measure the matcher."""
+
+
+@bench.command("matching")
+@click.option(
+    "--faq",
+    "faq",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="FAQ entries, one JSON object per line: id, question, answer.",
+)
+@click.option(
+    "--queries",
+    "queries",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Graded queries, one JSON object per line: qid, query, relevant.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Use only the first N queries (0 = all).",
+)
+def matching(faq: Path, queries: Path, as_json: bool, sample: int) -> None:
+    """Rank every entry for every query; print P@1, SR@5, R@10, MRR, speed and memory."""
+    from helpbot.bench.data import BenchFormatError
+    from helpbot.bench.matching import run_bench
+
+    _require_file(faq, "FAQ")
+    _require_file(queries, "queries")
+    try:
+        report = run_bench(faq, queries, sample=sample)
+    except BenchFormatError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(json.dumps(report, ensure_ascii=False) if as_json else _table(report))
+
+
+@bench.command("scale")
+@click.option(
+    "--entries",
+    "sizes",
+    type=click.IntRange(min=1),
+    multiple=True,
+    default=(1_000, 10_000),
+    show_default=True,
+    help="Synthetic knowledge-base sizes.",
+)
+@click.option("--queries", "n_queries", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+def scale(sizes: tuple[int, ...], n_queries: int, as_json: bool) -> None:
+    """Index build time and ms/query on synthetic knowledge bases of the given sizes."""
+    from helpbot.bench.scale import measure_scale
+
+    for size in sizes:
+        row = measure_scale(size, n_queries=n_queries)
+        if as_json:
+            click.echo(json.dumps(row))
+        else:
+            click.echo(
+                f"{row['entries']:>7} entries: build {row['build_s']:.3f} s, "
+                f"{row['ms_per_query']:.3f} ms/query, peak {row['peak_mem_mb']:.0f} MiB"
+            )

@@ -1,0 +1,33 @@
+"""``helpbot db upgrade``: build or update the database schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from helpbot.cli.settings import cli_settings
+from helpbot.storage.database import Database
+from helpbot.storage.migrate import upgrade
+
+
+@click.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def db_upgrade(revision: str) -> None:
+    """Create or update the schema (SQLite or PostgreSQL) to the newest version."""
+    settings = cli_settings()
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    database = Database(settings.database_url)
+    try:
+        upgrade(database, revision)
+    finally:
+        database.dispose()
+    click.echo(f"database is at revision {revision}")

@@ -1,0 +1,135 @@
+"""``helpbot faq ...``: commands for staff to check and list the FAQ folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import click
+
+from helpbot.knowledge.entries import Entry, EntryKind, KnowledgeBase, Problem
+from helpbot.knowledge.loader import FAQ_DIR_ENV, KnowledgeError, knowledge_files, load_dir
+
+DEFAULT_FAQ_DIR = Path("faq")
+
+
+def resolve_faq_dir(argument: Path | None, option: Path | None) -> Path:
+    """Pick the FAQ folder: the argument, then --dir, then $HELPBOT_FAQ_DIR, then ./faq."""
+    if argument is not None:
+        return argument
+    if option is not None:
+        return option
+    from_env = os.environ.get(FAQ_DIR_ENV, "").strip()
+    return Path(from_env) if from_env else DEFAULT_FAQ_DIR
+
+
+def _load(argument: Path | None, option: Path | None) -> tuple[Path, KnowledgeBase, list[Problem]]:
+    folder = resolve_faq_dir(argument, option)
+    try:
+        kb, problems = load_dir(folder)
+    except KnowledgeError as error:
+        raise click.ClickException(str(error)) from error
+    return folder, kb, problems
+
+
+_dir_argument = click.argument(
+    "directory", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+_dir_option = click.option(
+    "--dir",
+    "dir_option",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"The FAQ folder (default: ${FAQ_DIR_ENV} or ./faq).",
+)
+
+
+@click.group()
+def faq() -> None:
+    """Check and list the FAQ files that staff edit."""
+
+
+@faq.command()
+@_dir_argument
+@_dir_option
+def check(directory: Path | None, dir_option: Path | None) -> None:
+    """Check every FAQ file and print each problem with its file and line."""
+    folder, kb, problems = _load(directory, dir_option)
+    for problem in problems:
+        click.echo(str(problem))
+    programs = sum(1 for entry in kb.entries if entry.kind is EntryKind.PROGRAM)
+    click.echo(
+        f"{folder}: {len(knowledge_files(folder))} files, {len(kb.entries)} entries "
+        f"({len(kb.entries) - programs} FAQ, {programs} programs), "
+        f"{len(kb.synonyms)} synonym groups, {len(problems)} problem(s)"
+    )
+    if problems:
+        click.echo("Fix the problems above, then run this check again.")
+        raise click.exceptions.Exit(1)
+    click.echo("OK: no problems found.")
+
+
+@faq.command()
+@_dir_argument
+@_dir_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def export(directory: Path | None, dir_option: Path | None, as_json: bool) -> None:
+    """Print every loaded entry, as JSON lines or as a readable list."""
+    _folder, kb, problems = _load(directory, dir_option)
+    for problem in problems:
+        click.echo(f"skipped: {problem}", err=True)
+    if as_json:
+        for entry in kb.entries:
+            click.echo(json.dumps(entry_to_json(entry), ensure_ascii=False))
+        return
+    rows = [(e.id, e.kind.value, e.category or "-", e.language, e.question) for e in kb.entries]
+    widths = [max((_width(row[i]) for row in rows), default=0) for i in range(4)]
+    for row in rows:
+        cells = [_pad(text, width) for text, width in zip(row[:4], widths, strict=True)]
+        click.echo("  ".join([*cells, row[4].replace("\n", " ")]))
+    click.echo(f"{len(rows)} entries")
+
+
+def entry_to_json(entry: Entry) -> dict[str, Any]:
+    """Describe an entry as JSON-ready data (dates as ISO text, empty fields left out)."""
+    data: dict[str, Any] = {
+        "id": entry.id,
+        "kind": entry.kind.value,
+        "question": entry.question,
+        "answer": entry.answer,
+        "alternates": list(entry.alternates),
+        "keywords": list(entry.keywords),
+        "category": entry.category,
+        "language": entry.language,
+        "source": entry.source,
+        "name": entry.name,
+        "summary": entry.summary,
+        "eligibility": entry.eligibility,
+        "area": entry.area,
+        "how_to_apply": entry.how_to_apply,
+        "hours": entry.hours,
+        "last_checked": entry.last_checked.isoformat() if entry.last_checked else None,
+        "deadline": entry.deadline.isoformat() if entry.deadline else None,
+    }
+    contact = {
+        key: value
+        for key, value in (
+            ("phone", entry.contact.phone),
+            ("url", entry.contact.url),
+            ("address", entry.contact.address),
+        )
+        if value
+    }
+    if contact:
+        data["contact"] = contact
+    return {key: value for key, value in data.items() if value not in (None, [])}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -1,0 +1,128 @@
+"""Settings, read once from the environment (and a ``.env`` file) and validated at start-up.
+
+The names of the environment variables are a public contract: NPOs deploy helpbot with them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from helpbot.errors import ConfigError
+
+DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
+DEFAULT_PORT = 8000
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything helpbot reads from its environment."""
+
+    database_url: str
+    faq_dir: Path
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    line_api_base_url: str = DEFAULT_LINE_API_BASE_URL
+    port: int = DEFAULT_PORT
+    # Seconds between checks of faq/ for edits.
+    faq_check_interval: float = 2.0
+    # Threads per web process that answer stored webhook events off the request path.
+    event_workers: int = 2
+    # Key for pseudonymising user ids in logs; derived from the channel secret when unset.
+    log_pseudonym_key: str = field(default="", repr=False)
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **overrides)
+
+
+def _read_env(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        from dotenv import dotenv_values
+
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    # The real environment wins over the .env file.
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
+def _port(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_PORT
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"PORT must be a number like 8000, got {raw!r}.") from None
+    if not 0 < port < 65536:
+        raise ConfigError(f"PORT must be between 1 and 65535, got {port}.")
+    return port
+
+
+def _positive_float(name: str, raw: str | None, default: float) -> float:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}.") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {raw!r}.")
+    return value
+
+
+def default_database_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'helpbot.sqlite3'}"
+
+
+def load_settings(
+    *,
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = Path(".env"),
+    instance_path: Path = Path("instance"),
+) -> Settings:
+    """Read and validate settings; raise ConfigError naming the variable that is wrong."""
+    env = _read_env(environ, env_file)
+    database_url = env.get("HELPBOT_DATABASE_URL") or default_database_url(
+        instance_path.resolve()
+    )
+    if database_url.startswith("postgres://"):
+        # Heroku-style URLs; SQLAlchemy wants the psycopg 3 driver named.
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    if not database_url.startswith(("sqlite:", "postgresql")):
+        raise ConfigError(
+            "HELPBOT_DATABASE_URL must be an sqlite:/// or postgresql:// URL, "
+            f"got one starting with {database_url.split(':', 1)[0]!r}."
+        )
+    secret = env.get("LINE_CHANNEL_SECRET") or None
+    token = env.get("LINE_CHANNEL_ACCESS_TOKEN") or None
+    if bool(secret) != bool(token):
+        missing = "LINE_CHANNEL_ACCESS_TOKEN" if secret else "LINE_CHANNEL_SECRET"
+        raise ConfigError(
+            f"{missing} is not set, but its partner is. Set both LINE_CHANNEL_SECRET and "
+            "LINE_CHANNEL_ACCESS_TOKEN (LINE Developers console -> your channel -> "
+            "Basic settings / Messaging API), or neither to run without LINE."
+        )
+    base_url = (env.get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL).rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"LINE_API_BASE_URL must start with http:// or https://: {base_url!r}")
+    return Settings(
+        database_url=database_url,
+        faq_dir=Path(env.get("HELPBOT_FAQ_DIR") or "faq"),
+        line_channel_secret=secret,
+        line_channel_access_token=token,
+        line_api_base_url=base_url,
+        port=_port(env.get("PORT")),
+        faq_check_interval=_positive_float(
+            "HELPBOT_FAQ_CHECK_INTERVAL", env.get("HELPBOT_FAQ_CHECK_INTERVAL"), 2.0
+        ),
+        log_pseudonym_key=env.get("HELPBOT_LOG_KEY") or secret or "helpbot-dev",
+    )

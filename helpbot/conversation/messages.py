@@ -1,0 +1,78 @@
+"""Channel-neutral messages: what adapters translate platform events into and out of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import parse_qsl, urlencode
+
+
+class MessageKind(StrEnum):
+    TEXT = "text"
+    POSTBACK = "postback"
+    FOLLOW = "follow"
+    UNFOLLOW = "unfollow"
+    STICKER = "sticker"
+    IMAGE = "image"
+    VIDEO = "video"
+    AUDIO = "audio"
+    FILE = "file"
+    LOCATION = "location"
+
+
+# Kinds that carry no text we can answer: the person is asked to write instead.
+NON_TEXT_KINDS = frozenset(
+    {
+        MessageKind.STICKER,
+        MessageKind.IMAGE,
+        MessageKind.VIDEO,
+        MessageKind.AUDIO,
+        MessageKind.FILE,
+        MessageKind.LOCATION,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """Something a person did: wrote, tapped a button, followed or left."""
+
+    channel: str
+    user_id: str
+    kind: MessageKind
+    received_at: dt.datetime
+    text: str = ""
+    postback: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QuickReply:
+    """A button under a message; tapping it sends ``postback`` and shows ``label`` as typed."""
+
+    label: str
+    postback: str
+    # What appears in the chat as the person's own message when they tap.
+    display_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    quick_replies: tuple[QuickReply, ...] = field(default=())
+
+
+def answer_postback(entry_id: str) -> str:
+    return urlencode({"a": "answer", "id": entry_id})
+
+
+def category_postback(category: str) -> str:
+    return urlencode({"a": "category", "c": category})
+
+
+def parse_postback(data: str) -> dict[str, str]:
+    """Postback data is a small query string; unknown or malformed data gives {}."""
+    try:
+        return dict(parse_qsl(data, strict_parsing=True, max_num_fields=8))
+    except ValueError:
+        return {}

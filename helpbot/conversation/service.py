@@ -1,0 +1,298 @@
+"""The conversation core: one person's message in, the bot's replies out, all recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from helpbot.conversation.messages import (
+    NON_TEXT_KINDS,
+    Incoming,
+    MessageKind,
+    QuickReply,
+    Reply,
+    answer_postback,
+    category_postback,
+    parse_postback,
+)
+from helpbot.conversation.texts import detect_language, phrases
+from helpbot.knowledge.entries import Entry, KnowledgeBase
+from helpbot.matching.base import Candidate, Decision, Matcher
+from helpbot.matching.fuzzy import nfkc_lower
+from helpbot.storage import history
+from helpbot.storage.database import Database
+from helpbot.storage.models import Contact, Conversation, DeliveryStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_SUGGESTIONS = 3
+MAX_CATEGORY_BUTTONS = 8
+MAX_QUICK_REPLIES = 13
+LABEL_LIMIT = 20
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class KnowledgeSnapshot(Protocol):
+    @property
+    def kb(self) -> KnowledgeBase: ...
+    @property
+    def index(self) -> Matcher: ...
+
+
+class KnowledgeSource(Protocol):
+    def snapshot(self) -> KnowledgeSnapshot: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the core decided, for recording; ``replies`` is what the person gets."""
+
+    replies: list[Reply]
+    decision: Decision | None = None
+    entry_id: str | None = None
+    score: float | None = None
+
+
+@dataclass(slots=True)
+class Turn:
+    """The replies to send, and the ids of their stored rows (to record delivery)."""
+
+    replies: list[Reply] = field(default_factory=list)
+    outbound_ids: list[int] = field(default_factory=list)
+    decision: Decision | None = None
+    entry_id: str | None = None
+
+
+@dataclass(slots=True)
+class _Context:
+    incoming: Incoming
+    session: Session
+    contact: Contact
+    conversation: Conversation
+    kb: KnowledgeBase
+    matcher: Matcher
+    now: dt.datetime
+
+
+def _label(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
+
+
+def suggestion_buttons(candidates: list[Candidate]) -> tuple[QuickReply, ...]:
+    return tuple(
+        QuickReply(
+            label=_label(c.entry.question),
+            postback=answer_postback(c.entry.id),
+            display_text=c.entry.question[:300],
+        )
+        for c in candidates[:MAX_SUGGESTIONS]
+    )
+
+
+def category_buttons(kb: KnowledgeBase, language: str) -> tuple[QuickReply, ...]:
+    """Buttons for the categories with most entries in the person's language."""
+    in_language = KnowledgeBase(
+        entries=tuple(e for e in kb.entries if e.language == language) or kb.entries
+    )
+    return tuple(
+        QuickReply(label=_label(c), postback=category_postback(c), display_text=c)
+        for c in in_language.categories()[:MAX_CATEGORY_BUTTONS]
+    )
+
+
+class ConversationService:
+    """Routes each kind of message to its handler, records everything, returns replies."""
+
+    def __init__(
+        self, *, database: Database, knowledge: KnowledgeSource, clock: Clock = utc_now
+    ) -> None:
+        self._database = database
+        self._knowledge = knowledge
+        self._clock = clock
+        self._handlers: dict[MessageKind, Callable[[_Context], Outcome]] = {
+            MessageKind.TEXT: self._on_text,
+            MessageKind.POSTBACK: self._on_postback,
+            MessageKind.FOLLOW: self._on_follow,
+            MessageKind.UNFOLLOW: self._on_unfollow,
+            **{kind: self._on_non_text for kind in NON_TEXT_KINDS},
+        }
+
+    def handle(self, incoming: Incoming) -> Turn:
+        """Answer one incoming message; every row is written in one transaction."""
+        snapshot = self._knowledge.snapshot()
+        now = self._clock()
+        with self._database.session() as session:
+            contact = history.contact_for(
+                session, channel=incoming.channel, user_id=incoming.user_id, now=now
+            )
+            conversation = history.current_conversation(session, contact, now=now)
+            history.add_inbound(
+                session,
+                conversation,
+                kind=incoming.kind,
+                text=incoming.text or incoming.postback,
+                now=now,
+            )
+            context = _Context(
+                incoming=incoming,
+                session=session,
+                contact=contact,
+                conversation=conversation,
+                kb=snapshot.kb,
+                matcher=snapshot.index,
+                now=now,
+            )
+            outcome = self._handlers[incoming.kind](context)
+            rows = [
+                history.add_outbound(
+                    session,
+                    conversation,
+                    text=reply.text,
+                    extra=_extra(reply),
+                    entry_id=outcome.entry_id,
+                    decision=outcome.decision,
+                    score=outcome.score,
+                    now=now,
+                )
+                for reply in outcome.replies
+            ]
+            session.flush()
+            return Turn(
+                replies=outcome.replies,
+                outbound_ids=[row.id for row in rows],
+                decision=outcome.decision,
+                entry_id=outcome.entry_id,
+            )
+
+    def record_delivery(
+        self, outbound_ids: list[int], *, status: DeliveryStatus, error: str | None = None
+    ) -> None:
+        with self._database.session() as session:
+            history.mark_delivery(session, outbound_ids, status=status, error=error)
+
+    # -- handlers, one per kind of message -------------------------------------------
+
+    def _on_text(self, ctx: _Context) -> Outcome:
+        text = ctx.incoming.text.strip()
+        language = detect_language(text)
+        if language is not None:
+            ctx.contact.language = language
+        candidates = ctx.matcher.rank(text, limit=MAX_SUGGESTIONS)
+        decision = ctx.matcher.bands.decide(candidates)
+        best = candidates[0] if candidates else None
+        if decision is Decision.ANSWER and best is not None:
+            ctx.conversation.misses_in_a_row = 0
+            return Outcome(
+                replies=[Reply(text=best.entry.answer)],
+                decision=decision,
+                entry_id=best.entry.id,
+                score=best.score,
+            )
+        ctx.conversation.misses_in_a_row += 1
+        history.record_unanswered(
+            ctx.session,
+            contact=ctx.contact,
+            text=text,
+            normalized_text=nfkc_lower(text),
+            decision=decision,
+            best_entry_id=best.entry.id if best else None,
+            best_score=best.score if best else None,
+            now=ctx.now,
+        )
+        words = phrases(ctx.contact.language)
+        if decision is Decision.SUGGEST:
+            reply = Reply(text=words.did_you_mean, quick_replies=suggestion_buttons(candidates))
+        else:
+            reply = Reply(
+                text=words.fallback,
+                quick_replies=category_buttons(ctx.kb, ctx.contact.language),
+            )
+        return Outcome(
+            replies=[reply],
+            decision=decision,
+            entry_id=best.entry.id if best else None,
+            score=best.score if best else None,
+        )
+
+    def _on_postback(self, ctx: _Context) -> Outcome:
+        data = parse_postback(ctx.incoming.postback)
+        action = data.get("a")
+        words = phrases(ctx.contact.language)
+        if action == "answer":
+            entry = ctx.kb.by_id().get(data.get("id", ""))
+            if entry is not None:
+                ctx.conversation.misses_in_a_row = 0
+                return Outcome(
+                    replies=[Reply(text=entry.answer)],
+                    decision=Decision.ANSWER,
+                    entry_id=entry.id,
+                )
+        elif action == "category":
+            return Outcome(replies=[self._category_reply(ctx, data.get("c", ""))])
+        # A button from an older knowledge base, or data we never sent.
+        logger.info("postback with unknown target; answering with the topic list")
+        return Outcome(
+            replies=[
+                Reply(
+                    text=words.fallback,
+                    quick_replies=category_buttons(ctx.kb, ctx.contact.language),
+                )
+            ]
+        )
+
+    def _category_reply(self, ctx: _Context, category: str) -> Reply:
+        words = phrases(ctx.contact.language)
+        entries: list[Entry] = [e for e in ctx.kb.entries if e.category == category]
+        preferred = [e for e in entries if e.language == ctx.contact.language] or entries
+        if not preferred:
+            return Reply(text=words.empty_category)
+        buttons = tuple(
+            QuickReply(
+                label=_label(e.question),
+                postback=answer_postback(e.id),
+                display_text=e.question[:300],
+            )
+            for e in preferred[:MAX_QUICK_REPLIES]
+        )
+        return Reply(text=words.category_intro.format(category=category), quick_replies=buttons)
+
+    def _on_follow(self, ctx: _Context) -> Outcome:
+        ctx.contact.reachable = True
+        words = phrases(ctx.contact.language)
+        return Outcome(
+            replies=[
+                Reply(
+                    text=words.greeting,
+                    quick_replies=category_buttons(ctx.kb, ctx.contact.language),
+                )
+            ]
+        )
+
+    def _on_unfollow(self, ctx: _Context) -> Outcome:
+        ctx.contact.reachable = False
+        return Outcome(replies=[])
+
+    def _on_non_text(self, ctx: _Context) -> Outcome:
+        return Outcome(replies=[Reply(text=phrases(ctx.contact.language).ask_for_text)])
+
+
+def _extra(reply: Reply) -> dict[str, object] | None:
+    if not reply.quick_replies:
+        return None
+    return {
+        "quick_replies": [
+            {"label": q.label, "postback": q.postback, "display_text": q.display_text}
+            for q in reply.quick_replies
+        ]
+    }

@@ -1,0 +1,37 @@
+"""helpbot's exceptions.
+
+    HelpbotError
+     ├── ConfigError        a setting is missing or malformed (names the variable)
+     ├── KnowledgeError     the faq/ folder cannot be read at all
+     └── DeliveryError      a platform refused or failed to take an outbound message
+          └── RateLimitedError   the platform said 429; ``retry_after`` seconds when it said so
+
+Expected errors become a kind reply to the person; anything else is logged with its
+traceback and answered with a short apology, never with exception text.
+"""
+
+from __future__ import annotations
+
+
+class HelpbotError(Exception):
+    """Base class of every error helpbot raises on purpose."""
+
+
+class ConfigError(HelpbotError):
+    """A setting is missing or malformed."""
+
+
+class DeliveryError(HelpbotError):
+    """A platform did not take an outbound message."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RateLimitedError(DeliveryError):
+    """The platform asked us to slow down."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message, status=429)
+        self.retry_after = retry_after

@@ -1,0 +1,85 @@
+"""What staff write in ``faq/``: FAQ entries and support programs, as plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class EntryKind(StrEnum):
+    FAQ = "faq"
+    PROGRAM = "program"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    phone: str | None = None
+    url: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One answerable entry: an FAQ or a support program.
+
+    A support program is answered like an FAQ entry: ``question`` is its name (plus
+    alternates), ``answer`` is rendered from its fields when the file gives none.
+    """
+
+    id: str
+    kind: EntryKind
+    question: str
+    answer: str
+    alternates: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    category: str | None = None
+    language: str = "ja"
+    source: str = ""  # "faq/food.yaml:12", for error messages and staff tools
+    # Support-program fields (None / empty for plain FAQ entries).
+    name: str | None = None
+    summary: str | None = None
+    eligibility: str | None = None
+    area: str | None = None
+    how_to_apply: str | None = None
+    contact: Contact = field(default_factory=Contact)
+    hours: str | None = None
+    last_checked: dt.date | None = None
+    deadline: dt.date | None = None
+
+    def phrasings(self) -> tuple[str, ...]:
+        """The question and every alternate phrasing, for matching."""
+        return (self.question, *self.alternates)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A mistake in a knowledge file, told to staff with file, line and a hint."""
+
+    file: str
+    line: int
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.line}: {self.message}"
+        return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    """Every entry loaded from one ``faq/`` folder, in file order."""
+
+    entries: tuple[Entry, ...]
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+    def by_id(self) -> dict[str, Entry]:
+        return {entry.id: entry for entry in self.entries}
+
+    def categories(self) -> list[str]:
+        """Categories ordered by how many entries they hold, most first."""
+        counts: dict[str, int] = {}
+        for entry in self.entries:
+            if entry.category:
+                counts[entry.category] = counts.get(entry.category, 0) + 1
+        return sorted(counts, key=lambda c: (-counts[c], c))

@@ -1,0 +1,152 @@
+"""Load a ``faq/`` folder into a KnowledgeBase, reporting mistakes instead of raising.
+
+Every ``*.yaml``, ``*.yml`` and ``*.csv`` file is read in sorted order (sub-folders too).
+Files and folders whose names start with ``_`` or ``.`` are skipped, except the
+special files: ``synonyms.yaml`` / ``_synonyms.yaml`` holds synonym groups, and
+``crisis.yaml`` / ``_crisis.yaml`` is reserved (not read as entries). An entry with a
+mistake is left out and reported as a Problem; every good entry still loads.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpbot.knowledge.csv_files import read_csv_records
+from helpbot.knowledge.entries import Entry, KnowledgeBase, Problem
+from helpbot.knowledge.records import Record, build_entry
+from helpbot.knowledge.yaml_files import read_entry_records, read_synonym_groups
+
+logger = logging.getLogger(__name__)
+
+ENTRY_SUFFIXES = frozenset({".yaml", ".yml", ".csv"})
+SYNONYM_FILES = frozenset({"synonyms.yaml", "synonyms.yml", "_synonyms.yaml", "_synonyms.yml"})
+RESERVED_FILES = frozenset({"crisis.yaml", "crisis.yml", "_crisis.yaml", "_crisis.yml"})
+FAQ_DIR_ENV = "HELPBOT_FAQ_DIR"
+
+
+class KnowledgeError(Exception):
+    """The knowledge folder cannot be used at all (for example, it does not exist)."""
+
+
+def knowledge_files(folder: Path) -> list[Path]:
+    """List the files ``load_dir`` reads (entries, synonyms, reserved), sorted."""
+    if not folder.is_dir():
+        raise KnowledgeError(
+            f"The FAQ folder {str(folder)!r} does not exist or is not a folder. "
+            f"Create it, or set {FAQ_DIR_ENV} to the folder that holds the FAQ files."
+        )
+    found: list[Path] = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if not path.is_file() or path.suffix.lower() not in ENTRY_SUFFIXES:
+            continue
+        special = len(relative.parts) == 1 and path.name.lower() in SYNONYM_FILES | RESERVED_FILES
+        if special or not any(part.startswith(("_", ".")) for part in relative.parts):
+            found.append(path)
+    return found
+
+
+def display_name(path: Path, folder: Path) -> str:
+    """Name a file for staff: relative to the folder's parent, like ``faq/food.yaml``."""
+    return path.relative_to(folder.parent).as_posix()
+
+
+@dataclass(slots=True)
+class _Collector:
+    entries: list[Entry] = field(default_factory=list)
+    synonyms: list[tuple[str, ...]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    first_seen: dict[str, str] = field(default_factory=dict)
+
+
+def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load every knowledge file in ``path``; return the good entries and all problems."""
+    folder = Path(path)
+    collected = _Collector()
+    for file_path in knowledge_files(folder):
+        start = len(collected.problems)
+        _load_file(file_path, display_name(file_path, folder), collected)
+        collected.problems[start:] = sorted(collected.problems[start:], key=lambda p: p.line)
+    kb = KnowledgeBase(entries=tuple(collected.entries), synonyms=tuple(collected.synonyms))
+    logger.debug(
+        "loaded %s entries and %s problems from %s",
+        len(kb.entries),
+        len(collected.problems),
+        folder,
+    )
+    return kb, collected.problems
+
+
+def _load_file(file_path: Path, name: str, collected: _Collector) -> None:
+    lower = file_path.name.lower()
+    if lower in RESERVED_FILES:
+        logger.debug("skipping reserved file %s", name)
+        return
+    text, problem = read_text(file_path, name)
+    if problem is not None:
+        collected.problems.append(problem)
+        return
+    if lower in SYNONYM_FILES:
+        groups, problems = read_synonym_groups(text, name)
+        collected.synonyms.extend(groups)
+        collected.problems.extend(problems)
+        return
+    reader = read_csv_records if file_path.suffix.lower() == ".csv" else read_entry_records
+    records, problems = reader(text, name)
+    collected.problems.extend(problems)
+    for record in records:
+        _add_record(record, name, collected)
+
+
+def _add_record(record: Record, name: str, collected: _Collector) -> None:
+    entry, problems = build_entry(record, name)
+    raw_id = record.fields.get("id")
+    entry_id = entry.id if entry else (str(raw_id).strip() if isinstance(raw_id, str) else "")
+    if entry_id:
+        where = f"{name}:{record.field_lines.get('id', record.line)}"
+        first = collected.first_seen.setdefault(entry_id, where)
+        if first != where:
+            problems.append(
+                Problem(
+                    name,
+                    record.field_lines.get("id", record.line),
+                    f"duplicate id '{entry_id}' (first used at {first})",
+                    "give this entry a different id; each id must be used only once",
+                )
+            )
+    collected.problems.extend(problems)
+    if entry is not None and not problems:
+        collected.entries.append(entry)
+
+
+def read_text(file_path: Path, name: str) -> tuple[str, Problem | None]:
+    """Read a file as UTF-8 (with or without BOM); report undecodable bytes with their line."""
+    try:
+        data = file_path.read_bytes()
+    except OSError as error:
+        return "", Problem(name, 1, f"cannot read the file: {error.strerror or error}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        looks_sjis = _looks_japanese(data, "cp932")
+        message = "the file is not UTF-8" + (" (it looks like Shift_JIS)" if looks_sjis else "")
+        hint = "save the file as UTF-8; in Excel choose 'CSV UTF-8'"
+        message = f"{message}: cannot read byte 0x{data[error.start]:02x}"
+        return "", Problem(name, line, message, hint)
+    return text, None
+
+
+def _looks_japanese(data: bytes, encoding: str) -> bool:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return bool(_KANA_OR_KANJI.search(text)) and not _PRIVATE_USE.search(text)
+
+
+_KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")

@@ -1,0 +1,170 @@
+"""Read staff-written YAML into plain records that remember their line numbers.
+
+Layout of an entries file: a list of entries, each a mapping (``- id: food-bank``). A
+mapping with an ``entries:`` list, or a single entry mapping, is accepted too.
+
+Every scalar stays text (``id: 12`` is ``"12"``, ``2026-04-01`` is a string until the
+loader checks it), except empty values and ``~``/``null``, which become ``None``. That
+keeps phone numbers, ids like ``010`` and answers like ``yes`` exactly as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, SequenceNode
+
+from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.records import Record
+
+_KEEP_TAGS = frozenset({"tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"})
+
+
+class LineDict(dict[str, Any]):
+    """A YAML mapping plus the 1-based line of the mapping and of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+    repeated_keys: list[tuple[str, int]]
+
+
+class LineList(list[Any]):
+    """A YAML sequence plus its 1-based line and the line of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _TextLoader(yaml.SafeLoader):
+    """A safe loader that keeps scalars as text and records line numbers."""
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's class-level registry
+        first: [(tag, regexp) for tag, regexp in resolvers if tag in _KEEP_TAGS]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def _construct_mapping(loader: _TextLoader, node: MappingNode) -> Iterator[LineDict]:
+    data = LineDict()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    data.repeated_keys = []
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        key = "" if key is None else str(key)
+        line = key_node.start_mark.line + 1
+        if key in data.key_lines:
+            data.repeated_keys.append((key, line))
+        data.key_lines[key] = line
+        data[key] = loader.construct_object(value_node, deep=True)
+
+
+def _construct_sequence(loader: _TextLoader, node: SequenceNode) -> Iterator[LineList]:
+    data = LineList()
+    data.line = node.start_mark.line + 1
+    data.item_lines = [child.start_mark.line + 1 for child in node.value]
+    yield data
+    data.extend(loader.construct_object(child, deep=True) for child in node.value)
+
+
+_TextLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_TextLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+_SYNTAX_HINTS = (
+    ("\\t", "indent with spaces, not tabs"),
+    ("mapping values are not allowed", 'put text that contains ": " in quotes, like "..."'),
+    ("expected <block end>", "check the indentation: fields of one entry line up exactly"),
+    ("could not find expected ':'", "every field needs a colon, like 'answer: ...'"),
+    ("found unexpected end of stream", "a quote is not closed"),
+)
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """Parse YAML text; return the data (or None) and any syntax problem."""
+    try:
+        return yaml.load(text, Loader=_TextLoader), []  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = error.problem or str(error)
+        hint = next((h for needle, h in _SYNTAX_HINTS if needle in problem), "")
+        return None, [Problem(file, line, f"YAML syntax error: {problem}", hint or _YAML_HINT)]
+    except yaml.YAMLError as error:
+        return None, [Problem(file, 1, f"YAML error: {error}", _YAML_HINT)]
+
+
+_YAML_HINT = "compare with an entry that works, or with the example in faq/README.md"
+
+
+def read_entry_records(text: str, file: str) -> tuple[list[Record], list[Problem]]:
+    """Split an entries file into records (one per entry mapping)."""
+    data, problems = parse_yaml(text, file)
+    if problems or data is None:
+        return [], problems
+    if isinstance(data, LineDict) and "entries" in data:
+        items = data["entries"]
+        if items is None:
+            return [], []
+        if not isinstance(items, LineList):
+            line = data.key_lines.get("entries", data.line)
+            return [], [Problem(file, line, "'entries:' must be a list", _LIST_HINT)]
+    elif isinstance(data, LineDict):
+        items = [data]
+    elif isinstance(data, LineList):
+        items = data
+    else:
+        return [], [Problem(file, 1, "the file should be a list of entries", _LIST_HINT)]
+    records: list[Record] = []
+    for position, item in enumerate(items):
+        if isinstance(item, LineDict):
+            records.append(_record(item, file, problems))
+        elif item is not None:
+            line = _item_line(items, position)
+            problems.append(Problem(file, line, "this item is not an entry", _LIST_HINT))
+    return records, problems
+
+
+_LIST_HINT = "start each entry with '- id: ...' and write its fields below it, indented"
+
+
+def _record(item: LineDict, file: str, problems: list[Problem]) -> Record:
+    for key, line in item.repeated_keys:
+        problems.append(
+            Problem(file, line, f"field '{key}' is written twice", "keep only one of them")
+        )
+    return Record(line=item.line, fields=dict(item), field_lines=dict(item.key_lines))
+
+
+def _item_line(items: Any, position: int) -> int:
+    lines = getattr(items, "item_lines", None)
+    return lines[position] if lines else 1
+
+
+def read_synonym_groups(text: str, file: str) -> tuple[list[tuple[str, ...]], list[Problem]]:
+    """Read a synonyms file: a list of groups, each a list of words meaning the same."""
+    data, problems = parse_yaml(text, file)
+    if problems or data is None:
+        return [], problems
+    if not isinstance(data, LineList):
+        return [], [Problem(file, 1, "the synonyms file should be a list of groups", _SYN_HINT)]
+    groups: list[tuple[str, ...]] = []
+    for position, group in enumerate(data):
+        line = _item_line(data, position)
+        if not isinstance(group, LineList) or not all(isinstance(w, str) for w in group):
+            message = "a synonym group must be a list of words"
+            problems.append(Problem(file, line, message, _SYN_HINT))
+            continue
+        words = tuple(dict.fromkeys(w.strip() for w in group if w.strip()))
+        if len(words) < 2:
+            message = "a synonym group needs two or more words"
+            problems.append(Problem(file, line, message, _SYN_HINT))
+            continue
+        groups.append(words)
+    return groups, problems
+
+
+_SYN_HINT = "write each group like: - [ひとり親, シングルマザー, 母子家庭]"

@@ -1,0 +1,128 @@
+"""Contacts, conversations and messages: who said what, and what we answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from helpbot.storage.models import (
+    Contact,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    Message,
+    UnansweredQuestion,
+)
+
+# After this much silence a new message starts a new conversation.
+CONVERSATION_GAP = dt.timedelta(hours=24)
+
+
+def contact_for(session: Session, *, channel: str, user_id: str, now: dt.datetime) -> Contact:
+    """The contact for a channel user, created on first contact."""
+    contact = session.scalars(
+        select(Contact).where(Contact.channel == channel, Contact.channel_user_id == user_id)
+    ).one_or_none()
+    if contact is None:
+        contact = Contact(
+            channel=channel, channel_user_id=user_id, created_at=now, last_seen_at=now
+        )
+        session.add(contact)
+        session.flush()
+    contact.last_seen_at = now
+    return contact
+
+
+def current_conversation(session: Session, contact: Contact, *, now: dt.datetime) -> Conversation:
+    """The contact's open conversation, or a new one after a long silence."""
+    latest = session.scalars(
+        select(Conversation)
+        .where(Conversation.contact_id == contact.id)
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if latest is None or now - latest.last_activity_at > CONVERSATION_GAP:
+        latest = Conversation(contact_id=contact.id, started_at=now, last_activity_at=now)
+        session.add(latest)
+        session.flush()
+    latest.last_activity_at = now
+    return latest
+
+
+def add_inbound(
+    session: Session, conversation: Conversation, *, kind: str, text: str, now: dt.datetime
+) -> Message:
+    message = Message(
+        conversation_id=conversation.id,
+        direction=Direction.IN,
+        kind=kind,
+        text=text,
+        created_at=now,
+    )
+    session.add(message)
+    return message
+
+
+def add_outbound(
+    session: Session,
+    conversation: Conversation,
+    *,
+    text: str,
+    extra: dict[str, Any] | None,
+    entry_id: str | None,
+    decision: str | None,
+    score: float | None,
+    now: dt.datetime,
+) -> Message:
+    message = Message(
+        conversation_id=conversation.id,
+        direction=Direction.OUT,
+        kind="text",
+        text=text,
+        extra=extra,
+        entry_id=entry_id,
+        decision=decision,
+        score=score,
+        delivery_status=DeliveryStatus.PENDING,
+        created_at=now,
+    )
+    session.add(message)
+    return message
+
+
+def record_unanswered(
+    session: Session,
+    *,
+    contact: Contact,
+    text: str,
+    normalized_text: str,
+    decision: str,
+    best_entry_id: str | None,
+    best_score: float | None,
+    now: dt.datetime,
+) -> None:
+    session.add(
+        UnansweredQuestion(
+            contact_id=contact.id,
+            text=text,
+            normalized_text=normalized_text,
+            decision=decision,
+            best_entry_id=best_entry_id,
+            best_score=best_score,
+            created_at=now,
+        )
+    )
+
+
+def mark_delivery(
+    session: Session, message_ids: list[int], *, status: DeliveryStatus, error: str | None
+) -> None:
+    if message_ids:
+        session.execute(
+            update(Message)
+            .where(Message.id.in_(message_ids))
+            .values(delivery_status=status, delivery_error=error)
+        )

@@ -1,0 +1,157 @@
+"""Shared fixtures: a migrated database (SQLite or PostgreSQL), the fake LINE API, the app.
+
+The database comes from HELPBOT_TEST_DATABASE_URL (default: a fresh SQLite file per test).
+On PostgreSQL the session gets its own schema, migrated once and emptied between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from helpbot.app import create_app
+from helpbot.config import Settings
+from helpbot.storage.database import Database
+from helpbot.storage.migrate import upgrade
+from helpbot.storage.models import Base
+from tests.fakes.line_api import FakeLineApi
+from tests.fakes.line_webhooks import callback_body, sign
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_FAQ = ROOT / "faq"
+SHARED = ROOT.parent / "shared"
+LINE_SECRET = "test-channel-secret-0123456789abcdef"
+LINE_TOKEN = "test-channel-access-token"
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("HELPBOT_TEST_DATABASE_URL", "")
+    return url if url.startswith("postgres") else None
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database for the session: an SQLite file to copy, or a PostgreSQL schema."""
+    pg = _postgres_url()
+    if pg is None:
+        path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+        database = Database(f"sqlite:///{path}")
+        upgrade(database)
+        database.dispose()
+        yield str(path)
+        return
+    base = pg.replace("postgresql://", "postgresql+psycopg://", 1)
+    schema = f"hb_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    database = Database(url)
+    upgrade(database)
+    database.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(_migrated_template: str, tmp_path: Path) -> str:
+    """A migrated, empty database for one test."""
+    if _postgres_url() is None:
+        path = tmp_path / "helpbot.sqlite3"
+        shutil.copyfile(_migrated_template, path)
+        return f"sqlite:///{path}"
+    engine = create_engine(_migrated_template)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return _migrated_template
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def fake_line() -> Iterator[FakeLineApi]:
+    with FakeLineApi(access_token=LINE_TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def faq_dir(tmp_path: Path) -> Path:
+    """A private copy of the sample faq/, so tests may edit it."""
+    target = tmp_path / "faq"
+    shutil.copytree(SAMPLE_FAQ, target)
+    return target
+
+
+@pytest.fixture
+def settings(database_url: str, faq_dir: Path, fake_line: FakeLineApi) -> Settings:
+    return Settings(
+        database_url=database_url,
+        faq_dir=faq_dir,
+        line_channel_secret=LINE_SECRET,
+        line_channel_access_token=LINE_TOKEN,
+        line_api_base_url=fake_line.base_url,
+        faq_check_interval=0.0,
+        log_pseudonym_key="test-key",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["helpbot"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class LineWebhook:
+    """Post signed webhook bodies the way LINE does, and wait for the answers."""
+
+    def __init__(self, client: FlaskClient, app: Flask) -> None:
+        self._client = client
+        self._app = app
+
+    def post(self, *events: dict, secret: str = LINE_SECRET, signature: str | None = None):
+        body = callback_body(*events)
+        return self.post_raw(body, signature=sign(body, secret) if signature is None else signature)
+
+    def post_raw(self, body: bytes, *, signature: str):
+        response = self._client.post(
+            "/webhooks/line",
+            data=body,
+            headers={"X-Line-Signature": signature, "Content-Type": "application/json"},
+        )
+        return response
+
+    def settle(self) -> None:
+        assert self._app.extensions["helpbot"].event_runner.wait_idle(timeout=20)
+
+
+@pytest.fixture
+def line(client: FlaskClient, app: Flask) -> LineWebhook:
+    return LineWebhook(client, app)

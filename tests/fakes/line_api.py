@@ -1,0 +1,762 @@
+"""A fake LINE Messaging API server: real HTTP on 127.0.0.1, contract-checking, recording.
+
+Point the service's ``LINE_API_BASE_URL`` at :attr:`FakeLineApi.base_url` and let it use the
+real line-bot-sdk client. Every request body is checked three ways:
+
+1. LINE's OpenAPI document (``messaging-api.yml``, see :mod:`tests.fakes.contracts`) — skipped
+   when the document is not available;
+2. the SDK's own pydantic models (``ReplyMessageRequest.from_dict``, ``Message.from_dict``);
+3. LINE's documented limits that neither of the above encodes (text <= 5000 characters,
+   quick-reply labels <= 20 characters, non-empty text, ``to`` shaped like a LINE ID, ...).
+   Lengths are counted in UTF-16 code units, which is never less than the character count,
+   so passing here means passing at LINE.
+
+A violation answers 400 with LINE's error shape ``{"message": ..., "details": [...]}`` and is
+appended to :attr:`FakeLineApi.violations`, so a test can end with
+``assert fake.violations == []``. Authentication failures and calls to endpoints the fake does
+not implement are recorded there too (they are bugs of the caller as well).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
+
+from . import contracts
+
+T = TypeVar("T")
+
+REPLY_PATH = "/v2/bot/message/reply"
+PUSH_PATH = "/v2/bot/message/push"
+PROFILE_PREFIX = "/v2/bot/profile/"
+BOT_INFO_PATH = "/v2/bot/info"
+
+MAX_MESSAGES = 5
+MAX_TEXT_LENGTH = 5000
+MAX_QUICK_REPLY_ITEMS = 13
+MAX_QUICK_REPLY_LABEL = 20
+MAX_POSTBACK_DATA = 300
+
+INVALID_REPLY_TOKEN = "Invalid reply token"
+RETRY_KEY_ACCEPTED = "The retry key is already accepted"
+
+_LINE_ID = re.compile(r"^[UCR][0-9a-f]{32}$")
+_USER_ID = re.compile(r"^U[0-9a-f]{32}$")
+_DEFAULT_ERRORS = {
+    400: "Bad Request",
+    401: "Authentication failed. Confirm that the access token in the authorization header is "
+    "valid.",
+    403: "Not authorized to use this endpoint",
+    404: "Not found",
+    409: "Conflict",
+    429: "The API rate limit has been exceeded. Try again later.",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+}
+
+_AUTO: Any = object()
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One HTTP request as the fake saw it. ``headers`` keys are lower-case."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: Any  # parsed JSON, or None (no body / not JSON)
+    raw_body: bytes
+    status: int  # status the fake answered with
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A message batch LINE accepted: a reply (``kind == "reply"``) or a push."""
+
+    kind: str  # "reply" | "push"
+    user_id: str | None  # push: ``to``; reply: the user the token was issued for
+    messages: list[dict[str, Any]]
+    reply_token: str | None = None
+    retry_key: str | None = None
+    request_id: str = ""
+
+    @property
+    def texts(self) -> list[str]:
+        return [
+            m["text"]
+            for m in self.messages
+            if m.get("type") in ("text", "textV2") and isinstance(m.get("text"), str)
+        ]
+
+
+@dataclass(frozen=True)
+class Reply:
+    reply_token: str
+    messages: list[dict[str, Any]]
+    user_id: str | None
+    request_id: str
+
+
+@dataclass(frozen=True)
+class Push:
+    to: str
+    messages: list[dict[str, Any]]
+    retry_key: str | None
+    request_id: str
+
+
+@dataclass
+class _ReplyToken:
+    user_id: str | None
+    expires_at: float
+    used: bool = False
+
+
+@dataclass
+class _Failure:
+    status: int
+    remaining: int
+    retry_after: int | None
+    paths: tuple[str, ...] | None
+    body: dict[str, Any] | None = None
+
+    def matches(self, path: str) -> bool:
+        return self.paths is None or any(path.startswith(p) for p in self.paths)
+
+
+@dataclass
+class _Delay:
+    seconds: float
+    remaining: int
+    paths: tuple[str, ...] | None
+
+    def matches(self, path: str) -> bool:
+        return self.paths is None or any(path.startswith(p) for p in self.paths)
+
+
+@dataclass
+class _Response:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class _ContractViolationError(Exception):
+    def __init__(self, details: list[contracts.SchemaError]) -> None:
+        super().__init__(details)
+        self.details = details
+
+
+def utf16_len(text: str) -> int:
+    """Length as LINE counts it for limits (UTF-16 code units; an emoji counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+# --------------------------------------------------------------------------------------------
+# The fake
+# --------------------------------------------------------------------------------------------
+class FakeLineApi:
+    """Fake LINE Messaging API on ``http://127.0.0.1:<ephemeral port>``.
+
+    ``contracts_dir``: directory holding LINE's ``messaging-api.yml``; default auto-detects
+    ``<checkout>/../shared/contracts/line``; ``None`` disables the OpenAPI check (the SDK-model
+    and limit checks always run). ``clock`` drives reply-token expiry.
+    """
+
+    def __init__(
+        self,
+        access_token: str = "test-channel-access-token",
+        *,
+        contracts_dir: Path | str | None = _AUTO,
+        clock: Callable[[], float] = time.monotonic,
+        bot_user_id: str = "U" + "b0" * 16,
+        bot_display_name: str = "helpbot",
+    ) -> None:
+        self.access_token = access_token
+        self.clock = clock
+        self.bot_user_id = bot_user_id
+        self.bot_display_name = bot_display_name
+        if contracts_dir is _AUTO:
+            contracts_dir = contracts.find_contracts_dir()
+        self.contract = (
+            contracts.messaging_api_contract(Path(contracts_dir)) if contracts_dir else None
+        )
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._profiles: dict[str, dict[str, Any] | None] = {}
+        self._init_state()
+
+    def _init_state(self) -> None:
+        self._requests: list[RecordedRequest] = []
+        self._deliveries: list[Delivery] = []
+        self._violations: list[str] = []
+        self._tokens: dict[str, _ReplyToken] = {}
+        self._accepted_retry_keys: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+        self._failures: list[_Failure] = []
+        self._delays: list[_Delay] = []
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self) -> FakeLineApi:
+        if self._server is not None:
+            return self
+        self._stopping.clear()
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        server.daemon_threads = True
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="FakeLineApi",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._stopping.set()  # wakes delayed requests
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> FakeLineApi:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("FakeLineApi is not started")
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # -- test controls -------------------------------------------------------------------------
+    def issue_reply_token(self, *, user_id: str | None = None, ttl_seconds: float = 60.0) -> str:
+        """A fresh single-use reply token (32 hex chars, as LINE's), valid ``ttl_seconds``."""
+        token = uuid.uuid4().hex
+        with self._lock:
+            self._tokens[token] = _ReplyToken(user_id, self.clock() + ttl_seconds)
+        return token
+
+    def expire_reply_token(self, token: str) -> None:
+        with self._lock:
+            if token in self._tokens:
+                self._tokens[token].expires_at = float("-inf")
+
+    def set_profile(
+        self,
+        user_id: str,
+        display_name: str | None,
+        *,
+        language: str | None = None,
+        picture_url: str | None = None,
+        status_message: str | None = None,
+    ) -> None:
+        """Profile returned by ``GET /v2/bot/profile/{user_id}``; ``None`` -> 404 (not a friend).
+
+        Users without a set profile get ``displayName`` ``"LINE user <last 4 of id>"``.
+        """
+        with self._lock:
+            if display_name is None:
+                self._profiles[user_id] = None
+                return
+            profile: dict[str, Any] = {"userId": user_id, "displayName": display_name}
+            for key, value in (
+                ("language", language),
+                ("pictureUrl", picture_url),
+                ("statusMessage", status_message),
+            ):
+                if value is not None:
+                    profile[key] = value
+            self._profiles[user_id] = profile
+
+    def fail_next(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        paths: tuple[str, ...] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        """Answer the next ``times`` matching requests with ``status`` (nothing is delivered).
+
+        ``paths``: path prefixes to match (e.g. ``("/v2/bot/message/push",)``); ``None`` = any.
+        ``retry_after`` adds a ``Retry-After`` header. Injected failures are checked before
+        authentication and validation, as an overloaded LINE front end would answer.
+        """
+        with self._lock:
+            self._failures.append(_Failure(status, times, retry_after, paths, body))
+
+    def delay_next(
+        self, seconds: float, *, times: int = 1, paths: tuple[str, ...] | None = None
+    ) -> None:
+        """Hold the next ``times`` matching requests ``seconds`` before handling them.
+
+        The request is then handled normally, i.e. a client that timed out may still have
+        been delivered — exactly the case ``X-Line-Retry-Key`` exists for.
+        """
+        with self._lock:
+            self._delays.append(_Delay(seconds, times, paths))
+
+    def reset(self) -> None:
+        """Forget requests, deliveries, violations, tokens, retry keys and injected faults."""
+        with self._lock:
+            self._init_state()
+
+    # -- recordings (snapshots; safe to iterate while the server runs) -------------------------
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._requests)
+
+    @property
+    def violations(self) -> list[str]:
+        with self._lock:
+            return list(self._violations)
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        with self._lock:
+            return list(self._deliveries)
+
+    @property
+    def replies(self) -> list[Reply]:
+        return [
+            Reply(d.reply_token or "", d.messages, d.user_id, d.request_id)
+            for d in self.deliveries
+            if d.kind == "reply"
+        ]
+
+    @property
+    def pushes(self) -> list[Push]:
+        return [
+            Push(d.user_id or "", d.messages, d.retry_key, d.request_id)
+            for d in self.deliveries
+            if d.kind == "push"
+        ]
+
+    def sent_texts(self, user_id: str | None = None) -> list[str]:
+        """Texts of all delivered messages (replies and pushes) in delivery order."""
+        return [
+            text
+            for d in self.deliveries
+            if user_id is None or d.user_id == user_id
+            for text in d.texts
+        ]
+
+    def sent_messages(self, user_id: str | None = None) -> list[dict[str, Any]]:
+        deliveries = self.deliveries
+        return [m for d in deliveries if user_id in (None, d.user_id) for m in d.messages]
+
+    def wait_for(
+        self, predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.01
+    ) -> T:
+        """Poll ``predicate()`` until truthy and return its value; AssertionError on timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"condition not met within {timeout}s; delivered texts: {self.sent_texts()!r};"
+                    f" violations: {self.violations!r}"
+                )
+            time.sleep(interval)
+
+    def wait_for_texts(
+        self, count: int, *, user_id: str | None = None, timeout: float = 5.0
+    ) -> list[str]:
+        """Wait until at least ``count`` texts were delivered (to ``user_id``); return them."""
+        self.wait_for(lambda: len(self.sent_texts(user_id)) >= count, timeout=timeout)
+        return self.sent_texts(user_id)
+
+    # -- request handling (server threads) -----------------------------------------------------
+    def _take(self, items: list[Any], path: str) -> Any:
+        for item in items:
+            if item.remaining > 0 and item.matches(path):
+                item.remaining -= 1
+                if item.remaining == 0:
+                    items.remove(item)
+                return item
+        return None
+
+    def _handle(self, method: str, target: str, headers: dict[str, str], raw: bytes) -> _Response:
+        parts = urlsplit(target)
+        path, query = parts.path, parts.query
+        with self._lock:
+            delay = self._take(self._delays, path)
+        if delay is not None:
+            self._stopping.wait(delay.seconds)
+        body: Any = None
+        with self._lock:
+            try:
+                if raw:
+                    try:
+                        body = json.loads(raw)
+                    except ValueError:
+                        body = None
+                response = self._dispatch(method, path, headers, raw, body)
+            except _ContractViolationError as exc:
+                for detail in exc.details:
+                    self._violations.append(f"{method} {path}: {detail}")
+                response = _Response(
+                    400,
+                    {
+                        "message": f"The request body has {len(exc.details)} error(s)",
+                        "details": [
+                            {"message": d.message, "property": d.property} for d in exc.details
+                        ],
+                    },
+                )
+            except Exception as exc:  # a bug in the fake must not look like a network error
+                self._violation(method, path, f"FakeLineApi internal error: {_one_line(exc)}")
+                response = _Response(500, {"message": _DEFAULT_ERRORS[500]})
+            response.headers.setdefault("x-line-request-id", str(uuid.uuid4()))
+            self._requests.append(
+                RecordedRequest(method, path, query, dict(headers), body, raw, response.status)
+            )
+            return response
+
+    def _violation(self, method: str, path: str, message: str) -> None:
+        self._violations.append(f"{method} {path}: {message}")
+
+    def _dispatch(  # noqa: PLR0911 - one return per endpoint/outcome reads best here
+        self, method: str, path: str, headers: dict[str, str], raw: bytes, body: Any
+    ) -> _Response:
+        failure = self._take(self._failures, path)
+        if failure is not None:
+            fail_headers = {}
+            if failure.retry_after is not None:
+                fail_headers["Retry-After"] = str(failure.retry_after)
+            message = _DEFAULT_ERRORS.get(failure.status, f"Injected error {failure.status}")
+            return _Response(failure.status, failure.body or {"message": message}, fail_headers)
+
+        auth = headers.get("authorization", "")
+        if auth != f"Bearer {self.access_token}":
+            self._violation(method, path, "missing or wrong 'Authorization: Bearer <token>'")
+            return _Response(401, {"message": _DEFAULT_ERRORS[401]})
+
+        if method == "POST" and path in (REPLY_PATH, PUSH_PATH):
+            if not headers.get("content-type", "").startswith("application/json"):
+                raise _ContractViolationError(
+                    [contracts.SchemaError("Content-Type", "must be application/json")]
+                )
+            if body is None:
+                raise _ContractViolationError(
+                    [contracts.SchemaError("", "The request body could not be parsed as JSON")]
+                )
+            kind = "reply" if path == REPLY_PATH else "push"
+            self._check_body(kind, method, path, body)
+            if kind == "reply":
+                return self._reply(body)
+            return self._push(method, path, headers, body)
+        if method == "GET" and path.startswith(PROFILE_PREFIX):
+            return self._profile(unquote(path[len(PROFILE_PREFIX) :]))
+        if method == "GET" and path == BOT_INFO_PATH:
+            return _Response(
+                200,
+                {
+                    "userId": self.bot_user_id,
+                    "basicId": "@000helpbot",
+                    "displayName": self.bot_display_name,
+                    "chatMode": "bot",
+                    "markAsReadMode": "auto",
+                },
+            )
+        self._violation(method, path, "endpoint not implemented by FakeLineApi")
+        return _Response(404, {"message": "Not found"})
+
+    # -- endpoints -----------------------------------------------------------------------------
+    def _reply(self, body: dict[str, Any]) -> _Response:
+        token = self._tokens.get(body["replyToken"])
+        if token is None or token.used or self.clock() >= token.expires_at:
+            return _Response(400, {"message": INVALID_REPLY_TOKEN})
+        token.used = True
+        request_id = str(uuid.uuid4())
+        messages = body["messages"]
+        self._deliveries.append(
+            Delivery(
+                "reply",
+                token.user_id,
+                messages,
+                reply_token=body["replyToken"],
+                request_id=request_id,
+            )
+        )
+        return _Response(
+            200, {"sentMessages": _sent_messages(messages)}, {"x-line-request-id": request_id}
+        )
+
+    def _push(
+        self, method: str, path: str, headers: dict[str, str], body: dict[str, Any]
+    ) -> _Response:
+        retry_key = headers.get("x-line-retry-key")
+        if retry_key is not None:
+            try:
+                uuid.UUID(retry_key)
+            except ValueError:
+                detail = contracts.SchemaError("X-Line-Retry-Key", "must be a UUID")
+                raise _ContractViolationError([detail]) from None
+            accepted = self._accepted_retry_keys.get(retry_key.lower())
+            if accepted is not None:
+                accepted_id, sent = accepted
+                return _Response(
+                    409,
+                    {"message": RETRY_KEY_ACCEPTED, "sentMessages": sent},
+                    {"x-line-accepted-request-id": accepted_id},
+                )
+        request_id = str(uuid.uuid4())
+        sent = _sent_messages(body["messages"])
+        if retry_key is not None:
+            self._accepted_retry_keys[retry_key.lower()] = (request_id, sent)
+        self._deliveries.append(
+            Delivery(
+                "push", body["to"], body["messages"], retry_key=retry_key, request_id=request_id
+            )
+        )
+        return _Response(200, {"sentMessages": sent}, {"x-line-request-id": request_id})
+
+    def _profile(self, user_id: str) -> _Response:
+        if user_id in self._profiles:
+            profile = self._profiles[user_id]
+            if profile is None:
+                return _Response(404, {"message": "Not found"})
+            return _Response(200, dict(profile))
+        if not _USER_ID.match(user_id):
+            return _Response(400, {"message": "The value for the 'userId' parameter is invalid"})
+        return _Response(200, {"userId": user_id, "displayName": f"LINE user {user_id[-4:]}"})
+
+    # -- contract checks -----------------------------------------------------------------------
+    def _check_body(self, kind: str, method: str, path: str, body: Any) -> None:
+        details: list[contracts.SchemaError] = []
+        if self.contract is not None:
+            details += [
+                contracts.SchemaError(d.property, f"[openapi] {d.message}")
+                for d in self.contract.validate_request_body(method, path, body)
+            ]
+        details += [
+            contracts.SchemaError(d.property, f"[sdk] {d.message}")
+            for d in check_with_sdk(kind, body)
+        ]
+        details += [
+            contracts.SchemaError(d.property, f"[limits] {d.message}")
+            for d in check_limits(kind, body)
+        ]
+        if details:
+            raise _ContractViolationError(details)
+
+
+def _sent_messages(messages: Iterable[Any]) -> list[dict[str, str]]:
+    out = []
+    for message in messages:
+        sent = {"id": str(uuid.uuid4().int)[:18]}
+        if isinstance(message, dict) and message.get("type") in (
+            "text",
+            "textV2",
+            "sticker",
+            "image",
+            "video",
+        ):
+            sent["quoteToken"] = uuid.uuid4().hex
+        out.append(sent)
+    return out
+
+
+def check_with_sdk(kind: str, body: Any) -> list[contracts.SchemaError]:
+    """Parse with line-bot-sdk's models, as LINE's own generated code understands the API."""
+    from linebot.v3.messaging import (
+        Message,
+        PushMessageRequest,
+        ReplyMessageRequest,
+        TextMessage,
+        TextMessageV2,
+    )
+
+    errors: list[contracts.SchemaError] = []
+    model = ReplyMessageRequest if kind == "reply" else PushMessageRequest
+    if not isinstance(body, dict):
+        return [contracts.SchemaError("", "request body must be a JSON object")]
+    try:
+        model.from_dict(body)
+    except Exception as exc:  # pydantic ValidationError, KeyError, TypeError, ValueError
+        errors.append(contracts.SchemaError("", f"{model.__name__}.from_dict: {_one_line(exc)}"))
+    messages = body.get("messages")
+    for i, message in enumerate(messages if isinstance(messages, list) else []):
+        prop = f"messages[{i}]"
+        if not isinstance(message, dict):
+            errors.append(contracts.SchemaError(prop, "must be an object"))
+            continue
+        try:
+            parsed = Message.from_dict(message)
+        except Exception as exc:
+            errors.append(contracts.SchemaError(prop, f"Message.from_dict: {_one_line(exc)}"))
+            continue
+        if type(parsed) is Message or not isinstance(parsed, Message):
+            errors.append(
+                contracts.SchemaError(prop, f"not a concrete message type: {type(parsed)!r}")
+            )
+        elif isinstance(parsed, TextMessage | TextMessageV2) and not parsed.text:
+            errors.append(contracts.SchemaError(f"{prop}.text", "must be non-empty text"))
+    return errors
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:300]}"
+
+
+def check_limits(kind: str, body: Any) -> list[contracts.SchemaError]:
+    """LINE's documented limits that the OpenAPI document and the SDK do not (all) encode."""
+    if not isinstance(body, dict):
+        return []
+    errors: list[contracts.SchemaError] = []
+    if kind == "push":
+        to = body.get("to")
+        if not isinstance(to, str) or not _LINE_ID.match(to):
+            errors.append(contracts.SchemaError("to", f"must be a LINE user/group/room ID: {to!r}"))
+    elif not isinstance(body.get("replyToken"), str) or not body.get("replyToken"):
+        errors.append(contracts.SchemaError("replyToken", "must be specified"))
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        errors.append(contracts.SchemaError("messages", "must contain 1 to 5 messages"))
+        return errors
+    if len(messages) > MAX_MESSAGES:
+        errors.append(
+            contracts.SchemaError(
+                "messages", f"size must be <= {MAX_MESSAGES} (got {len(messages)})"
+            )
+        )
+    for i, message in enumerate(messages):
+        if not isinstance(message, dict):
+            continue
+        prop = f"messages[{i}]"
+        text = message.get("text")
+        if message.get("type") in ("text", "textV2") and isinstance(text, str):
+            if not text:
+                errors.append(contracts.SchemaError(f"{prop}.text", "must be non-empty text"))
+            elif utf16_len(text) > MAX_TEXT_LENGTH:
+                errors.append(
+                    contracts.SchemaError(
+                        f"{prop}.text",
+                        f"length must be <= {MAX_TEXT_LENGTH} (got {utf16_len(text)})",
+                    )
+                )
+        errors += _check_quick_reply(prop, message.get("quickReply"))
+        errors += _check_postback_data(prop, message)
+    return errors
+
+
+def _check_quick_reply(prop: str, quick_reply: Any) -> list[contracts.SchemaError]:
+    if quick_reply is None:
+        return []
+    items = quick_reply.get("items") if isinstance(quick_reply, dict) else None
+    if not isinstance(items, list) or not items:
+        return [contracts.SchemaError(f"{prop}.quickReply.items", "must contain 1 to 13 items")]
+    errors = []
+    if len(items) > MAX_QUICK_REPLY_ITEMS:
+        errors.append(
+            contracts.SchemaError(
+                f"{prop}.quickReply.items",
+                f"size must be <= {MAX_QUICK_REPLY_ITEMS} (got {len(items)})",
+            )
+        )
+    for j, item in enumerate(items):
+        item_prop = f"{prop}.quickReply.items[{j}]"
+        if not isinstance(item, dict) or item.get("type") != "action":
+            errors.append(contracts.SchemaError(f"{item_prop}.type", "must be 'action'"))
+            continue
+        action = item.get("action")
+        if not isinstance(action, dict):
+            errors.append(contracts.SchemaError(f"{item_prop}.action", "must be specified"))
+            continue
+        label = action.get("label")
+        if not isinstance(label, str) or not label:
+            errors.append(contracts.SchemaError(f"{item_prop}.action.label", "must be specified"))
+        elif utf16_len(label) > MAX_QUICK_REPLY_LABEL:
+            errors.append(
+                contracts.SchemaError(
+                    f"{item_prop}.action.label",
+                    f"length must be <= {MAX_QUICK_REPLY_LABEL} (got {utf16_len(label)})",
+                )
+            )
+    return errors
+
+
+def _check_postback_data(prop: str, node: Any) -> list[contracts.SchemaError]:
+    """Postback actions anywhere in a message (quick reply, templates, flex)."""
+    errors: list[contracts.SchemaError] = []
+    if isinstance(node, dict):
+        if node.get("type") == "postback":
+            data = node.get("data")
+            if not isinstance(data, str):
+                errors.append(contracts.SchemaError(f"{prop}.data", "must be specified"))
+            elif utf16_len(data) > MAX_POSTBACK_DATA:
+                errors.append(
+                    contracts.SchemaError(
+                        f"{prop}.data",
+                        f"length must be <= {MAX_POSTBACK_DATA} (got {utf16_len(data)})",
+                    )
+                )
+        for key, value in node.items():
+            errors += _check_postback_data(f"{prop}.{key}", value)
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            errors += _check_postback_data(f"{prop}[{k}]", value)
+    return errors
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP plumbing
+# --------------------------------------------------------------------------------------------
+def _make_handler(fake: FakeLineApi) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "FakeLineApi/1.0"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            response = fake._handle(self.command, self.path, headers, raw)
+            payload = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
+            self.send_response(response.status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _serve  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # keep test output quiet; everything is in fake.requests
+
+    return Handler

@@ -1,0 +1,52 @@
+"""A person opens the playground in a real browser, asks, and sees an answer."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.servers import running_gunicorn
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_playground_answers_a_food_question(database_url, faq_dir, tmp_path):
+    if not shutil.which("chromium"):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    env = {
+        "HELPBOT_DATABASE_URL": database_url,
+        "HELPBOT_FAQ_DIR": str(faq_dir),
+        "LINE_CHANNEL_SECRET": "",
+        "LINE_CHANNEL_ACCESS_TOKEN": "",
+    }
+    with running_gunicorn(env) as base_url, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        try:
+            page = browser.new_page()
+            page.goto(f"{base_url}/")
+            # The greeting arrives first, with topic buttons.
+            page.locator(".msg.bot").first.wait_for(timeout=15000)
+            page.fill("#text", "食べ物に困っています")
+            page.click("#send")
+            page.locator(".msg.me", has_text="食べ物に困っています").wait_for(timeout=15000)
+            page.wait_for_function("document.querySelectorAll('.msg.bot').length >= 2")
+            answer = page.locator(".msg.bot").nth(1).inner_text()
+            assert answer.strip()
+            buttons = page.locator(".quick button")
+            # Either a direct food answer, or "did you mean" with a food entry to tap.
+            if "もしかして" in answer:
+                buttons.first.click()
+                page.wait_for_function("document.querySelectorAll('.msg.bot').length >= 3")
+                answer = page.locator(".msg.bot").nth(2).inner_text()
+            assert any(word in answer for word in ("食", "フード", "ごはん"))
+            page.screenshot(path=str(tmp_path / "playground.png"))
+        finally:
+            browser.close()

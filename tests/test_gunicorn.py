@@ -1,0 +1,49 @@
+"""The real gunicorn, started like the Procfile's web line, answers raw signed bytes."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.conftest import LINE_SECRET, LINE_TOKEN
+from tests.fakes.line_webhooks import callback_body, new_user_id, sign, text_event
+from tests.servers import running_gunicorn
+
+pytestmark = pytest.mark.slow
+
+
+def _post(url: str, body: bytes, signature: str) -> int:
+    request = urllib.request.Request(
+        url, data=body, method="POST",
+        headers={"X-Line-Signature": signature, "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_gunicorn_serves_the_webhook_and_the_answer_reaches_line(
+    database_url, faq_dir, fake_line
+):
+    env = {
+        "HELPBOT_DATABASE_URL": database_url,
+        "HELPBOT_FAQ_DIR": str(faq_dir),
+        "LINE_CHANNEL_SECRET": LINE_SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
+        "LINE_API_BASE_URL": fake_line.base_url,
+    }
+    user = new_user_id()
+    token = fake_line.issue_reply_token(user_id=user)
+    body = callback_body(text_event("フードバンクとは何ですか", user_id=user, reply_token=token))
+    with running_gunicorn(env, workers=2) as base_url:
+        assert _post(f"{base_url}/webhooks/line", body, "forged") == 400
+        assert _post(f"{base_url}/webhooks/line", body, sign(body, LINE_SECRET)) == 200
+        assert _post(f"{base_url}/webhooks/line", body, sign(body, LINE_SECRET)) == 200
+        assert fake_line.wait_for(lambda: len(fake_line.replies) >= 1, timeout=20)
+    texts = fake_line.sent_texts(user_id=user)
+    assert len(texts) == 1 and "フードバンク" in texts[0]
+    assert fake_line.violations == []
