@@ -10,7 +10,16 @@ from pathlib import Path
 
 from flask import Flask, Response, jsonify
 
-from helpbot.background import BackgroundRunner
+from helpbot.background import BackgroundRunner, CountingExecutor
+from helpbot.cases.outbox import StaffOutbox
+from helpbot.cases.ports import PlaygroundNotifier, StaffNotifier
+from helpbot.cases.service import CaseService
+from helpbot.channels.messenger import (
+    ChannelSender,
+    LinePushSender,
+    PeopleMessenger,
+    PlaygroundSender,
+)
 from helpbot.config import Settings, load_settings
 from helpbot.conversation.service import ConversationService, utc_now
 from helpbot.knowledge.store import KnowledgeStore
@@ -36,9 +45,22 @@ class Services:
     inbox: Inbox
     event_runner: BackgroundRunner
     line: object | None  # LineChannel when LINE is configured
+    cases: CaseService
+    slack_handler: object | None = None  # bolt's SlackRequestHandler when Slack is configured
+    slack_executor: CountingExecutor | None = None
+
+    def wait_idle(self, timeout: float = 20.0) -> bool:
+        """Wait for background work (LINE events, Slack listeners); for tests and shutdown."""
+        done = self.event_runner.wait_idle(timeout)
+        if self.slack_executor is not None:
+            done = self.slack_executor.wait_idle(timeout) and done
+            done = self.event_runner.wait_idle(timeout) and done
+        return done
 
     def close(self) -> None:
         self.event_runner.shutdown()
+        if self.slack_executor is not None:
+            self.slack_executor.shutdown(wait=True)
         self.database.dispose()
 
 
@@ -51,20 +73,48 @@ def build_services(
         build_index=build_matcher,
         check_interval=settings.faq_check_interval,
     )
-    conversation = ConversationService(database=database, knowledge=knowledge, clock=clock)
     inbox = Inbox(database)
+    senders: dict[str, ChannelSender] = {"web": PlaygroundSender()}
+    line_sender = None
+    if settings.line_enabled:
+        from helpbot.channels.line.sender import LineSender
+
+        assert settings.line_channel_access_token
+        line_sender = LineSender(
+            access_token=settings.line_channel_access_token,
+            base_url=settings.line_api_base_url,
+        )
+        senders["line"] = LinePushSender(line_sender)
+    slack_client = None
+    notifier: StaffNotifier = PlaygroundNotifier()
+    if settings.slack_enabled:
+        from slack_sdk import WebClient
+
+        from helpbot.channels.slack.notifier import SlackNotifier
+
+        assert settings.slack_escalation_channel
+        slack_client = WebClient(
+            token=settings.slack_bot_token, base_url=settings.slack_api_base_url, timeout=5
+        )
+        notifier = SlackNotifier(slack_client, settings.slack_escalation_channel)
+    cases = CaseService(
+        database=database,
+        outbox=StaffOutbox(database=database, notifier=notifier, clock=clock),
+        messenger=PeopleMessenger(senders),
+        clock=clock,
+        reannounce_after=dt.timedelta(minutes=settings.reannounce_after_minutes),
+    )
+    conversation = ConversationService(
+        database=database, knowledge=knowledge, clock=clock, cases=cases
+    )
     line = None
     if settings.line_enabled:
         from helpbot.channels.line.channel import LineChannel
-        from helpbot.channels.line.sender import LineSender
 
-        assert settings.line_channel_secret and settings.line_channel_access_token
+        assert settings.line_channel_secret and line_sender is not None
         line = LineChannel(
             channel_secret=settings.line_channel_secret,
-            sender=LineSender(
-                access_token=settings.line_channel_access_token,
-                base_url=settings.line_api_base_url,
-            ),
+            sender=line_sender,
             inbox=inbox,
             conversation=conversation,
             pseudonym=Pseudonymizer(settings.log_pseudonym_key),
@@ -73,6 +123,24 @@ def build_services(
     runner = BackgroundRunner(
         line.process if line is not None else _nothing, threads=settings.event_workers
     )
+    slack_handler = slack_executor = None
+    if slack_client is not None:
+        from slack_bolt.adapter.flask import SlackRequestHandler
+
+        from helpbot.channels.slack.bolt_app import build_bolt_app
+
+        assert settings.slack_signing_secret
+        slack_executor = CountingExecutor(4, name="slack")
+        slack_handler = SlackRequestHandler(
+            build_bolt_app(
+                signing_secret=settings.slack_signing_secret,
+                client=slack_client,
+                cases=cases,
+                inbox=inbox,
+                clock=clock,
+                executor=slack_executor,
+            )
+        )
     return Services(
         settings=settings,
         database=database,
@@ -81,6 +149,9 @@ def build_services(
         inbox=inbox,
         event_runner=runner,
         line=line,
+        cases=cases,
+        slack_handler=slack_handler,
+        slack_executor=slack_executor,
     )
 
 
@@ -105,6 +176,11 @@ def create_app(
     snapshot = services.knowledge.snapshot()
     logger.info("knowledge loaded: %d entries from %s", len(snapshot.kb.entries),
                 settings.faq_dir)
+    if services.slack_handler is None:
+        logger.info(
+            "Slack is not configured: cases are shown in the playground's staff pane. Set "
+            "SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_ESCALATION_CHANNEL to use Slack."
+        )
     if services.line is None:
         logger.warning(
             "LINE is not configured: POST /webhooks/line answers 503. Set "
@@ -113,9 +189,11 @@ def create_app(
     app.extensions["helpbot"] = services
 
     from helpbot.channels.line.webhook import blueprint as line_blueprint
+    from helpbot.channels.slack.webhook import blueprint as slack_blueprint
     from helpbot.channels.web.playground import blueprint as playground_blueprint
 
     app.register_blueprint(line_blueprint)
+    app.register_blueprint(slack_blueprint)
     app.register_blueprint(playground_blueprint)
 
     @app.get("/healthz")

@@ -14,6 +14,7 @@ from typing import Any
 from helpbot.errors import ConfigError
 
 DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
+DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
 DEFAULT_PORT = 8000
 
 
@@ -33,10 +34,22 @@ class Settings:
     event_workers: int = 2
     # Key for pseudonymising user ids in logs; derived from the channel secret when unset.
     log_pseudonym_key: str = field(default="", repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_escalation_channel: str | None = None
+    slack_api_base_url: str = DEFAULT_SLACK_API_BASE_URL
+    # An unclaimed case is announced again in its thread after this many minutes.
+    reannounce_after_minutes: float = 30.0
 
     @property
     def line_enabled(self) -> bool:
         return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(
+            self.slack_signing_secret and self.slack_bot_token and self.slack_escalation_channel
+        )
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **overrides)
@@ -114,7 +127,12 @@ def load_settings(
     base_url = (env.get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL).rstrip("/")
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"LINE_API_BASE_URL must start with http:// or https://: {base_url!r}")
+    slack = _slack_settings(env)
     return Settings(
+        **slack,
+        reannounce_after_minutes=_positive_float(
+            "HELPBOT_REANNOUNCE_AFTER_MINUTES", env.get("HELPBOT_REANNOUNCE_AFTER_MINUTES"), 30.0
+        ),
         database_url=database_url,
         faq_dir=Path(env.get("HELPBOT_FAQ_DIR") or "faq"),
         line_channel_secret=secret,
@@ -126,3 +144,28 @@ def load_settings(
         ),
         log_pseudonym_key=env.get("HELPBOT_LOG_KEY") or secret or "helpbot-dev",
     )
+
+
+SLACK_VARIABLES = ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_ESCALATION_CHANNEL")
+
+
+def _slack_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Slack is on when all three variables are set, off when none is; half is an error."""
+    given = {name: env.get(name) or None for name in SLACK_VARIABLES}
+    missing = [name for name, value in given.items() if value is None]
+    if missing and len(missing) < len(SLACK_VARIABLES):
+        raise ConfigError(
+            f"{', '.join(missing)} not set, but other Slack settings are. Set all of "
+            f"{', '.join(SLACK_VARIABLES)} (README: 'Connecting Slack'), or none of them "
+            "to run without Slack (the playground then shows a staff pane)."
+        )
+    base_url = env.get("SLACK_API_BASE_URL") or DEFAULT_SLACK_API_BASE_URL
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"SLACK_API_BASE_URL must start with http:// or https://: {base_url!r}")
+    return {
+        "slack_signing_secret": given["SLACK_SIGNING_SECRET"],
+        "slack_bot_token": given["SLACK_BOT_TOKEN"],
+        "slack_escalation_channel": given["SLACK_ESCALATION_CHANNEL"],
+        # slack_sdk joins method names onto the base URL, which must end with a slash.
+        "slack_api_base_url": base_url.rstrip("/") + "/",
+    }

@@ -149,7 +149,7 @@ class LineWebhook:
         return response
 
     def settle(self) -> None:
-        assert self._app.extensions["helpbot"].event_runner.wait_idle(timeout=20)
+        assert self._app.extensions["helpbot"].wait_idle(timeout=20)
 
 
 @pytest.fixture

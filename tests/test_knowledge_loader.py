@@ -145,11 +145,16 @@ def test_csv_answer_column_variants(faq: Path) -> None:
     assert kb.entries[0].answer == "回答です"
 
 
-def test_skips_hidden_reserved_and_other_files(faq: Path) -> None:
+def test_skips_hidden_and_other_files_and_reads_policies_not_as_entries(faq: Path) -> None:
     write(faq, "_draft.yaml", "- id: draft\n")
     write(faq, ".hidden.yaml", "- id: hidden\n")
     write(faq, "_old/food.yaml", "- id: old\n")
-    write(faq, "crisis.yaml", "words: [死にたい]\n")
+    write(
+        faq,
+        "crisis.yaml",
+        "categories:\n  - name: 自殺\n    expressions: [死にたい]\nresources:\n  ja: 110\n",
+    )
+    write(faq, "staff.yaml", "hours:\n  mon: 09:00-17:00\n")
     write(faq, "notes.txt", "not yaml")
     write(faq, "README.md", "# readme")
     write(faq, "empty.yaml", "")
@@ -158,6 +163,8 @@ def test_skips_hidden_reserved_and_other_files(faq: Path) -> None:
     kb, problems = load_dir(faq)
     assert problems == []
     assert [(entry.id, entry.source) for entry in kb.entries] == [("nested", "faq/sub/more.yaml:1")]
+    assert kb.crisis is not None and kb.crisis.categories[0].expressions == ("死にたい",)
+    assert kb.staff is not None and set(kb.staff.hours) == {0}
 
 
 @pytest.mark.parametrize("name", ["synonyms.yaml", "_synonyms.yaml"])

@@ -6,10 +6,13 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session
 
+from helpbot.cases.office import describe_opening, is_open, next_opening
+from helpbot.cases.states import CaseReason, Urgency
+from helpbot.cases.triage import CrisisDetector, asks_for_human
 from helpbot.conversation.messages import (
     NON_TEXT_KINDS,
     Incoming,
@@ -22,11 +25,15 @@ from helpbot.conversation.messages import (
 )
 from helpbot.conversation.texts import detect_language, phrases
 from helpbot.knowledge.entries import Entry, KnowledgeBase
+from helpbot.knowledge.policies import CrisisRules, StaffPolicy
 from helpbot.matching.base import Candidate, Decision, Matcher
 from helpbot.matching.fuzzy import nfkc_lower
 from helpbot.storage import history
 from helpbot.storage.database import Database
 from helpbot.storage.models import Contact, Conversation, DeliveryStatus
+
+if TYPE_CHECKING:
+    from helpbot.cases.service import CaseService
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +41,10 @@ MAX_SUGGESTIONS = 3
 MAX_CATEGORY_BUTTONS = 8
 MAX_QUICK_REPLIES = 13
 LABEL_LIMIT = 20
+HUMAN_POSTBACK = "a=human"
+# Questions in a row without a direct answer before a person is handed to staff.
+MISSES_BEFORE_HANDOFF = 2
+DEFAULT_STAFF_POLICY = StaffPolicy()
 
 Clock = Callable[[], dt.datetime]
 
@@ -61,6 +72,7 @@ class Outcome:
     decision: Decision | None = None
     entry_id: str | None = None
     score: float | None = None
+    staff_post_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -71,6 +83,8 @@ class Turn:
     outbound_ids: list[int] = field(default_factory=list)
     decision: Decision | None = None
     entry_id: str | None = None
+    # Posts for case workers, stored; the caller sends them after answering the person.
+    staff_post_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -115,11 +129,18 @@ class ConversationService:
     """Routes each kind of message to its handler, records everything, returns replies."""
 
     def __init__(
-        self, *, database: Database, knowledge: KnowledgeSource, clock: Clock = utc_now
+        self,
+        *,
+        database: Database,
+        knowledge: KnowledgeSource,
+        clock: Clock = utc_now,
+        cases: CaseService | None = None,
     ) -> None:
         self._database = database
         self._knowledge = knowledge
         self._clock = clock
+        self._cases = cases
+        self._crisis: tuple[CrisisRules | None, object] = (None, None)
         self._handlers: dict[MessageKind, Callable[[_Context], Outcome]] = {
             MessageKind.TEXT: self._on_text,
             MessageKind.POSTBACK: self._on_postback,
@@ -173,7 +194,13 @@ class ConversationService:
                 outbound_ids=[row.id for row in rows],
                 decision=outcome.decision,
                 entry_id=outcome.entry_id,
+                staff_post_ids=outcome.staff_post_ids,
             )
+
+    def deliver_staff_posts(self, turn: Turn) -> None:
+        """Send the turn's posts for case workers (after the person has their answer)."""
+        if self._cases is not None and turn.staff_post_ids:
+            self._cases.outbox.deliver(turn.staff_post_ids)
 
     def record_delivery(
         self, outbound_ids: list[int], *, status: DeliveryStatus, error: str | None = None
@@ -188,6 +215,10 @@ class ConversationService:
         language = detect_language(text)
         if language is not None:
             ctx.contact.language = language
+        if self._cases is not None:
+            handed_over = self._triage(ctx, text)
+            if handed_over is not None:
+                return handed_over
         candidates = ctx.matcher.rank(text, limit=MAX_SUGGESTIONS)
         decision = ctx.matcher.bands.decide(candidates)
         best = candidates[0] if candidates else None
@@ -211,18 +242,133 @@ class ConversationService:
             now=ctx.now,
         )
         words = phrases(ctx.contact.language)
-        if decision is Decision.SUGGEST:
-            reply = Reply(text=words.did_you_mean, quick_replies=suggestion_buttons(candidates))
-        else:
-            reply = Reply(
-                text=words.fallback,
-                quick_replies=category_buttons(ctx.kb, ctx.contact.language),
+        if self._cases is not None and ctx.conversation.misses_in_a_row >= MISSES_BEFORE_HANDOFF:
+            ctx.conversation.misses_in_a_row = 0
+            topic = best.entry.question if best else None
+            handoff = self._hand_over(ctx, reason=CaseReason.BOT_FAILED, topic=topic)
+            return Outcome(
+                replies=[Reply(text=words.fallback), *handoff.replies],
+                decision=decision,
+                entry_id=best.entry.id if best else None,
+                score=best.score if best else None,
+                staff_post_ids=handoff.staff_post_ids,
             )
+        if decision is Decision.SUGGEST:
+            buttons = suggestion_buttons(candidates)
+            reply = Reply(text=words.did_you_mean, quick_replies=self._with_staff(buttons, ctx))
+        else:
+            buttons = category_buttons(ctx.kb, ctx.contact.language)
+            reply = Reply(text=words.fallback, quick_replies=self._with_staff(buttons, ctx))
         return Outcome(
             replies=[reply],
             decision=decision,
             entry_id=best.entry.id if best else None,
             score=best.score if best else None,
+        )
+
+    # -- handing over to case workers ----------------------------------------------------
+
+    def _crisis_detector(self, rules: CrisisRules) -> CrisisDetector:
+        cached_rules, detector = self._crisis
+        if cached_rules is not rules:
+            detector = CrisisDetector(rules)
+            self._crisis = (rules, detector)
+        assert isinstance(detector, CrisisDetector)
+        return detector
+
+    def _triage(self, ctx: _Context, text: str) -> Outcome | None:
+        """Danger first, then an open case, then a request for a human; None: the bot answers."""
+        assert self._cases is not None
+        cases = self._cases
+        words = phrases(ctx.contact.language)
+        hit = self._crisis_detector(ctx.kb.crisis).detect(text) if ctx.kb.crisis else None
+        if hit is not None:
+            logger.warning("crisis triage fired (%s)", hit.category)
+            active = cases.active_case(ctx.session, ctx.contact)
+            posts = (
+                cases.relay_from_person(ctx.session, active, text, now=ctx.now) if active else []
+            )
+            opened = cases.open_case(
+                ctx.session,
+                ctx.contact,
+                reason=CaseReason.CRISIS,
+                urgency=Urgency.URGENT,
+                topic=hit.category,
+                crisis_category=hit.category,
+                now=ctx.now,
+            )
+            resources = ctx.kb.crisis.resources if ctx.kb.crisis else {}
+            text_out = resources.get(ctx.contact.language) or resources.get("ja", "")
+            replies = [Reply(text=text_out or words.urgent_help)]
+            if opened.is_new:
+                replies.append(self._what_happens_next(ctx))
+            return Outcome(replies=replies, staff_post_ids=[*posts, *opened.post_ids])
+        active = cases.active_case(ctx.session, ctx.contact)
+        if active is not None:
+            # A person talking with a case worker is not answered by the bot.
+            return Outcome(
+                replies=[],
+                staff_post_ids=cases.relay_from_person(ctx.session, active, text, now=ctx.now),
+            )
+        resolved = cases.recently_resolved(ctx.session, ctx.contact, now=ctx.now)
+        if resolved is not None:
+            posts = cases.reopen(ctx.session, resolved, now=ctx.now)
+            posts += cases.relay_from_person(ctx.session, resolved, text, now=ctx.now)
+            return Outcome(replies=[Reply(text=words.case_relayed)], staff_post_ids=posts)
+        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
+        if asks_for_human(text, policy.handoff_phrases):
+            return self._hand_over(ctx, reason=CaseReason.ASKED, topic=self._topic(ctx))
+        return None
+
+    def _hand_over(self, ctx: _Context, *, reason: CaseReason, topic: str | None) -> Outcome:
+        assert self._cases is not None
+        opened = self._cases.open_case(
+            ctx.session,
+            ctx.contact,
+            reason=reason,
+            urgency=Urgency.NORMAL,
+            topic=topic,
+            crisis_category=None,
+            now=ctx.now,
+        )
+        replies = (
+            [self._what_happens_next(ctx)]
+            if opened.is_new
+            else [Reply(text=phrases(ctx.contact.language).case_relayed)]
+        )
+        return Outcome(replies=replies, staff_post_ids=opened.post_ids)
+
+    def _what_happens_next(self, ctx: _Context) -> Reply:
+        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
+        language = ctx.contact.language
+        words = phrases(language)
+        if is_open(policy, ctx.now):
+            expected = policy.expected_reply.get(language) or policy.expected_reply.get("ja", "")
+            return Reply(text=words.case_opened.format(expected=expected))
+        opening = next_opening(policy, ctx.now)
+        when = describe_opening(opening, language) if opening else "-"
+        return Reply(text=words.case_opened_closed.format(when=when))
+
+    def _topic(self, ctx: _Context) -> str | None:
+        """The bot's best guess of what the person needs, from their recent words."""
+        recent = " ".join(
+            m.text
+            for m in ctx.conversation.messages[-4:]
+            if m.direction == "in" and m.kind == "text"
+        )
+        candidates = ctx.matcher.rank(recent, limit=1) if recent.strip() else []
+        if not candidates:
+            return None
+        entry = candidates[0].entry
+        return f"{entry.category or '-'}: {entry.question}"
+
+    def _with_staff(self, buttons: tuple[QuickReply, ...], ctx: _Context) -> tuple[QuickReply, ...]:
+        if self._cases is None:
+            return buttons
+        label = phrases(ctx.contact.language).talk_to_staff
+        return (
+            *buttons[: MAX_QUICK_REPLIES - 1],
+            QuickReply(label=label, postback=HUMAN_POSTBACK, display_text=label),
         )
 
     def _on_postback(self, ctx: _Context) -> Outcome:
@@ -240,6 +386,15 @@ class ConversationService:
                 )
         elif action == "category":
             return Outcome(replies=[self._category_reply(ctx, data.get("c", ""))])
+        elif action == "human" and self._cases is not None:
+            return self._hand_over(ctx, reason=CaseReason.ASKED, topic=self._topic(ctx))
+        elif action == "csat" and self._cases is not None:
+            try:
+                case_id, score = int(data.get("case", "")), int(data.get("v", ""))
+            except ValueError:
+                case_id, score = 0, 0
+            if self._cases.record_satisfaction(ctx.session, ctx.contact, case_id, score):
+                return Outcome(replies=[Reply(text=words.satisfaction_thanks)])
         # A button from an older knowledge base, or data we never sent.
         logger.info("postback with unknown target; answering with the topic list")
         return Outcome(
@@ -284,6 +439,12 @@ class ConversationService:
         return Outcome(replies=[])
 
     def _on_non_text(self, ctx: _Context) -> Outcome:
+        if self._cases is not None:
+            active = self._cases.active_case(ctx.session, ctx.contact)
+            if active is not None:
+                note = f"({ctx.incoming.kind})"
+                posts = self._cases.relay_from_person(ctx.session, active, note, now=ctx.now)
+                return Outcome(replies=[], staff_post_ids=posts)
         return Outcome(replies=[Reply(text=phrases(ctx.contact.language).ask_for_text)])
 
 

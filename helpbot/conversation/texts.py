@@ -28,6 +28,15 @@ class Phrases:
     empty_category: str
     sorry_error: str
     more_follows: str
+    talk_to_staff: str
+    case_opened: str
+    case_opened_closed: str
+    urgent_help: str
+    case_relayed: str
+    case_claimed: str
+    case_closed: str
+    satisfaction_labels: tuple[str, str, str]
+    satisfaction_thanks: str
 
 
 PHRASES: dict[str, Phrases] = {
@@ -54,6 +63,25 @@ PHRASES: dict[str, Phrases] = {
             "ごめんなさい、いま答えを出せませんでした。少し待ってから、もう一度送ってください。"
         ),
         more_follows="（続きがあります）",
+        talk_to_staff="スタッフと話す",
+        case_opened=(
+            "スタッフにつなぎました。{expected}で、ここに返事が来ます。"
+            "このまま、困っていることを書いて待っていてください。"
+        ),
+        case_opened_closed=(
+            "スタッフにつなぎました。いまは対応時間の外です。{when}ごろから返事をします。\n"
+            "急ぐときは: 命の危険・けが 119 / 危ないとき 110 / "
+            "よりそいホットライン 0120-279-338（24時間・無料）"
+        ),
+        urgent_help="スタッフに「急ぎ」で伝えました。",
+        case_relayed="スタッフに伝えました。返事をお待ちください。",
+        case_claimed="スタッフが担当になりました。このまま、ここでお話しできます。",
+        case_closed=(
+            "ご相談はいったん終わりにします。また困ったときは、いつでも書いてください。\n"
+            "よければ、今回の対応はどうでしたか？"
+        ),
+        satisfaction_labels=("よかった", "ふつう", "よくなかった"),
+        satisfaction_thanks="教えてくれて、ありがとうございます。",
     ),
     "en": Phrases(
         greeting=(
@@ -75,6 +103,25 @@ PHRASES: dict[str, Phrases] = {
         empty_category="There are no questions in that topic yet. Please write what you need.",
         sorry_error="Sorry, I could not answer just now. Please send your message again soon.",
         more_follows="(continued)",
+        talk_to_staff="Talk to staff",
+        case_opened=(
+            "We have passed your message to our staff. They will reply here in {expected}. "
+            "Please keep writing here while you wait."
+        ),
+        case_opened_closed=(
+            "We have passed your message to our staff. We are closed now; they will reply "
+            "from {when}.\nIn an emergency: ambulance 119 / police 110 / "
+            "Yorisoi Hotline 0120-279-338 (24 hours, free)"
+        ),
+        urgent_help="We told our staff that this is urgent.",
+        case_relayed="We passed this on to our staff. Please wait for their reply.",
+        case_claimed="A staff member is now looking after you. You can talk to them here.",
+        case_closed=(
+            "We will close this conversation for now. Write any time you need help again.\n"
+            "How was our support this time?"
+        ),
+        satisfaction_labels=("Good", "OK", "Not good"),
+        satisfaction_thanks="Thank you for telling us.",
     ),
 }
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from helpbot.knowledge.policies import CrisisRules, StaffPolicy
 
 
 class EntryKind(StrEnum):
@@ -72,6 +76,9 @@ class KnowledgeBase:
 
     entries: tuple[Entry, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # From crisis.yaml and staff.yaml; None when the folder has no such file.
+    crisis: CrisisRules | None = None
+    staff: StaffPolicy | None = None
 
     def by_id(self) -> dict[str, Entry]:
         return {entry.id: entry for entry in self.entries}

@@ -3,7 +3,8 @@
 Every ``*.yaml``, ``*.yml`` and ``*.csv`` file is read in sorted order (sub-folders too).
 Files and folders whose names start with ``_`` or ``.`` are skipped, except the
 special files: ``synonyms.yaml`` / ``_synonyms.yaml`` holds synonym groups, and
-``crisis.yaml`` / ``_crisis.yaml`` is reserved (not read as entries). An entry with a
+``crisis.yaml`` holds the danger signs and crisis resources, and ``staff.yaml`` the office
+hours and handoff phrases (see ``policies.py``). An entry with a
 mistake is left out and reported as a Problem; every good entry still loads.
 """
 
@@ -16,6 +17,12 @@ from pathlib import Path
 
 from helpbot.knowledge.csv_files import read_csv_records
 from helpbot.knowledge.entries import Entry, KnowledgeBase, Problem
+from helpbot.knowledge.policies import (
+    CrisisRules,
+    StaffPolicy,
+    read_crisis_rules,
+    read_staff_policy,
+)
 from helpbot.knowledge.records import Record, build_entry
 from helpbot.knowledge.yaml_files import read_entry_records, read_synonym_groups
 
@@ -23,7 +30,9 @@ logger = logging.getLogger(__name__)
 
 ENTRY_SUFFIXES = frozenset({".yaml", ".yml", ".csv"})
 SYNONYM_FILES = frozenset({"synonyms.yaml", "synonyms.yml", "_synonyms.yaml", "_synonyms.yml"})
-RESERVED_FILES = frozenset({"crisis.yaml", "crisis.yml", "_crisis.yaml", "_crisis.yml"})
+CRISIS_FILES = frozenset({"crisis.yaml", "crisis.yml"})
+STAFF_FILES = frozenset({"staff.yaml", "staff.yml"})
+RESERVED_FILES = CRISIS_FILES | STAFF_FILES
 FAQ_DIR_ENV = "HELPBOT_FAQ_DIR"
 
 
@@ -60,6 +69,8 @@ class _Collector:
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     first_seen: dict[str, str] = field(default_factory=dict)
+    crisis: CrisisRules | None = None
+    staff: StaffPolicy | None = None
 
 
 def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
@@ -70,7 +81,12 @@ def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
         start = len(collected.problems)
         _load_file(file_path, display_name(file_path, folder), collected)
         collected.problems[start:] = sorted(collected.problems[start:], key=lambda p: p.line)
-    kb = KnowledgeBase(entries=tuple(collected.entries), synonyms=tuple(collected.synonyms))
+    kb = KnowledgeBase(
+        entries=tuple(collected.entries),
+        synonyms=tuple(collected.synonyms),
+        crisis=collected.crisis,
+        staff=collected.staff,
+    )
     logger.debug(
         "loaded %s entries and %s problems from %s",
         len(kb.entries),
@@ -82,12 +98,17 @@ def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
 
 def _load_file(file_path: Path, name: str, collected: _Collector) -> None:
     lower = file_path.name.lower()
-    if lower in RESERVED_FILES:
-        logger.debug("skipping reserved file %s", name)
-        return
     text, problem = read_text(file_path, name)
     if problem is not None:
         collected.problems.append(problem)
+        return
+    if lower in CRISIS_FILES:
+        collected.crisis, problems = read_crisis_rules(text, name)
+        collected.problems.extend(problems)
+        return
+    if lower in STAFF_FILES:
+        collected.staff, problems = read_staff_policy(text, name)
+        collected.problems.extend(problems)
         return
     if lower in SYNONYM_FILES:
         groups, problems = read_synonym_groups(text, name)

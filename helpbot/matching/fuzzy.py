@@ -32,9 +32,7 @@ class FuzzyMatcher:
         query = nfkc_lower(text)
         if not query or not self._choices:
             return []
-        hits = process.extract(
-            query, self._choices, scorer=fuzz.WRatio, limit=max(limit * 4, 20)
-        )
+        hits = process.extract(query, self._choices, scorer=fuzz.WRatio, limit=max(limit * 4, 20))
         best: dict[str, Candidate] = {}
         for _choice, score, index in hits:
             entry = self._owners[index]

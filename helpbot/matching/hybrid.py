@@ -1,10 +1,16 @@
 """The hybrid matcher: BM25 over Sudachi words, synonym groups and character n-grams, fused.
 
-Every field is scored with BM25 over question + alternates + keywords + answer, each field's
-scores are divided by the query's best score in that field, and the weighted sum ranks the
-entries. The reported 0..100 score is the confidence in the top entry (its coverage of the
-query, discounted when the runner-up is close), with the other candidates scaled by their fused
-score relative to the top, so that the band thresholds mean the same thing for every query.
+Fields of an entry (each a BM25 index): Sudachi words of question + alternates + keywords +
+answer; the words of the question and alternates alone; Sudachi synonym groups plus the staff
+synonym groups of ``faq/synonyms.yaml``; character bigrams of question + alternates + keywords
+(typos, unknown words); and kana-reading bigrams of the same, used only for messages written
+without kanji. Each field's scores are divided by the query's best score in that field and the
+weighted sum ranks the entries.
+
+The reported 0..100 score is the confidence in the top entry: its coverage of the query (the
+share of the query's BM25 mass it reaches, per field), discounted when the runner-up is close;
+the other candidates are scaled by their fused score relative to the top, so that the band
+thresholds mean the same thing for every query.
 """
 
 from __future__ import annotations
@@ -12,15 +18,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from helpbot.knowledge.entries import Entry, KnowledgeBase
 from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
+from helpbot.matching.ngrams import BigramIndex
 from helpbot.matching.normalize import normalize
-from helpbot.matching.tokenize import Analysis, Analyzer, char_ngrams, reading_ngrams
+from helpbot.matching.tokenize import Analysis, Analyzer
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +41,7 @@ class FieldWeights:
     words: float = 1.0
     question: float = 0.3
     synonyms: float = 0.3
-    bigrams: float = 0.5
+    bigrams: float = 0.3  # over question, alternates and keywords: typos, unknown words
     reading: float = 1.0  # only for messages without kanji (e.g. all hiragana)
     k1: float = 1.2
     b: float = 0.75
@@ -45,8 +52,8 @@ class _Query:
     words: list[str]
     question: list[str]
     synonyms: list[str]
-    bigrams: list[str]
-    reading: list[str]
+    bigrams: str
+    reading: str
 
 
 class SynonymGroups:
@@ -85,48 +92,59 @@ class HybridMatcher:
         self.entries = kb.entries
         self._analyzer = analyzer or Analyzer()
         self._synonyms = SynonymGroups(kb.synonyms)
-        docs = [self._document(entry) for entry in kb.entries]
-        self._indexes: dict[str, BM25Index] = {}
+        docs = self._documents(kb.entries)
+        self._indexes: dict[str, BM25Index | BigramIndex] = {}
+        k1, b = self.weights.k1, self.weights.b
         for name in ("words", "question", "synonyms", "bigrams", "reading"):
-            if getattr(self.weights, name) > 0:
-                self._indexes[name] = BM25Index(
-                    [getattr(doc, name) for doc in docs], k1=self.weights.k1, b=self.weights.b
-                )
+            if getattr(self.weights, name) <= 0:
+                continue
+            column = [getattr(doc, name) for doc in docs]
+            if name in ("bigrams", "reading"):
+                self._indexes[name] = BigramIndex(column, k1=k1, b=b)
+            else:
+                self._indexes[name] = BM25Index(column, k1=k1, b=b)
 
-    def _document(self, entry: Entry) -> _Query:
-        parts = [*entry.phrasings(), *entry.keywords, entry.answer]
-        n_phrasings = len(entry.phrasings())
-        short = n_phrasings + len(entry.keywords)  # readings of phrasings and keywords only
-        analyses = [
-            self._analyzer.analyze(part, readings=i < short) for i, part in enumerate(parts)
-        ]
-        full = Analysis(
-            words=[word for a in analyses for word in a.words],
-            synonyms=[syn for a in analyses for syn in a.synonyms],
-            reading=" ".join(a.reading for a in analyses),
-        )
-        question = [word for a in analyses[:n_phrasings] for word in a.words]
-        return self._fields("\n".join(parts), full, question)
+    def _documents(self, entries: Sequence[Entry]) -> list[_Query]:
+        """Fields of every entry: question, alternates, keywords and answer, analysed once."""
+        jobs: list[tuple[str, bool]] = []
+        spans: list[tuple[int, int, int]] = []  # (first job, phrasings, parts)
+        for entry in entries:
+            parts = [*entry.phrasings(), *entry.keywords, entry.answer]
+            short = len(parts) - 1  # readings of phrasings and keywords, not of the answer
+            spans.append((len(jobs), len(entry.phrasings()), len(parts)))
+            jobs.extend((part, i < short) for i, part in enumerate(parts))
+        analyses = self._analyzer.analyze_many(jobs)
+        docs: list[_Query] = []
+        for start, n_phrasings, n_parts in spans:
+            own = analyses[start : start + n_parts]
+            full = Analysis(
+                words=[word for a in own for word in a.words],
+                synonyms=[syn for a in own for syn in a.synonyms],
+                reading=" ".join(a.reading for a in own),
+            )
+            question = [word for a in own[:n_phrasings] for word in a.words]
+            texts = [text for text, _ in jobs[start : start + n_parts]]
+            docs.append(self._fields("\n".join(texts), full, question, "\n".join(texts[:-1])))
+        return docs
 
-    def _fields(self, text: str, analysis: Analysis, question: list[str]) -> _Query:
-        weights = self.weights
+    def _fields(
+        self, text: str, analysis: Analysis, question: list[str], short_text: str | None = None
+    ) -> _Query:
+        """Query-side or entry-side fields; ``short_text`` (no answer) feeds the bigrams."""
+        staff_synonyms = self._synonyms.tokens(text) if self.weights.synonyms > 0 else []
         return _Query(
             words=analysis.words,
             question=question,
-            synonyms=[*analysis.synonyms, *self._synonyms.tokens(text)]
-            if weights.synonyms > 0
-            else [],
-            bigrams=char_ngrams(text) if weights.bigrams > 0 else [],
-            reading=reading_ngrams(analysis.reading) if weights.reading > 0 else [],
+            synonyms=[*analysis.synonyms, *staff_synonyms],
+            bigrams=text if short_text is None else short_text,
+            reading=analysis.reading,
         )
 
     def _query(self, text: str) -> _Query:
         kana_only = _KANJI.search(text) is None
         analysis = self._analyzer.analyze(text, readings=kana_only)
         query = self._fields(text, analysis, analysis.words)
-        if not kana_only:
-            query.reading.clear()
-        return query
+        return query if kana_only else replace(query, reading="")
 
     def scores(self, text: str) -> tuple[np.ndarray, float]:
         """Fused score of every entry, and the confidence in the top entry (0..1).
@@ -143,8 +161,10 @@ class HybridMatcher:
             terms = getattr(query, name)
             if not terms:
                 continue
-            bound = index.max_score(terms)
-            field_scores = index.scores(terms)
+            bound = index.max_score(terms)  # type: ignore[arg-type]
+            if bound <= 0:
+                continue
+            field_scores = index.scores(terms)  # type: ignore[arg-type]
             best = float(field_scores.max())
             if best > 0:
                 fused += (weight / best) * field_scores

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from helpbot.matching.normalize import fold_kana, nfkc, normalize
+from helpbot.matching.normalize import fold_kana, nfkc
 
 log = logging.getLogger(__name__)
 
@@ -21,63 +22,14 @@ _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"
 _SKIP_SUBPOS = frozenset({"非自立可能", "数詞"})
 _SYMBOL_POS = frozenset({"補助記号", "空白", "記号"})
 _EN_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "am",
-        "do",
-        "does",
-        "did",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "by",
-        "with",
-        "from",
-        "and",
-        "or",
-        "i",
-        "you",
-        "we",
-        "my",
-        "your",
-        "our",
-        "it",
-        "this",
-        "that",
-        "what",
-        "how",
-        "when",
-        "where",
-        "who",
-        "which",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "me",
-        "there",
-        "here",
-        "please",
-        "about",
-        "have",
-        "has",
-        "get",
-        "any",
-        "some",
-    ]
+    (  # noqa: SIM905 - a word list reads better as one string
+        "a an the is are was were be been am do does did to of in on at for by with from and or "
+        "i you we my your our it this that what how when where who which can could would should "
+        "will me there here please about have has get any some"
+    ).split()
 )
+_KIND_OTHER, _KIND_SYMBOL, _KIND_CONTENT, _KIND_NUMBER = range(4)
+_PARALLEL_MIN = 2_000  # texts; below this a second thread costs more than it saves
 
 
 def english_stem(word: str) -> str:
@@ -99,31 +51,58 @@ class Analysis:
 
 
 class Analyzer:
-    """Thread-safe, lazily initialised Sudachi analysis with a per-text cache."""
+    """Lazily initialised Sudachi analysis with a per-text cache; safe to share across threads.
+
+    Each thread gets its own Sudachi tokenizer (they are not thread-safe); Sudachi releases the
+    GIL while it tokenizes, so :meth:`analyze_many` uses two threads for large batches.
+    """
 
     def __init__(self, *, cache_size: int = 20_000) -> None:
-        self._tokenizer: Any = None
+        self._dictionary: Any = None
         self._lock = threading.Lock()
-        self._pos_cache: dict[int, tuple[bool, bool]] = {}
+        self._local = threading.local()
+        self._pos_kinds: dict[int, int] = {}
         self._cache: dict[tuple[str, bool], Analysis] = {}
         self._cache_size = cache_size
 
     def _get_tokenizer(self) -> Any:
-        if self._tokenizer is None:
+        tokenizer = getattr(self._local, "tokenizer", None)
+        if tokenizer is None:
+            from sudachipy import Dictionary, SplitMode
+
             with self._lock:
-                if self._tokenizer is None:
-                    from sudachipy import Dictionary, SplitMode
+                if self._dictionary is None:
+                    self._dictionary = Dictionary(dict="core")
+                    log.debug("sudachi dictionary loaded")
+                tokenizer = self._dictionary.tokenizer(mode=SplitMode.A)
+            self._local.tokenizer = tokenizer
+        return tokenizer
 
-                    dictionary = Dictionary(dict="core")
-                    self._tokenizer = dictionary.tokenizer(mode=SplitMode.A)
-                    log.debug("sudachi tokenizer loaded")
-        return self._tokenizer
+    def analyze_many(self, texts: Sequence[tuple[str, bool]]) -> list[Analysis]:
+        """``analyze(text, readings=flag)`` for each pair, in two threads for large batches."""
+        if len(texts) < _PARALLEL_MIN:
+            return [self.analyze(text, readings=flag) for text, flag in texts]
+        from concurrent.futures import ThreadPoolExecutor
 
-    def _pos_flags(self, morpheme: Any) -> tuple[bool, bool]:
-        """(is a content word, is a symbol) for the morpheme's part of speech."""
+        half = len(texts) // 2
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sudachi") as pool:
+            parts = pool.map(
+                lambda chunk: [self.analyze(text, readings=flag) for text, flag in chunk],
+                (texts[:half], texts[half:]),
+            )
+            return [analysis for part in parts for analysis in part]
+
+    @staticmethod
+    def _pos_kind(morpheme: Any) -> int:
+        """What the morpheme's part of speech means for matching: one of the ``_KIND_*``."""
         pos = morpheme.part_of_speech()
-        content = pos[0] in _CONTENT_POS and pos[1] not in _SKIP_SUBPOS
-        return content, pos[0] in _SYMBOL_POS
+        if pos[0] in _SYMBOL_POS:
+            return _KIND_SYMBOL
+        if pos[1] == "数詞":
+            return _KIND_NUMBER
+        if pos[0] in _CONTENT_POS and pos[1] not in _SKIP_SUBPOS:
+            return _KIND_CONTENT
+        return _KIND_OTHER
 
     def analyze(self, text: str, *, readings: bool = False) -> Analysis:
         """Terms of ``text``; with ``readings`` also its kana reading (costs a little more)."""
@@ -135,10 +114,9 @@ class Analyzer:
         clean = nfkc(text)
         if clean:
             tokenizer = self._get_tokenizer()
-            with self._lock:
-                for line in clean.split("\n"):
-                    if line.strip():
-                        self._analyze_line(tokenizer, line, result, readings=readings)
+            for line in clean.split("\n"):
+                if line.strip():
+                    self._analyze_line(tokenizer, line, result, readings=readings)
         if len(self._cache) < self._cache_size:
             self._cache[key] = result
         return result
@@ -147,54 +125,32 @@ class Analyzer:
         kana: list[str] | None = [] if readings else None
         words = result.words
         synonyms = result.synonyms
-        pos_cache = self._pos_cache
+        kinds = self._pos_kinds
         for morpheme in tokenizer.tokenize(line):
             pos_id = morpheme.part_of_speech_id()
-            flags = pos_cache.get(pos_id)
-            if flags is None:
-                flags = pos_cache[pos_id] = self._pos_flags(morpheme)
-            content, symbol = flags
-            if symbol:
+            kind = kinds.get(pos_id)
+            if kind is None:
+                kind = kinds[pos_id] = self._pos_kind(morpheme)
+            if kind == _KIND_SYMBOL:
                 if kana is not None:
                     kana.append(" ")
                 continue
-            surface = morpheme.surface()
-            if surface.isascii() and surface.isalnum():
-                if surface not in _EN_STOP:
-                    words.append(english_stem(surface))
-                if kana is not None:
-                    kana.append(surface)
-                continue
-            if not content:
-                if kana is not None:
-                    kana.append(morpheme.reading_form())
-                continue
+            if kind != _KIND_OTHER:  # content words and numbers: Latin words are nouns too
+                surface = morpheme.surface()
+                if surface.isascii():
+                    if surface.isalnum() and surface not in _EN_STOP:
+                        words.append(english_stem(surface))
+                    if kana is not None:
+                        kana.append(surface)
+                    continue
             if kana is not None:
                 kana.append(morpheme.reading_form())
-            words.append(morpheme.normalized_form().lower())
+            if kind != _KIND_CONTENT:
+                continue
+            words.append(morpheme.normalized_form())
             group_ids = morpheme.synonym_group_ids()
             if group_ids:
                 synonyms.extend([f"#{gid}" for gid in group_ids])
         if kana is not None:
             reading = fold_kana("".join(kana))
             result.reading = f"{result.reading} {reading}" if result.reading else reading
-
-
-def char_ngrams(text: str, n: int = 2) -> list[str]:
-    """Overlapping character n-grams of each space-separated chunk of the normalised text."""
-    grams: list[str] = []
-    for chunk in normalize(text).split(" "):
-        if len(chunk) < n:
-            if chunk:
-                grams.append(chunk)
-            continue
-        grams.extend(chunk[i : i + n] for i in range(len(chunk) - n + 1))
-    return grams
-
-
-def reading_ngrams(reading: str, n: int = 2) -> list[str]:
-    """Character n-grams of a kana reading (for hiragana-only messages)."""
-    grams: list[str] = []
-    for chunk in reading.split():
-        grams.extend(chunk[i : i + n] for i in range(max(len(chunk) - n + 1, 0)))
-    return grams

@@ -165,3 +165,52 @@ class UnansweredQuestion(Base):
     best_entry_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     best_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Case(Base):
+    """A person handed to a human case worker. The case number is the id."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_contact_id_state", "contact_id", "state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    urgency: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(32))
+    topic: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    crisis_category: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_by_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    times_reopened: Mapped[int] = mapped_column(Integer, default=0)
+    satisfaction: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_announced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    slack_channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    slack_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    contact: Mapped[Contact] = relationship()
+
+
+class StaffPost(Base):
+    """Something to show case workers (a case message, an update, a thread line).
+
+    Stored before it is sent, so nothing is lost while Slack is down; ``status`` says
+    whether it went out, and failed posts are retried.
+    """
+
+    __tablename__ = "staff_posts"
+    __table_args__ = (Index("ix_staff_posts_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -115,6 +115,7 @@ class LineChannel:
                     self._pseudonym(event.incoming.user_id),
                     delivery.error,
                 )
+        self._conversation.deliver_staff_posts(turn)
         logger.info(
             "answered LINE %s from %s: decision=%s entry=%s",
             event.incoming.kind,

@@ -72,6 +72,7 @@ def playground_message() -> tuple[Response, int]:
         )
     )
     services.conversation.record_delivery(turn.outbound_ids, status=DeliveryStatus.SENT)
+    services.conversation.deliver_staff_posts(turn)
     return jsonify(
         replies=[_reply_json(reply) for reply in turn.replies],
         decision=turn.decision,

@@ -1,0 +1,81 @@
+"""What the case logic needs from the outside world, as small protocols.
+
+The Slack adapter implements ``StaffNotifier``; the channel adapters implement
+``PersonMessenger``. Tests use the real adapters against local fake servers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from helpbot.cases.states import CaseReason, CaseState, Urgency
+from helpbot.conversation.messages import Reply
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRef:
+    """Where a case lives in the staff tool (a Slack channel and message ts)."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecentMessage:
+    who: str  # "person", "bot" or "staff"
+    text: str  # already masked
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """Everything a case worker sees about a case; nothing more."""
+
+    number: int
+    state: CaseState
+    urgency: Urgency
+    reason: CaseReason
+    topic: str | None
+    crisis_category: str | None
+    person_channel: str
+    opened_at: dt.datetime
+    waited: dt.timedelta
+    recent: tuple[RecentMessage, ...]
+    claimed_by: str | None
+    claimed_by_name: str | None
+    satisfaction: int | None
+    followups: tuple[str, ...] = ()
+
+
+class StaffNotifier(Protocol):
+    """Shows cases to case workers. Raises DeliveryError when the staff tool fails."""
+
+    def post_case(self, view: CaseView) -> StaffRef: ...
+
+    def update_case(self, ref: StaffRef, view: CaseView) -> None: ...
+
+    def post_in_thread(self, ref: StaffRef, text: str, *, mention_channel: bool) -> None: ...
+
+
+class PersonMessenger(Protocol):
+    """Sends messages to a person on their channel; returns an error text, or None if sent."""
+
+    def send(
+        self, *, channel: str, user_id: str, replies: Sequence[Reply], key: str
+    ) -> str | None: ...
+
+
+class PlaygroundNotifier:
+    """Without Slack: cases live only in the database; the playground's staff pane shows them."""
+
+    def post_case(self, view: CaseView) -> StaffRef:
+        return StaffRef(channel="playground", ts=str(view.number))
+
+    def update_case(self, ref: StaffRef, view: CaseView) -> None:
+        """The staff pane reads the case from the database; nothing to send."""
+
+    def post_in_thread(self, ref: StaffRef, text: str, *, mention_channel: bool) -> None:
+        """The staff pane shows the conversation from the database; nothing to send."""

@@ -1,0 +1,65 @@
+"""Case states and the one table of allowed transitions.
+
+      claim                 resolve
+OPEN ───────▶ CLAIMED ───────────────▶ RESOLVED
+  │                                       │
+  └──────────────── resolve ──────────────┤
+  ▲                                       │
+  └────────── reopen (the person writes ──┘
+              again soon after resolution)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from helpbot.errors import HelpbotError
+
+
+class CaseState(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+
+
+class CaseAction(StrEnum):
+    CLAIM = "claim"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+
+
+class Urgency(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class CaseReason(StrEnum):
+    ASKED = "asked"  # the person asked for a human
+    BOT_FAILED = "bot_failed"  # two questions in a row without a direct answer
+    CRISIS = "crisis"  # crisis triage fired
+
+
+TRANSITIONS: dict[tuple[CaseState, CaseAction], CaseState] = {
+    (CaseState.OPEN, CaseAction.CLAIM): CaseState.CLAIMED,
+    (CaseState.OPEN, CaseAction.RESOLVE): CaseState.RESOLVED,
+    (CaseState.CLAIMED, CaseAction.RESOLVE): CaseState.RESOLVED,
+    (CaseState.RESOLVED, CaseAction.REOPEN): CaseState.OPEN,
+}
+
+ACTIVE_STATES = frozenset({CaseState.OPEN, CaseState.CLAIMED})
+
+
+class InvalidTransitionError(HelpbotError):
+    """The action does not apply to a case in this state (e.g. claiming a resolved case)."""
+
+    def __init__(self, state: CaseState, action: CaseAction) -> None:
+        super().__init__(f"cannot {action} a case that is {state}")
+        self.state = state
+        self.action = action
+
+
+def next_state(state: CaseState, action: CaseAction) -> CaseState:
+    try:
+        return TRANSITIONS[(state, action)]
+    except KeyError:
+        raise InvalidTransitionError(state, action) from None

@@ -1,0 +1,262 @@
+"""Staff-edited rules beside the entries: ``crisis.yaml`` (danger signs) and ``staff.yaml``
+(office hours, holidays, phrases that ask for a human).
+
+Both are optional; without them helpbot uses the safe defaults below. Mistakes are reported
+like any other knowledge problem, with file and line, and the last good version stays in use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import Any
+
+from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.yaml_files import LineDict, LineList, parse_yaml
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisCategory:
+    name: str
+    expressions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisRules:
+    """Danger expressions by category, phrases that only look dangerous, and what to send."""
+
+    categories: tuple[CrisisCategory, ...] = ()
+    not_crisis: tuple[str, ...] = ()
+    resources: dict[str, str] = field(default_factory=dict)  # language -> text
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPolicy:
+    """When staff answer, and how a person asks for them."""
+
+    timezone: str = "Asia/Tokyo"
+    # weekday index (0 = Monday) -> (opens, closes); a missing day is closed.
+    hours: dict[int, tuple[dt.time, dt.time]] = field(
+        default_factory=lambda: {d: (dt.time(9), dt.time(18)) for d in range(5)}
+    )
+    holidays: frozenset[dt.date] = frozenset()
+    handoff_phrases: tuple[str, ...] = (
+        "相談したい",
+        "人と話したい",
+        "スタッフと話したい",
+        "スタッフと話す",
+        "担当者",
+        "電話したい",
+        "talk to staff",
+        "talk to a person",
+        "human",
+    )
+    expected_reply: dict[str, str] = field(
+        default_factory=lambda: {"ja": "1時間ほど", "en": "about an hour"}
+    )
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def _text_list(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, LineList) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value if v.strip())
+    return None
+
+
+def _line(data: LineDict, key: str) -> int:
+    return data.key_lines.get(key, data.line or 1)
+
+
+CRISIS_FIELDS = ("categories", "not_crisis", "resources")
+STAFF_FIELDS = ("timezone", "hours", "holidays", "handoff_phrases", "expected_reply")
+
+
+def _unknown_fields(data: LineDict, allowed: tuple[str, ...], file: str) -> list[Problem]:
+    import difflib
+
+    problems = []
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(allowed)}"
+            problems.append(Problem(file, _line(data, key), f"unknown field '{key}'", hint))
+    return problems
+
+
+def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Problem]]:
+    data, problems = parse_yaml(text, file)
+    if problems or data is None:
+        return None, problems
+    if not isinstance(data, LineDict):
+        return None, [Problem(file, 1, "crisis.yaml should have 'categories' and 'resources'")]
+    problems.extend(_unknown_fields(data, CRISIS_FIELDS, file))
+    categories: list[CrisisCategory] = []
+    raw_categories = data.get("categories")
+    if not isinstance(raw_categories, LineList) or not raw_categories:
+        problems.append(
+            Problem(
+                file,
+                _line(data, "categories"),
+                "'categories' must be a list",
+                "write - name: ... and expressions: [..] for each kind of danger",
+            )
+        )
+    else:
+        for position, item in enumerate(raw_categories):
+            line = raw_categories.item_lines[position] if raw_categories.item_lines else 1
+            expressions = (
+                _text_list(item.get("expressions")) if isinstance(item, LineDict) else None
+            )
+            name = item.get("name") if isinstance(item, LineDict) else None
+            if not isinstance(name, str) or not expressions:
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        "each category needs a name and a list of expressions",
+                        "example: - name: 自殺・自傷\n    expressions: [死にたい, 消えたい]",
+                    )
+                )
+                continue
+            categories.append(CrisisCategory(name=name.strip(), expressions=expressions))
+    not_crisis = _text_list(data.get("not_crisis", LineList())) or ()
+    resources = data.get("resources")
+    resource_texts: dict[str, str] = {}
+    if isinstance(resources, LineDict):
+        resource_texts = {k: v for k, v in resources.items() if isinstance(v, str) and v.strip()}
+    if "ja" not in resource_texts:
+        problems.append(
+            Problem(
+                file,
+                _line(data, "resources"),
+                "'resources' needs a 'ja' text",
+                "resources:\n  ja: |\n    命の危険があるときは 110 / 119 ...",
+            )
+        )
+    if problems:
+        return None, problems
+    rules = CrisisRules(
+        categories=tuple(categories), not_crisis=not_crisis, resources=resource_texts
+    )
+    return rules, []
+
+
+def _parse_hours(value: str) -> tuple[dt.time, dt.time] | None:
+    match = _HOURS.match(value.strip())
+    if not match:
+        return None
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59:
+        return None
+    closes = dt.time(23, 59, 59) if h2 == 24 else dt.time(h2, m2)
+    return dt.time(h1, m1), closes
+
+
+def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Problem]]:
+    data, problems = parse_yaml(text, file)
+    if problems or data is None:
+        return None, problems
+    if not isinstance(data, LineDict):
+        return None, [Problem(file, 1, "staff.yaml should be a set of fields like 'hours:'")]
+    problems.extend(_unknown_fields(data, STAFF_FIELDS, file))
+    defaults = StaffPolicy()
+    timezone = data.get("timezone", defaults.timezone)
+    try:
+        zoneinfo.ZoneInfo(str(timezone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            Problem(
+                file,
+                _line(data, "timezone"),
+                f"unknown time zone {timezone!r}",
+                "write it like Asia/Tokyo",
+            )
+        )
+    hours = _read_hours(data, file, problems, defaults.hours)
+    holidays = _read_holidays(data, file, problems)
+    phrases = _text_list(data.get("handoff_phrases", LineList())) or defaults.handoff_phrases
+    expected = data.get("expected_reply")
+    expected_reply = dict(defaults.expected_reply)
+    if isinstance(expected, LineDict):
+        expected_reply.update({k: v for k, v in expected.items() if isinstance(v, str)})
+    if problems:
+        return None, problems
+    return StaffPolicy(
+        timezone=str(timezone),
+        hours=hours,
+        holidays=frozenset(holidays),
+        handoff_phrases=phrases,
+        expected_reply=expected_reply,
+    ), []
+
+
+def _read_hours(
+    data: LineDict,
+    file: str,
+    problems: list[Problem],
+    default: dict[int, tuple[dt.time, dt.time]],
+) -> dict[int, tuple[dt.time, dt.time]]:
+    raw_hours = data.get("hours")
+    if raw_hours is None:
+        return dict(default)
+    if not isinstance(raw_hours, LineDict):
+        problems.append(
+            Problem(file, _line(data, "hours"), "'hours' must list weekdays", "mon: 09:00-18:00")
+        )
+        return dict(default)
+    hours: dict[int, tuple[dt.time, dt.time]] = {}
+    for key, value in raw_hours.items():
+        line = raw_hours.key_lines.get(key, raw_hours.line)
+        day = str(key).strip().lower()[:3]
+        if day not in WEEKDAYS:
+            problems.append(
+                Problem(
+                    file, line, f"unknown weekday {key!r}", "use mon, tue, wed, thu, fri, sat, sun"
+                )
+            )
+            continue
+        if value is None or str(value).strip().lower() in {"closed", "休み", ""}:
+            continue
+        parsed = _parse_hours(str(value))
+        if parsed is None or parsed[0] >= parsed[1]:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"cannot read hours {value!r}",
+                    "write them like 09:00-18:00, or closed",
+                )
+            )
+            continue
+        hours[WEEKDAYS.index(day)] = parsed
+    return hours
+
+
+def _read_holidays(data: LineDict, file: str, problems: list[Problem]) -> set[dt.date]:
+    raw_holidays = data.get("holidays", LineList())
+    if not isinstance(raw_holidays, LineList):
+        problems.append(
+            Problem(
+                file,
+                _line(data, "holidays"),
+                "'holidays' must be a list",
+                "holidays: [2026-12-29, 2026-12-30]",
+            )
+        )
+        return set()
+    holidays: set[dt.date] = set()
+    for position, value in enumerate(raw_holidays):
+        try:
+            holidays.add(dt.date.fromisoformat(str(value).strip()))
+        except ValueError:
+            line = raw_holidays.item_lines[position] if raw_holidays.item_lines else 1
+            problems.append(Problem(file, line, f"bad date {value!r}", "write it like 2026-04-01"))
+    return holidays
