@@ -46,6 +46,7 @@ class Services:
     event_runner: BackgroundRunner
     line: object | None  # LineChannel when LINE is configured
     cases: CaseService
+    clock: Callable[[], dt.datetime] = utc_now
     slack_handler: object | None = None  # bolt's SlackRequestHandler when Slack is configured
     slack_executor: CountingExecutor | None = None
 
@@ -150,6 +151,7 @@ def build_services(
         event_runner=runner,
         line=line,
         cases=cases,
+        clock=clock,
         slack_handler=slack_handler,
         slack_executor=slack_executor,
     )
@@ -191,10 +193,16 @@ def create_app(
     from helpbot.channels.line.webhook import blueprint as line_blueprint
     from helpbot.channels.slack.webhook import blueprint as slack_blueprint
     from helpbot.channels.web.playground import blueprint as playground_blueprint
+    from helpbot.channels.web.staff_pane import blueprint as staff_pane_blueprint
 
     app.register_blueprint(line_blueprint)
     app.register_blueprint(slack_blueprint)
     app.register_blueprint(playground_blueprint)
+    app.register_blueprint(staff_pane_blueprint)
+
+    @app.get("/api/playground/config")
+    def playground_config() -> Response:
+        return jsonify(staff_pane=services.slack_handler is None)
 
     @app.get("/healthz")
     def health() -> Response:

@@ -6,6 +6,7 @@ On PostgreSQL the session gets its own schema, migrated once and emptied between
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -25,12 +26,32 @@ from helpbot.storage.migrate import upgrade
 from helpbot.storage.models import Base
 from tests.fakes.line_api import FakeLineApi
 from tests.fakes.line_webhooks import callback_body, sign
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_requests import DEFAULT_SIGNING_SECRET, SlackRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_FAQ = ROOT / "faq"
 SHARED = ROOT.parent / "shared"
 LINE_SECRET = "test-channel-secret-0123456789abcdef"
 LINE_TOKEN = "test-channel-access-token"
+SLACK_TOKEN = "xoxb-test-token"
+SLACK_SECRET = DEFAULT_SIGNING_SECRET
+SLACK_CHANNEL = "C0CASES01"
+# A Tuesday at 10:00 in Tokyo: inside the sample office hours.
+OFFICE_HOURS_NOW = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
+
+
+class FakeClock:
+    """An injected clock: starts at a fixed time and moves only when told."""
+
+    def __init__(self, now: dt.datetime = OFFICE_HOURS_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
 
 
 def _postgres_url() -> str | None:
@@ -96,6 +117,18 @@ def fake_line() -> Iterator[FakeLineApi]:
 
 
 @pytest.fixture
+def fake_slack() -> Iterator[FakeSlackApi]:
+    with FakeSlackApi(bot_token=SLACK_TOKEN) as fake:
+        fake.add_channel(SLACK_CHANNEL, "cases")
+        yield fake
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
 def faq_dir(tmp_path: Path) -> Path:
     """A private copy of the sample faq/, so tests may edit it."""
     target = tmp_path / "faq"
@@ -104,7 +137,9 @@ def faq_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(database_url: str, faq_dir: Path, fake_line: FakeLineApi) -> Settings:
+def settings(
+    database_url: str, faq_dir: Path, fake_line: FakeLineApi, fake_slack: FakeSlackApi
+) -> Settings:
     return Settings(
         database_url=database_url,
         faq_dir=faq_dir,
@@ -113,12 +148,16 @@ def settings(database_url: str, faq_dir: Path, fake_line: FakeLineApi) -> Settin
         line_api_base_url=fake_line.base_url,
         faq_check_interval=0.0,
         log_pseudonym_key="test-key",
+        slack_signing_secret=SLACK_SECRET,
+        slack_bot_token=SLACK_TOKEN,
+        slack_escalation_channel=SLACK_CHANNEL,
+        slack_api_base_url=fake_slack.api_url,
     )
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    app = create_app(settings)
+def app(settings: Settings, clock: FakeClock) -> Iterator[Flask]:
+    app = create_app(settings, clock=clock)
     app.config["TESTING"] = True
     yield app
     app.extensions["helpbot"].close()
@@ -155,3 +194,22 @@ class LineWebhook:
 @pytest.fixture
 def line(client: FlaskClient, app: Flask) -> LineWebhook:
     return LineWebhook(client, app)
+
+
+class SlackWebhook:
+    """Send requests to POST /webhooks/slack the way Slack does, and wait for the work."""
+
+    def __init__(self, client: FlaskClient, app: Flask) -> None:
+        self._client = client
+        self._app = app
+
+    def send(self, request: SlackRequest):
+        return self._client.post(request.path, **request.post_kwargs())
+
+    def settle(self) -> None:
+        assert self._app.extensions["helpbot"].wait_idle(timeout=20)
+
+
+@pytest.fixture
+def slack(client: FlaskClient, app: Flask) -> SlackWebhook:
+    return SlackWebhook(client, app)

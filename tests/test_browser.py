@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -48,5 +49,50 @@ def test_playground_answers_a_food_question(database_url, faq_dir, tmp_path):
                 answer = page.locator(".msg.bot").nth(2).inner_text()
             assert any(word in answer for word in ("食", "フード", "ごはん"))
             page.screenshot(path=str(tmp_path / "playground.png"))
+        finally:
+            browser.close()
+
+
+def test_playground_staff_pane_plays_both_sides(database_url, faq_dir, tmp_path):
+    if not shutil.which("chromium"):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    env = {
+        "HELPBOT_DATABASE_URL": database_url,
+        "HELPBOT_FAQ_DIR": str(faq_dir),
+        "LINE_CHANNEL_SECRET": "",
+        "LINE_CHANNEL_ACCESS_TOKEN": "",
+        "SLACK_SIGNING_SECRET": "",
+        "SLACK_BOT_TOKEN": "",
+        "SLACK_ESCALATION_CHANNEL": "",
+    }
+    with running_gunicorn(env) as base_url, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto(f"{base_url}/")
+            page.locator(".msg.bot").first.wait_for(timeout=15000)
+            assert page.locator("#staff").is_visible()
+            page.fill("#text", "人と話したい")
+            page.click("#send")
+            case = page.locator(".case").first
+            case.wait_for(timeout=15000)
+            assert "Case #" in case.inner_text()
+            case.locator("button.claim").click()
+            page.locator(".msg.bot", has_text="担当").wait_for(timeout=15000)
+            page.locator(".case textarea.reply").fill("担当の佐藤です。今どこにいますか？")
+            page.locator(".case button.send-reply").click()
+            page.locator(".msg.staffmsg", has_text="担当の佐藤です").wait_for(timeout=15000)
+            page.locator(".case button.resolve").click()
+            page.locator(".msg.bot", has_text="終わり").wait_for(timeout=15000)
+            page.locator(".quick button", has_text="よかった").click()
+            page.locator(".msg.bot", has_text="教えてくれて").wait_for(timeout=15000)
+            page.screenshot(path=str(tmp_path / "staff-pane.png"))
+            if os.environ.get("HELPBOT_SCREENSHOTS"):
+                page.screenshot(path=os.environ["HELPBOT_SCREENSHOTS"] + "/staff-pane.png")
         finally:
             browser.close()

@@ -12,7 +12,7 @@ import unicodedata
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d\s()‐-]{8,}\d)(?!\d)")
-_POSTCODE = re.compile(r"〒?\s?\d{3}-\d{4}")
+_POSTCODE = re.compile(r"〒?\s?(?<!\d)\d{3}-\d{4}(?![\d-])")
 _ADDRESS = re.compile(
     r"(?:[\u4e00-\u9fff]{1,6}(?:都|道|府|県))?[\u4e00-\u9fff\u3041-\u30ff]{1,10}(?:市|区|町|村)"
     r"[\u4e00-\u9fff\u3041-\u30ff\d]*?\d+(?:丁目|番地?|号|-\d+)+(?:[-\d]+)?"
@@ -23,6 +23,6 @@ def mask_personal_data(text: str) -> str:
     """The text with e-mail addresses, phone numbers, postcodes and addresses replaced."""
     text = unicodedata.normalize("NFKC", text)
     text = _EMAIL.sub("[メール]", text)
-    text = _POSTCODE.sub("[郵便番号]", text)
     text = _ADDRESS.sub("[住所]", text)
-    return _PHONE.sub("[電話番号]", text)
+    text = _PHONE.sub("[電話番号]", text)
+    return _POSTCODE.sub("[郵便番号]", text)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from helpbot.cases.masking import mask_personal_data
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
-from helpbot.cases.ports import PersonMessenger
+from helpbot.cases.ports import CaseView, PersonMessenger
 from helpbot.cases.states import (
     ACTIVE_STATES,
     CaseAction,
@@ -21,7 +21,8 @@ from helpbot.cases.states import (
     Urgency,
     next_state,
 )
-from helpbot.conversation.messages import QuickReply, Reply
+from helpbot.cases.views import case_view
+from helpbot.conversation.messages import QuickReply, Reply, reply_extra
 from helpbot.conversation.texts import phrases
 from helpbot.errors import HelpbotError
 from helpbot.storage import history
@@ -203,7 +204,7 @@ class CaseService:
             )
             reply = Reply(text=words.case_closed, quick_replies=buttons)
             message = self._store_staff_message(
-                session, contact, reply.text, now=now, kind="notice"
+                session, contact, reply.text, now=now, kind="notice", extra=reply_extra(reply)
             )
         key = f"resolve/{case_id}/{int(now.timestamp())}"
         self._send_to_person(contact, [reply], message, key=key)
@@ -277,14 +278,20 @@ class CaseService:
 
     @staticmethod
     def _store_staff_message(
-        session: Session, contact: Contact, text: str, *, now: dt.datetime, kind: str = "staff"
+        session: Session,
+        contact: Contact,
+        text: str,
+        *,
+        now: dt.datetime,
+        kind: str = "staff",
+        extra: dict[str, object] | None = None,
     ) -> int:
         conversation = history.current_conversation(session, contact, now=now)
         message = history.add_outbound(
             session,
             conversation,
             text=text,
-            extra=None,
+            extra=extra,
             entry_id=None,
             decision=None,
             score=None,
@@ -314,3 +321,16 @@ class CaseService:
                 status=DeliveryStatus.SENT if error is None else DeliveryStatus.FAILED,
                 error=error,
             )
+
+
+def cases_of_contact(database: Database, *, channel: str, user_id: str,
+                     now: dt.datetime) -> list[CaseView]:
+    """Every case of one channel user, newest first, as case workers see them."""
+    with database.session() as session:
+        cases = session.scalars(
+            select(Case)
+            .join(Contact, Case.contact_id == Contact.id)
+            .where(Contact.channel == channel, Contact.channel_user_id == user_id)
+            .order_by(Case.id.desc())
+        ).all()
+        return [case_view(session, case, now=now) for case in cases]

@@ -76,3 +76,15 @@ def parse_postback(data: str) -> dict[str, str]:
         return dict(parse_qsl(data, strict_parsing=True, max_num_fields=8))
     except ValueError:
         return {}
+
+
+def reply_extra(reply: Reply) -> dict[str, object] | None:
+    """The structure of a reply beyond its text, as stored with the message."""
+    if not reply.quick_replies:
+        return None
+    return {
+        "quick_replies": [
+            {"label": q.label, "postback": q.postback, "display_text": q.display_text}
+            for q in reply.quick_replies
+        ]
+    }

@@ -22,6 +22,7 @@ from helpbot.conversation.messages import (
     answer_postback,
     category_postback,
     parse_postback,
+    reply_extra,
 )
 from helpbot.conversation.texts import detect_language, phrases
 from helpbot.knowledge.entries import Entry, KnowledgeBase
@@ -180,7 +181,7 @@ class ConversationService:
                     session,
                     conversation,
                     text=reply.text,
-                    extra=_extra(reply),
+                    extra=reply_extra(reply),
                     entry_id=outcome.entry_id,
                     decision=outcome.decision,
                     score=outcome.score,
@@ -446,14 +447,3 @@ class ConversationService:
                 posts = self._cases.relay_from_person(ctx.session, active, note, now=ctx.now)
                 return Outcome(replies=[], staff_post_ids=posts)
         return Outcome(replies=[Reply(text=phrases(ctx.contact.language).ask_for_text)])
-
-
-def _extra(reply: Reply) -> dict[str, object] | None:
-    if not reply.quick_replies:
-        return None
-    return {
-        "quick_replies": [
-            {"label": q.label, "postback": q.postback, "display_text": q.display_text}
-            for q in reply.quick_replies
-        ]
-    }

@@ -126,3 +126,23 @@ def mark_delivery(
             .where(Message.id.in_(message_ids))
             .values(delivery_status=status, delivery_error=error)
         )
+
+
+def outbound_after(
+    session: Session, *, channel: str, user_id: str, after_id: int
+) -> list[Message]:
+    """Messages sent to a channel user after a message id (for pages that poll)."""
+    return list(
+        session.scalars(
+            select(Message)
+            .join(Conversation, Message.conversation_id == Conversation.id)
+            .join(Contact, Conversation.contact_id == Contact.id)
+            .where(
+                Contact.channel == channel,
+                Contact.channel_user_id == user_id,
+                Message.direction == Direction.OUT,
+                Message.id > after_id,
+            )
+            .order_by(Message.id)
+        )
+    )

@@ -45,7 +45,6 @@ def build_bolt_app(
     bolt = App(
         signing_secret=signing_secret,
         client=client,
-        token=client.token,
         token_verification_enabled=False,  # no call to Slack at start-up
         listener_executor=executor,
         logger=logging.getLogger("helpbot.slack.bolt"),

@@ -11,11 +11,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from helpbot.conversation.messages import Incoming, MessageKind, Reply
+from helpbot.storage import history
 from helpbot.storage.models import DeliveryStatus
 
 CHANNEL = "web"
 MAX_TEXT = 2000
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 blueprint = Blueprint("playground", __name__)
 
@@ -46,7 +47,7 @@ def playground_message() -> tuple[Response, int]:
     if not isinstance(body, dict):
         return jsonify(error="send JSON like {\"session\": \"...\", \"text\": \"...\"}"), 400
     session_id = body.get("session")
-    if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
+    if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
         return jsonify(error="session must be 8-64 letters, digits, - or _"), 400
     text = body.get("text")
     postback = body.get("postback")
@@ -74,7 +75,34 @@ def playground_message() -> tuple[Response, int]:
     services.conversation.record_delivery(turn.outbound_ids, status=DeliveryStatus.SENT)
     services.conversation.deliver_staff_posts(turn)
     return jsonify(
-        replies=[_reply_json(reply) for reply in turn.replies],
+        replies=[
+            {"id": row_id, **_reply_json(reply)}
+            for row_id, reply in zip(turn.outbound_ids, turn.replies, strict=True)
+        ],
         decision=turn.decision,
         entry_id=turn.entry_id,
+        last_message_id=max(turn.outbound_ids, default=None),
     ), 200
+
+
+@blueprint.get("/api/playground/messages")
+def playground_new_messages() -> tuple[Response, int]:
+    """Messages that reached this session later: a case worker's replies, notices."""
+    session_id = request.args.get("session", "")
+    if not SESSION_ID.match(session_id):
+        return jsonify(error="session must be 8-64 letters, digits, - or _"), 400
+    try:
+        after = int(request.args.get("after", "0"))
+    except ValueError:
+        return jsonify(error="after must be a message id (a number)"), 400
+    database = current_app.extensions["helpbot"].database
+    with database.session() as session:
+        rows = history.outbound_after(
+            session, channel=CHANNEL, user_id=session_id, after_id=after
+        )
+        messages = [
+            {"id": row.id, "kind": row.kind, "text": row.text,
+             "quick_replies": (row.extra or {}).get("quick_replies", [])}
+            for row in rows
+        ]
+    return jsonify(messages=messages), 200
