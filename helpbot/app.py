@@ -10,10 +10,11 @@ from pathlib import Path
 
 from flask import Flask, Response, jsonify
 
-from helpbot.background import BackgroundRunner, CountingExecutor
+from helpbot.background import CountingExecutor
 from helpbot.cases.outbox import StaffOutbox
 from helpbot.cases.ports import PlaygroundNotifier, StaffNotifier
 from helpbot.cases.service import CaseService
+from helpbot.channels.line.channel import LineChannel
 from helpbot.channels.messenger import (
     ChannelSender,
     LinePushSender,
@@ -22,10 +23,14 @@ from helpbot.channels.messenger import (
 )
 from helpbot.config import Settings, load_settings
 from helpbot.conversation.service import ConversationService, utc_now
+from helpbot.delivery.outbox import PeopleOutbox
+from helpbot.delivery.policy import RetryPolicy
 from helpbot.knowledge.store import KnowledgeStore
 from helpbot.matching import build_matcher
 from helpbot.matching.base import Matcher
 from helpbot.privacy import Pseudonymizer
+from helpbot.reminders.gate import QuietHoursGate
+from helpbot.reminders.service import Reminders
 from helpbot.storage.database import Database
 from helpbot.storage.inbox import Inbox
 
@@ -43,23 +48,21 @@ class Services:
     knowledge: KnowledgeStore[Matcher]
     conversation: ConversationService
     inbox: Inbox
-    event_runner: BackgroundRunner
-    line: object | None  # LineChannel when LINE is configured
+    line: LineChannel | None
     cases: CaseService
+    people: PeopleOutbox
+    reminders: Reminders
     clock: Callable[[], dt.datetime] = utc_now
     slack_handler: object | None = None  # bolt's SlackRequestHandler when Slack is configured
     slack_executor: CountingExecutor | None = None
 
     def wait_idle(self, timeout: float = 20.0) -> bool:
-        """Wait for background work (LINE events, Slack listeners); for tests and shutdown."""
-        done = self.event_runner.wait_idle(timeout)
-        if self.slack_executor is not None:
-            done = self.slack_executor.wait_idle(timeout) and done
-            done = self.event_runner.wait_idle(timeout) and done
-        return done
+        """Wait for Slack listeners that run after the acknowledgement; for tests and shutdown."""
+        if self.slack_executor is None:
+            return True
+        return self.slack_executor.wait_idle(timeout)
 
     def close(self) -> None:
-        self.event_runner.shutdown()
         if self.slack_executor is not None:
             self.slack_executor.shutdown(wait=True)
         self.database.dispose()
@@ -98,20 +101,34 @@ def build_services(
             token=settings.slack_bot_token, base_url=settings.slack_api_base_url, timeout=5
         )
         notifier = SlackNotifier(slack_client, settings.slack_escalation_channel)
+    gate = QuietHoursGate(knowledge, default=settings.quiet_hours)
+    staff_outbox = StaffOutbox(
+        database=database, notifier=notifier, clock=clock, timezone=gate.timezone
+    )
+    retry = RetryPolicy(give_up_after=dt.timedelta(hours=settings.delivery_give_up_hours))
+    people = PeopleOutbox(
+        database=database,
+        messenger=PeopleMessenger(senders),
+        clock=clock,
+        policy=retry,
+        postpone=gate,
+        staff_alert=staff_outbox.alert,
+        case_changed=staff_outbox.refresh_case,
+    )
+    reminders = Reminders(database=database, staff_outbox=staff_outbox, gate=gate, clock=clock)
     cases = CaseService(
         database=database,
-        outbox=StaffOutbox(database=database, notifier=notifier, clock=clock),
-        messenger=PeopleMessenger(senders),
+        outbox=staff_outbox,
+        people=people,
         clock=clock,
         reannounce_after=dt.timedelta(minutes=settings.reannounce_after_minutes),
     )
     conversation = ConversationService(
-        database=database, knowledge=knowledge, clock=clock, cases=cases
+        database=database, knowledge=knowledge, clock=clock, cases=cases, retry=retry,
+        reminders=reminders,
     )
     line = None
     if settings.line_enabled:
-        from helpbot.channels.line.channel import LineChannel
-
         assert settings.line_channel_secret and line_sender is not None
         line = LineChannel(
             channel_secret=settings.line_channel_secret,
@@ -121,24 +138,22 @@ def build_services(
             pseudonym=Pseudonymizer(settings.log_pseudonym_key),
             clock=clock,
         )
-    runner = BackgroundRunner(
-        line.process if line is not None else _nothing, threads=settings.event_workers
-    )
     slack_handler = slack_executor = None
     if slack_client is not None:
         from slack_bolt.adapter.flask import SlackRequestHandler
 
-        from helpbot.channels.slack.bolt_app import build_bolt_app
+        from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
 
         assert settings.slack_signing_secret
         slack_executor = CountingExecutor(4, name="slack")
+        listeners = CaseWorkerListeners(
+            cases=cases, reminders=reminders, inbox=inbox, clock=clock, timezone=gate.timezone
+        )
         slack_handler = SlackRequestHandler(
             build_bolt_app(
                 signing_secret=settings.slack_signing_secret,
                 client=slack_client,
-                cases=cases,
-                inbox=inbox,
-                clock=clock,
+                listeners=listeners,
                 executor=slack_executor,
             )
         )
@@ -148,17 +163,14 @@ def build_services(
         knowledge=knowledge,
         conversation=conversation,
         inbox=inbox,
-        event_runner=runner,
         line=line,
         cases=cases,
+        people=people,
+        reminders=reminders,
         clock=clock,
         slack_handler=slack_handler,
         slack_executor=slack_executor,
     )
-
-
-def _nothing(_row_id: int) -> None:
-    """Without LINE no events are stored, so there is nothing to process."""
 
 
 def create_app(

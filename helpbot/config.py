@@ -30,8 +30,6 @@ class Settings:
     port: int = DEFAULT_PORT
     # Seconds between checks of faq/ for edits.
     faq_check_interval: float = 2.0
-    # Threads per web process that answer stored webhook events off the request path.
-    event_workers: int = 2
     # Key for pseudonymising user ids in logs; derived from the channel secret when unset.
     log_pseudonym_key: str = field(default="", repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
@@ -40,6 +38,10 @@ class Settings:
     slack_api_base_url: str = DEFAULT_SLACK_API_BASE_URL
     # An unclaimed case is announced again in its thread after this many minutes.
     reannounce_after_minutes: float = 30.0
+    # No reminders in this window of the NPO's local time ("21:00-08:00"; "off" for none).
+    quiet_hours: str = "21:00-08:00"
+    # A message to a person that still fails this many hours after it was due is given up.
+    delivery_give_up_hours: float = 24.0
 
     @property
     def line_enabled(self) -> bool:
@@ -128,8 +130,14 @@ def load_settings(
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"LINE_API_BASE_URL must start with http:// or https://: {base_url!r}")
     slack = _slack_settings(env)
+    quiet_hours = env.get("HELPBOT_QUIET_HOURS", "21:00-08:00")
+    _check_quiet_hours(quiet_hours)
     return Settings(
         **slack,
+        quiet_hours=quiet_hours,
+        delivery_give_up_hours=_positive_float(
+            "HELPBOT_DELIVERY_GIVE_UP_HOURS", env.get("HELPBOT_DELIVERY_GIVE_UP_HOURS"), 24.0
+        ),
         reannounce_after_minutes=_positive_float(
             "HELPBOT_REANNOUNCE_AFTER_MINUTES", env.get("HELPBOT_REANNOUNCE_AFTER_MINUTES"), 30.0
         ),
@@ -169,3 +177,16 @@ def _slack_settings(env: Mapping[str, str]) -> dict[str, Any]:
         # slack_sdk joins method names onto the base URL, which must end with a slash.
         "slack_api_base_url": base_url.rstrip("/") + "/",
     }
+
+
+def _check_quiet_hours(value: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from helpbot.reminders.quiet_hours import parse_quiet_hours
+
+    try:
+        parse_quiet_hours(value, ZoneInfo("UTC"))
+    except ValueError as error:
+        raise ConfigError(
+            f"HELPBOT_QUIET_HOURS: {error}. Write it like 21:00-08:00, or off."
+        ) from None

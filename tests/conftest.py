@@ -24,6 +24,7 @@ from helpbot.config import Settings
 from helpbot.storage.database import Database
 from helpbot.storage.migrate import upgrade
 from helpbot.storage.models import Base
+from helpbot.worker import Worker
 from tests.fakes.line_api import FakeLineApi
 from tests.fakes.line_webhooks import callback_body, sign
 from tests.fakes.slack_api import FakeSlackApi
@@ -188,7 +189,11 @@ class LineWebhook:
         return response
 
     def settle(self) -> None:
-        assert self._app.extensions["helpbot"].wait_idle(timeout=20)
+        """Do what the worker does: answer the stored events, send what is due."""
+        services = self._app.extensions["helpbot"]
+        assert services.wait_idle(timeout=20)
+        Worker(services).run_once()
+        assert services.wait_idle(timeout=20)
 
 
 @pytest.fixture
@@ -207,7 +212,9 @@ class SlackWebhook:
         return self._client.post(request.path, **request.post_kwargs())
 
     def settle(self) -> None:
-        assert self._app.extensions["helpbot"].wait_idle(timeout=20)
+        services = self._app.extensions["helpbot"]
+        assert services.wait_idle(timeout=20)
+        Worker(services).run_once()
 
 
 @pytest.fixture

@@ -22,6 +22,27 @@ def free_port() -> int:
 
 
 @contextmanager
+def running_worker(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """Run ``helpbot worker`` like the Procfile's worker line."""
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("helpbot")), "worker"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextmanager
 def running_gunicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
     """Run ``gunicorn 'helpbot.app:create_app()'`` like the Procfile; yield its base URL."""
     port = free_port()

@@ -67,7 +67,7 @@ def test_full_handoff_scenario(line, slack, fake_line, fake_slack, database):
     (told,) = fake_line.sent_texts(user_id=person)
     assert "スタッフにつなぎました" in told
     (posted,) = fake_slack.messages(channel=SLACK_CHANNEL)
-    assert posted.action_ids() == ["case_claim", "case_resolve"]
+    assert posted.action_ids() == ["case_claim", "case_resolve", "case_followup"]
     assert "Case #1" in str(posted.blocks)
     case = _case(database)
     assert case.state == "open" and case.slack_ts == posted.ts
@@ -75,7 +75,7 @@ def test_full_handoff_scenario(line, slack, fake_line, fake_slack, database):
     _click(slack, "case_claim", case)
     updated = fake_slack.message(SLACK_CHANNEL, case.slack_ts)
     assert f"claimed by <@{WORKER}>" in str(updated.blocks)
-    assert updated.action_ids() == ["case_resolve"]
+    assert updated.action_ids() == ["case_resolve", "case_followup"]
     assert "担当" in fake_line.sent_texts(user_id=person)[-1]
 
     note = "// 家賃3か月滞納"

@@ -1,4 +1,4 @@
-"""The real gunicorn, started like the Procfile's web line, answers raw signed bytes."""
+"""The real gunicorn and worker, started like the Procfile, answer raw signed bytes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import LINE_SECRET, LINE_TOKEN
 from tests.fakes.line_webhooks import callback_body, new_user_id, sign, text_event
-from tests.servers import running_gunicorn
+from tests.servers import running_gunicorn, running_worker
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def test_gunicorn_serves_the_webhook_and_the_answer_reaches_line(
     user = new_user_id()
     token = fake_line.issue_reply_token(user_id=user)
     body = callback_body(text_event("フードバンクとは何ですか", user_id=user, reply_token=token))
-    with running_gunicorn(env, workers=2) as base_url:
+    with running_gunicorn(env, workers=2) as base_url, running_worker(env):
         assert _post(f"{base_url}/webhooks/line", body, "forged") == 400
         assert _post(f"{base_url}/webhooks/line", body, sign(body, LINE_SECRET)) == 200
         assert _post(f"{base_url}/webhooks/line", body, sign(body, LINE_SECRET)) == 200

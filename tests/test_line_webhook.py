@@ -9,7 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from helpbot.knowledge.loader import load_dir
-from helpbot.storage.models import Contact, Message, UnansweredQuestion, WebhookEvent
+from helpbot.storage.models import (
+    Contact,
+    Delivery,
+    Message,
+    UnansweredQuestion,
+    WebhookEvent,
+)
 from tests.conftest import SAMPLE_FAQ
 from tests.fakes.line_webhooks import (
     callback_body,
@@ -164,21 +170,37 @@ def test_spent_reply_token_falls_back_to_push(line, fake_line):
 
 
 @pytest.mark.parametrize("status", [500, 429])
-def test_line_api_failure_is_recorded_and_never_a_5xx_to_line(line, fake_line, database, status):
+def test_line_api_failure_is_recorded_never_a_5xx_and_retried_by_push(
+    line, fake_line, database, clock, status
+):
     entry = _entry("food-bank")
     user = new_user_id()
     token = fake_line.issue_reply_token(user_id=user)
-    fake_line.fail_next(status, times=5, retry_after=30 if status == 429 else None)
+    # One failure (the reply); the retry by push, later, goes through.
+    fake_line.fail_next(status, times=1, retry_after=30 if status == 429 else None)
     response = line.post(text_event(entry.question, user_id=user, reply_token=token))
     assert response.status_code == 200
     line.settle()
     with database.session() as session:
         out = session.scalars(select(Message).where(Message.direction == "out")).one()
-        assert out.delivery_status == "failed"
+        assert out.delivery_status == "pending"
         assert str(status) in (out.delivery_error or "")
         assert out.text == entry.answer, "the answer is kept for a later retry"
         event = session.scalars(select(WebhookEvent)).one()
         assert event.status == "done"
+        (queued,) = session.scalars(select(Delivery)).all()
+        assert queued.state == "scheduled" and queued.message_id == out.id
+    assert fake_line.sent_texts(user_id=user) == []
+    if status == 429:
+        clock.advance(seconds=20)
+        line.settle()
+        assert fake_line.sent_texts(user_id=user) == [], "Retry-After is honoured"
+    clock.advance(minutes=2)
+    line.settle()
+    assert fake_line.sent_texts(user_id=user) == [entry.answer]
+    assert len(fake_line.pushes) == 1
+    with database.session() as session:
+        assert session.get(Message, out.id).delivery_status == "sent"
 
 
 def test_long_answers_are_split_within_line_limits(line, fake_line, faq_dir):

@@ -37,7 +37,32 @@ def next_opening(policy: StaffPolicy, now: dt.datetime) -> dt.datetime | None:
 _WEEKDAYS_JA = "月火水木金土日"
 
 
+def describe_date(day: dt.date, language: str) -> str:
+    if language == "en":
+        return day.strftime("%A %d %B")
+    return f"{day.month}月{day.day}日（{_WEEKDAYS_JA[day.weekday()]}）"
+
+
 def describe_opening(when: dt.datetime, language: str) -> str:
     if language == "en":
-        return when.strftime("%A %d %B, %H:%M")
-    return f"{when.month}月{when.day}日（{_WEEKDAYS_JA[when.weekday()]}）{when:%H:%M}"
+        return f"{describe_date(when.date(), language)}, {when:%H:%M}"
+    return f"{describe_date(when.date(), language)}{when:%H:%M}"
+
+
+REMIND_DAYS_BEFORE = 3
+REMIND_AT = dt.time(10)
+
+
+def reminder_time(
+    *, deadline: dt.date, now: dt.datetime, zone: dt.tzinfo
+) -> dt.datetime | None:
+    """When to remind a person of a deadline: three days before at 10:00, or the next 10:00
+    still before the deadline; None when the deadline is too close."""
+    local_now = now.astimezone(zone)
+    day = max(deadline - dt.timedelta(days=REMIND_DAYS_BEFORE), local_now.date())
+    while day < deadline:
+        when = dt.datetime.combine(day, REMIND_AT, tzinfo=zone)
+        if when > local_now:
+            return when
+        day += dt.timedelta(days=1)
+    return None

@@ -65,10 +65,12 @@ class StaffOutbox:
         database: Database,
         notifier: StaffNotifier,
         clock: Callable[[], dt.datetime],
+        timezone: Callable[[], dt.tzinfo] = lambda: dt.UTC,
     ) -> None:
         self._database = database
         self._notifier = notifier
         self._clock = clock
+        self._timezone = timezone
 
     def deliver(self, post_ids: Iterable[int]) -> None:
         for post_id in sorted(post_ids):
@@ -92,6 +94,30 @@ class StaffOutbox:
         for post_id in due:
             sent += self._send(post_id)
         return sent
+
+    def refresh_case(self, case_id: int) -> None:
+        """Redraw the case's message (its state or follow-ups changed)."""
+        with self._database.session() as session:
+            post = add_post(session, case_id=case_id, kind=PostKind.UPDATE, text="",
+                            now=self._clock())
+        self.deliver([post.id])
+
+    def alert(self, case_id: int | None, text: str) -> bool:
+        """Tell case workers something went wrong: in the case's thread, or in the channel."""
+        if case_id is not None:
+            with self._database.session() as session:
+                post = add_post(
+                    session, case_id=case_id, kind=PostKind.THREAD, text=f"⚠️ {text}",
+                    now=self._clock(),
+                )
+            self.deliver([post.id])
+            return True  # stored: sent now or retried with the other staff posts
+        try:
+            self._notifier.post_notice(f"⚠️ {text}")
+        except DeliveryError as error:
+            logger.warning("could not alert staff: %s", error)
+            return False
+        return True
 
     def undelivered(self) -> list[StaffPost]:
         with self._database.session() as session:
@@ -134,7 +160,7 @@ class StaffOutbox:
             case = session.get(Case, post.case_id) if post else None
             assert post is not None and case is not None
             kind, text = PostKind(post.kind), post.text
-            view = case_view(session, case, now=now)
+            view = case_view(session, case, now=now, tz=self._timezone())
             ref = StaffRef(case.slack_channel, case.slack_ts) if case.slack_ts else None
         try:
             if kind is PostKind.CASE:

@@ -7,12 +7,15 @@ The Slack adapter implements ``StaffNotifier``; the channel adapters implement
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from helpbot.cases.states import CaseReason, CaseState, Urgency
 from helpbot.conversation.messages import Reply
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +62,13 @@ class StaffNotifier(Protocol):
 
     def post_in_thread(self, ref: StaffRef, text: str, *, mention_channel: bool) -> None: ...
 
+    def post_notice(self, text: str) -> None: ...
+
 
 class PersonMessenger(Protocol):
-    """Sends messages to a person on their channel; returns an error text, or None if sent."""
+    """Sends messages to a person on their channel; raises DeliveryError if not taken."""
 
-    def send(
-        self, *, channel: str, user_id: str, replies: Sequence[Reply], key: str
-    ) -> str | None: ...
+    def send(self, *, channel: str, user_id: str, replies: Sequence[Reply], key: str) -> None: ...
 
 
 class PlaygroundNotifier:
@@ -79,3 +82,6 @@ class PlaygroundNotifier:
 
     def post_in_thread(self, ref: StaffRef, text: str, *, mention_channel: bool) -> None:
         """The staff pane shows the conversation from the database; nothing to send."""
+
+    def post_notice(self, text: str) -> None:
+        logger.warning("staff notice (no Slack configured): %s", text)

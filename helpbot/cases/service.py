@@ -7,12 +7,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from helpbot.cases.masking import mask_personal_data
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
-from helpbot.cases.ports import CaseView, PersonMessenger
+from helpbot.cases.ports import CaseView
 from helpbot.cases.states import (
     ACTIVE_STATES,
     CaseAction,
@@ -21,13 +21,14 @@ from helpbot.cases.states import (
     Urgency,
     next_state,
 )
-from helpbot.cases.views import case_view
+from helpbot.cases.views import REMINDER, case_view
 from helpbot.conversation.messages import QuickReply, Reply, reply_extra
 from helpbot.conversation.texts import phrases
+from helpbot.delivery.outbox import PeopleOutbox, cancel, enqueue
 from helpbot.errors import HelpbotError
 from helpbot.storage import history
 from helpbot.storage.database import Database
-from helpbot.storage.models import Case, Contact, DeliveryStatus
+from helpbot.storage.models import Case, Contact, Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -54,20 +55,20 @@ def satisfaction_postback(case_id: int, score: int) -> str:
 
 
 class CaseService:
-    """The case lifecycle. Staff posts go to the outbox; person messages to the messenger."""
+    """The case lifecycle. Staff posts go to the staff outbox; messages to people, to theirs."""
 
     def __init__(
         self,
         *,
         database: Database,
         outbox: StaffOutbox,
-        messenger: PersonMessenger,
+        people: PeopleOutbox,
         clock: Callable[[], dt.datetime],
         reannounce_after: dt.timedelta = dt.timedelta(minutes=30),
     ) -> None:
         self._database = database
         self.outbox = outbox
-        self._messenger = messenger
+        self.people = people
         self._clock = clock
         self._reannounce_after = reannounce_after
 
@@ -147,6 +148,8 @@ class CaseService:
         self, session: Session, case: Case, text: str, *, now: dt.datetime
     ) -> list[int]:
         """What the person wrote, into the case's thread (contact details masked)."""
+        if case.person_waiting_since is None:
+            case.person_waiting_since = now
         line = f"👤 {mask_personal_data(text)}"
         return [add_post(session, case_id=case.id, kind=PostKind.THREAD, text=line, now=now).id]
 
@@ -175,12 +178,10 @@ class CaseService:
             contact = session.get(Contact, case.contact_id)
             assert contact is not None
             words = phrases(contact.language)
-            message = self._store_staff_message(
-                session, contact, words.case_claimed, now=now, kind="notice"
+            delivery = self._queue_for_person(
+                session, contact, case, Reply(text=words.case_claimed), now=now, kind="notice"
             )
-        self._send_to_person(
-            contact, [Reply(text=words.case_claimed)], message, key=f"claim/{case_id}"
-        )
+        self.people.deliver_now([delivery])
         self.outbox.deliver(posts)
         return case
 
@@ -203,11 +204,20 @@ class CaseService:
                 for score, label in zip(SATISFACTION_SCORES, words.satisfaction_labels, strict=True)
             )
             reply = Reply(text=words.case_closed, quick_replies=buttons)
-            message = self._store_staff_message(
-                session, contact, reply.text, now=now, kind="notice", extra=reply_extra(reply)
+            delivery = self._queue_for_person(
+                session, contact, case, reply, now=now, kind="notice"
             )
-        key = f"resolve/{case_id}/{int(now.timestamp())}"
-        self._send_to_person(contact, [reply], message, key=key)
+            cancelled = cancel(
+                session,
+                where=and_(
+                    Delivery.case_id == case.id,
+                    Delivery.kind == REMINDER,
+                    Delivery.keep_after_resolve.is_(False),
+                ),
+            )
+            if cancelled:
+                logger.info("case %s resolved: %d follow-up(s) cancelled", case.id, cancelled)
+        self.people.deliver_now([delivery])
         self.outbox.deliver(posts)
         return case
 
@@ -225,9 +235,10 @@ class CaseService:
                 return False
             contact = session.get(Contact, case.contact_id)
             assert contact is not None
-            message = self._store_staff_message(session, contact, body, now=now)
+            delivery = self._queue_for_person(session, contact, case, Reply(text=body), now=now)
+            case.person_waiting_since = None
             case_id = case.id
-        self._send_to_person(contact, [Reply(text=body)], message, key=f"relay/{message}")
+        self.people.deliver_now([delivery])
         logger.info("relayed a worker's reply on case %s", case_id)
         return True
 
@@ -267,6 +278,34 @@ class CaseService:
         self.outbox.deliver(posts)
         return len(posts)
 
+    def acknowledge_waiting(self, *, after: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+        """Tell people who have waited ``after`` without a reply that their message arrived."""
+        now = self._clock()
+        deliveries = []
+        with self._database.session() as session:
+            waiting = session.scalars(
+                select(Case).where(
+                    Case.state.in_(list(ACTIVE_STATES)),
+                    Case.person_waiting_since.is_not(None),
+                    Case.person_waiting_since <= now - after,
+                    or_(
+                        Case.waiting_acknowledged_at.is_(None),
+                        Case.waiting_acknowledged_at < Case.person_waiting_since,
+                    ),
+                )
+            ).all()
+            for case in waiting:
+                contact = session.get(Contact, case.contact_id)
+                assert contact is not None
+                text = phrases(contact.language).still_waiting
+                deliveries.append(
+                    self._queue_for_person(session, contact, case, Reply(text=text), now=now,
+                                           kind="notice")
+                )
+                case.waiting_acknowledged_at = now
+        self.people.deliver_now(deliveries)
+        return len(deliveries)
+
     # -- helpers ------------------------------------------------------------------------
 
     @staticmethod
@@ -277,21 +316,22 @@ class CaseService:
         return case
 
     @staticmethod
-    def _store_staff_message(
+    def _queue_for_person(
         session: Session,
         contact: Contact,
-        text: str,
+        case: Case,
+        reply: Reply,
         *,
         now: dt.datetime,
         kind: str = "staff",
-        extra: dict[str, object] | None = None,
     ) -> int:
+        """Record the message in the conversation and queue its delivery; the delivery id."""
         conversation = history.current_conversation(session, contact, now=now)
         message = history.add_outbound(
             session,
             conversation,
-            text=text,
-            extra=extra,
+            text=reply.text,
+            extra=reply_extra(reply),
             entry_id=None,
             decision=None,
             score=None,
@@ -299,28 +339,17 @@ class CaseService:
         )
         message.kind = kind
         session.flush()
-        return message.id
-
-    def _send_to_person(
-        self, contact: Contact, replies: list[Reply], message_id: int, *, key: str
-    ) -> None:
-        error = None
-        if contact.reachable:
-            error = self._messenger.send(
-                channel=contact.channel,
-                user_id=contact.channel_user_id,
-                replies=replies,
-                key=key,
-            )
-        else:
-            error = "the person has blocked or left the account"
-        with self._database.session() as session:
-            history.mark_delivery(
-                session,
-                [message_id],
-                status=DeliveryStatus.SENT if error is None else DeliveryStatus.FAILED,
-                error=error,
-            )
+        return enqueue(
+            session,
+            contact_id=contact.id,
+            kind=kind,
+            text=reply.text,
+            extra=reply_extra(reply),
+            due_at=now,
+            now=now,
+            case_id=case.id,
+            message_id=message.id,
+        ).id
 
 
 def cases_of_contact(database: Database, *, channel: str, user_id: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,7 +11,9 @@ from sqlalchemy.orm import Session
 from helpbot.cases.masking import mask_personal_data
 from helpbot.cases.ports import CaseView, RecentMessage
 from helpbot.cases.states import CaseReason, CaseState, Urgency
-from helpbot.storage.models import Case, Contact, Conversation, Message
+from helpbot.storage.models import Case, Contact, Conversation, Delivery, DeliveryState, Message
+
+REMINDER = "reminder"
 
 RECENT_MESSAGES = 6
 MAX_QUOTE = 300
@@ -40,7 +43,43 @@ def _quote(text: str) -> str:
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
 
 
-def case_view(session: Session, case: Case, *, now: dt.datetime) -> CaseView:
+@dataclass(frozen=True, slots=True)
+class Followup:
+    id: int
+    due_at: dt.datetime
+    state: str
+    text: str
+    last_error: str | None
+
+
+def followups_for_case(session: Session, case_id: int) -> list[Followup]:
+    rows = session.scalars(
+        select(Delivery)
+        .where(Delivery.case_id == case_id, Delivery.kind == REMINDER)
+        .order_by(Delivery.due_at, Delivery.id)
+    ).all()
+    return [Followup(r.id, r.due_at, r.state, r.text, r.last_error) for r in rows]
+
+
+_STATE_ICONS = {
+    DeliveryState.SCHEDULED: "⏰",
+    DeliveryState.SENDING: "⏳",
+    DeliveryState.SENT: "✅",
+    DeliveryState.CANCELLED: "✖️",
+    DeliveryState.FAILED: "⚠️",
+}
+
+
+def describe_followup(followup: Followup, tz: dt.tzinfo) -> str:
+    local = followup.due_at.astimezone(tz)
+    icon = _STATE_ICONS.get(DeliveryState(followup.state), "•")
+    reason = f" ({followup.last_error})" if followup.state == DeliveryState.FAILED else ""
+    return f"{icon} {local:%m/%d %H:%M} {followup.state}{reason}: {followup.text[:80]}"
+
+
+def case_view(
+    session: Session, case: Case, *, now: dt.datetime, tz: dt.tzinfo = dt.UTC
+) -> CaseView:
     contact = session.get(Contact, case.contact_id)
     assert contact is not None
     waited_until = case.claimed_at or case.resolved_at or now
@@ -58,4 +97,7 @@ def case_view(session: Session, case: Case, *, now: dt.datetime) -> CaseView:
         claimed_by=case.claimed_by,
         claimed_by_name=case.claimed_by_name,
         satisfaction=case.satisfaction,
+        followups=tuple(
+            describe_followup(f, tz) for f in followups_for_case(session, case.id)
+        ),
     )

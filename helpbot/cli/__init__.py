@@ -1,4 +1,4 @@
-"""The ``helpbot`` command: ``db upgrade``, ``faq check|export|gaps``, ``ask``, ``serve``."""
+"""The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from helpbot.cli.ask import ask
 from helpbot.cli.db import db
 from helpbot.cli.events import events
 from helpbot.cli.serve import serve
+from helpbot.cli.worker import worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,7 +22,7 @@ def _register() -> None:
     from helpbot.cli.gaps import gaps
 
     faq.add_command(gaps)
-    for command in (db, faq, ask, serve, events, bench):
+    for command in (db, faq, ask, serve, events, bench, worker):
         main.add_command(command)
 
 

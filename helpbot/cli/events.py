@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
 from helpbot.cli.settings import cli_settings
@@ -15,22 +13,18 @@ def events() -> None:
 
 
 @events.command("replay")
-@click.option(
-    "--older-than", type=float, default=60.0, show_default=True,
-    help="Only events received at least this many seconds ago (newer ones are in flight).",
-)
-def replay(older_than: float) -> None:
-    """Process LINE events that are still pending, oldest first."""
+def replay() -> None:
+    """Answer every stored LINE event that is due (what ``helpbot worker`` does continuously)."""
     from helpbot.app import build_services
+    from helpbot.worker import Worker
 
     services = build_services(cli_settings())
-    if services.line is None:
-        raise click.ClickException(
-            "LINE is not configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN."
-        )
-    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=older_than)
-    row_ids = services.inbox.unfinished(channel="line", received_before=cutoff)
-    for row_id in row_ids:
-        services.line.process(row_id)  # type: ignore[attr-defined]
-    services.close()
-    click.echo(f"replayed {len(row_ids)} event(s)")
+    try:
+        if services.line is None:
+            raise click.ClickException(
+                "LINE is not configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN."
+            )
+        answered = Worker(services).answer_events()
+    finally:
+        services.close()
+    click.echo(f"answered {answered} event(s)")

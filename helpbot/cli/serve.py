@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 
 import click
 
@@ -29,11 +32,29 @@ def serve(host: str, port: int | None) -> None:
     database = Database(settings.database_url)
     upgrade(database)
     database.dispose()
-    gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable),
-                                                        "gunicorn")
+    bin_dir = os.path.dirname(sys.executable)
+    gunicorn = shutil.which("gunicorn") or os.path.join(bin_dir, "gunicorn")
+    helpbot = shutil.which("helpbot") or os.path.join(bin_dir, "helpbot")
     click.echo(f"\n  helpbot is starting. Open the playground: http://{host}:{port}/\n")
-    os.execvp(
-        gunicorn,
-        [gunicorn, "--bind", f"{host}:{port}", "--workers", "1", "--threads", "4",
-         "--access-logfile", "-", "helpbot.app:create_app()"],
-    )
+    # The web process and the worker, as the Procfile runs them; Ctrl-C stops both.
+    processes = [
+        subprocess.Popen([helpbot, "worker"]),
+        subprocess.Popen(
+            [gunicorn, "--bind", f"{host}:{port}", "--workers", "1", "--threads", "4",
+             "--access-logfile", "-", "helpbot.app:create_app()"]
+        ),
+    ]
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()

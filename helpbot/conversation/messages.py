@@ -66,6 +66,10 @@ def answer_postback(entry_id: str) -> str:
     return urlencode({"a": "answer", "id": entry_id})
 
 
+def remind_postback(entry_id: str) -> str:
+    return urlencode({"a": "remind", "id": entry_id})
+
+
 def category_postback(category: str) -> str:
     return urlencode({"a": "category", "c": category})
 

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session
 
-from helpbot.cases.office import describe_opening, is_open, next_opening
+from helpbot.cases.office import (
+    describe_date,
+    describe_opening,
+    is_open,
+    next_opening,
+    reminder_time,
+)
 from helpbot.cases.states import CaseReason, Urgency
 from helpbot.cases.triage import CrisisDetector, asks_for_human
 from helpbot.conversation.messages import (
@@ -22,9 +28,13 @@ from helpbot.conversation.messages import (
     answer_postback,
     category_postback,
     parse_postback,
+    remind_postback,
     reply_extra,
 )
 from helpbot.conversation.texts import detect_language, phrases
+from helpbot.delivery.outbox import enqueue
+from helpbot.delivery.policy import RetryPolicy, is_retryable
+from helpbot.errors import DeliveryError
 from helpbot.knowledge.entries import Entry, KnowledgeBase
 from helpbot.knowledge.policies import CrisisRules, StaffPolicy
 from helpbot.matching.base import Candidate, Decision, Matcher
@@ -35,6 +45,7 @@ from helpbot.storage.models import Contact, Conversation, DeliveryStatus
 
 if TYPE_CHECKING:
     from helpbot.cases.service import CaseService
+    from helpbot.reminders.service import Reminders
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +97,7 @@ class Turn:
     entry_id: str | None = None
     # Posts for case workers, stored; the caller sends them after answering the person.
     staff_post_ids: list[int] = field(default_factory=list)
+    contact_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -136,11 +148,15 @@ class ConversationService:
         knowledge: KnowledgeSource,
         clock: Clock = utc_now,
         cases: CaseService | None = None,
+        retry: RetryPolicy | None = None,
+        reminders: Reminders | None = None,
     ) -> None:
         self._database = database
         self._knowledge = knowledge
         self._clock = clock
         self._cases = cases
+        self._retry = retry or RetryPolicy()
+        self._reminders = reminders
         self._crisis: tuple[CrisisRules | None, object] = (None, None)
         self._handlers: dict[MessageKind, Callable[[_Context], Outcome]] = {
             MessageKind.TEXT: self._on_text,
@@ -196,7 +212,33 @@ class ConversationService:
                 decision=outcome.decision,
                 entry_id=outcome.entry_id,
                 staff_post_ids=outcome.staff_post_ids,
+                contact_id=contact.id,
             )
+
+    def retry_replies(self, turn: Turn, *, failure: DeliveryError | None) -> None:
+        """Replies the platform did not take: queued for the worker, or failed for good."""
+        now = self._clock()
+        retryable = failure is None or is_retryable(failure)
+        with self._database.session() as session:
+            history.mark_delivery(
+                session,
+                turn.outbound_ids,
+                status=DeliveryStatus.PENDING if retryable else DeliveryStatus.FAILED,
+                error=str(failure)[:255] if failure else None,
+            )
+            if not retryable or turn.contact_id is None:
+                return
+            for message_id, reply in zip(turn.outbound_ids, turn.replies, strict=True):
+                row = enqueue(
+                    session, contact_id=turn.contact_id, kind="reply", text=reply.text,
+                    extra=reply_extra(reply), due_at=now, now=now, message_id=message_id,
+                )
+                row.attempts = 1
+                row.last_error = str(failure)[:255] if failure else None
+                if failure is not None:
+                    row.next_attempt_at = self._retry.next_attempt(
+                        attempts=1, error=failure, now=now
+                    )
 
     def deliver_staff_posts(self, turn: Turn) -> None:
         """Send the turn's posts for case workers (after the person has their answer)."""
@@ -226,7 +268,7 @@ class ConversationService:
         if decision is Decision.ANSWER and best is not None:
             ctx.conversation.misses_in_a_row = 0
             return Outcome(
-                replies=[Reply(text=best.entry.answer)],
+                replies=[self._answer(ctx, best.entry)],
                 decision=decision,
                 entry_id=best.entry.id,
                 score=best.score,
@@ -381,10 +423,14 @@ class ConversationService:
             if entry is not None:
                 ctx.conversation.misses_in_a_row = 0
                 return Outcome(
-                    replies=[Reply(text=entry.answer)],
+                    replies=[self._answer(ctx, entry)],
                     decision=Decision.ANSWER,
                     entry_id=entry.id,
                 )
+        elif action == "remind" and self._reminders is not None:
+            entry = ctx.kb.by_id().get(data.get("id", ""))
+            if entry is not None and entry.deadline is not None:
+                return Outcome(replies=[self._remind_before_deadline(ctx, entry)])
         elif action == "category":
             return Outcome(replies=[self._category_reply(ctx, data.get("c", ""))])
         elif action == "human" and self._cases is not None:
@@ -437,7 +483,38 @@ class ConversationService:
 
     def _on_unfollow(self, ctx: _Context) -> Outcome:
         ctx.contact.reachable = False
+        if self._reminders is not None:
+            self._reminders.cancel_for_contact(ctx.session, ctx.contact.id)
         return Outcome(replies=[])
+
+    # -- answers and the person's own reminders ---------------------------------------------
+
+    def _answer(self, ctx: _Context, entry: Entry) -> Reply:
+        """The entry's answer; a program with a deadline ahead offers a reminder."""
+        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
+        today = ctx.now.astimezone(policy.zone).date()
+        if self._reminders is None or entry.deadline is None or entry.deadline <= today:
+            return Reply(text=entry.answer)
+        label = phrases(ctx.contact.language).remind_me
+        button = QuickReply(label=label, postback=remind_postback(entry.id), display_text=label)
+        return Reply(text=entry.answer, quick_replies=(button,))
+
+    def _remind_before_deadline(self, ctx: _Context, entry: Entry) -> Reply:
+        assert self._reminders is not None and entry.deadline is not None
+        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
+        words = phrases(ctx.contact.language)
+        when = reminder_time(deadline=entry.deadline, now=ctx.now, zone=policy.zone)
+        if when is None:
+            return Reply(text=entry.answer)
+        deadline = describe_date(entry.deadline, ctx.contact.language)
+        text = words.deadline_reminder.format(name=entry.name or entry.question, deadline=deadline)
+        row = self._reminders.schedule_for_contact(
+            ctx.session, contact_id=ctx.contact.id, when=when, text=text, entry_id=entry.id,
+            now=ctx.now,
+        )
+        local = row.due_at.astimezone(policy.zone)
+        when_text = describe_opening(local, ctx.contact.language)
+        return Reply(text=words.reminder_set.format(when=when_text))
 
     def _on_non_text(self, ctx: _Context) -> Outcome:
         if self._cases is not None:

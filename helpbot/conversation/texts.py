@@ -37,6 +37,10 @@ class Phrases:
     case_closed: str
     satisfaction_labels: tuple[str, str, str]
     satisfaction_thanks: str
+    still_waiting: str
+    remind_me: str
+    reminder_set: str
+    deadline_reminder: str
 
 
 PHRASES: dict[str, Phrases] = {
@@ -82,6 +86,15 @@ PHRASES: dict[str, Phrases] = {
         ),
         satisfaction_labels=("よかった", "ふつう", "よくなかった"),
         satisfaction_thanks="教えてくれて、ありがとうございます。",
+        still_waiting=(
+            "メッセージは届いています。スタッフからの返事まで、もう少し待ってください。"
+            "急ぐときは 119（救急）/ 110（警察）へ。"
+        ),
+        remind_me="締切前に知らせて",
+        reminder_set="{when}ごろに、このLINEでお知らせします。",
+        deadline_reminder=(
+            "お知らせです。「{name}」の締切は {deadline} です。準備はできていますか？"
+        ),
     ),
     "en": Phrases(
         greeting=(
@@ -122,6 +135,15 @@ PHRASES: dict[str, Phrases] = {
         ),
         satisfaction_labels=("Good", "OK", "Not good"),
         satisfaction_thanks="Thank you for telling us.",
+        still_waiting=(
+            "Your message has arrived. Please wait a little longer for our staff to reply. "
+            "In an emergency call 119 (ambulance) or 110 (police)."
+        ),
+        remind_me="Remind me",
+        reminder_set="We will remind you here around {when}.",
+        deadline_reminder=(
+            "A reminder: the deadline for \"{name}\" is {deadline}. Are you ready?"
+        ),
     ),
 }
 

@@ -138,6 +138,8 @@ class WebhookEvent(Base):
     __table_args__ = (
         UniqueConstraint("channel", "event_id"),
         Index("ix_webhook_events_status_received_at", "status", "received_at"),
+        Index("ix_webhook_events_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_webhook_events_source", "channel", "source", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -150,6 +152,10 @@ class WebhookEvent(Base):
     error: Mapped[str | None] = mapped_column(String(255), nullable=True)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     processed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Who sent it (the channel's user id), so one person's events are answered in order.
+    source: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # When it may be (re)tried; while processing, the end of the processor's lease.
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class UnansweredQuestion(Base):
@@ -190,6 +196,12 @@ class Case(Base):
     last_announced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     slack_channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
     slack_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The person's last message while the case is active, and when we last told them it
+    # arrived: the worker reassures people who wait without an answer.
+    person_waiting_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    waiting_acknowledged_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True
+    )
 
     contact: Mapped[Contact] = relationship()
 
@@ -214,3 +226,45 @@ class StaffPost(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class DeliveryState(StrEnum):
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class Delivery(Base):
+    """A message to a person that must arrive: a reminder, a relayed reply, a retried answer.
+
+    The row is the truth; the worker only wakes up to send what is due. ``next_attempt_at``
+    doubles as a lease while a row is ``sending``, so a crashed sender's rows come back.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+        Index("ix_deliveries_contact_id_state", "contact_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    state: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_key: Mapped[str] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    keep_after_resolve: Mapped[bool] = mapped_column(default=False)
+    entry_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    staff_told_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

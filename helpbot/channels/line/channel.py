@@ -15,7 +15,7 @@ from helpbot.channels.line.events import CHANNEL, UnsupportedEvent, to_new_event
 from helpbot.channels.line.sender import LineSender
 from helpbot.conversation.service import ConversationService
 from helpbot.privacy import Pseudonymizer
-from helpbot.storage.inbox import Inbox
+from helpbot.storage.inbox import ClaimedEvent, Inbox
 from helpbot.storage.models import DeliveryStatus, EventStatus
 
 logger = logging.getLogger(__name__)
@@ -79,25 +79,32 @@ class LineChannel:
         )
         return Accepted(received=len(events), new_row_ids=row_ids)
 
-    def process(self, row_id: int) -> None:
-        """Answer one stored event. Errors are recorded on the event, never raised."""
-        stored = self._inbox.claim(row_id)
-        if stored is None:
-            return
+    def answer_due(self, *, limit: int = 20) -> int:
+        """Claim and answer due events (the worker's job); return how many were handled."""
+        claimed = self._inbox.claim_due(channel=CHANNEL, now=self._clock(), limit=limit)
+        for event in claimed:
+            self.process(event)
+        return len(claimed)
+
+    def process(self, stored: ClaimedEvent) -> None:
+        """Answer one claimed event. Errors are recorded on the event, never raised."""
+        try:
+            self._process(stored)
+        except Exception:
+            logger.exception("could not answer LINE event %s", stored.event_id)
+            status = self._inbox.retry_later(
+                stored.id, attempts=stored.attempts, now=self._clock(), error="answer failed"
+            )
+            logger.warning("LINE event %s is now %s", stored.event_id, status)
+
+    def _process(self, stored: ClaimedEvent) -> None:
         try:
             event = translate(stored.payload)
         except UnsupportedEvent as why:
             logger.info("ignoring LINE event %s: %s", stored.event_id, why)
-            self._inbox.finish(row_id, status=EventStatus.DONE, now=self._clock(), error=None)
+            self._inbox.finish(stored.id, status=EventStatus.DONE, now=self._clock())
             return
-        try:
-            turn = self._conversation.handle(event.incoming)
-        except Exception:
-            logger.exception("could not answer LINE event %s", stored.event_id)
-            self._inbox.finish(
-                row_id, status=EventStatus.FAILED, now=self._clock(), error="answer failed"
-            )
-            return
+        turn = self._conversation.handle(event.incoming)
         if turn.replies:
             delivery = self._sender.deliver(
                 user_id=event.incoming.user_id,
@@ -105,16 +112,17 @@ class LineChannel:
                 replies=turn.replies,
                 key=f"line-event/{stored.event_id}",
             )
-            status = DeliveryStatus.SENT if delivery.ok else DeliveryStatus.FAILED
-            self._conversation.record_delivery(
-                turn.outbound_ids, status=status, error=delivery.error
-            )
-            if not delivery.ok:
+            if delivery.ok:
+                self._conversation.record_delivery(turn.outbound_ids, status=DeliveryStatus.SENT)
+            else:
+                # Stored for the worker to push again with backoff; the person gets it later.
+                self._conversation.retry_replies(turn, failure=delivery.failure)
                 logger.warning(
-                    "reply to %s not delivered (%s); stored for retry",
+                    "reply to %s not delivered (%s); queued for retry",
                     self._pseudonym(event.incoming.user_id),
                     delivery.error,
                 )
+        self._inbox.finish(stored.id, status=EventStatus.DONE, now=self._clock())
         self._conversation.deliver_staff_posts(turn)
         logger.info(
             "answered LINE %s from %s: decision=%s entry=%s",
@@ -123,4 +131,3 @@ class LineChannel:
             turn.decision,
             turn.entry_id,
         )
-        self._inbox.finish(row_id, status=EventStatus.DONE, now=self._clock())

@@ -42,7 +42,14 @@ def to_new_event(event: dict[str, Any]) -> NewEvent:
     event_id = event.get("webhookEventId")
     if not isinstance(event_id, str) or not event_id:
         event_id = fallback_event_id(event)
-    return NewEvent(event_id=event_id, event_type=str(event.get("type", "?")), payload=event)
+    source = event.get("source")
+    user_id = source.get("userId") if isinstance(source, dict) else None
+    return NewEvent(
+        event_id=event_id,
+        event_type=str(event.get("type", "?")),
+        payload=event,
+        source=str(user_id)[:128] if user_id else None,
+    )
 
 
 def _kind(event: dict[str, Any]) -> MessageKind:

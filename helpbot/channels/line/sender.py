@@ -80,6 +80,7 @@ class Delivery:
 
     method: str  # "reply", "push", "reply+push", "none"
     error: str | None = None
+    failure: DeliveryError | None = None
 
     @property
     def ok(self) -> bool:
@@ -134,8 +135,15 @@ class LineSender:
                 self.push(user_id, batch, retry_key=_retry_key(key, number))
                 methods.append("push")
         except DeliveryError as error:
-            return Delivery(method="+".join(methods) or "none", error=str(error))
+            return Delivery(method="+".join(methods) or "none", error=str(error), failure=error)
         return Delivery(method="+".join(dict.fromkeys(methods)))
+
+    def push_replies(self, *, user_id: str, replies: Sequence[Reply], key: str) -> None:
+        """Push replies (no reply token); raise DeliveryError when LINE does not take them."""
+        messages = to_line_messages(replies)
+        for number, start in enumerate(range(0, len(messages), MAX_MESSAGES)):
+            batch = messages[start : start + MAX_MESSAGES]
+            self.push(user_id, batch, retry_key=_retry_key(key, number))
 
     def _reply(self, reply_token: str, messages: list[TextMessage]) -> bool:
         """True if LINE took the reply; False if the token is spent and we should push."""

@@ -28,5 +28,4 @@ def receive_line_webhook() -> tuple[Response, int]:
     except RejectedWebhook as rejected:
         logger.warning("rejected a LINE webhook: %s", rejected)
         return jsonify(error=str(rejected)), rejected.status
-    services.event_runner.submit(accepted.new_row_ids)
     return jsonify(received=accepted.received, new=len(accepted.new_row_ids)), 200

@@ -10,6 +10,8 @@ from helpbot.cases.states import CaseReason, CaseState, Urgency
 
 CLAIM_ACTION = "case_claim"
 RESOLVE_ACTION = "case_resolve"
+FOLLOWUP_ACTION = "case_followup"
+FOLLOWUP_CALLBACK = "case_followup_form"
 MAX_SECTION = 2900
 
 _WHO = {"person": "👤", "bot": "🤖", "staff": "🧑‍💼"}
@@ -76,11 +78,18 @@ def case_blocks(view: CaseView) -> list[dict[str, Any]]:
             ],
         },
     ]
+    if view.followups:
+        lines = "\n".join(view.followups)
+        blocks.append(
+            {"type": "section",
+             "text": {"type": "mrkdwn", "text": f"*Follow-ups*\n{lines}"[:MAX_SECTION]}}
+        )
     buttons = []
     if view.state is CaseState.OPEN:
         buttons.append(_button("Claim", CLAIM_ACTION, view.number, style="primary"))
     if view.state in {CaseState.OPEN, CaseState.CLAIMED}:
         buttons.append(_button("Resolve", RESOLVE_ACTION, view.number))
+    buttons.append(_button("Follow-up", FOLLOWUP_ACTION, view.number))
     if buttons:
         blocks.append({"type": "actions", "block_id": f"case-{view.number}", "elements": buttons})
     return blocks
@@ -96,3 +105,55 @@ def _button(text: str, action_id: str, case_number: int, *, style: str | None = 
     if style:
         button["style"] = style
     return button
+
+
+def followup_form(case_number: str) -> dict[str, Any]:
+    """The modal a worker fills in to schedule a follow-up for the person of a case."""
+    return {
+        "type": "modal",
+        "callback_id": FOLLOWUP_CALLBACK,
+        "private_metadata": str(case_number),
+        "title": {"type": "plain_text", "text": f"Follow-up · case #{case_number}"[:24]},
+        "submit": {"type": "plain_text", "text": "Schedule"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "when",
+                "label": {"type": "plain_text", "text": "When"},
+                "hint": {
+                    "type": "plain_text",
+                    "text": "e.g. 3日後, 来週月曜 10時, in 2 days, 2026-12-01 10:00. "
+                    "Quiet hours (21:00-08:00) move it to the morning.",
+                },
+                "element": {"type": "plain_text_input", "action_id": "when"},
+            },
+            {
+                "type": "input",
+                "block_id": "message",
+                "label": {"type": "plain_text", "text": "Message to the person"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "message",
+                    "multiline": True,
+                    "max_length": 1000,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "keep",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "After the case is resolved"},
+                "element": {
+                    "type": "checkboxes",
+                    "action_id": "keep",
+                    "options": [
+                        {
+                            "text": {"type": "plain_text", "text": "Send it anyway"},
+                            "value": "keep",
+                        }
+                    ],
+                },
+            },
+        ],
+    }

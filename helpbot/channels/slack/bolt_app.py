@@ -1,8 +1,8 @@
-"""The Slack app (slack-bolt): buttons, thread replies and ``/helpbot``, all on one URL.
+"""The Slack app (slack-bolt): buttons, thread replies, the follow-up form and ``/helpbot``.
 
 Bolt checks the request signature and its 5-minute window, answers ``url_verification``,
-and acknowledges before the listener runs (on its executor), so Slack always gets its answer
-within 3 seconds. Slack's retries of an event (``X-Slack-Retry-Num``) are recognised by
+and acknowledges before the listener's work runs (on its executor), so Slack always gets its
+answer within 3 seconds. Slack's retries of an event (``X-Slack-Retry-Num``) are recognised by
 ``event_id`` and never redo work; the bot's own messages are ignored.
 """
 
@@ -14,32 +14,181 @@ import re
 from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 
 from helpbot.cases.service import CaseNotFoundError, CaseService
 from helpbot.cases.states import InvalidTransitionError
-from helpbot.channels.slack.blocks import CLAIM_ACTION, RESOLVE_ACTION
+from helpbot.channels.slack.blocks import (
+    CLAIM_ACTION,
+    FOLLOWUP_ACTION,
+    FOLLOWUP_CALLBACK,
+    RESOLVE_ACTION,
+    followup_form,
+)
+from helpbot.reminders.service import Reminders
+from helpbot.reminders.when import WhenError, parse_when, split_when_and_message
 from helpbot.storage.inbox import Inbox, NewEvent
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "slack"
 _COMMAND = re.compile(r"^\s*(claim|resolve)\s+#?(\d+)\s*$", re.IGNORECASE)
+_REMIND = re.compile(r"^\s*remind\s+#?(\d+)\s+(.+)$", re.IGNORECASE | re.DOTALL)
 USAGE = (
-    "Usage: `/helpbot claim 12`, `/helpbot resolve 12`. "
+    "Usage: `/helpbot claim 12`, `/helpbot resolve 12`, "
+    "`/helpbot remind 12 <when> <message>` (e.g. `remind 12 3日後 フードバンクに行けましたか？`). "
     "Answer a person by replying in their case's thread; lines starting with `//` stay internal."
 )
 
 
+class CaseWorkerListeners:
+    """What each Slack request does; bolt calls these after checking the signature."""
+
+    def __init__(
+        self,
+        *,
+        cases: CaseService,
+        reminders: Reminders,
+        inbox: Inbox,
+        clock: Callable[[], dt.datetime],
+        timezone: Callable[[], ZoneInfo],
+    ) -> None:
+        self._cases = cases
+        self._reminders = reminders
+        self._inbox = inbox
+        self._clock = clock
+        self._timezone = timezone
+
+    def skip_repeated_events(self, body: dict[str, Any], next: Callable[[], None]):
+        """Slack retries an event it thinks we missed; the event_id says we have it."""
+        event_id = body.get("event_id")
+        if body.get("type") == "event_callback" and isinstance(event_id, str):
+            event_type = str((body.get("event") or {}).get("type", "?"))
+            stored = self._inbox.store(
+                channel=CHANNEL,
+                events=[NewEvent(event_id=event_id, event_type=event_type, payload={})],
+                now=self._clock(),
+            )
+            if not stored:
+                logger.info("Slack event %s seen before; not redoing it", event_id)
+                return BoltResponse(status=200, body="")
+        return next()
+
+    def act(self, action: str, case_id: int, user: dict[str, Any]) -> str | None:
+        """Claim or resolve; a sentence for the worker when that is not possible."""
+        worker_id = str(user.get("id", ""))
+        worker_name = str(user.get("username") or user.get("name") or worker_id)
+        try:
+            if action == "claim":
+                self._cases.claim(case_id, worker_id=worker_id, worker_name=worker_name)
+            else:
+                self._cases.resolve(case_id, worker_id=worker_id, worker_name=worker_name)
+        except (InvalidTransitionError, CaseNotFoundError) as why:
+            return f"Case #{case_id}: {why}."
+        return None
+
+    def on_claim(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                 client: WebClient) -> None:
+        ack()
+        self._button("claim", body, action, client)
+
+    def on_resolve(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                   client: WebClient) -> None:
+        ack()
+        self._button("resolve", body, action, client)
+
+    def on_followup(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                    client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=followup_form(action["value"]))
+
+    def on_followup_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = view["state"]["values"]
+        when_text = values["when"]["when"]["value"] or ""
+        message = values["message"]["message"]["value"] or ""
+        keep = bool(values.get("keep", {}).get("keep", {}).get("selected_options"))
+        try:
+            when = parse_when(when_text, now=self._clock(), tz=self._timezone())
+        except WhenError as why:
+            ack(response_action="errors", errors={"when": str(why)[:150]})
+            return
+        ack()
+        answer = self.schedule(int(view["private_metadata"]), when, message,
+                               body["user"]["id"], keep=keep)
+        logger.info("follow-up form: %s", answer.split(":")[0])
+
+    def on_message(self, event: dict[str, Any]) -> None:
+        thread_ts = event.get("thread_ts")
+        if (
+            not thread_ts
+            or thread_ts == event.get("ts")
+            or event.get("bot_id")
+            or event.get("subtype") is not None
+        ):
+            return
+        self._cases.relay_from_worker(
+            thread_ts, worker_name=str(event.get("user", "")), text=str(event.get("text", ""))
+        )
+
+    def on_command(self, ack: Ack, command: dict[str, Any]) -> None:
+        text = command.get("text", "")
+        remind = _REMIND.match(text)
+        if remind is not None:
+            try:
+                when, message = split_when_and_message(
+                    remind.group(2), now=self._clock(), tz=self._timezone()
+                )
+            except WhenError as why:
+                ack(f"Not scheduled: {why}")
+                return
+            ack(self.schedule(int(remind.group(1)), when, message,
+                              command.get("user_id", ""), keep=False))
+            return
+        match = _COMMAND.match(text)
+        if match is None:
+            ack(USAGE)
+            return
+        action, number = match.group(1).lower(), int(match.group(2))
+        ack(f"Working on case #{number}…")
+        user = {"id": command.get("user_id"), "username": command.get("user_name")}
+        problem = self.act(action, number, user)
+        if problem:
+            logger.info("slash command refused: %s", problem)
+
+    def schedule(self, case_id: int, when: dt.datetime, message: str, user_id: str, *,
+                 keep: bool) -> str:
+        """Schedule a follow-up; the sentence to show the worker."""
+        try:
+            followup = self._reminders.schedule_followup(
+                case_id=case_id, when=when, text=message, created_by=user_id,
+                keep_after_resolve=keep,
+            )
+        except (ValueError, CaseNotFoundError) as why:
+            return f"Not scheduled: {why}"
+        local = followup.due_at.astimezone(self._timezone())
+        return f"Follow-up for case #{case_id} scheduled for {local:%Y-%m-%d %H:%M}."
+
+    def _button(self, action_name: str, body: dict[str, Any], action: dict[str, Any],
+                client: WebClient) -> None:
+        try:
+            case_id = int(action.get("value", ""))
+        except ValueError:
+            return
+        problem = self.act(action_name, case_id, body.get("user") or {})
+        channel = (body.get("channel") or {}).get("id")
+        user_id = (body.get("user") or {}).get("id")
+        if problem and channel and user_id:
+            try:
+                client.chat_postEphemeral(channel=channel, user=user_id, text=problem)
+            except Exception:  # a courtesy note; the case itself is already safe
+                logger.warning("could not tell the worker why the action was refused")
+
+
 def build_bolt_app(
-    *,
-    signing_secret: str,
-    client: WebClient,
-    cases: CaseService,
-    inbox: Inbox,
-    clock: Callable[[], dt.datetime],
+    *, signing_secret: str, client: WebClient, listeners: CaseWorkerListeners,
     executor: Executor,
 ) -> App:
     bolt = App(
@@ -49,91 +198,11 @@ def build_bolt_app(
         listener_executor=executor,
         logger=logging.getLogger("helpbot.slack.bolt"),
     )
-
-    @bolt.middleware
-    def skip_repeated_events(body: dict[str, Any], next: Callable[[], None]):
-        """Slack retries an event it thinks we missed; the event_id says we have it."""
-        event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and isinstance(event_id, str):
-            event_type = str((body.get("event") or {}).get("type", "?"))
-            stored = inbox.store(
-                channel=CHANNEL,
-                events=[NewEvent(event_id=event_id, event_type=event_type, payload={})],
-                now=clock(),
-            )
-            if not stored:
-                logger.info("Slack event %s seen before; not redoing it", event_id)
-                return BoltResponse(status=200, body="")
-        return next()
-
-    def act(action: str, case_id: int, user: dict[str, Any]) -> str | None:
-        worker_id = str(user.get("id", ""))
-        worker_name = str(user.get("username") or user.get("name") or worker_id)
-        try:
-            if action == "claim":
-                cases.claim(case_id, worker_id=worker_id, worker_name=worker_name)
-            else:
-                cases.resolve(case_id, worker_id=worker_id, worker_name=worker_name)
-        except (InvalidTransitionError, CaseNotFoundError) as why:
-            return f"Case #{case_id}: {why}."
-        return None
-
-    @bolt.action(CLAIM_ACTION)
-    def on_claim(ack, body, action, client):  # type: ignore[no-untyped-def]
-        ack()
-        _button(act, "claim", body, action, client)
-
-    @bolt.action(RESOLVE_ACTION)
-    def on_resolve(ack, body, action, client):  # type: ignore[no-untyped-def]
-        ack()
-        _button(act, "resolve", body, action, client)
-
-    @bolt.event("message")
-    def on_message(event: dict[str, Any]) -> None:
-        thread_ts = event.get("thread_ts")
-        if (
-            not thread_ts
-            or thread_ts == event.get("ts")
-            or event.get("bot_id")
-            or event.get("subtype") is not None
-        ):
-            return
-        cases.relay_from_worker(
-            thread_ts, worker_name=str(event.get("user", "")), text=str(event.get("text", ""))
-        )
-
-    @bolt.command("/helpbot")
-    def on_command(ack, command):  # type: ignore[no-untyped-def]
-        match = _COMMAND.match(command.get("text", ""))
-        if match is None:
-            ack(USAGE)
-            return
-        action, number = match.group(1).lower(), int(match.group(2))
-        user = {"id": command.get("user_id"), "username": command.get("user_name")}
-        ack(f"Working on case #{number}…")
-        problem = act(action, number, user)
-        if problem:
-            logger.info("slash command refused: %s", problem)
-
+    bolt.middleware(listeners.skip_repeated_events)
+    bolt.action(CLAIM_ACTION)(listeners.on_claim)
+    bolt.action(RESOLVE_ACTION)(listeners.on_resolve)
+    bolt.action(FOLLOWUP_ACTION)(listeners.on_followup)
+    bolt.view(FOLLOWUP_CALLBACK)(listeners.on_followup_form)
+    bolt.event("message")(listeners.on_message)
+    bolt.command("/helpbot")(listeners.on_command)
     return bolt
-
-
-def _button(
-    act: Callable[[str, int, dict[str, Any]], str | None],
-    action_name: str,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-) -> None:
-    try:
-        case_id = int(action.get("value", ""))
-    except ValueError:
-        return
-    problem = act(action_name, case_id, body.get("user") or {})
-    channel = (body.get("channel") or {}).get("id")
-    user_id = (body.get("user") or {}).get("id")
-    if problem and channel and user_id:
-        try:
-            client.chat_postEphemeral(channel=channel, user=user_id, text=problem)
-        except Exception:  # a courtesy note; the case itself is already safe
-            logger.warning("could not tell the worker why the action was refused")

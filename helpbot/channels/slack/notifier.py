@@ -66,3 +66,6 @@ class SlackNotifier:
             text=("<!channel> " if mention_channel else "") + text,
             unfurl_links=False,
         )
+
+    def post_notice(self, text: str) -> None:
+        _call(self._client.chat_postMessage, channel=self._channel, text=text)

@@ -1,0 +1,32 @@
+"""``helpbot worker [--once]``: the background process (reminders, retries, LINE answers)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import click
+
+from helpbot.cli.settings import cli_settings
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Run every due job once and exit (cron, tests).")
+def worker(once: bool) -> None:
+    """Run the scheduler: answer LINE events, send reminders, retry deliveries."""
+    from helpbot.app import build_services
+    from helpbot.worker import Worker
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    services = build_services(cli_settings())
+    services.knowledge.snapshot()  # a missing faq/ folder fails now, not on the first message
+    try:
+        if once:
+            click.echo(json.dumps(Worker(services).run_once()))
+        else:
+            Worker(services).run_forever()
+    finally:
+        services.close()

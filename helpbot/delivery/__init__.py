@@ -1,0 +1,1 @@
+"""Messages to people that must arrive: stored, claimed, sent, retried, never doubled."""

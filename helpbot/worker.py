@@ -1,0 +1,161 @@
+"""``helpbot worker``: the one process that owns time.
+
+APScheduler 3 (a blocking scheduler) is the clock; the database is the truth. Each job claims
+what is due, so any number of workers may run at once on PostgreSQL, and what fell due while
+no worker ran is done when one comes back (``coalesce`` and no misfire limit: once, late).
+LINE events are answered by a pump beside the scheduler that wakes on PostgreSQL's NOTIFY
+(or polls SQLite every 0.2 s), so people are answered at once.
+
+Jobs (ids are fixed, so a restart replaces rather than duplicates them):
+
+    answer_events        answer stored LINE events            (pump; also every 5 s)
+    send_deliveries      reminders, relays, retried replies   every 2 s
+    retry_staff_posts    Slack posts that failed              every 15 s
+    reannounce_unclaimed unclaimed cases, again in the thread every 60 s
+    acknowledge_waiting  "your message has arrived"           every 60 s
+    alert_failures       tell staff about given-up messages   every 5 min
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from helpbot.storage.inbox import NOTIFY_CHANNEL
+
+if TYPE_CHECKING:
+    from helpbot.app import Services
+
+logger = logging.getLogger(__name__)
+
+BATCH = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: str
+    seconds: float
+    run: Callable[[], int]
+
+
+def _drain(step: Callable[[], int], *, limit_rounds: int = 1000) -> int:
+    """Run ``step`` until it finds nothing more to do; return the total it did."""
+    total = 0
+    for _ in range(limit_rounds):
+        done = step()
+        total += done
+        if done == 0:
+            break
+    return total
+
+
+class Worker:
+    """The scheduled jobs over the shared services."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._stopping = threading.Event()
+
+    def answer_events(self) -> int:
+        line = self.services.line
+        if line is None:
+            return 0
+        return _drain(lambda: line.answer_due(limit=BATCH))
+
+    def jobs(self) -> list[Job]:
+        s = self.services
+        return [
+            Job("answer_events", 5, self.answer_events),
+            Job("send_deliveries", 2, lambda: _drain(lambda: s.people.run_due(limit=BATCH))),
+            Job("retry_staff_posts", 15, s.cases.outbox.retry_due),
+            Job("reannounce_unclaimed", 60, s.cases.reannounce_unclaimed),
+            Job("acknowledge_waiting", 60, s.cases.acknowledge_waiting),
+            Job("alert_failures", 300, s.people.tell_staff_about_failures),
+        ]
+
+    def run_once(self) -> dict[str, int]:
+        """Every job once, in order (for cron-style hosting and tests)."""
+        return {job.id: job.run() for job in self.jobs()}
+
+    def run_forever(self) -> None:
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        scheduler = BlockingScheduler(
+            timezone="UTC",
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        for job in self.jobs():
+            scheduler.add_job(
+                _logged(job), "interval", seconds=job.seconds, id=job.id, name=job.id,
+                replace_existing=True,
+            )
+        pump = threading.Thread(target=self._pump_events, name="helpbot-events", daemon=True)
+
+        def stop(signum: int, _frame: object) -> None:
+            logger.info("worker stopping (signal %s)", signum)
+            self._stopping.set()
+            scheduler.shutdown(wait=False)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        pump.start()
+        logger.info("worker started: %s", ", ".join(job.id for job in self.jobs()))
+        scheduler.start()
+        self._stopping.set()
+        pump.join(timeout=10)
+
+    def _pump_events(self) -> None:
+        """Answer LINE events as soon as they are stored."""
+        if self.services.line is None:
+            return
+        if self.services.database.is_sqlite:
+            while not self._stopping.is_set():
+                if self._safely(self.answer_events) == 0:
+                    self._stopping.wait(0.2)
+            return
+        while not self._stopping.is_set():
+            try:
+                self._listen()
+            except Exception:
+                logger.exception("event listener failed; reconnecting in 2 s")
+                self._stopping.wait(2)
+
+    def _listen(self) -> None:
+        import psycopg
+
+        url = self.services.database.engine.url.set(drivername="postgresql")
+        dsn = url.render_as_string(hide_password=False)
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            self._safely(self.answer_events)  # what arrived before we listened
+            while not self._stopping.is_set():
+                woke = False
+                for _ in connection.notifies(timeout=1.0, stop_after=1):
+                    woke = True
+                if woke:
+                    self._safely(self.answer_events)
+
+    @staticmethod
+    def _safely(step: Callable[[], int]) -> int:
+        try:
+            return step()
+        except Exception:
+            logger.exception("answering events failed; trying again shortly")
+            return 0
+
+
+def _logged(job: Job) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            done = job.run()
+        except Exception:
+            logger.exception("job %s failed; it runs again at its next time", job.id)
+            return
+        if done:
+            logger.info("job %s: %d done", job.id, done)
+
+    return run
