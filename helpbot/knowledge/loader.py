@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpbot.errors import HelpbotError
 from helpbot.knowledge.csv_files import read_csv_records
 from helpbot.knowledge.entries import Entry, KnowledgeBase, Problem
 from helpbot.knowledge.policies import (
@@ -36,7 +37,7 @@ RESERVED_FILES = CRISIS_FILES | STAFF_FILES
 FAQ_DIR_ENV = "HELPBOT_FAQ_DIR"
 
 
-class KnowledgeError(Exception):
+class KnowledgeError(HelpbotError):
     """The knowledge folder cannot be used at all (for example, it does not exist)."""
 
 
