@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,7 +75,11 @@ def build_services(
     database = Database(settings.database_url)
     knowledge: KnowledgeStore[Matcher] = KnowledgeStore(
         settings.faq_dir,
-        build_index=build_matcher,
+        build_index=functools.partial(
+            build_matcher,
+            semantic=settings.semantic_matching,
+            cache_dir=settings.embedding_cache_dir,
+        ),
         check_interval=settings.faq_check_interval,
     )
     inbox = Inbox(database)
@@ -177,9 +182,10 @@ def create_app(
     settings: Settings | None = None, *, clock: Callable[[], dt.datetime] = utc_now
 ) -> Flask:
     """Build the helpbot web app; ``settings`` default to the environment."""
-    app = Flask(__name__, instance_relative_config=True)
     if settings is None:
-        settings = load_settings(instance_path=Path(app.instance_path))
+        # The same defaults as the CLI: ./instance/helpbot.sqlite3 beside ./faq.
+        settings = load_settings()
+    app = Flask(__name__, instance_path=str(Path("instance").resolve()))
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True

@@ -42,6 +42,10 @@ class Settings:
     quiet_hours: str = "21:00-08:00"
     # A message to a person that still fails this many hours after it was due is given up.
     delivery_give_up_hours: float = 24.0
+    # Sentence vectors in matching (HELPBOT_SEMANTIC=0 turns them off), and where entry
+    # vectors are kept between restarts (None: in memory only).
+    semantic_matching: bool = True
+    embedding_cache_dir: Path | None = None
 
     @property
     def line_enabled(self) -> bool:
@@ -132,8 +136,15 @@ def load_settings(
     slack = _slack_settings(env)
     quiet_hours = env.get("HELPBOT_QUIET_HOURS", "21:00-08:00")
     _check_quiet_hours(quiet_hours)
+    cache = env.get("HELPBOT_EMBEDDING_CACHE")
+    if cache is None:
+        cache_dir: Path | None = instance_path.resolve() / "embeddings"
+    else:
+        cache_dir = Path(cache) if cache.strip() else None
     return Settings(
         **slack,
+        semantic_matching=_flag("HELPBOT_SEMANTIC", env.get("HELPBOT_SEMANTIC"), default=True),
+        embedding_cache_dir=cache_dir,
         quiet_hours=quiet_hours,
         delivery_give_up_hours=_positive_float(
             "HELPBOT_DELIVERY_GIVE_UP_HOURS", env.get("HELPBOT_DELIVERY_GIVE_UP_HOURS"), 24.0
@@ -190,3 +201,14 @@ def _check_quiet_hours(value: str) -> None:
         raise ConfigError(
             f"HELPBOT_QUIET_HOURS: {error}. Write it like 21:00-08:00, or off."
         ) from None
+
+
+def _flag(name: str, raw: str | None, *, default: bool) -> bool:
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be on or off (1/0), got {raw!r}.")

@@ -23,6 +23,7 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from helpbot.storage.inbox import NOTIFY_CHANNEL
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-BATCH = 50
+BATCH = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +89,11 @@ class Worker:
             timezone="UTC",
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
+        start = datetime.now(UTC)  # catch up with what fell due while no worker ran
         for job in self.jobs():
             scheduler.add_job(
                 _logged(job), "interval", seconds=job.seconds, id=job.id, name=job.id,
-                replace_existing=True,
+                replace_existing=True, next_run_time=start,
             )
         pump = threading.Thread(target=self._pump_events, name="helpbot-events", daemon=True)
 

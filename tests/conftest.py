@@ -149,6 +149,7 @@ def settings(
         line_api_base_url=fake_line.base_url,
         faq_check_interval=0.0,
         log_pseudonym_key="test-key",
+        embedding_cache_dir=None,
         slack_signing_secret=SLACK_SECRET,
         slack_bot_token=SLACK_TOKEN,
         slack_escalation_channel=SLACK_CHANNEL,

@@ -27,7 +27,7 @@ def running_worker(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("helpbot")), "worker"],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**os.environ, "HELPBOT_EMBEDDING_CACHE": "", **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -53,7 +53,7 @@ def running_gunicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
             "--threads", "4", "helpbot.app:create_app()",
         ],
         cwd=ROOT,
-        env={**os.environ, **env, "PORT": str(port)},
+        env={**os.environ, "HELPBOT_EMBEDDING_CACHE": "", **env, "PORT": str(port)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -22,6 +22,12 @@ def _register() -> None:
     from helpbot.cli.gaps import gaps
 
     faq.add_command(gaps)
+    from helpbot.cli.bench_escalation import escalation
+    from helpbot.cli.bench_reminders import reminders
+    from helpbot.cli.bench_webhook import webhook
+
+    for benchmark in (webhook, escalation, reminders):
+        bench.add_command(benchmark)
     for command in (db, faq, ask, serve, events, bench, worker):
         main.add_command(command)
 

@@ -22,7 +22,8 @@ from helpbot.matching.base import Decision
 )
 def ask(text: str, as_json: bool, faq_dir: Path | None) -> None:
     """Show what the bot would answer to TEXT."""
-    folder = faq_dir or cli_settings().faq_dir
+    settings = cli_settings()
+    folder = faq_dir or settings.faq_dir
     try:
         kb, problems = load_dir(folder)
     except KnowledgeError as error:
@@ -31,7 +32,9 @@ def ask(text: str, as_json: bool, faq_dir: Path | None) -> None:
         click.echo(
             f"note: {len(problems)} problem(s) in {folder}; run `helpbot faq check`", err=True
         )
-    matcher = build_matcher(kb)
+    matcher = build_matcher(
+        kb, semantic=settings.semantic_matching, cache_dir=settings.embedding_cache_dir
+    )
     candidates = matcher.rank(text, limit=3)
     decision = matcher.bands.decide(candidates)
     best = candidates[0] if candidates else None

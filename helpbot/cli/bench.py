@@ -112,5 +112,7 @@ def scale(sizes: tuple[int, ...], n_queries: int, as_json: bool) -> None:
         else:
             click.echo(
                 f"{row['entries']:>7} entries: build {row['build_s']:.3f} s, "
-                f"{row['ms_per_query']:.3f} ms/query, peak {row['peak_mem_mb']:.0f} MiB"
+                f"{row['ms_per_query']:.3f} ms/query, peak {row['peak_mem_mb']:.0f} MiB; "
+                f"first-time sentence vectors {row['embed_s']:.1f} s "
+                f"for {row['embedded']} new texts (cached after)"
             )

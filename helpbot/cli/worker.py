@@ -21,6 +21,8 @@ def worker(once: bool) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+    # One line per job run every two seconds would drown what matters.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     services = build_services(cli_settings())
     services.knowledge.snapshot()  # a missing faq/ folder fails now, not on the first message
     try:

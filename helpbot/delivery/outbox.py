@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,12 @@ from helpbot.storage.models import Contact, Delivery, DeliveryState, DeliverySta
 logger = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=2)
+# A claimed row is not sent when less than this is left of its lease (another sender may
+# take it soon after); it simply comes back when the lease runs out.
+LEASE_MARGIN = dt.timedelta(seconds=20)
 UNFINISHED = (DeliveryState.SCHEDULED, DeliveryState.SENDING)
+# People sent to at once by one worker; each person's own messages stay in order.
+PARALLEL_PEOPLE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,7 @@ class Claimed:
     case_id: int | None
     message_id: int | None
     kind: str
+    lease_until: dt.datetime
 
 
 StaffAlert = Callable[[int | None, str], bool]
@@ -113,7 +120,7 @@ class PeopleOutbox:
         messenger: PersonMessenger,
         clock: Callable[[], dt.datetime],
         policy: RetryPolicy | None = None,
-        postpone: Callable[[Delivery, dt.datetime], dt.datetime] | None = None,
+        postpone: Callable[[str, dt.datetime], dt.datetime] | None = None,
         staff_alert: StaffAlert | None = None,
         case_changed: Callable[[int], None] | None = None,
     ) -> None:
@@ -136,7 +143,25 @@ class PeopleOutbox:
         return self._send_all(self._claim(ids=None, limit=limit))
 
     def _send_all(self, claimed: list[Claimed]) -> int:
-        return sum(self._send(row) for row in claimed)
+        """Send claimed rows: people in parallel, each person's rows in order."""
+        by_person: dict[tuple[str, str], list[Claimed]] = {}
+        for row in claimed:
+            by_person.setdefault((row.channel, row.user_id), []).append(row)
+        if len(by_person) <= 1:
+            return sum(self._send(row) for row in claimed)
+        with ThreadPoolExecutor(
+            max_workers=min(PARALLEL_PEOPLE, len(by_person)), thread_name_prefix="helpbot-send"
+        ) as pool:
+            return sum(pool.map(self._send_in_order, by_person.values()))
+
+    def _send_in_order(self, rows: list[Claimed]) -> int:
+        sent = 0
+        for row in rows:
+            done = self._send(row)
+            if not done:
+                break  # a later message must not overtake this one
+            sent += done
+        return sent
 
     def _claim(self, *, ids: list[int] | None, limit: int | None) -> list[Claimed]:
         now = self._clock()
@@ -203,21 +228,36 @@ class PeopleOutbox:
                     case_id=d.case_id,
                     message_id=d.message_id,
                     kind=d.kind,
+                    lease_until=d.next_attempt_at,
                 )
                 for d, c in rows
             ]
 
+    def _owned(self, row: Claimed) -> Any:
+        """The condition that this sender still holds the row's lease."""
+        return and_(
+            Delivery.id == row.id,
+            Delivery.state == DeliveryState.SENDING,
+            Delivery.attempts == row.attempts,
+        )
+
     def _send(self, row: Claimed) -> int:
         now = self._clock()
+        if now > row.lease_until - LEASE_MARGIN:
+            logger.info("delivery %s: lease nearly over; left for the next round", row.id)
+            return 0
         if self._postpone is not None:
-            with self._database.session() as session:
-                stored = session.get(Delivery, row.id)
-                assert stored is not None
-                allowed = self._postpone(stored, now)
-                if allowed > now:
-                    stored.state, stored.next_attempt_at = DeliveryState.SCHEDULED, allowed
-                    stored.attempts -= 1  # not an attempt: quiet hours
-                    return 0
+            allowed = self._postpone(row.kind, now)
+            if allowed > now:
+                with self._database.session() as session:
+                    session.execute(
+                        update(Delivery).where(self._owned(row)).values(
+                            state=DeliveryState.SCHEDULED,
+                            next_attempt_at=allowed,
+                            attempts=Delivery.attempts - 1,  # quiet hours: not an attempt
+                        )
+                    )
+                return 0
         if not row.reachable:
             self._fail(row, "the person has blocked or left the account", now)
             return 0
@@ -232,9 +272,10 @@ class PeopleOutbox:
             self._after_error(row, error, now)
             return 0
         with self._database.session() as session:
+            # Sent even if our lease ran out meanwhile: LINE took it (retry keys stop doubles).
             session.execute(
                 update(Delivery)
-                .where(Delivery.id == row.id)
+                .where(Delivery.id == row.id, Delivery.state != DeliveryState.SENT)
                 .values(state=DeliveryState.SENT, sent_at=self._clock(), last_error=None)
             )
             self._mark_message(session, row, DeliveryStatus.SENT, None)
@@ -253,7 +294,7 @@ class PeopleOutbox:
         with self._database.session() as session:
             session.execute(
                 update(Delivery)
-                .where(Delivery.id == row.id)
+                .where(self._owned(row))
                 .values(
                     state=DeliveryState.SCHEDULED,
                     next_attempt_at=next_attempt,
@@ -264,11 +305,13 @@ class PeopleOutbox:
 
     def _fail(self, row: Claimed, reason: str, now: dt.datetime) -> None:
         with self._database.session() as session:
-            session.execute(
+            result = session.execute(
                 update(Delivery)
-                .where(Delivery.id == row.id)
+                .where(self._owned(row))
                 .values(state=DeliveryState.FAILED, last_error=reason[:255])
             )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                return  # another sender holds it now
             self._mark_message(session, row, DeliveryStatus.FAILED, reason)
         logger.warning("delivery %s failed for good: %s", row.id, reason)
         self._followup_changed(row)

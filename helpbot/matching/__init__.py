@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from helpbot.knowledge.entries import KnowledgeBase
     from helpbot.matching.base import Matcher
 
 __all__ = ["build_matcher"]
 
 
-def build_matcher(kb: KnowledgeBase) -> Matcher:
-    """The hybrid matcher (Sudachi words + synonym groups + character bigrams) for ``kb``."""
+def build_matcher(
+    kb: KnowledgeBase, *, semantic: bool = True, cache_dir: Path | None = None
+) -> Matcher:
+    """The hybrid matcher for ``kb``: Sudachi words, synonym groups, character bigrams, and
+    (``semantic``, when the encoder is installed) sentence vectors cached in ``cache_dir``."""
     from helpbot.matching.hybrid import HybridMatcher
+    from helpbot.matching.semantic import semantic_available, shared_encoder
 
-    return HybridMatcher(kb)
+    encoder = shared_encoder(cache_dir) if semantic and semantic_available() else None
+    return HybridMatcher(kb, encoder=encoder)

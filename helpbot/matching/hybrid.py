@@ -5,12 +5,16 @@ answer; the words of the question and alternates alone; Sudachi synonym groups p
 synonym groups of ``faq/synonyms.yaml``; character bigrams of question + alternates + keywords
 (typos, unknown words); and kana-reading bigrams of the same, used only for messages written
 without kanji. Each field's scores are divided by the query's best score in that field and the
-weighted sum ranks the entries.
+weighted sum ranks the entries. A sentence-embedding field (:mod:`helpbot.matching.semantic`)
+adds meaning that shares no word with the entry (家族が亡くなった -> 葬儀): the lexical sum is
+scaled to 1 and the cosine similarity, rescaled per query from the median entry (0) to the best
+(1), is added with equal weight.
 
 The reported 0..100 score is the confidence in the top entry: its coverage of the query (the
-share of the query's BM25 mass it reaches, per field), discounted when the runner-up is close;
-the other candidates are scaled by their fused score relative to the top, so that the band
-thresholds mean the same thing for every query.
+share of the query's BM25 mass it reaches, per lexical field), discounted when the runner-up is
+close on the fused score; the other candidates are scaled by their fused score relative to the
+top, so that the band thresholds mean the same thing for every query. A message with no word in
+common with any entry is ranked by meaning alone with confidence 0 (it falls back).
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
 from helpbot.matching.ngrams import BigramIndex
 from helpbot.matching.normalize import normalize
+from helpbot.matching.semantic import SentenceEncoder, relative_scores
 from helpbot.matching.tokenize import Analysis, Analyzer
 
 log = logging.getLogger(__name__)
 
 _KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
+_KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,8 @@ class FieldWeights:
     synonyms: float = 0.3
     bigrams: float = 0.3  # over question, alternates and keywords: typos, unknown words
     reading: float = 1.0  # only for messages without kanji (e.g. all hiragana)
+    # sentence embeddings, against the lexical fusion scaled to 1 (equal weight); 0 = off
+    semantic: float = 1.0
     k1: float = 1.2
     b: float = 0.75
 
@@ -74,6 +82,72 @@ class SynonymGroups:
         return sorted({token for member, token in self._members if member in folded})
 
 
+_ANSWER_CHARS = 128  # answer text embedded with the question: its opening says what it is about
+
+
+def semantic_texts(entries: Sequence[Entry]) -> tuple[list[str], list[int]]:
+    """Texts embedded for the entries: every phrasing, then each question with its answer's
+    opening; and the entry index of each phrasing."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for index, entry in enumerate(entries):
+        for phrasing in entry.phrasings():
+            texts.append(phrasing)
+            owners.append(index)
+    texts.extend(f"{entry.question}\n{entry.answer[:_ANSWER_CHARS]}".strip() for entry in entries)
+    return texts, owners
+
+
+class _SemanticField:
+    """Cosine of the message's sentence vector with each entry's, rescaled per query.
+
+    An entry has a vector per phrasing (question and alternates; the best one counts) and one
+    for its question with the opening of its answer; the two similarities are averaged.
+    """
+
+    def __init__(
+        self, encoder: SentenceEncoder, phrasings: np.ndarray, owners: np.ndarray, qa: np.ndarray
+    ) -> None:
+        self._encoder = encoder
+        self._n = len(qa)
+        if len(owners) == len(qa):
+            # one phrasing per entry: the mean of two cosines is the cosine with the mean
+            # vector, so one matrix-vector product serves both (half the memory traffic)
+            self._combined: np.ndarray | None = (phrasings + qa) / 2.0
+            self._phrasings = self._qa = self._owners = None
+        else:
+            self._combined = None
+            self._phrasings, self._qa, self._owners = phrasings, qa, owners
+
+    @classmethod
+    def build(
+        cls, entries: Sequence[Entry], weight: float, encoder: SentenceEncoder | None
+    ) -> _SemanticField | None:
+        if weight <= 0 or not entries or encoder is None:
+            return None
+        texts, owners = semantic_texts(entries)
+        n_phrasings = len(owners)
+        try:
+            vectors = encoder.encode_entries(texts)
+            encoder.warm_up()
+        except Exception:  # a broken model install must not take matching down: stay lexical
+            log.exception("sentence encoder unavailable; matching on words only")
+            return None
+        return cls(encoder, vectors[:n_phrasings], np.asarray(owners), vectors[n_phrasings:])
+
+    def scores(self, text: str) -> np.ndarray:
+        with self._encoder.single_thread():
+            query = self._encoder.encode_query(text)
+            if self._combined is not None:
+                return relative_scores(self._combined @ query)
+            assert self._phrasings is not None and self._qa is not None
+            per_phrasing = self._phrasings @ query
+            qa = self._qa @ query
+        best = np.full(self._n, -1.0, dtype=np.float32)
+        np.maximum.at(best, self._owners, per_phrasing)
+        return relative_scores((best + qa) / 2.0)
+
+
 class HybridMatcher:
     """Implements :class:`helpbot.matching.base.Matcher` for one knowledge base."""
 
@@ -84,6 +158,7 @@ class HybridMatcher:
         bands: Bands | None = None,
         weights: FieldWeights | None = None,
         analyzer: Analyzer | None = None,
+        encoder: SentenceEncoder | None = None,
     ) -> None:
         from helpbot.matching.bands import DEFAULT_BANDS
 
@@ -103,6 +178,7 @@ class HybridMatcher:
                 self._indexes[name] = BigramIndex(column, k1=k1, b=b)
             else:
                 self._indexes[name] = BM25Index(column, k1=k1, b=b)
+        self._semantic = _SemanticField.build(kb.entries, self.weights.semantic, encoder)
 
     def _documents(self, entries: Sequence[Entry]) -> list[_Query]:
         """Fields of every entry: question, alternates, keywords and answer, analysed once."""
@@ -170,8 +246,18 @@ class HybridMatcher:
                 fused += (weight / best) * field_scores
             parts.append((weight, field_scores, bound))
             total_weight += weight
+        # Japanese written in kana alone is far from what the encoder learnt (its vectors for
+        # まいなんばーかーど are noise); such messages stay with the reading field.
+        semantic = self._semantic
+        if semantic is not None and not _KANJI.search(text) and _KANA.search(text):
+            semantic = None
         if not parts or not fused.any():
-            return fused, 0.0
+            # no word in common with any entry: rank by meaning alone, with no confidence
+            # (the coverage is 0), so the message still falls back
+            return (fused, 0.0) if semantic is None else (semantic.scores(text), 0.0)
+        if semantic is not None:
+            fused /= float(fused.max())
+            fused += self.weights.semantic * semantic.scores(text)
         top, runner_up = np.argsort(-fused)[:2] if len(fused) > 1 else (0, 0)
         coverage = sum(w * float(s[top]) / bound for w, s, bound in parts) / total_weight
         ratio = float(fused[runner_up] / fused[top]) if len(fused) > 1 else 0.0

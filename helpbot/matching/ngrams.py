@@ -7,14 +7,27 @@ unknown words still share most of their bigrams with the entry.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 
 from helpbot.matching.bm25 import Postings
-from helpbot.matching.normalize import normalize
+from helpbot.matching.normalize import (
+    _BREAK_MARKER as BREAK_MARKER,
+)
+from helpbot.matching.normalize import (
+    _KANA_OFFSET,
+    _KATAKANA_END,
+    _KATAKANA_START,
+    _NOISE,
+    _REPEATS,
+    _SPACES,
+    normalize,
+)
 
 _SPACE = ord(" ")
+_SEPARATOR = " \0 "  # between texts in bigram_codes_many
 
 
 def bigram_codes(text: str) -> np.ndarray:
@@ -38,13 +51,50 @@ def bigram_codes(text: str) -> np.ndarray:
     return np.concatenate((first[pairs] << 21 | second[pairs], singles))
 
 
+def bigram_codes_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``bigram_codes`` of many texts at once: (all codes, in text order; codes per text).
+
+    The texts are joined around a NUL separator, normalised and coded in one pass (the
+    separator survives normalisation and, like a space, ends every bigram), so the per-text
+    regex and numpy overhead, which dominated index builds of thousands of entries, is paid
+    once.
+    """
+    if not texts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    # normalize(), done on the joined texts: NFKC per text (it returns a text that is already
+    # normalised at once, which a long joined text rarely is), the regexes once, and the
+    # katakana -> hiragana fold on the code points
+    joined = _SEPARATOR.join(
+        unicodedata.normalize("NFKC", text.replace(BREAK_MARKER, "\n").replace("\0", ""))
+        for text in texts
+    )
+    joined = _REPEATS.sub(r"\1", _SPACES.sub(" ", joined).lower())
+    joined = _SPACES.sub(" ", _NOISE.sub(" ", joined))
+    chars = np.frombuffer(f" {joined} ".encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    katakana = (chars >= _KATAKANA_START) & (chars < _KATAKANA_END - 1)
+    chars[katakana] -= _KANA_OFFSET
+    chars[chars == _KATAKANA_END - 1] = ord("か")
+    chars[chars == _KATAKANA_END] = ord("け")
+    separators = chars == 0
+    owner = np.cumsum(separators)
+    chars[separators] = _SPACE
+    first, second = chars[:-1], chars[1:]
+    pairs = (first != _SPACE) & (second != _SPACE)
+    lone = np.zeros(len(first), dtype=bool)
+    if len(chars) >= 3:
+        lone[1:] = (chars[:-2] == _SPACE) & (chars[2:] == _SPACE) & (chars[1:-1] != _SPACE)
+    keep = pairs | lone
+    codes = np.where(lone, first << 21 | first, first << 21 | second)[keep]
+    owners = owner[:-1][keep]
+    lengths = np.bincount(owners, minlength=len(texts)).astype(np.int64)
+    return codes, lengths
+
+
 class BigramIndex:
     """BM25 over character bigrams of each document's text."""
 
     def __init__(self, texts: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> None:
-        codes = [bigram_codes(text) for text in texts]
-        lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=len(texts))
-        flat = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+        flat, lengths = bigram_codes_many(texts)
         self.vocab, term_ids = np.unique(flat, return_inverse=True)
         self.postings = Postings(term_ids, lengths, len(self.vocab), k1=k1, b=b)
         self.n_docs = len(texts)

@@ -11,7 +11,6 @@ from helpbot.reminders.quiet_hours import QuietHours, parse_quiet_hours
 
 if TYPE_CHECKING:
     from helpbot.conversation.service import KnowledgeSource
-    from helpbot.storage.models import Delivery
 
 
 class QuietHoursGate:
@@ -26,7 +25,7 @@ class QuietHoursGate:
         policy = self._knowledge.snapshot().kb.staff or StaffPolicy()
         return parse_quiet_hours(self._setting, policy.zone)
 
-    def __call__(self, delivery: Delivery, now: dt.datetime) -> dt.datetime:
-        if delivery.kind != REMINDER:
+    def __call__(self, kind: str, now: dt.datetime) -> dt.datetime:
+        if kind != REMINDER:
             return now
         return self.quiet_hours().next_allowed(now)

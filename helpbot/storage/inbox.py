@@ -1,7 +1,8 @@
 """Webhook events as received: stored before we answer 200, then claimed and processed.
 
-The web process only stores (one cached INSERT ... ON CONFLICT DO NOTHING, so redeliveries
-insert nothing) and, on PostgreSQL, sends a NOTIFY that wakes the worker at once. The worker
+The web process only stores: concurrent requests are grouped into one transaction of
+INSERT ... ON CONFLICT DO NOTHING (redeliveries insert nothing), which on PostgreSQL also sends
+a NOTIFY that wakes the worker at once. The worker
 claims due events in batches (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), with a lease in
 ``next_attempt_at`` so a crashed processor's events come back. One person's events are
 claimed in order: an event waits while an earlier one of the same person is unfinished.
@@ -9,18 +10,20 @@ claimed in order: an event waits while an earlier one of the same person is unfi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, and_, exists, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from helpbot.storage.database import Database
+from helpbot.storage.group_commit import GroupCommitter
 from helpbot.storage.models import EventStatus, WebhookEvent
 
 NOTIFY_CHANNEL = "helpbot_events"
@@ -51,23 +54,124 @@ def fallback_event_id(payload: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical).hexdigest()[:48]
 
 
+_COLUMNS = (
+    "channel",
+    "event_id",
+    "event_type",
+    "payload",
+    "status",
+    "attempts",
+    "received_at",
+    "source",
+    "next_attempt_at",
+)
+
+
+class _RawWriter:
+    """One DBAPI connection, owned by the group-commit thread: the request path's only write.
+
+    SQLAlchemy Core costs about ten times the INSERT itself here (0.45 ms against 0.04 ms per
+    batch on SQLite, measured), so this one statement goes straight to the driver. Values are
+    written exactly as the models' types write them (UTC times; JSON text).
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._connection: Any = None
+        self._lock_file: Any = None
+        marker = "?" if database.is_sqlite else "%s"
+        self._sql = (
+            f"INSERT INTO webhook_events ({', '.join(_COLUMNS)}) "
+            f"VALUES ({', '.join([marker] * len(_COLUMNS))}) "
+            "ON CONFLICT (channel, event_id) DO NOTHING RETURNING id, channel, event_id"
+        )
+
+    def _value(self, column: str, value: Any) -> Any:
+        if column == "payload":
+            return json.dumps(value, ensure_ascii=False)
+        if isinstance(value, dt.datetime) and self._database.is_sqlite:
+            # SQLAlchemy's SQLite DATETIME format, in UTC (see models.UTCDateTime).
+            return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value
+
+    def insert(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
+        if self._database.is_sqlite:
+            # SQLite makes a second writer sleep and poll for its lock (1 ms, 2 ms, ... 100 ms);
+            # a file lock instead wakes the next web process the moment the first commits.
+            with self._sqlite_write_lock():
+                return self._insert(rows)
+        return self._insert(rows)
+
+    @contextlib.contextmanager
+    def _sqlite_write_lock(self) -> Iterator[None]:
+        if self._lock_file is None:
+            path = self._database.url.removeprefix("sqlite:///") + ".write-lock"
+            self._lock_file = open(path, "a+b")  # noqa: SIM115 - held for the process's life
+        fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+
+    def _insert(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
+        if not self._database.is_sqlite:
+            return self._insert_postgres(rows)
+        if self._connection is None:
+            self._connection = self._database.engine.raw_connection()
+        connection = self._connection
+        try:
+            cursor = connection.cursor()
+            inserted = []
+            for row in rows:
+                cursor.execute(self._sql, [self._value(c, row[c]) for c in _COLUMNS])
+                inserted.extend(cursor.fetchall())
+            cursor.close()
+            connection.commit()
+        except Exception:
+            # A broken connection (a database restart) is replaced on the next batch.
+            with contextlib.suppress(Exception):
+                connection.rollback()
+            connection.invalidate()
+            self._connection = None
+            raise
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in inserted]
+
+    def _insert_postgres(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
+        """One statement, one round trip: insert, return the new ids, wake the worker."""
+        if self._connection is None:
+            self._connection = self._database.engine.raw_connection()
+            # The statement is its own transaction: committed when it returns.
+            self._connection.driver_connection.autocommit = True
+        placeholders = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+        sql = (
+            f"WITH inserted AS (INSERT INTO webhook_events ({', '.join(_COLUMNS)}) "
+            f"VALUES {', '.join([placeholders] * len(rows))} "
+            "ON CONFLICT (channel, event_id) DO NOTHING RETURNING id, channel, event_id) "
+            f"SELECT id, channel, event_id, pg_notify('{NOTIFY_CHANNEL}', '') FROM inserted"
+        )
+        values = [self._value(c, row[c]) for row in rows for c in _COLUMNS]
+        try:
+            with self._connection.driver_connection.cursor() as cursor:
+                cursor.execute(sql, values)
+                inserted = cursor.fetchall()
+        except Exception:
+            with contextlib.suppress(Exception):
+                self._connection.invalidate()
+            self._connection = None
+            raise
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in inserted]
+
+
 class Inbox:
     """Idempotent storage of platform events, keyed by (channel, event id)."""
 
     def __init__(self, database: Database) -> None:
         self._database = database
-        self._insert: Insert | None = None
-
-    def _insert_statement(self) -> Insert:
-        # Built once: SQLAlchemy caches its compiled form, and rows go in as parameters.
-        if self._insert is None:
-            dialect = sqlite if self._database.is_sqlite else postgresql
-            self._insert = (
-                dialect.insert(WebhookEvent)
-                .on_conflict_do_nothing(index_elements=["channel", "event_id"])
-                .returning(WebhookEvent.id)
-            )
-        return self._insert
+        self._writer = _RawWriter(database)
+        # Concurrent requests share one commit (see group_commit.py).
+        self._committer: GroupCommitter[list[dict[str, Any]], list[int]] = GroupCommitter(
+            self._write_batches, name="inbox"
+        )
 
     def store(self, *, channel: str, events: Sequence[NewEvent], now: dt.datetime) -> list[int]:
         """Store events not seen before; return the row ids of the new ones only."""
@@ -87,19 +191,24 @@ class Inbox:
             }
             for event in events
         ]
-        with self._database.engine.begin() as connection:
-            statement = self._insert_statement()
-            if len(rows) == 1:
-                ids = list(connection.execute(statement.values(rows[0])).scalars())
-            else:
-                ids = list(connection.execute(statement, rows).scalars())
-            if ids and not self._database.is_sqlite:
-                connection.exec_driver_sql(f"NOTIFY {NOTIFY_CHANNEL}")
-        return ids
+        return self._committer.submit(rows)
 
-    def claim_due(
-        self, *, channel: str, now: dt.datetime, limit: int = 20
-    ) -> list[ClaimedEvent]:
+    def _write_batches(self, batches: Sequence[list[dict[str, Any]]]) -> list[list[int]]:
+        """Insert the rows of several requests in one transaction; each request's new ids."""
+        inserted = self._writer.insert([row for batch in batches for row in batch])
+        # Map ids back; an event sent twice in one batch is new for the first request only.
+        new_ids = {(channel, event_id): row_id for row_id, channel, event_id in inserted}
+        results = []
+        for batch in batches:
+            ids = []
+            for row in batch:
+                row_id = new_ids.pop((row["channel"], row["event_id"]), None)
+                if row_id is not None:
+                    ids.append(row_id)
+            results.append(ids)
+        return results
+
+    def claim_due(self, *, channel: str, now: dt.datetime, limit: int = 20) -> list[ClaimedEvent]:
         """Take up to ``limit`` due events for processing; nobody else gets them."""
         earlier = aliased(WebhookEvent)
         waits_for_earlier = exists().where(

@@ -738,6 +738,7 @@ def _check_postback_data(prop: str, node: Any) -> list[contracts.SchemaError]:
 def _make_handler(fake: FakeLineApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # answer at once, like a real server
         server_version = "FakeLineApi/1.0"
 
         def _serve(self) -> None:

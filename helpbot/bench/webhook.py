@@ -1,0 +1,946 @@
+"""``helpbot bench webhook``: webhook throughput against a bare Flask endpoint, and handling time.
+
+The web process only verifies, stores and answers 200; a separate ``helpbot worker`` process
+answers the stored events (woken by NOTIFY on PostgreSQL, polling every 0.2 s on SQLite).
+
+Two measurements:
+
+1. **Throughput.** The bare app (:mod:`helpbot.bench.bare_app`: verify the signature, answer
+   200) and helpbot (``helpbot.app:create_app()``) are each started under the Procfile's gunicorn
+   command line (2 workers, 4 threads, access log to stdout) on a loopback port and driven by
+   ``wrk`` with distinct signed text events. During the helpbot run a ``helpbot worker`` process
+   (the Procfile's worker line) runs beside gunicorn, answering events (matching + a reply to a
+   local 200 server standing in for LINE) while the load goes on, so it competes for the CPU as
+   it would on one small host. After the load, the bench waits for the backlog to drain and
+   reports events stored, answered during the load, drain time and end-to-end answers/s.
+2. **Handling time, in-process.** Each signed text event is given to the WSGI app and timed
+   from the call to the last byte of the response (the request path: verify, store, 200).
+   Then ``Worker(services).answer_events()`` drains the K stored events and is timed (per
+   event); ``LineChannel.process`` (match, store, reply) and ``LineSender.deliver`` (the HTTP
+   reply) are timed per event by wrapping them for the bench.
+
+Nothing here imports ``tests/``: the signed bodies and the fake LINE API are built below.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+CHANNEL_SECRET = "bench-channel-secret-0123456789abcdef"
+CHANNEL_TOKEN = "bench-channel-access-token"
+WEBHOOK_PATH = "/webhooks/line"
+HELPBOT_APP = "helpbot.app:create_app()"
+BARE_APP = "helpbot.bench.bare_app:create_app()"
+WORKERS = 2
+THREADS = 4
+BOT_USER_ID = "U" + "b0" * 16
+
+# Messages people send that the sample faq/ does not answer word for word.
+EXTRA_TEXTS = (
+    "こんにちは",
+    "ありがとうございました",
+    "明日の天気はどうですか",
+    "家賃が払えなくて困っています。どこに相談すればいいですか",
+    "仕事をクビになりました。これからどうしたらいいかわかりません",
+    "子どもの給食費が払えません",
+    "病院に行くお金がないです",
+    "スマホ止められそう",
+    "日本語がよくわかりません。English please",
+    "役所の書類の書き方を教えてほしい",
+)
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+# -- signed webhook bodies ----------------------------------------------------------------------
+def sign(body: bytes, secret: str) -> str:
+    """``X-Line-Signature``: base64(HMAC-SHA256(channel secret, raw body))."""
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def _event_id(rng: random.Random, ms: int) -> str:
+    """A ULID like LINE's webhookEventId: 48-bit ms timestamp + 80 random bits."""
+    value = (ms << 80) | rng.getrandbits(80)
+    return "".join(_CROCKFORD[(value >> (5 * i)) & 31] for i in reversed(range(26)))
+
+
+def text_event_body(text: str, rng: random.Random, *, timestamp_ms: int | None = None) -> bytes:
+    """A webhook body with one text message event from a new user, shaped like LINE's."""
+    ms = int(time.time() * 1000) if timestamp_ms is None else timestamp_ms
+    event = {
+        "type": "message",
+        "mode": "active",
+        "timestamp": ms,
+        "source": {"type": "user", "userId": "U" + f"{rng.getrandbits(128):032x}"},
+        "webhookEventId": _event_id(rng, ms),
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": f"{rng.getrandbits(128):032x}",
+        "message": {
+            "type": "text",
+            "id": str(rng.randrange(10**17, 10**18)),
+            "quoteToken": base64.urlsafe_b64encode(rng.randbytes(48)).decode().rstrip("="),
+            "text": text,
+        },
+    }
+    payload = {"destination": BOT_USER_ID, "events": [event]}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def bench_texts(faq_dir: Path) -> list[str]:
+    """Questions and alternates of the Japanese entries in faq/, plus a few it does not cover."""
+    from helpbot.knowledge.loader import load_dir
+
+    kb, _problems = load_dir(faq_dir)
+    texts = [t for e in kb.entries if e.language == "ja" for t in e.phrasings() if t.strip()]
+    return [*texts, *EXTRA_TEXTS]
+
+
+def signed_bodies(
+    count: int, texts: Sequence[str], *, secret: str = CHANNEL_SECRET, seed: int = 0
+) -> list[tuple[bytes, str]]:
+    """``count`` distinct signed bodies (each its own event id, user and reply token)."""
+    rng = random.Random(seed)
+    now = int(time.time() * 1000)
+    bodies = []
+    for number in range(count):
+        body = text_event_body(texts[number % len(texts)], rng, timestamp_ms=now + number)
+        bodies.append((body, sign(body, secret)))
+    return bodies
+
+
+# -- a stand-in for LINE's Messaging API --------------------------------------------------------
+class LocalLineApi:
+    """Answers POST /v2/bot/message/reply and /push with 200 and LINE's ``sentMessages``.
+
+    Runs on a thread of this process (HTTP/1.1 keep-alive, like LINE) and counts the calls.
+    """
+
+    REPLY = "/v2/bot/message/reply"
+    PUSH = "/v2/bot/message/push"
+
+    def __init__(self) -> None:
+        self.replies = 0
+        self.pushes = 0
+        self.other = 0
+        self._lock = threading.Lock()
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes; without this, Nagle's algorithm and
+            # the client's delayed ACK add ~40 ms to every call (LINE itself has no such delay).
+            disable_nagle_algorithm = True
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                path = self.path.split("?", 1)[0]
+                if path not in (api.REPLY, api.PUSH):
+                    api._count("other")
+                    self._answer(404, {"message": "Not found"})
+                    return
+                try:
+                    messages = json.loads(raw).get("messages") or []
+                except ValueError:
+                    api._count("other")
+                    self._answer(400, {"message": "The request body has 1 error(s)"})
+                    return
+                api._count("replies" if path == api.REPLY else "pushes")
+                sent = [
+                    {"id": str(10**17 + n), "quoteToken": secrets.token_urlsafe(24)}
+                    for n in range(len(messages))
+                ]
+                self._answer(200, {"sentMessages": sent})
+
+            def _answer(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("x-line-request-id", str(uuid.uuid4()))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def _count(self, what: str) -> None:
+        with self._lock:
+            setattr(self, what, getattr(self, what) + 1)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> LocalLineApi:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+# -- databases ----------------------------------------------------------------------------------
+def _sqlalchemy_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def describe_database(url: str | None) -> str:
+    if url is None:
+        return "sqlite (fresh file)"
+    return url.split(":", 1)[0].split("+", 1)[0]
+
+
+@contextlib.contextmanager
+def fresh_database(url: str | None, workdir: Path, name: str) -> Iterator[str]:
+    """A migrated database: a new SQLite file by default, a new schema (dropped after) on
+    PostgreSQL, or the given SQLite URL as it is."""
+    from sqlalchemy import create_engine, text
+
+    from helpbot.storage.database import Database
+    from helpbot.storage.migrate import upgrade
+
+    def migrate(target: str) -> None:
+        database = Database(target)
+        try:
+            upgrade(database)
+        finally:
+            database.dispose()
+
+    if url is None or url.startswith("sqlite"):
+        target = url or f"sqlite:///{workdir / f'{name}.sqlite3'}"
+        migrate(target)
+        yield target
+        return
+    base = _sqlalchemy_url(url)
+    schema = f"hb_bench_{name}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        target = _with_search_path(base, schema)
+        try:
+            migrate(target)
+            yield target
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
+
+
+def _with_search_path(url: str, schema: str) -> str:
+    """``url`` with ``options=-csearch_path=<schema>`` (replacing any ``options`` it had)."""
+    head, _, query = url.partition("?")
+    kept = [part for part in query.split("&") if part and not part.startswith("options=")]
+    kept.append(f"options={quote(f'-csearch_path={schema}')}")
+    return f"{head}?{'&'.join(kept)}"
+
+
+def event_counts(database_url: str) -> dict[str, int]:
+    """Stored webhook events by status, and outbound messages by delivery status."""
+    from sqlalchemy import func, select
+
+    from helpbot.storage.database import Database
+    from helpbot.storage.models import Direction, Message, WebhookEvent
+
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            by_status = dict(
+                session.execute(
+                    select(WebhookEvent.status, func.count()).group_by(WebhookEvent.status)
+                ).all()
+            )
+            delivered = dict(
+                session.execute(
+                    select(Message.delivery_status, func.count())
+                    .where(Message.direction == Direction.OUT)
+                    .group_by(Message.delivery_status)
+                ).all()
+            )
+    finally:
+        database.dispose()
+    return {
+        "stored": sum(by_status.values()),
+        "pending": by_status.get("pending", 0) + by_status.get("processing", 0),
+        "done": by_status.get("done", 0),
+        "failed": by_status.get("failed", 0),
+        "outbound_sent": delivered.get("sent", 0),
+        "outbound_failed": delivered.get("failed", 0),
+    }
+
+
+# -- gunicorn and wrk ---------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_command(app_spec: str, port: int, *, access_log: bool = True) -> list[str]:
+    """The Procfile's web line, bound to a loopback port."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    command = [
+        gunicorn,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+    ]
+    if access_log:
+        command += ["--access-logfile", "-"]
+    return [*command, app_spec]
+
+
+@contextlib.contextmanager
+def running_gunicorn(
+    app_spec: str, env: dict[str, str], workdir: Path, *, access_log: bool = True
+) -> Iterator[str]:
+    """Start gunicorn in its own process group; yield its base URL; stop the whole group."""
+    port = free_port()
+    command = gunicorn_command(app_spec, port, access_log=access_log)
+    name = app_spec.split(":", 1)[0].rsplit(".", 1)[-1]
+    log_path = workdir / f"gunicorn-{name}-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=workdir,
+            env={**os.environ, **env, "PORT": str(port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{log_path.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+    # Workers still finishing background work would keep running: end the whole group.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+
+
+def worker_command() -> list[str]:
+    """The Procfile's worker line."""
+    helpbot = shutil.which("helpbot", path=str(Path(sys.executable).parent))
+    if helpbot is None:
+        return [sys.executable, "-c", "from helpbot.cli import main; main()", "worker"]
+    return [helpbot, "worker"]
+
+
+@contextlib.contextmanager
+def running_worker(env: dict[str, str], workdir: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``helpbot worker`` in its own process group, logging to a file; stop it after."""
+    log_path = workdir / f"worker-{uuid.uuid4().hex[:6]}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            worker_command(),
+            cwd=workdir,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        time.sleep(0.2)
+        if process.poll() is not None:
+            raise RuntimeError(f"helpbot worker exited:\n{log_path.read_text(errors='replace')}")
+        yield process
+    finally:
+        _stop_group(process)
+
+
+WRK_SCRIPT = r"""
+-- Cycles through pre-signed webhook bodies ("<signature> <body>" per line); thread t of n
+-- sends bodies t, t+n, t+2n, ... so no two threads send the same event.
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+
+local sigs, bodies, index, step, n = {}, {}, 0, 1, 0
+function init(args)
+  step = tonumber(args[2])
+  local f = assert(io.open(args[1], "rb"))
+  for line in f:lines() do
+    local sp = line:find(" ", 1, true)
+    sigs[#sigs + 1] = line:sub(1, sp - 1)
+    bodies[#bodies + 1] = line:sub(sp + 1)
+  end
+  f:close()
+  n = #bodies
+  index = tid
+end
+
+function request()
+  local i = index % n + 1
+  index = index + step
+  return wrk.format("POST", nil, {
+    ["Content-Type"] = "application/json; charset=utf-8",
+    ["User-Agent"] = "LineBotWebhook/2.0",
+    ["X-Line-Signature"] = sigs[i],
+  }, bodies[i])
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"connect":%d,"read":%d,' ..
+    '"write":%d,"status":%d,"timeout":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,' ..
+    '"max_us":%d,"mean_us":%.1f}\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
+    e.timeout, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency.max, latency.mean))
+end
+"""
+
+
+def write_wrk_inputs(workdir: Path, name: str, bodies: Sequence[tuple[bytes, str]]) -> Path:
+    path = workdir / f"{name}.bodies"
+    with path.open("wb") as out:
+        for body, signature in bodies:
+            out.write(signature.encode() + b" " + body + b"\n")
+    return path
+
+
+_WRK_JSON = re.compile(r"^WRK_JSON (\{.*\})$", re.MULTILINE)
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    """The numbers the script's ``done()`` prints, in req/s and ms."""
+    match = _WRK_JSON.search(output)
+    if match is None:
+        raise RuntimeError(f"wrk printed no summary:\n{output}")
+    raw = json.loads(match.group(1))
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "requests": raw["requests"],
+        "seconds": round(seconds, 3),
+        "req_per_s": round(raw["requests"] / seconds, 1) if seconds else 0.0,
+        "p50_ms": raw["p50_us"] / 1000,
+        "p90_ms": raw["p90_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "mean_ms": round(raw["mean_us"] / 1000, 3),
+        "non_2xx": raw["status"],
+        "socket_errors": {k: raw[k] for k in ("connect", "read", "write", "timeout")},
+    }
+
+
+def run_wrk(
+    url: str,
+    bodies_file: Path,
+    script: Path,
+    *,
+    duration: float,
+    connections: int,
+    threads: int,
+) -> tuple[dict[str, Any], str]:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise RuntimeError("wrk is not installed (Debian: apt-get install wrk)")
+    command = [
+        wrk,
+        "--latency",
+        "--timeout",
+        "10s",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration:g}s",
+        "-s",
+        str(script),
+        url,
+        "--",
+        str(bodies_file),
+        str(threads),
+    ]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return parse_wrk(done.stdout), done.stdout
+
+
+def wait_drained(
+    database_url: str, *, timeout: float, poll: float = 0.5
+) -> tuple[float, dict[str, int], bool]:
+    """Wait until no stored event is pending; return (seconds waited, counts, drained)."""
+    start = time.perf_counter()
+    while True:
+        counts = event_counts(database_url)
+        waited = time.perf_counter() - start
+        if counts["pending"] == 0:
+            return waited, counts, True
+        if waited > timeout:
+            return waited, counts, False
+        time.sleep(poll)
+
+
+@dataclass(slots=True)
+class ThroughputOptions:
+    duration: float = 8.0
+    connections: int = 16
+    threads: int = 2
+    bodies: int = 40_000
+    warmup: float = 1.0
+    access_log: bool = True
+    drain_timeout: float = 120.0
+
+
+def measure_throughput(
+    *,
+    database_url: str | None,
+    faq_dir: Path,
+    workdir: Path,
+    options: ThroughputOptions,
+    log: Callable[[str], None] = lambda _m: None,
+) -> dict[str, Any]:
+    """wrk against the bare app, then against helpbot, under the same gunicorn command line."""
+    texts = bench_texts(faq_dir)
+    script = workdir / "webhook.lua"
+    script.write_text(WRK_SCRIPT)
+    warm_file = write_wrk_inputs(workdir, "warmup", signed_bodies(5_000, texts, seed=1))
+    load_file = write_wrk_inputs(workdir, "load", signed_bodies(options.bodies, texts, seed=2))
+    results: dict[str, Any] = {
+        "gunicorn": " ".join(gunicorn_command("APP", 0, access_log=options.access_log)[1:]).replace(
+            "127.0.0.1:0", "127.0.0.1:PORT"
+        ),
+        "wrk": f"wrk --latency --timeout 10s -t {options.threads} -c {options.connections} "
+        f"-d {options.duration:g}s",
+        "bodies": options.bodies,
+    }
+
+    def drive(url: str) -> dict[str, Any]:
+        if options.warmup > 0:
+            run_wrk(url, warm_file, script, duration=options.warmup, connections=2, threads=1)
+        stats, _output = run_wrk(
+            url,
+            load_file,
+            script,
+            duration=options.duration,
+            connections=options.connections,
+            threads=options.threads,
+        )
+        stats["wrapped"] = stats["requests"] > options.bodies
+        return stats
+
+    log("throughput: bare Flask app ...")
+    bare_env = {"LINE_CHANNEL_SECRET": CHANNEL_SECRET}
+    with running_gunicorn(BARE_APP, bare_env, workdir, access_log=options.access_log) as url:
+        results["bare"] = drive(url + WEBHOOK_PATH)
+
+    log("throughput: helpbot ...")
+    with LocalLineApi() as line_api, fresh_database(database_url, workdir, "load") as db_url:
+        env = {
+            "HELPBOT_DATABASE_URL": db_url,
+            "HELPBOT_FAQ_DIR": str(faq_dir),
+            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": CHANNEL_TOKEN,
+            "LINE_API_BASE_URL": line_api.base_url,
+            "HELPBOT_LOG_KEY": "bench",
+        }
+        with (
+            running_worker(env, workdir),
+            running_gunicorn(HELPBOT_APP, env, workdir, access_log=options.access_log) as url,
+        ):
+            if options.warmup > 0:
+                run_wrk(
+                    url + WEBHOOK_PATH,
+                    warm_file,
+                    script,
+                    duration=options.warmup,
+                    connections=2,
+                    threads=1,
+                )
+                wait_drained(db_url, timeout=options.drain_timeout)
+            before = event_counts(db_url)
+            replies_before = line_api.replies + line_api.pushes
+            stats, _output = run_wrk(
+                url + WEBHOOK_PATH,
+                load_file,
+                script,
+                duration=options.duration,
+                connections=options.connections,
+                threads=options.threads,
+            )
+            stats["wrapped"] = stats["requests"] > options.bodies
+            at_end = event_counts(db_url)
+            drain_s, after, drained = wait_drained(db_url, timeout=options.drain_timeout)
+        stored = after["stored"] - before["stored"]
+        done = after["done"] - before["done"]
+        stats["background"] = {
+            "worker": " ".join(["helpbot", *worker_command()[1:]]),
+            "stored": stored,
+            "answered_during_load": at_end["done"] - before["done"],
+            "backlog_at_end": at_end["pending"],
+            "drain_s": round(drain_s, 2),
+            "drained": drained,
+            "done": done,
+            "failed": after["failed"] - before["failed"],
+            "replies_at_line": line_api.replies + line_api.pushes - replies_before,
+            "answered_per_s": round(done / (stats["seconds"] + drain_s), 1),
+        }
+        results["helpbot"] = stats
+    bare_rps = results["bare"]["req_per_s"]
+    results["ratio"] = round(results["helpbot"]["req_per_s"] / bare_rps, 3) if bare_rps else None
+    return results
+
+
+# -- handling time in-process -------------------------------------------------------------------
+@dataclass(slots=True)
+class _Timings:
+    process: list[float] = field(default_factory=list)
+    deliver: list[float] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.process.clear()
+        self.deliver.clear()
+
+
+@contextlib.contextmanager
+def _timed_channel(timings: _Timings) -> Iterator[None]:
+    """Time ``LineChannel.process`` and ``LineSender.deliver`` (for the bench only)."""
+    from helpbot.channels.line.channel import LineChannel
+    from helpbot.channels.line.sender import LineSender
+    from helpbot.storage.inbox import ClaimedEvent
+
+    original_process = LineChannel.process
+    original_deliver = LineSender.deliver
+
+    def process(self: LineChannel, stored: ClaimedEvent) -> None:
+        start = time.perf_counter()
+        try:
+            original_process(self, stored)
+        finally:
+            timings.process.append(time.perf_counter() - start)
+
+    def deliver(self: LineSender, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original_deliver(self, **kwargs)
+        finally:
+            timings.deliver.append(time.perf_counter() - start)
+
+    LineChannel.process = process  # type: ignore[method-assign]
+    LineSender.deliver = deliver  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        LineChannel.process = original_process  # type: ignore[method-assign]
+        LineSender.deliver = original_deliver  # type: ignore[method-assign]
+
+
+def summarize_ms(seconds: Sequence[float]) -> dict[str, float | int]:
+    """n, p50, p99, mean and max in milliseconds (nearest-rank percentiles)."""
+    if not seconds:
+        return {"n": 0, "p50_ms": 0.0, "p99_ms": 0.0, "mean_ms": 0.0, "max_ms": 0.0}
+    ordered = sorted(seconds)
+
+    def rank(p: float) -> float:
+        return ordered[min(len(ordered) - 1, max(0, int(-(-p * len(ordered) // 100)) - 1))]
+
+    return {
+        "n": len(ordered),
+        "p50_ms": round(rank(50) * 1000, 3),
+        "p99_ms": round(rank(99) * 1000, 3),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 3),
+        "max_ms": round(ordered[-1] * 1000, 3),
+    }
+
+
+def _environ(body: bytes, signature: str) -> dict[str, Any]:
+    from werkzeug.test import EnvironBuilder
+
+    builder = EnvironBuilder(
+        path=WEBHOOK_PATH,
+        method="POST",
+        data=body,
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "LineBotWebhook/2.0",
+            "X-Line-Signature": signature,
+        },
+    )
+    try:
+        return builder.get_environ()
+    finally:
+        builder.close()
+
+
+def _call(app: Any, environ: dict[str, Any]) -> tuple[str, float]:
+    """One WSGI call, timed from the call to the last byte of the body."""
+    statuses: list[str] = []
+
+    def start_response(status: str, _headers: Any, _exc_info: Any = None) -> Any:
+        statuses.append(status)
+        return lambda _data: None
+
+    start = time.perf_counter()
+    result = app(environ, start_response)
+    try:
+        for _chunk in result:
+            pass
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    return statuses[0], time.perf_counter() - start
+
+
+def measure_handling(
+    *,
+    database_url: str,
+    faq_dir: Path,
+    line_api_url: str,
+    events: int,
+    warmup: int = 50,
+) -> dict[str, Any]:
+    """Server-side time of the request path and of answering, per text event, in ms.
+
+    ``events`` signed text events are posted to the WSGI app one after another (nothing else
+    runs meanwhile: the web process does not answer), then ``Worker(services).answer_events()``
+    claims and answers all of them, as the worker process does after a burst.
+    """
+    from helpbot.app import create_app
+    from helpbot.config import Settings
+    from helpbot.worker import Worker
+
+    settings = Settings(
+        database_url=database_url,
+        faq_dir=faq_dir,
+        line_channel_secret=CHANNEL_SECRET,
+        line_channel_access_token=CHANNEL_TOKEN,
+        line_api_base_url=line_api_url,
+        log_pseudonym_key="bench",
+    )
+    texts = bench_texts(faq_dir)
+    timings = _Timings()
+    report: dict[str, Any] = {"events": events, "warmup": warmup}
+    with _timed_channel(timings):
+        app = create_app(settings)
+        services = app.extensions["helpbot"]
+        worker = Worker(services)
+        try:
+            before = event_counts(database_url)
+            statuses: list[str] = []
+            for body, signature in signed_bodies(warmup, texts, seed=10):
+                statuses.append(_call(app, _environ(body, signature))[0])
+            warm_answered = worker.answer_events()
+            environs = [_environ(b, s) for b, s in signed_bodies(events, texts, seed=11)]
+            timings.clear()
+            handling: list[float] = []
+            for environ in environs:
+                status, seconds = _call(app, environ)
+                statuses.append(status)
+                handling.append(seconds)
+            start = time.perf_counter()
+            answered = worker.answer_events()
+            answer_s = time.perf_counter() - start
+            after = event_counts(database_url)
+        finally:
+            services.close()
+    report["request"] = summarize_ms(handling)
+    report["answer"] = {
+        "answered": answered,
+        "total_s": round(answer_s, 3),
+        "per_event_ms": round(answer_s * 1000 / answered, 3) if answered else 0.0,
+        "per_s": round(answered / answer_s, 1) if answer_s else 0.0,
+    }
+    report["process"] = summarize_ms(timings.process)
+    report["deliver"] = summarize_ms(timings.deliver)
+    report["check"] = {
+        "posted": warmup + events,
+        "status_200": sum(1 for s in statuses if s.startswith("200")),
+        "answered": warm_answered + answered,
+        **{
+            k: after[k] - before[k]
+            for k in ("stored", "done", "failed", "pending", "outbound_sent", "outbound_failed")
+        },
+    }
+    return report
+
+
+# -- the whole bench ----------------------------------------------------------------------------
+def default_faq_dir() -> Path:
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package.parent / "faq", package / "_sample_faq"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("no faq/ folder found; pass --faq-dir")
+
+
+def run_webhook_bench(
+    *,
+    database_url: str | None = None,
+    faq_dir: Path | None = None,
+    events: int = 2000,
+    throughput: ThroughputOptions | None = None,
+    handling: bool = True,
+    log: Callable[[str], None] = lambda _m: None,
+) -> dict[str, Any]:
+    """Both measurements; temporary files, schemas and processes are removed afterwards."""
+    faq = faq_dir or default_faq_dir()
+    report: dict[str, Any] = {
+        "database": describe_database(database_url),
+        "cpus": os.cpu_count(),
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    workdir = Path(tempfile.mkdtemp(prefix="helpbot-bench-webhook-"))
+    try:
+        if throughput is not None:
+            report["throughput"] = measure_throughput(
+                database_url=database_url,
+                faq_dir=faq,
+                workdir=workdir,
+                options=throughput,
+                log=log,
+            )
+        if handling:
+            log(f"handling time: {events} events in-process ...")
+            with (
+                LocalLineApi() as line_api,
+                fresh_database(database_url, workdir, "handling") as db_url,
+            ):
+                report["handling"] = measure_handling(
+                    database_url=db_url,
+                    faq_dir=faq,
+                    line_api_url=line_api.base_url,
+                    events=events,
+                )
+                report["handling"]["replies_at_line"] = line_api.replies + line_api.pushes
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [f"helpbot bench webhook — database: {report['database']}, {report['cpus']} CPUs"]
+    tp = report.get("throughput")
+    if tp:
+        bare, bot = tp["bare"], tp["helpbot"]
+        lines += [
+            f"throughput: gunicorn {tp['gunicorn']}",
+            f"            {tp['wrk']}, {tp['bodies']} distinct signed text events",
+            f"  {'':<22}{'bare Flask':>12}{'helpbot':>12}",
+            f"  {'requests/s':<22}{bare['req_per_s']:>12.1f}{bot['req_per_s']:>12.1f}"
+            f"   helpbot/bare = {tp['ratio']:.2f}",
+        ]
+        for label, key in (
+            ("latency p50 ms", "p50_ms"),
+            ("latency p99 ms", "p99_ms"),
+            ("latency max ms", "max_ms"),
+            ("requests", "requests"),
+            ("non-2xx", "non_2xx"),
+        ):
+            lines.append(f"  {label:<22}{bare[key]:>12}{bot[key]:>12}")
+        errors = [sum(s["socket_errors"].values()) for s in (bare, bot)]
+        lines.append(f"  {'socket errors':<22}{errors[0]:>12}{errors[1]:>12}")
+        bg = bot["background"]
+        lines.append(
+            f"  `{bg['worker']}` beside gunicorn: stored {bg['stored']}, answered during load "
+            f"{bg['answered_during_load']}, backlog at end {bg['backlog_at_end']}, drained in "
+            f"{bg['drain_s']:.1f} s{'' if bg['drained'] else ' (NOT drained)'}, done {bg['done']}"
+            f", failed {bg['failed']}, replies at LINE {bg['replies_at_line']}, "
+            f"end-to-end {bg['answered_per_s']:.1f} answered/s"
+        )
+        for name, stats in (("bare", bare), ("helpbot", bot)):
+            if stats["wrapped"]:
+                lines.append(
+                    f"  note: {name} got more requests than distinct bodies (events repeated)"
+                )
+    hd = report.get("handling")
+    if hd:
+        lines.append(
+            f"handling time per text event, in-process ({hd['events']} events after "
+            f"{hd['warmup']} warm-up)"
+        )
+        lines.append(f"  {'':<40}{'p50 ms':>9}{'p99 ms':>9}{'mean ms':>9}{'max ms':>9}")
+        for label, key in (
+            ("request: WSGI call -> response", "request"),
+            ("worker: LineChannel.process", "process"),
+            ("  of which the reply HTTP call", "deliver"),
+        ):
+            row = hd[key]
+            lines.append(
+                f"  {label:<40}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
+                f"{row['mean_ms']:>9.2f}{row['max_ms']:>9.2f}"
+            )
+        answer = hd["answer"]
+        lines.append(
+            f"  Worker.answer_events() drained {answer['answered']} events in "
+            f"{answer['total_s']:.2f} s: {answer['per_event_ms']:.2f} ms per event "
+            f"({answer['per_s']:.1f} events/s, claims included)"
+        )
+        check = hd["check"]
+        lines.append(
+            f"  check: posted {check['posted']}, 200s {check['status_200']}, stored "
+            f"{check['stored']}, answered {check['answered']}, done {check['done']}, failed "
+            f"{check['failed']}, replies sent {check['outbound_sent']} "
+            f"(LINE saw {hd['replies_at_line']})"
+        )
+    return "\n".join(lines)
