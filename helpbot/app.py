@@ -23,7 +23,8 @@ from helpbot.channels.messenger import (
     PlaygroundSender,
 )
 from helpbot.config import Settings, load_settings
-from helpbot.conversation.service import ConversationService, utc_now
+from helpbot.conversation.service import ConversationService
+from helpbot.conversation.turn import utc_now
 from helpbot.delivery.outbox import PeopleOutbox
 from helpbot.delivery.policy import RetryPolicy
 from helpbot.knowledge.store import KnowledgeStore

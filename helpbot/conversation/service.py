@@ -2,46 +2,47 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from helpbot.cases.office import (
-    describe_date,
-    describe_opening,
-    is_open,
-    next_opening,
-    reminder_time,
+from helpbot.cases.office import describe_date, describe_opening, reminder_time
+from helpbot.cases.states import CaseReason
+from helpbot.conversation.buttons import (
+    MAX_SUGGESTIONS,
+    category_buttons,
+    entry_buttons,
+    suggestion_buttons,
 )
-from helpbot.cases.states import CaseReason, Urgency
-from helpbot.cases.triage import CrisisDetector, asks_for_human
+from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
 from helpbot.conversation.messages import (
     NON_TEXT_KINDS,
     Incoming,
     MessageKind,
     QuickReply,
     Reply,
-    answer_postback,
-    category_postback,
     parse_postback,
     remind_postback,
     reply_extra,
 )
 from helpbot.conversation.texts import detect_language, phrases
+from helpbot.conversation.turn import (
+    Clock,
+    KnowledgeSource,
+    Outcome,
+    Turn,
+    TurnContext,
+    utc_now,
+)
 from helpbot.delivery.outbox import enqueue
 from helpbot.delivery.policy import RetryPolicy, is_retryable
 from helpbot.errors import DeliveryError
-from helpbot.knowledge.entries import Entry, KnowledgeBase
-from helpbot.knowledge.policies import CrisisRules, StaffPolicy
-from helpbot.matching.base import Candidate, Decision, Matcher
+from helpbot.knowledge.entries import Entry
+from helpbot.matching.base import Decision
 from helpbot.matching.fuzzy import nfkc_lower
 from helpbot.storage import history
 from helpbot.storage.database import Database
-from helpbot.storage.models import Contact, Conversation, DeliveryStatus
+from helpbot.storage.models import DeliveryStatus
 
 if TYPE_CHECKING:
     from helpbot.cases.service import CaseService
@@ -49,93 +50,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_SUGGESTIONS = 3
-MAX_CATEGORY_BUTTONS = 8
-MAX_QUICK_REPLIES = 13
-LABEL_LIMIT = 20
-HUMAN_POSTBACK = "a=human"
 # Questions in a row without a direct answer before a person is handed to staff.
 MISSES_BEFORE_HANDOFF = 2
-DEFAULT_STAFF_POLICY = StaffPolicy()
-
-Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class KnowledgeSnapshot(Protocol):
-    @property
-    def kb(self) -> KnowledgeBase: ...
-    @property
-    def index(self) -> Matcher: ...
-
-
-class KnowledgeSource(Protocol):
-    def snapshot(self) -> KnowledgeSnapshot: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What the core decided, for recording; ``replies`` is what the person gets."""
-
-    replies: list[Reply]
-    decision: Decision | None = None
-    entry_id: str | None = None
-    score: float | None = None
-    staff_post_ids: list[int] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Turn:
-    """The replies to send, and the ids of their stored rows (to record delivery)."""
-
-    replies: list[Reply] = field(default_factory=list)
-    outbound_ids: list[int] = field(default_factory=list)
-    decision: Decision | None = None
-    entry_id: str | None = None
-    # Posts for case workers, stored; the caller sends them after answering the person.
-    staff_post_ids: list[int] = field(default_factory=list)
-    contact_id: int | None = None
-
-
-@dataclass(slots=True)
-class _Context:
-    incoming: Incoming
-    session: Session
-    contact: Contact
-    conversation: Conversation
-    kb: KnowledgeBase
-    matcher: Matcher
-    now: dt.datetime
-
-
-def _label(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
-
-
-def suggestion_buttons(candidates: list[Candidate]) -> tuple[QuickReply, ...]:
-    return tuple(
-        QuickReply(
-            label=_label(c.entry.question),
-            postback=answer_postback(c.entry.id),
-            display_text=c.entry.question[:300],
-        )
-        for c in candidates[:MAX_SUGGESTIONS]
-    )
-
-
-def category_buttons(kb: KnowledgeBase, language: str) -> tuple[QuickReply, ...]:
-    """Buttons for the categories with most entries in the person's language."""
-    in_language = KnowledgeBase(
-        entries=tuple(e for e in kb.entries if e.language == language) or kb.entries
-    )
-    return tuple(
-        QuickReply(label=_label(c), postback=category_postback(c), display_text=c)
-        for c in in_language.categories()[:MAX_CATEGORY_BUTTONS]
-    )
 
 
 class ConversationService:
@@ -155,10 +71,11 @@ class ConversationService:
         self._knowledge = knowledge
         self._clock = clock
         self._cases = cases
+        # The rules for handing people to case workers, when cases are on.
+        self._handoff = Handoff(cases) if cases is not None else None
         self._retry = retry or RetryPolicy()
         self._reminders = reminders
-        self._crisis: tuple[CrisisRules | None, object] = (None, None)
-        self._handlers: dict[MessageKind, Callable[[_Context], Outcome]] = {
+        self._handlers: dict[MessageKind, Callable[[TurnContext], Outcome]] = {
             MessageKind.TEXT: self._on_text,
             MessageKind.POSTBACK: self._on_postback,
             MessageKind.FOLLOW: self._on_follow,
@@ -182,7 +99,7 @@ class ConversationService:
                 text=incoming.text or incoming.postback,
                 now=now,
             )
-            context = _Context(
+            context = TurnContext(
                 incoming=incoming,
                 session=session,
                 contact=contact,
@@ -230,8 +147,14 @@ class ConversationService:
                 return
             for message_id, reply in zip(turn.outbound_ids, turn.replies, strict=True):
                 row = enqueue(
-                    session, contact_id=turn.contact_id, kind="reply", text=reply.text,
-                    extra=reply_extra(reply), due_at=now, now=now, message_id=message_id,
+                    session,
+                    contact_id=turn.contact_id,
+                    kind="reply",
+                    text=reply.text,
+                    extra=reply_extra(reply),
+                    due_at=now,
+                    now=now,
+                    message_id=message_id,
                 )
                 row.attempts = 1
                 row.last_error = str(failure)[:255] if failure else None
@@ -253,13 +176,13 @@ class ConversationService:
 
     # -- handlers, one per kind of message -------------------------------------------
 
-    def _on_text(self, ctx: _Context) -> Outcome:
+    def _on_text(self, ctx: TurnContext) -> Outcome:
         text = ctx.incoming.text.strip()
         language = detect_language(text)
         if language is not None:
             ctx.contact.language = language
-        if self._cases is not None:
-            handed_over = self._triage(ctx, text)
+        if self._handoff is not None:
+            handed_over = self._handoff.triage(ctx, text)
             if handed_over is not None:
                 return handed_over
         candidates = ctx.matcher.rank(text, limit=MAX_SUGGESTIONS)
@@ -285,10 +208,10 @@ class ConversationService:
             now=ctx.now,
         )
         words = phrases(ctx.contact.language)
-        if self._cases is not None and ctx.conversation.misses_in_a_row >= MISSES_BEFORE_HANDOFF:
+        if self._handoff is not None and ctx.conversation.misses_in_a_row >= MISSES_BEFORE_HANDOFF:
             ctx.conversation.misses_in_a_row = 0
             topic = best.entry.question if best else None
-            handoff = self._hand_over(ctx, reason=CaseReason.BOT_FAILED, topic=topic)
+            handoff = self._handoff.hand_over(ctx, reason=CaseReason.BOT_FAILED, topic=topic)
             return Outcome(
                 replies=[Reply(text=words.fallback), *handoff.replies],
                 decision=decision,
@@ -309,112 +232,7 @@ class ConversationService:
             score=best.score if best else None,
         )
 
-    # -- handing over to case workers ----------------------------------------------------
-
-    def _crisis_detector(self, rules: CrisisRules) -> CrisisDetector:
-        cached_rules, detector = self._crisis
-        if cached_rules is not rules:
-            detector = CrisisDetector(rules)
-            self._crisis = (rules, detector)
-        assert isinstance(detector, CrisisDetector)
-        return detector
-
-    def _triage(self, ctx: _Context, text: str) -> Outcome | None:
-        """Danger first, then an open case, then a request for a human; None: the bot answers."""
-        assert self._cases is not None
-        cases = self._cases
-        words = phrases(ctx.contact.language)
-        hit = self._crisis_detector(ctx.kb.crisis).detect(text) if ctx.kb.crisis else None
-        if hit is not None:
-            logger.warning("crisis triage fired (%s)", hit.category)
-            active = cases.active_case(ctx.session, ctx.contact)
-            posts = (
-                cases.relay_from_person(ctx.session, active, text, now=ctx.now) if active else []
-            )
-            opened = cases.open_case(
-                ctx.session,
-                ctx.contact,
-                reason=CaseReason.CRISIS,
-                urgency=Urgency.URGENT,
-                topic=hit.category,
-                crisis_category=hit.category,
-                now=ctx.now,
-            )
-            resources = ctx.kb.crisis.resources if ctx.kb.crisis else {}
-            text_out = resources.get(ctx.contact.language) or resources.get("ja", "")
-            replies = [Reply(text=text_out or words.urgent_help)]
-            if opened.is_new:
-                replies.append(self._what_happens_next(ctx))
-            return Outcome(replies=replies, staff_post_ids=[*posts, *opened.post_ids])
-        active = cases.active_case(ctx.session, ctx.contact)
-        if active is not None:
-            # A person talking with a case worker is not answered by the bot.
-            return Outcome(
-                replies=[],
-                staff_post_ids=cases.relay_from_person(ctx.session, active, text, now=ctx.now),
-            )
-        resolved = cases.recently_resolved(ctx.session, ctx.contact, now=ctx.now)
-        if resolved is not None:
-            posts = cases.reopen(ctx.session, resolved, now=ctx.now)
-            posts += cases.relay_from_person(ctx.session, resolved, text, now=ctx.now)
-            return Outcome(replies=[Reply(text=words.case_relayed)], staff_post_ids=posts)
-        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
-        if asks_for_human(text, policy.handoff_phrases):
-            return self._hand_over(ctx, reason=CaseReason.ASKED, topic=self._topic(ctx))
-        return None
-
-    def _hand_over(self, ctx: _Context, *, reason: CaseReason, topic: str | None) -> Outcome:
-        assert self._cases is not None
-        opened = self._cases.open_case(
-            ctx.session,
-            ctx.contact,
-            reason=reason,
-            urgency=Urgency.NORMAL,
-            topic=topic,
-            crisis_category=None,
-            now=ctx.now,
-        )
-        replies = (
-            [self._what_happens_next(ctx)]
-            if opened.is_new
-            else [Reply(text=phrases(ctx.contact.language).case_relayed)]
-        )
-        return Outcome(replies=replies, staff_post_ids=opened.post_ids)
-
-    def _what_happens_next(self, ctx: _Context) -> Reply:
-        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
-        language = ctx.contact.language
-        words = phrases(language)
-        if is_open(policy, ctx.now):
-            expected = policy.expected_reply.get(language) or policy.expected_reply.get("ja", "")
-            return Reply(text=words.case_opened.format(expected=expected))
-        opening = next_opening(policy, ctx.now)
-        when = describe_opening(opening, language) if opening else "-"
-        return Reply(text=words.case_opened_closed.format(when=when))
-
-    def _topic(self, ctx: _Context) -> str | None:
-        """The bot's best guess of what the person needs, from their recent words."""
-        recent = " ".join(
-            m.text
-            for m in ctx.conversation.messages[-4:]
-            if m.direction == "in" and m.kind == "text"
-        )
-        candidates = ctx.matcher.rank(recent, limit=1) if recent.strip() else []
-        if not candidates:
-            return None
-        entry = candidates[0].entry
-        return f"{entry.category or '-'}: {entry.question}"
-
-    def _with_staff(self, buttons: tuple[QuickReply, ...], ctx: _Context) -> tuple[QuickReply, ...]:
-        if self._cases is None:
-            return buttons
-        label = phrases(ctx.contact.language).talk_to_staff
-        return (
-            *buttons[: MAX_QUICK_REPLIES - 1],
-            QuickReply(label=label, postback=HUMAN_POSTBACK, display_text=label),
-        )
-
-    def _on_postback(self, ctx: _Context) -> Outcome:
+    def _on_postback(self, ctx: TurnContext) -> Outcome:
         data = parse_postback(ctx.incoming.postback)
         action = data.get("a")
         words = phrases(ctx.contact.language)
@@ -433,8 +251,10 @@ class ConversationService:
                 return Outcome(replies=[self._remind_before_deadline(ctx, entry)])
         elif action == "category":
             return Outcome(replies=[self._category_reply(ctx, data.get("c", ""))])
-        elif action == "human" and self._cases is not None:
-            return self._hand_over(ctx, reason=CaseReason.ASKED, topic=self._topic(ctx))
+        elif action == "human" and self._handoff is not None:
+            return self._handoff.hand_over(
+                ctx, reason=CaseReason.ASKED, topic=self._handoff.topic(ctx)
+            )
         elif action == "csat" and self._cases is not None:
             try:
                 case_id, score = int(data.get("case", "")), int(data.get("v", ""))
@@ -453,23 +273,18 @@ class ConversationService:
             ]
         )
 
-    def _category_reply(self, ctx: _Context, category: str) -> Reply:
+    def _category_reply(self, ctx: TurnContext, category: str) -> Reply:
         words = phrases(ctx.contact.language)
         entries: list[Entry] = [e for e in ctx.kb.entries if e.category == category]
         preferred = [e for e in entries if e.language == ctx.contact.language] or entries
         if not preferred:
             return Reply(text=words.empty_category)
-        buttons = tuple(
-            QuickReply(
-                label=_label(e.question),
-                postback=answer_postback(e.id),
-                display_text=e.question[:300],
-            )
-            for e in preferred[:MAX_QUICK_REPLIES]
+        return Reply(
+            text=words.category_intro.format(category=category),
+            quick_replies=entry_buttons(preferred),
         )
-        return Reply(text=words.category_intro.format(category=category), quick_replies=buttons)
 
-    def _on_follow(self, ctx: _Context) -> Outcome:
+    def _on_follow(self, ctx: TurnContext) -> Outcome:
         ctx.contact.reachable = True
         words = phrases(ctx.contact.language)
         return Outcome(
@@ -481,15 +296,20 @@ class ConversationService:
             ]
         )
 
-    def _on_unfollow(self, ctx: _Context) -> Outcome:
+    def _on_unfollow(self, ctx: TurnContext) -> Outcome:
         ctx.contact.reachable = False
         if self._reminders is not None:
             self._reminders.cancel_for_contact(ctx.session, ctx.contact.id)
         return Outcome(replies=[])
 
+    def _with_staff(
+        self, buttons: tuple[QuickReply, ...], ctx: TurnContext
+    ) -> tuple[QuickReply, ...]:
+        return buttons if self._handoff is None else self._handoff.with_staff(buttons, ctx)
+
     # -- answers and the person's own reminders ---------------------------------------------
 
-    def _answer(self, ctx: _Context, entry: Entry) -> Reply:
+    def _answer(self, ctx: TurnContext, entry: Entry) -> Reply:
         """The entry's answer; a program with a deadline ahead offers a reminder."""
         policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
         today = ctx.now.astimezone(policy.zone).date()
@@ -499,7 +319,7 @@ class ConversationService:
         button = QuickReply(label=label, postback=remind_postback(entry.id), display_text=label)
         return Reply(text=entry.answer, quick_replies=(button,))
 
-    def _remind_before_deadline(self, ctx: _Context, entry: Entry) -> Reply:
+    def _remind_before_deadline(self, ctx: TurnContext, entry: Entry) -> Reply:
         assert self._reminders is not None and entry.deadline is not None
         policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
         words = phrases(ctx.contact.language)
@@ -509,14 +329,18 @@ class ConversationService:
         deadline = describe_date(entry.deadline, ctx.contact.language)
         text = words.deadline_reminder.format(name=entry.name or entry.question, deadline=deadline)
         row = self._reminders.schedule_for_contact(
-            ctx.session, contact_id=ctx.contact.id, when=when, text=text, entry_id=entry.id,
+            ctx.session,
+            contact_id=ctx.contact.id,
+            when=when,
+            text=text,
+            entry_id=entry.id,
             now=ctx.now,
         )
         local = row.due_at.astimezone(policy.zone)
         when_text = describe_opening(local, ctx.contact.language)
         return Reply(text=words.reminder_set.format(when=when_text))
 
-    def _on_non_text(self, ctx: _Context) -> Outcome:
+    def _on_non_text(self, ctx: TurnContext) -> Outcome:
         if self._cases is not None:
             active = self._cases.active_case(ctx.session, ctx.contact)
             if active is not None:

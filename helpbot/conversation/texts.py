@@ -112,7 +112,7 @@ PHRASES: dict[str, Phrases] = {
             "Thank you for your message. I cannot read stickers, photos or locations. "
             "Please write what you need in words."
         ),
-        category_intro="Questions about \"{category}\". Tap the one you want to know.",
+        category_intro='Questions about "{category}". Tap the one you want to know.',
         empty_category="There are no questions in that topic yet. Please write what you need.",
         sorry_error="Sorry, I could not answer just now. Please send your message again soon.",
         more_follows="(continued)",
@@ -141,9 +141,7 @@ PHRASES: dict[str, Phrases] = {
         ),
         remind_me="Remind me",
         reminder_set="We will remind you here around {when}.",
-        deadline_reminder=(
-            "A reminder: the deadline for \"{name}\" is {deadline}. Are you ready?"
-        ),
+        deadline_reminder=('A reminder: the deadline for "{name}" is {deadline}. Are you ready?'),
     ),
 }
 

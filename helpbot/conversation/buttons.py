@@ -1,0 +1,46 @@
+"""Quick reply buttons: suggestions, topics, a program's reminder, a human."""
+
+from __future__ import annotations
+
+from helpbot.conversation.messages import (
+    QuickReply,
+    answer_postback,
+    category_postback,
+)
+from helpbot.knowledge.entries import Entry, KnowledgeBase
+from helpbot.matching.base import Candidate
+
+MAX_SUGGESTIONS = 3
+MAX_CATEGORY_BUTTONS = 8
+MAX_QUICK_REPLIES = 13
+LABEL_LIMIT = 20
+
+
+def label(text: str) -> str:
+    """A button label within LINE's 20 characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
+
+
+def entry_buttons(entries: list[Entry]) -> tuple[QuickReply, ...]:
+    return tuple(
+        QuickReply(
+            label=label(e.question), postback=answer_postback(e.id), display_text=e.question[:300]
+        )
+        for e in entries[:MAX_QUICK_REPLIES]
+    )
+
+
+def suggestion_buttons(candidates: list[Candidate]) -> tuple[QuickReply, ...]:
+    return entry_buttons([c.entry for c in candidates[:MAX_SUGGESTIONS]])
+
+
+def category_buttons(kb: KnowledgeBase, language: str) -> tuple[QuickReply, ...]:
+    """Buttons for the categories with most entries in the person's language."""
+    in_language = KnowledgeBase(
+        entries=tuple(e for e in kb.entries if e.language == language) or kb.entries
+    )
+    return tuple(
+        QuickReply(label=label(c), postback=category_postback(c), display_text=c)
+        for c in in_language.categories()[:MAX_CATEGORY_BUTTONS]
+    )

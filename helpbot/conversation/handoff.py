@@ -1,0 +1,129 @@
+"""Handing a person to case workers: danger first, an open case next, then a request."""
+
+from __future__ import annotations
+
+import logging
+
+from helpbot.cases.office import describe_opening, is_open, next_opening
+from helpbot.cases.service import CaseService
+from helpbot.cases.states import CaseReason, Urgency
+from helpbot.cases.triage import CrisisDetector, asks_for_human
+from helpbot.conversation.buttons import MAX_QUICK_REPLIES
+from helpbot.conversation.messages import QuickReply, Reply
+from helpbot.conversation.texts import phrases
+from helpbot.conversation.turn import Outcome, TurnContext
+from helpbot.knowledge.policies import CrisisRules, StaffPolicy
+
+logger = logging.getLogger(__name__)
+
+HUMAN_POSTBACK = "a=human"
+DEFAULT_STAFF_POLICY = StaffPolicy()
+
+
+class Handoff:
+    """The conversation's side of cases: when to open one and what to tell the person."""
+
+    def __init__(self, cases: CaseService) -> None:
+        self.cases = cases
+        self._crisis: tuple[CrisisRules | None, CrisisDetector | None] = (None, None)
+
+    def crisis_detector(self, rules: CrisisRules) -> CrisisDetector:
+        cached_rules, detector = self._crisis
+        if cached_rules is not rules:
+            detector = CrisisDetector(rules)
+            self._crisis = (rules, detector)
+        assert isinstance(detector, CrisisDetector)
+        return detector
+
+    def triage(self, ctx: TurnContext, text: str) -> Outcome | None:
+        """Danger first, then an open case, then a request for a human; None: the bot answers."""
+        cases = self.cases
+        words = phrases(ctx.contact.language)
+        hit = self.crisis_detector(ctx.kb.crisis).detect(text) if ctx.kb.crisis else None
+        if hit is not None:
+            logger.warning("crisis triage fired (%s)", hit.category)
+            active = cases.active_case(ctx.session, ctx.contact)
+            posts = (
+                cases.relay_from_person(ctx.session, active, text, now=ctx.now) if active else []
+            )
+            opened = cases.open_case(
+                ctx.session,
+                ctx.contact,
+                reason=CaseReason.CRISIS,
+                urgency=Urgency.URGENT,
+                topic=hit.category,
+                crisis_category=hit.category,
+                now=ctx.now,
+            )
+            resources = ctx.kb.crisis.resources if ctx.kb.crisis else {}
+            text_out = resources.get(ctx.contact.language) or resources.get("ja", "")
+            replies = [Reply(text=text_out or words.urgent_help)]
+            if opened.is_new:
+                replies.append(self.what_happens_next(ctx))
+            return Outcome(replies=replies, staff_post_ids=[*posts, *opened.post_ids])
+        active = cases.active_case(ctx.session, ctx.contact)
+        if active is not None:
+            # A person talking with a case worker is not answered by the bot.
+            return Outcome(
+                replies=[],
+                staff_post_ids=cases.relay_from_person(ctx.session, active, text, now=ctx.now),
+            )
+        resolved = cases.recently_resolved(ctx.session, ctx.contact, now=ctx.now)
+        if resolved is not None:
+            posts = cases.reopen(ctx.session, resolved, now=ctx.now)
+            posts += cases.relay_from_person(ctx.session, resolved, text, now=ctx.now)
+            return Outcome(replies=[Reply(text=words.case_relayed)], staff_post_ids=posts)
+        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
+        if asks_for_human(text, policy.handoff_phrases):
+            return self.hand_over(ctx, reason=CaseReason.ASKED, topic=self.topic(ctx))
+        return None
+
+    def hand_over(self, ctx: TurnContext, *, reason: CaseReason, topic: str | None) -> Outcome:
+        opened = self.cases.open_case(
+            ctx.session,
+            ctx.contact,
+            reason=reason,
+            urgency=Urgency.NORMAL,
+            topic=topic,
+            crisis_category=None,
+            now=ctx.now,
+        )
+        replies = (
+            [self.what_happens_next(ctx)]
+            if opened.is_new
+            else [Reply(text=phrases(ctx.contact.language).case_relayed)]
+        )
+        return Outcome(replies=replies, staff_post_ids=opened.post_ids)
+
+    def what_happens_next(self, ctx: TurnContext) -> Reply:
+        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
+        language = ctx.contact.language
+        words = phrases(language)
+        if is_open(policy, ctx.now):
+            expected = policy.expected_reply.get(language) or policy.expected_reply.get("ja", "")
+            return Reply(text=words.case_opened.format(expected=expected))
+        opening = next_opening(policy, ctx.now)
+        when = describe_opening(opening, language) if opening else "-"
+        return Reply(text=words.case_opened_closed.format(when=when))
+
+    def topic(self, ctx: TurnContext) -> str | None:
+        """The bot's best guess of what the person needs, from their recent words."""
+        recent = " ".join(
+            m.text
+            for m in ctx.conversation.messages[-4:]
+            if m.direction == "in" and m.kind == "text"
+        )
+        candidates = ctx.matcher.rank(recent, limit=1) if recent.strip() else []
+        if not candidates:
+            return None
+        entry = candidates[0].entry
+        return f"{entry.category or '-'}: {entry.question}"
+
+    def with_staff(
+        self, buttons: tuple[QuickReply, ...], ctx: TurnContext
+    ) -> tuple[QuickReply, ...]:
+        label = phrases(ctx.contact.language).talk_to_staff
+        return (
+            *buttons[: MAX_QUICK_REPLIES - 1],
+            QuickReply(label=label, postback=HUMAN_POSTBACK, display_text=label),
+        )

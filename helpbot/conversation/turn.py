@@ -1,0 +1,69 @@
+"""What one turn of the conversation carries: the context in, the outcome and replies out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from helpbot.conversation.messages import Incoming, Reply
+from helpbot.knowledge.entries import KnowledgeBase
+from helpbot.matching.base import Decision, Matcher
+from helpbot.storage.models import Contact, Conversation
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class KnowledgeSnapshot(Protocol):
+    @property
+    def kb(self) -> KnowledgeBase: ...
+    @property
+    def index(self) -> Matcher: ...
+
+
+class KnowledgeSource(Protocol):
+    def snapshot(self) -> KnowledgeSnapshot: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the core decided, for recording; ``replies`` is what the person gets."""
+
+    replies: list[Reply]
+    decision: Decision | None = None
+    entry_id: str | None = None
+    score: float | None = None
+    staff_post_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Turn:
+    """The replies to send, and the ids of their stored rows (to record delivery)."""
+
+    replies: list[Reply] = field(default_factory=list)
+    outbound_ids: list[int] = field(default_factory=list)
+    decision: Decision | None = None
+    entry_id: str | None = None
+    # Posts for case workers, stored; the caller sends them after answering the person.
+    staff_post_ids: list[int] = field(default_factory=list)
+    contact_id: int | None = None
+
+
+@dataclass(slots=True)
+class TurnContext:
+    """Everything a handler needs, inside the turn's one transaction."""
+
+    incoming: Incoming
+    session: Session
+    contact: Contact
+    conversation: Conversation
+    kb: KnowledgeBase
+    matcher: Matcher
+    now: dt.datetime

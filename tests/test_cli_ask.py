@@ -1,0 +1,60 @@
+"""`helpbot ask "TEXT" --json`: what the bot would answer (a public contract)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from helpbot.cli import main
+from helpbot.knowledge.loader import load_dir
+from tests.conftest import SAMPLE_FAQ
+
+KEYS = {"decision", "entry_id", "score", "answer", "suggestions"}
+
+
+def _ask(text: str, faq_dir=SAMPLE_FAQ) -> dict:
+    result = CliRunner().invoke(
+        main, ["ask", text, "--json", "--dir", str(faq_dir)], env={"HELPBOT_EMBEDDING_CACHE": ""}
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("entry_id", ["food-bank", "food-pantry", "food-today"])
+def test_a_sample_question_is_answered_with_its_entry(entry_id):
+    entry = load_dir(SAMPLE_FAQ)[0].by_id()[entry_id]
+    result = _ask(entry.question)
+    assert set(result) == KEYS
+    assert result["decision"] == "answer"
+    assert result["entry_id"] == entry_id
+    assert result["answer"] == entry.answer
+    assert result["suggestions"] == []
+    assert 0 <= result["score"] <= 100
+
+
+def test_nonsense_falls_back_with_no_answer():
+    result = _ask("zzqx vvvv 9999")
+    assert result["decision"] == "fallback"
+    assert result["answer"] is None and result["suggestions"] == []
+
+
+def test_an_unsure_match_lists_suggestions(tmp_path):
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "a.yaml").write_text(
+        "- id: rent\n  question: 家賃が払えません\n  answer: 住居確保給付金があります\n"
+        "- id: rent-help\n  question: 家賃の相談窓口\n  answer: 窓口はこちら\n",
+        encoding="utf-8",
+    )
+    result = _ask("家賃のこと", tmp_path / "faq")
+    assert result["decision"] == "suggest"
+    assert result["answer"] is None
+    assert {s["id"] for s in result["suggestions"]} == {"rent", "rent-help"}
+    assert all(set(s) == {"id", "question", "score"} for s in result["suggestions"])
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(main, ["ask", "x", "--json", "--dir", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert "HELPBOT_FAQ_DIR" in result.output
