@@ -7,13 +7,14 @@ import json
 
 from click.testing import CliRunner
 
+from helpbot.bench import harness
 from helpbot.bench import webhook as bench
 from helpbot.bench.bare_app import create_app as create_bare_app
 from helpbot.cli.bench_webhook import webhook
 
 
 def test_handling_time_stores_then_the_worker_answers_every_event(database_url, faq_dir):
-    with bench.LocalLineApi() as line_api:
+    with harness.LocalLineApi() as line_api:
         report = bench.measure_handling(
             database_url=database_url, faq_dir=faq_dir, line_api_url=line_api.base_url,
             events=20, warmup=3,
@@ -41,15 +42,15 @@ def test_handling_time_stores_then_the_worker_answers_every_event(database_url, 
 
 
 def test_worker_command_is_the_procfile_line():
-    command = bench.worker_command()
+    command = harness.worker_command()
     assert command[-1] == "worker"
 
 
 def test_signed_bodies_are_distinct_and_verify_with_the_bare_app():
-    bodies = bench.signed_bodies(50, ["食べ物がありません", "こんにちは"], seed=1)
+    bodies = harness.signed_bodies(50, ["食べ物がありません", "こんにちは"], seed=1)
     ids = {json.loads(body)["events"][0]["webhookEventId"] for body, _ in bodies}
     assert len(ids) == 50
-    client = create_bare_app(bench.CHANNEL_SECRET).test_client()
+    client = create_bare_app(harness.CHANNEL_SECRET).test_client()
     body, signature = bodies[0]
     assert client.post("/webhooks/line", data=body,
                        headers={"X-Line-Signature": signature}).status_code == 200

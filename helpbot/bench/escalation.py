@@ -18,39 +18,37 @@ Nothing here imports ``tests/``.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
-import os
 import random
 import re
-import shutil
-import tempfile
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from helpbot.bench.webhook import (
-    CHANNEL_SECRET,
-    CHANNEL_TOKEN,
+from helpbot.bench.harness import (
     HELPBOT_APP,
     WEBHOOK_PATH,
     LocalLineApi,
+    LocalServer,
+    QuietHandler,
     default_faq_dir,
-    describe_database,
+    describe_gunicorn,
+    describe_worker,
     fresh_database,
-    gunicorn_command,
+    line_env,
+    line_settings,
+    report_head,
     running_gunicorn,
     running_worker,
-    sign,
+    signed_bodies,
     summarize_ms,
-    text_event_body,
-    worker_command,
+    temporary_workdir,
+    webhook_headers,
 )
 
 HANDOFF_TEXT = "人と話したい"
@@ -60,7 +58,7 @@ SLACK_CHANNEL = "C1"
 _CASE_NUMBER = re.compile(r"Case #(\d+)")
 
 
-class LocalSlackApi:
+class LocalSlackApi(LocalServer):
     """Answers Slack Web API calls with ``ok``; notes when each case's message arrives.
 
     A case's own message is the ``chat.postMessage`` without ``thread_ts`` whose text names
@@ -74,31 +72,18 @@ class LocalSlackApi:
         self._changed = threading.Condition()
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def do_POST(self) -> None:
+        class Handler(QuietHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server names it so)
                 arrived = time.perf_counter()
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
+                raw = self.read_body()
                 method = self.path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
                 args = api._arguments(raw, self.headers.get("Content-Type", ""))
                 api._record(method, args, arrived)
                 ts = f"{time.time():.0f}.{api._next():06d}"
                 data = json.dumps({"ok": True, "channel": SLACK_CHANNEL, "ts": ts}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.answer(200, data, "application/json; charset=utf-8")
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def _next(self) -> int:
         with self._changed:
@@ -130,28 +115,12 @@ class LocalSlackApi:
 
     @property
     def api_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/api/"
-
-    def __enter__(self) -> LocalSlackApi:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        return f"{self.base_url}/api/"
 
 
 def _handoff_bodies(count: int, seed: int) -> list[tuple[bytes, str]]:
     """``count`` signed 「人と話したい」 events, each from a different new user."""
-    rng = random.Random(seed)
-    now = int(time.time() * 1000)
-    bodies = []
-    for number in range(count):
-        body = text_event_body(HANDOFF_TEXT, rng, timestamp_ms=now + number)
-        bodies.append((body, sign(body, CHANNEL_SECRET)))
-    return bodies
+    return signed_bodies(count, [HANDOFF_TEXT], seed=seed)
 
 
 # -- in-process -----------------------------------------------------------------------------
@@ -161,16 +130,12 @@ def measure_in_process(
 ) -> dict[str, Any]:
     """t1 - t0 per new user: WSGI call of the webhook -> the case's chat.postMessage arrives."""
     from helpbot.app import create_app
-    from helpbot.config import Settings
     from helpbot.worker import Worker
 
-    settings = Settings(
-        database_url=database_url,
-        faq_dir=faq_dir,
-        line_channel_secret=CHANNEL_SECRET,
-        line_channel_access_token=CHANNEL_TOKEN,
-        line_api_base_url=line_api_url,
-        log_pseudonym_key="bench",
+    settings = line_settings(
+        database_url,
+        faq_dir,
+        line_api_url,
         slack_signing_secret=SLACK_SIGNING_SECRET,
         slack_bot_token=SLACK_TOKEN,
         slack_escalation_channel=SLACK_CHANNEL,
@@ -201,11 +166,7 @@ def measure_in_process(
             response = client.post(
                 WEBHOOK_PATH,
                 data=body,
-                headers={
-                    "Content-Type": "application/json; charset=utf-8",
-                    "User-Agent": "LineBotWebhook/2.0",
-                    "X-Line-Signature": signature,
-                },
+                headers=webhook_headers(signature),
             )
             responded = time.perf_counter()
             statuses.append(response.status_code)
@@ -250,12 +211,7 @@ def measure_processes(
     real ``helpbot worker`` answering. Posts are spaced by a random 0.05-0.35 s so the
     arrival falls anywhere in SQLite's polling interval."""
     env = {
-        "HELPBOT_DATABASE_URL": database_url,
-        "HELPBOT_FAQ_DIR": str(faq_dir),
-        "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
-        "LINE_CHANNEL_ACCESS_TOKEN": CHANNEL_TOKEN,
-        "LINE_API_BASE_URL": line_api_url,
-        "HELPBOT_LOG_KEY": "bench",
+        **line_env(database_url, faq_dir, line_api_url),
         "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
         "SLACK_BOT_TOKEN": SLACK_TOKEN,
         "SLACK_ESCALATION_CHANNEL": SLACK_CHANNEL,
@@ -275,11 +231,7 @@ def measure_processes(
                 base_url + WEBHOOK_PATH,
                 data=body,
                 method="POST",
-                headers={
-                    "Content-Type": "application/json; charset=utf-8",
-                    "User-Agent": "LineBotWebhook/2.0",
-                    "X-Line-Signature": signature,
-                },
+                headers=webhook_headers(signature),
             )
             t0 = time.perf_counter()
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -296,10 +248,8 @@ def measure_processes(
     return {
         "users": count,
         "warmup": warmup,
-        "gunicorn": " ".join(gunicorn_command("APP", 0)[1:]).replace(
-            "127.0.0.1:0", "127.0.0.1:PORT"
-        ),
-        "worker": " ".join(["helpbot", *worker_command()[1:]]),
+        "gunicorn": describe_gunicorn(),
+        "worker": describe_worker(),
         "total": summarize_ms(total),
         "http_response": summarize_ms(response_s),
         "check": {
@@ -321,13 +271,8 @@ def run_escalation_bench(
 ) -> dict[str, Any]:
     """Both measurements; temporary files, schemas and processes are removed afterwards."""
     faq = faq_dir or default_faq_dir()
-    report: dict[str, Any] = {
-        "database": describe_database(database_url),
-        "cpus": os.cpu_count(),
-        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
-    workdir = Path(tempfile.mkdtemp(prefix="helpbot-bench-escalation-"))
-    try:
+    report = report_head(database_url)
+    with temporary_workdir("escalation") as workdir:
         log(f"escalation: {count} new users in-process ...")
         with (
             LocalLineApi() as line_api,
@@ -349,8 +294,6 @@ def run_escalation_bench(
                     database_url=db_url, faq_dir=faq, line_api_url=line_api.base_url,
                     slack=slack, count=process_count, workdir=workdir, log=log,
                 )
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     return report
 
 

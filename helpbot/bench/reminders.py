@@ -20,103 +20,29 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
-import signal
 import subprocess
-import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-CHANNEL_SECRET = "bench-channel-secret-0123456789abcdef"
-CHANNEL_TOKEN = "bench-channel-access-token"
-PUSH_PATH = "/v2/bot/message/push"
-# line-bot-sdk parses the answer: an empty object is refused, so answer like LINE does.
-PUSH_ANSWER = json.dumps({"sentMessages": [{"id": "1", "quoteToken": "q"}]}).encode()
+from helpbot.bench.harness import (
+    CHANNEL_SECRET,
+    CHANNEL_TOKEN,
+    LocalLineApi,
+    default_faq_dir,
+    fresh_database,
+    start_process,
+    stop_groups,
+    temporary_workdir,
+    worker_command,
+)
 
 
 class SqliteWorkersError(ValueError):
     """More than one worker was asked for on SQLite."""
-
-
-# -- the stand-in for LINE ----------------------------------------------------------------------
-class PushServer:
-    """``POST /v2/bot/message/push`` answered 200 at once; counts pushes and retry keys."""
-
-    def __init__(self) -> None:
-        self.pushes = 0
-        self.retry_keys: dict[str, int] = {}
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-            name="bench-line", daemon=True,
-        )
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    @property
-    def duplicates(self) -> int:
-        """Pushes whose retry key had been seen before (a resend of the same message)."""
-        with self._lock:
-            return sum(n - 1 for n in self.retry_keys.values())
-
-    def reset(self) -> None:
-        with self._lock:
-            self.pushes = 0
-            self.retry_keys = {}
-
-    def _record(self, path: str, retry_key: str | None) -> bool:
-        if path != PUSH_PATH:
-            return False
-        with self._lock:
-            self.pushes += 1
-            if retry_key:
-                self.retry_keys[retry_key] = self.retry_keys.get(retry_key, 0) + 1
-        return True
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body are written separately: without this each answer waits for
-            # the client's delayed ACK (~40 ms on loopback).
-            disable_nagle_algorithm = True
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                ok = server._record(self.path, self.headers.get("X-Line-Retry-Key"))
-                body = PUSH_ANSWER if ok else b'{"message":"Not found"}'
-                self.send_response(200 if ok else 404)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        return Handler
-
-    def __enter__(self) -> PushServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
 
 # -- the database -------------------------------------------------------------------------------
@@ -132,8 +58,6 @@ def backend(url: str | None) -> str:
 def bench_database(url: str | None, workdir: Path) -> Iterator[str]:
     """A fresh, migrated database; removed afterwards. A given SQLite file must not exist yet
     (the bench deletes what it seeds, so it never runs on a database in use)."""
-    from helpbot.bench.webhook import fresh_database
-
     if url is not None and backend(url) == "sqlite":
         path = Path(url.removeprefix("sqlite:///"))
         if url.startswith("sqlite:///") and path.exists():
@@ -212,34 +136,19 @@ def progress(database_url: str) -> tuple[int, dt.datetime | None, dt.datetime | 
 def running_workers(
     n: int, env: dict[str, str], workdir: Path
 ) -> Iterator[list[subprocess.Popen[bytes]]]:
-    from helpbot.bench.webhook import worker_command
-
+    """``n`` ``helpbot worker`` processes, each in its own process group; stopped after."""
     processes: list[subprocess.Popen[bytes]] = []
-    with contextlib.ExitStack() as stack:
+    try:
         for index in range(n):
-            log = stack.enter_context((workdir / f"worker-{n}-{index}.log").open("wb"))
-            processes.append(
-                subprocess.Popen(
-                    worker_command(), env={**os.environ, **env}, stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-        try:
-            yield processes
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            for process in processes:
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=5)
+            log_path = workdir / f"worker-{n}-{index}.log"
+            processes.append(start_process(worker_command(), env, log_path))
+        yield processes
+    finally:
+        stop_groups(processes, grace=15)
 
 
 def run_once(
-    *, database_url: str, workers: int, count: int, people: int, server: PushServer,
+    *, database_url: str, workers: int, count: int, people: int, server: LocalLineApi,
     faq_dir: Path, workdir: Path, timeout: float,
 ) -> dict[str, Any]:
     seed(database_url, count=count, people=people)
@@ -293,8 +202,6 @@ def run_reminders_bench(
     log: Callable[[str], None] = lambda message: None,
 ) -> dict[str, Any]:
     """Each worker count in turn on the same fresh database; temporary things removed after."""
-    from helpbot.bench.webhook import default_faq_dir
-
     kind = backend(database_url)
     if kind == "sqlite" and any(n > 1 for n in workers):
         raise SqliteWorkersError(
@@ -304,16 +211,16 @@ def run_reminders_bench(
     faq = faq_dir or default_faq_dir()
     runs = []
     with (
-        tempfile.TemporaryDirectory(prefix="helpbot-bench-reminders-") as tmp,
-        bench_database(database_url, Path(tmp)) as url,
-        PushServer() as server,
+        temporary_workdir("reminders") as workdir,
+        bench_database(database_url, workdir) as url,
+        LocalLineApi() as server,
     ):
         for n in workers:
             log(f"{count} reminders, {n} worker(s) ...")
             runs.append(
                 run_once(
                     database_url=url, workers=n, count=count, people=people, server=server,
-                    faq_dir=faq, workdir=Path(tmp), timeout=timeout,
+                    faq_dir=faq, workdir=workdir, timeout=timeout,
                 )
             )
     return {

@@ -19,47 +19,44 @@ Two measurements:
    event); ``LineChannel.process`` (match, store, reply) and ``LineSender.deliver`` (the HTTP
    reply) are timed per event by wrapping them for the bench.
 
-Nothing here imports ``tests/``: the signed bodies and the fake LINE API are built below.
+The signed bodies, the local LINE stand-in and the processes come from
+:mod:`helpbot.bench.harness`; nothing here imports ``tests/``.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import datetime as dt
-import hashlib
-import hmac
 import json
-import os
-import random
 import re
-import secrets
 import shutil
-import signal
-import socket
-import statistics
 import subprocess
-import sys
-import tempfile
-import threading
 import time
-import urllib.request
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-CHANNEL_SECRET = "bench-channel-secret-0123456789abcdef"
-CHANNEL_TOKEN = "bench-channel-access-token"
-WEBHOOK_PATH = "/webhooks/line"
-HELPBOT_APP = "helpbot.app:create_app()"
+from helpbot.bench.harness import (
+    CHANNEL_SECRET,
+    HELPBOT_APP,
+    WEBHOOK_PATH,
+    LocalLineApi,
+    default_faq_dir,
+    describe_gunicorn,
+    describe_worker,
+    fresh_database,
+    line_env,
+    line_settings,
+    report_head,
+    running_gunicorn,
+    running_worker,
+    signed_bodies,
+    summarize_ms,
+    temporary_workdir,
+    webhook_headers,
+)
+
 BARE_APP = "helpbot.bench.bare_app:create_app()"
-WORKERS = 2
-THREADS = 4
-BOT_USER_ID = "U" + "b0" * 16
 
 # Messages people send that the sample faq/ does not answer word for word.
 EXTRA_TEXTS = (
@@ -75,43 +72,8 @@ EXTRA_TEXTS = (
     "役所の書類の書き方を教えてほしい",
 )
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-
-# -- signed webhook bodies ----------------------------------------------------------------------
-def sign(body: bytes, secret: str) -> str:
-    """``X-Line-Signature``: base64(HMAC-SHA256(channel secret, raw body))."""
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-
-
-def _event_id(rng: random.Random, ms: int) -> str:
-    """A ULID like LINE's webhookEventId: 48-bit ms timestamp + 80 random bits."""
-    value = (ms << 80) | rng.getrandbits(80)
-    return "".join(_CROCKFORD[(value >> (5 * i)) & 31] for i in reversed(range(26)))
-
-
-def text_event_body(text: str, rng: random.Random, *, timestamp_ms: int | None = None) -> bytes:
-    """A webhook body with one text message event from a new user, shaped like LINE's."""
-    ms = int(time.time() * 1000) if timestamp_ms is None else timestamp_ms
-    event = {
-        "type": "message",
-        "mode": "active",
-        "timestamp": ms,
-        "source": {"type": "user", "userId": "U" + f"{rng.getrandbits(128):032x}"},
-        "webhookEventId": _event_id(rng, ms),
-        "deliveryContext": {"isRedelivery": False},
-        "replyToken": f"{rng.getrandbits(128):032x}",
-        "message": {
-            "type": "text",
-            "id": str(rng.randrange(10**17, 10**18)),
-            "quoteToken": base64.urlsafe_b64encode(rng.randbytes(48)).decode().rstrip("="),
-            "text": text,
-        },
-    }
-    payload = {"destination": BOT_USER_ID, "events": [event]}
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-
-
+# -- the texts ----------------------------------------------------------------------------------
 def bench_texts(faq_dir: Path) -> list[str]:
     """Questions and alternates of the Japanese entries in faq/, plus a few it does not cover."""
     from helpbot.knowledge.loader import load_dir
@@ -121,158 +83,7 @@ def bench_texts(faq_dir: Path) -> list[str]:
     return [*texts, *EXTRA_TEXTS]
 
 
-def signed_bodies(
-    count: int, texts: Sequence[str], *, secret: str = CHANNEL_SECRET, seed: int = 0
-) -> list[tuple[bytes, str]]:
-    """``count`` distinct signed bodies (each its own event id, user and reply token)."""
-    rng = random.Random(seed)
-    now = int(time.time() * 1000)
-    bodies = []
-    for number in range(count):
-        body = text_event_body(texts[number % len(texts)], rng, timestamp_ms=now + number)
-        bodies.append((body, sign(body, secret)))
-    return bodies
-
-
-# -- a stand-in for LINE's Messaging API --------------------------------------------------------
-class LocalLineApi:
-    """Answers POST /v2/bot/message/reply and /push with 200 and LINE's ``sentMessages``.
-
-    Runs on a thread of this process (HTTP/1.1 keep-alive, like LINE) and counts the calls.
-    """
-
-    REPLY = "/v2/bot/message/reply"
-    PUSH = "/v2/bot/message/push"
-
-    def __init__(self) -> None:
-        self.replies = 0
-        self.pushes = 0
-        self.other = 0
-        self._lock = threading.Lock()
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body go out in separate writes; without this, Nagle's algorithm and
-            # the client's delayed ACK add ~40 ms to every call (LINE itself has no such delay).
-            disable_nagle_algorithm = True
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                path = self.path.split("?", 1)[0]
-                if path not in (api.REPLY, api.PUSH):
-                    api._count("other")
-                    self._answer(404, {"message": "Not found"})
-                    return
-                try:
-                    messages = json.loads(raw).get("messages") or []
-                except ValueError:
-                    api._count("other")
-                    self._answer(400, {"message": "The request body has 1 error(s)"})
-                    return
-                api._count("replies" if path == api.REPLY else "pushes")
-                sent = [
-                    {"id": str(10**17 + n), "quoteToken": secrets.token_urlsafe(24)}
-                    for n in range(len(messages))
-                ]
-                self._answer(200, {"sentMessages": sent})
-
-            def _answer(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("x-line-request-id", str(uuid.uuid4()))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def _count(self, what: str) -> None:
-        with self._lock:
-            setattr(self, what, getattr(self, what) + 1)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> LocalLineApi:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-
 # -- databases ----------------------------------------------------------------------------------
-def _sqlalchemy_url(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
-    return url
-
-
-def describe_database(url: str | None) -> str:
-    if url is None:
-        return "sqlite (fresh file)"
-    return url.split(":", 1)[0].split("+", 1)[0]
-
-
-@contextlib.contextmanager
-def fresh_database(url: str | None, workdir: Path, name: str) -> Iterator[str]:
-    """A migrated database: a new SQLite file by default, a new schema (dropped after) on
-    PostgreSQL, or the given SQLite URL as it is."""
-    from sqlalchemy import create_engine, text
-
-    from helpbot.storage.database import Database
-    from helpbot.storage.migrate import upgrade
-
-    def migrate(target: str) -> None:
-        database = Database(target)
-        try:
-            upgrade(database)
-        finally:
-            database.dispose()
-
-    if url is None or url.startswith("sqlite"):
-        target = url or f"sqlite:///{workdir / f'{name}.sqlite3'}"
-        migrate(target)
-        yield target
-        return
-    base = _sqlalchemy_url(url)
-    schema = f"hb_bench_{name}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        target = _with_search_path(base, schema)
-        try:
-            migrate(target)
-            yield target
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    finally:
-        admin.dispose()
-
-
-def _with_search_path(url: str, schema: str) -> str:
-    """``url`` with ``options=-csearch_path=<schema>`` (replacing any ``options`` it had)."""
-    head, _, query = url.partition("?")
-    kept = [part for part in query.split("&") if part and not part.startswith("options=")]
-    kept.append(f"options={quote(f'-csearch_path={schema}')}")
-    return f"{head}?{'&'.join(kept)}"
-
-
 def event_counts(database_url: str) -> dict[str, int]:
     """Stored webhook events by status, and outbound messages by delivery status."""
     from sqlalchemy import func, select
@@ -307,109 +118,7 @@ def event_counts(database_url: str) -> dict[str, int]:
     }
 
 
-# -- gunicorn and wrk ---------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def gunicorn_command(app_spec: str, port: int, *, access_log: bool = True) -> list[str]:
-    """The Procfile's web line, bound to a loopback port."""
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    command = [
-        gunicorn,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        str(THREADS),
-    ]
-    if access_log:
-        command += ["--access-logfile", "-"]
-    return [*command, app_spec]
-
-
-@contextlib.contextmanager
-def running_gunicorn(
-    app_spec: str, env: dict[str, str], workdir: Path, *, access_log: bool = True
-) -> Iterator[str]:
-    """Start gunicorn in its own process group; yield its base URL; stop the whole group."""
-    port = free_port()
-    command = gunicorn_command(app_spec, port, access_log=access_log)
-    name = app_spec.split(":", 1)[0].rsplit(".", 1)[-1]
-    log_path = workdir / f"gunicorn-{name}-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=workdir,
-            env={**os.environ, **env, "PORT": str(port)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{log_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield base_url
-    finally:
-        _stop_group(process)
-
-
-def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=10)
-    # Workers still finishing background work would keep running: end the whole group.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=5)
-
-
-def worker_command() -> list[str]:
-    """The Procfile's worker line."""
-    helpbot = shutil.which("helpbot", path=str(Path(sys.executable).parent))
-    if helpbot is None:
-        return [sys.executable, "-c", "from helpbot.cli import main; main()", "worker"]
-    return [helpbot, "worker"]
-
-
-@contextlib.contextmanager
-def running_worker(env: dict[str, str], workdir: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``helpbot worker`` in its own process group, logging to a file; stop it after."""
-    log_path = workdir / f"worker-{uuid.uuid4().hex[:6]}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            worker_command(),
-            cwd=workdir,
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        time.sleep(0.2)
-        if process.poll() is not None:
-            raise RuntimeError(f"helpbot worker exited:\n{log_path.read_text(errors='replace')}")
-        yield process
-    finally:
-        _stop_group(process)
-
-
+# -- wrk ----------------------------------------------------------------------------------------
 WRK_SCRIPT = r"""
 -- Cycles through pre-signed webhook bodies ("<signature> <body>" per line); thread t of n
 -- sends bodies t, t+n, t+2n, ... so no two threads send the same event.
@@ -567,17 +276,18 @@ def measure_throughput(
     warm_file = write_wrk_inputs(workdir, "warmup", signed_bodies(5_000, texts, seed=1))
     load_file = write_wrk_inputs(workdir, "load", signed_bodies(options.bodies, texts, seed=2))
     results: dict[str, Any] = {
-        "gunicorn": " ".join(gunicorn_command("APP", 0, access_log=options.access_log)[1:]).replace(
-            "127.0.0.1:0", "127.0.0.1:PORT"
-        ),
+        "gunicorn": describe_gunicorn(access_log=options.access_log),
         "wrk": f"wrk --latency --timeout 10s -t {options.threads} -c {options.connections} "
         f"-d {options.duration:g}s",
         "bodies": options.bodies,
     }
 
-    def drive(url: str) -> dict[str, Any]:
+    def warm_up(url: str) -> bool:
         if options.warmup > 0:
             run_wrk(url, warm_file, script, duration=options.warmup, connections=2, threads=1)
+        return options.warmup > 0
+
+    def load(url: str) -> dict[str, Any]:
         stats, _output = run_wrk(
             url,
             load_file,
@@ -592,49 +302,27 @@ def measure_throughput(
     log("throughput: bare Flask app ...")
     bare_env = {"LINE_CHANNEL_SECRET": CHANNEL_SECRET}
     with running_gunicorn(BARE_APP, bare_env, workdir, access_log=options.access_log) as url:
-        results["bare"] = drive(url + WEBHOOK_PATH)
+        warm_up(url + WEBHOOK_PATH)
+        results["bare"] = load(url + WEBHOOK_PATH)
 
     log("throughput: helpbot ...")
     with LocalLineApi() as line_api, fresh_database(database_url, workdir, "load") as db_url:
-        env = {
-            "HELPBOT_DATABASE_URL": db_url,
-            "HELPBOT_FAQ_DIR": str(faq_dir),
-            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
-            "LINE_CHANNEL_ACCESS_TOKEN": CHANNEL_TOKEN,
-            "LINE_API_BASE_URL": line_api.base_url,
-            "HELPBOT_LOG_KEY": "bench",
-        }
+        env = line_env(db_url, faq_dir, line_api.base_url)
         with (
             running_worker(env, workdir),
             running_gunicorn(HELPBOT_APP, env, workdir, access_log=options.access_log) as url,
         ):
-            if options.warmup > 0:
-                run_wrk(
-                    url + WEBHOOK_PATH,
-                    warm_file,
-                    script,
-                    duration=options.warmup,
-                    connections=2,
-                    threads=1,
-                )
+            if warm_up(url + WEBHOOK_PATH):
                 wait_drained(db_url, timeout=options.drain_timeout)
             before = event_counts(db_url)
             replies_before = line_api.replies + line_api.pushes
-            stats, _output = run_wrk(
-                url + WEBHOOK_PATH,
-                load_file,
-                script,
-                duration=options.duration,
-                connections=options.connections,
-                threads=options.threads,
-            )
-            stats["wrapped"] = stats["requests"] > options.bodies
+            stats = load(url + WEBHOOK_PATH)
             at_end = event_counts(db_url)
             drain_s, after, drained = wait_drained(db_url, timeout=options.drain_timeout)
         stored = after["stored"] - before["stored"]
         done = after["done"] - before["done"]
         stats["background"] = {
-            "worker": " ".join(["helpbot", *worker_command()[1:]]),
+            "worker": describe_worker(),
             "stored": stored,
             "answered_during_load": at_end["done"] - before["done"],
             "backlog_at_end": at_end["pending"],
@@ -695,24 +383,6 @@ def _timed_channel(timings: _Timings) -> Iterator[None]:
         LineSender.deliver = original_deliver  # type: ignore[method-assign]
 
 
-def summarize_ms(seconds: Sequence[float]) -> dict[str, float | int]:
-    """n, p50, p99, mean and max in milliseconds (nearest-rank percentiles)."""
-    if not seconds:
-        return {"n": 0, "p50_ms": 0.0, "p99_ms": 0.0, "mean_ms": 0.0, "max_ms": 0.0}
-    ordered = sorted(seconds)
-
-    def rank(p: float) -> float:
-        return ordered[min(len(ordered) - 1, max(0, int(-(-p * len(ordered) // 100)) - 1))]
-
-    return {
-        "n": len(ordered),
-        "p50_ms": round(rank(50) * 1000, 3),
-        "p99_ms": round(rank(99) * 1000, 3),
-        "mean_ms": round(statistics.fmean(ordered) * 1000, 3),
-        "max_ms": round(ordered[-1] * 1000, 3),
-    }
-
-
 def _environ(body: bytes, signature: str) -> dict[str, Any]:
     from werkzeug.test import EnvironBuilder
 
@@ -720,11 +390,7 @@ def _environ(body: bytes, signature: str) -> dict[str, Any]:
         path=WEBHOOK_PATH,
         method="POST",
         data=body,
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "LineBotWebhook/2.0",
-            "X-Line-Signature": signature,
-        },
+        headers=webhook_headers(signature),
     )
     try:
         return builder.get_environ()
@@ -767,17 +433,9 @@ def measure_handling(
     claims and answers all of them, as the worker process does after a burst.
     """
     from helpbot.app import create_app
-    from helpbot.config import Settings
     from helpbot.worker import Worker
 
-    settings = Settings(
-        database_url=database_url,
-        faq_dir=faq_dir,
-        line_channel_secret=CHANNEL_SECRET,
-        line_channel_access_token=CHANNEL_TOKEN,
-        line_api_base_url=line_api_url,
-        log_pseudonym_key="bench",
-    )
+    settings = line_settings(database_url, faq_dir, line_api_url)
     texts = bench_texts(faq_dir)
     timings = _Timings()
     report: dict[str, Any] = {"events": events, "warmup": warmup}
@@ -826,14 +484,6 @@ def measure_handling(
 
 
 # -- the whole bench ----------------------------------------------------------------------------
-def default_faq_dir() -> Path:
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package.parent / "faq", package / "_sample_faq"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("no faq/ folder found; pass --faq-dir")
-
-
 def run_webhook_bench(
     *,
     database_url: str | None = None,
@@ -845,13 +495,8 @@ def run_webhook_bench(
 ) -> dict[str, Any]:
     """Both measurements; temporary files, schemas and processes are removed afterwards."""
     faq = faq_dir or default_faq_dir()
-    report: dict[str, Any] = {
-        "database": describe_database(database_url),
-        "cpus": os.cpu_count(),
-        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
-    workdir = Path(tempfile.mkdtemp(prefix="helpbot-bench-webhook-"))
-    try:
+    report = report_head(database_url)
+    with temporary_workdir("webhook") as workdir:
         if throughput is not None:
             report["throughput"] = measure_throughput(
                 database_url=database_url,
@@ -873,8 +518,6 @@ def run_webhook_bench(
                     events=events,
                 )
                 report["handling"]["replies_at_line"] = line_api.replies + line_api.pushes
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     return report
 
 
