@@ -87,6 +87,13 @@ class ConversationService:
         """Answer one incoming message; every row is written in one transaction."""
         snapshot = self._knowledge.snapshot()
         now = self._clock()
+        # Rank before the transaction: matching is the slow part of a turn, and on SQLite a
+        # transaction that has written holds the one write lock the web process also needs.
+        candidates = (
+            snapshot.index.rank(incoming.text.strip(), limit=MAX_SUGGESTIONS)
+            if incoming.kind is MessageKind.TEXT
+            else []
+        )
         with self._database.session() as session:
             contact = history.contact_for(
                 session, channel=incoming.channel, user_id=incoming.user_id, now=now
@@ -107,6 +114,7 @@ class ConversationService:
                 kb=snapshot.kb,
                 matcher=snapshot.index,
                 now=now,
+                candidates=candidates,
             )
             outcome = self._handlers[incoming.kind](context)
             rows = [
@@ -185,7 +193,7 @@ class ConversationService:
             handed_over = self._handoff.triage(ctx, text)
             if handed_over is not None:
                 return handed_over
-        candidates = ctx.matcher.rank(text, limit=MAX_SUGGESTIONS)
+        candidates = ctx.candidates
         decision = ctx.matcher.bands.decide(candidates)
         best = candidates[0] if candidates else None
         if decision is Decision.ANSWER and best is not None:

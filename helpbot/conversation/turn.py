@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from helpbot.conversation.messages import Incoming, Reply
 from helpbot.knowledge.entries import KnowledgeBase
-from helpbot.matching.base import Decision, Matcher
+from helpbot.matching.base import Candidate, Decision, Matcher
 from helpbot.storage.models import Contact, Conversation
 
 Clock = Callable[[], dt.datetime]
@@ -67,3 +67,5 @@ class TurnContext:
     kb: KnowledgeBase
     matcher: Matcher
     now: dt.datetime
+    # The matcher's ranking of a text message, computed before the transaction began.
+    candidates: list[Candidate] = field(default_factory=list)

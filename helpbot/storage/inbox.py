@@ -15,6 +15,8 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +31,8 @@ from helpbot.storage.models import EventStatus, WebhookEvent
 NOTIFY_CHANNEL = "helpbot_events"
 LEASE = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = 3
+# How long a web request waits for SQLite's write lock before it fails (LINE retries later).
+SQLITE_LOCK_WAIT = 10.0
 UNFINISHED = (EventStatus.PENDING, EventStatus.PROCESSING)
 
 
@@ -116,8 +120,21 @@ class _RawWriter:
     def _insert(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
         if not self._database.is_sqlite:
             return self._insert_postgres(rows)
+        deadline = time.monotonic() + SQLITE_LOCK_WAIT
+        while True:
+            try:
+                return self._insert_sqlite(rows)
+            except sqlite3.OperationalError as error:
+                # The worker holds SQLite's write lock: try again in half a millisecond
+                # rather than in SQLite's own steps of up to 100 ms.
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.0005)
+
+    def _insert_sqlite(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
         if self._connection is None:
             self._connection = self._database.engine.raw_connection()
+            self._connection.cursor().execute("PRAGMA busy_timeout=0")
         connection = self._connection
         try:
             cursor = connection.cursor()
@@ -127,12 +144,13 @@ class _RawWriter:
                 inserted.extend(cursor.fetchall())
             cursor.close()
             connection.commit()
-        except Exception:
-            # A broken connection (a database restart) is replaced on the next batch.
+        except Exception as error:
             with contextlib.suppress(Exception):
                 connection.rollback()
-            connection.invalidate()
-            self._connection = None
+            if "locked" not in str(error):
+                # A broken connection is replaced on the next batch.
+                connection.invalidate()
+                self._connection = None
             raise
         return [(int(r[0]), str(r[1]), str(r[2])) for r in inserted]
 
