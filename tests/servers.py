@@ -1,83 +1,74 @@
-"""Start the real gunicorn on a loopback port for end-to-end tests."""
+"""Start the real gunicorn and worker, like the Procfile, for end-to-end tests.
+
+The processes come from :mod:`helpbot.bench.harness` (its commands, process groups and
+``free_port``), but run from the checkout with the given number of gunicorn workers.
+"""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from helpbot.bench.harness import (
+    HELPBOT_APP,
+    free_port,
+    gunicorn_command,
+    start_process,
+    stop_groups,
+    worker_command,
+)
+
+__all__ = ["ROOT", "free_port", "running_gunicorn", "running_worker"]
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+TEST_ENV = {"HELPBOT_EMBEDDING_CACHE": ""}  # defaults the given env may override
 
 
 @contextmanager
-def running_worker(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
-    """Run ``helpbot worker`` like the Procfile's worker line."""
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("helpbot")), "worker"],
-        cwd=ROOT,
-        env={**os.environ, "HELPBOT_EMBEDDING_CACHE": "", **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+def running_worker(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``helpbot worker`` like the Procfile's worker line (output discarded)."""
+    process = start_process(worker_command(), {**TEST_ENV, **env}, Path(os.devnull), cwd=ROOT)
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_groups([process], grace=15)
 
 
 @contextmanager
 def running_gunicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
     """Run ``gunicorn 'helpbot.app:create_app()'`` like the Procfile; yield its base URL."""
     port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [
-            str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--threads", "4", "helpbot.app:create_app()",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "HELPBOT_EMBEDDING_CACHE": "", **env, "PORT": str(port)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{process.stdout.read()}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield base_url
-    finally:
-        process.terminate()
+    command = gunicorn_command(HELPBOT_APP, port, access_log=False)
+    command[command.index("--workers") + 1] = str(workers)
+    with tempfile.TemporaryDirectory(prefix="helpbot-gunicorn-") as tmp:
+        log_path = Path(tmp) / "gunicorn.log"
+        process = start_process(command, {**TEST_ENV, **env, "PORT": str(port)}, log_path, cwd=ROOT)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if process.stdout:
-            process.stdout.close()
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_healthy(process, f"{base_url}/healthz", log_path, timeout=30)
+            yield base_url
+        finally:
+            stop_groups([process])
+
+
+def _wait_healthy(
+    process: subprocess.Popen[bytes], url: str, log_path: Path, *, timeout: float
+) -> None:
+    """Return once ``url`` answers 200; raise if the process exits or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn exited:\n{log_path.read_text(errors='replace')}")

@@ -21,19 +21,17 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from . import contracts
-
-T = TypeVar("T")
+from .http_server import JsonResponse as _Response
+from .http_server import LoopbackServer
 
 REPLY_PATH = "/v2/bot/message/reply"
 PUSH_PATH = "/v2/bot/message/push"
@@ -148,13 +146,6 @@ class _Delay:
         return self.paths is None or any(path.startswith(p) for p in self.paths)
 
 
-@dataclass
-class _Response:
-    status: int
-    body: Any
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 class _ContractViolationError(Exception):
     def __init__(self, details: list[contracts.SchemaError]) -> None:
         super().__init__(details)
@@ -169,13 +160,15 @@ def utf16_len(text: str) -> int:
 # --------------------------------------------------------------------------------------------
 # The fake
 # --------------------------------------------------------------------------------------------
-class FakeLineApi:
+class FakeLineApi(LoopbackServer[RecordedRequest]):
     """Fake LINE Messaging API on ``http://127.0.0.1:<ephemeral port>``.
 
     ``contracts_dir``: directory holding LINE's ``messaging-api.yml``; default auto-detects
     ``<checkout>/../shared/contracts/line``; ``None`` disables the OpenAPI check (the SDK-model
     and limit checks always run). ``clock`` drives reply-token expiry.
     """
+
+    http_methods = ("GET", "POST", "PUT", "DELETE")
 
     def __init__(
         self,
@@ -186,6 +179,7 @@ class FakeLineApi:
         bot_user_id: str = "U" + "b0" * 16,
         bot_display_name: str = "helpbot",
     ) -> None:
+        super().__init__()
         self.access_token = access_token
         self.clock = clock
         self.bot_user_id = bot_user_id
@@ -195,14 +189,11 @@ class FakeLineApi:
         self.contract = (
             contracts.messaging_api_contract(Path(contracts_dir)) if contracts_dir else None
         )
-        self._lock = threading.RLock()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._profiles: dict[str, dict[str, Any] | None] = {}
         self._init_state()
 
     def _init_state(self) -> None:
+        """What :meth:`reset` forgets: requests, deliveries, tokens, retry keys, faults..."""
         self._requests: list[RecordedRequest] = []
         self._deliveries: list[Delivery] = []
         self._violations: list[str] = []
@@ -210,50 +201,6 @@ class FakeLineApi:
         self._accepted_retry_keys: dict[str, tuple[str, list[dict[str, Any]]]] = {}
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
-
-    # -- lifecycle -----------------------------------------------------------------------------
-    def start(self) -> FakeLineApi:
-        if self._server is not None:
-            return self
-        self._stopping.clear()
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="FakeLineApi",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._stopping.set()  # wakes delayed requests
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> FakeLineApi:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeLineApi is not started")
-        return self._server.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     # -- test controls -------------------------------------------------------------------------
     def issue_reply_token(self, *, user_id: str | None = None, ttl_seconds: float = 60.0) -> str:
@@ -324,26 +271,10 @@ class FakeLineApi:
         with self._lock:
             self._delays.append(_Delay(seconds, times, paths))
 
-    def reset(self) -> None:
-        """Forget requests, deliveries, violations, tokens, retry keys and injected faults."""
-        with self._lock:
-            self._init_state()
-
     # -- recordings (snapshots; safe to iterate while the server runs) -------------------------
     @property
-    def requests(self) -> list[RecordedRequest]:
-        with self._lock:
-            return list(self._requests)
-
-    @property
-    def violations(self) -> list[str]:
-        with self._lock:
-            return list(self._violations)
-
-    @property
     def deliveries(self) -> list[Delivery]:
-        with self._lock:
-            return list(self._deliveries)
+        return self._snapshot(self._deliveries)
 
     @property
     def replies(self) -> list[Reply]:
@@ -374,21 +305,8 @@ class FakeLineApi:
         deliveries = self.deliveries
         return [m for d in deliveries if user_id in (None, d.user_id) for m in d.messages]
 
-    def wait_for(
-        self, predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.01
-    ) -> T:
-        """Poll ``predicate()`` until truthy and return its value; AssertionError on timeout."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            if time.monotonic() >= deadline:
-                raise AssertionError(
-                    f"condition not met within {timeout}s; delivered texts: {self.sent_texts()!r};"
-                    f" violations: {self.violations!r}"
-                )
-            time.sleep(interval)
+    def _progress(self) -> str:
+        return f"delivered texts: {self.sent_texts()!r}"
 
     def wait_for_texts(
         self, count: int, *, user_id: str | None = None, timeout: float = 5.0
@@ -398,15 +316,6 @@ class FakeLineApi:
         return self.sent_texts(user_id)
 
     # -- request handling (server threads) -----------------------------------------------------
-    def _take(self, items: list[Any], path: str) -> Any:
-        for item in items:
-            if item.remaining > 0 and item.matches(path):
-                item.remaining -= 1
-                if item.remaining == 0:
-                    items.remove(item)
-                return item
-        return None
-
     def _handle(self, method: str, target: str, headers: dict[str, str], raw: bytes) -> _Response:
         parts = urlsplit(target)
         path, query = parts.path, parts.query
@@ -730,34 +639,3 @@ def _check_postback_data(prop: str, node: Any) -> list[contracts.SchemaError]:
         for k, value in enumerate(node):
             errors += _check_postback_data(f"{prop}[{k}]", value)
     return errors
-
-
-# --------------------------------------------------------------------------------------------
-# HTTP plumbing
-# --------------------------------------------------------------------------------------------
-def _make_handler(fake: FakeLineApi) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # answer at once, like a real server
-        server_version = "FakeLineApi/1.0"
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            response = fake._handle(self.command, self.path, headers, raw)
-            payload = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
-            self.send_response(response.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
-
-        do_GET = do_POST = do_PUT = do_DELETE = _serve  # noqa: N815
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep test output quiet; everything is in fake.requests
-
-    return Handler

@@ -53,15 +53,13 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-T = TypeVar("T")
+from .http_server import JsonResponse, LoopbackServer
 
 API_PREFIX = "/api/"
 ACTIONS_PREFIX = "/actions/"
@@ -225,11 +223,8 @@ class _Delay:
         return self.methods is None or api_method in self.methods
 
 
-@dataclass
-class _Response:
-    status: int
+class _Response(JsonResponse):
     body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 class _InvalidError(Exception):
@@ -249,6 +244,14 @@ def _error(error: str, **extra: Any) -> _Response:
     return _Response(200, {"ok": False, "error": error, **extra})
 
 
+def _is_http(failure: _Failure) -> bool:
+    return failure.status is not None
+
+
+def _is_ok_false(failure: _Failure) -> bool:
+    return failure.status is None
+
+
 def _methods(methods: str | Iterable[str] | None) -> tuple[str, ...] | None:
     if methods is None:
         return None
@@ -260,7 +263,7 @@ def _methods(methods: str | Iterable[str] | None) -> tuple[str, ...] | None:
 # --------------------------------------------------------------------------------------------
 # The fake
 # --------------------------------------------------------------------------------------------
-class FakeSlackApi:
+class FakeSlackApi(LoopbackServer[RecordedRequest]):
     """Fake Slack Web API on ``http://127.0.0.1:<ephemeral port>/api/``.
 
     ``clock`` (seconds since the epoch) drives message timestamps; each ``ts`` is unique and
@@ -279,6 +282,7 @@ class FakeSlackApi:
         bot_name: str = "helpbot",
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__()
         self.bot_token = bot_token
         self.bot_user_id = bot_user_id
         self.team_id = team_id
@@ -287,10 +291,6 @@ class FakeSlackApi:
         self.team_name = team_name
         self.bot_name = bot_name
         self.clock = clock
-        self._lock = threading.RLock()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._last_ts_us = 0
         self._users: dict[str, dict[str, Any]] = {}
         self._channels: dict[str, dict[str, Any]] = {}
@@ -298,6 +298,7 @@ class FakeSlackApi:
         self._init_state()
 
     def _init_state(self) -> None:
+        """What :meth:`reset` forgets: requests, messages, views, faults... (users stay)."""
         self._requests: list[RecordedRequest] = []
         self._violations: list[str] = []
         self._messages: list[SlackMessage] = []
@@ -312,51 +313,7 @@ class FakeSlackApi:
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
 
-    # -- lifecycle -----------------------------------------------------------------------------
-    def start(self) -> FakeSlackApi:
-        if self._server is not None:
-            return self
-        self._stopping.clear()
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="FakeSlackApi",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._stopping.set()
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> FakeSlackApi:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeSlackApi is not started")
-        return self._server.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:<port>`` (no trailing slash; the API lives under ``/api/``)."""
-        return f"http://127.0.0.1:{self.port}"
-
+    # -- lifecycle (start/stop, ``with``, port, base_url: LoopbackServer) ---------------------
     @property
     def api_url(self) -> str:
         """What to pass as ``WebClient(base_url=...)``: ``base_url + "/api/"``."""
@@ -469,24 +426,9 @@ class FakeSlackApi:
         with self._lock:
             self._delays.append(_Delay(seconds, times, _methods(methods)))
 
-    def reset(self) -> None:
-        """Forget requests, messages, violations, views and injected faults (users stay)."""
-        with self._lock:
-            self._init_state()
-
     # -- recordings (snapshots; safe to use while the server runs) -----------------------------
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        with self._lock:
-            return list(self._requests)
-
     def calls(self, api_method: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.api_method == api_method]
-
-    @property
-    def violations(self) -> list[str]:
-        with self._lock:
-            return list(self._violations)
 
     def messages(self, channel: str | None = None) -> list[SlackMessage]:
         """Stored messages (posted by the app or seeded), in posting order, updates applied."""
@@ -506,44 +448,26 @@ class FakeSlackApi:
 
     @property
     def updates(self) -> list[MessageUpdate]:
-        with self._lock:
-            return list(self._updates)
+        return self._snapshot(self._updates)
 
     @property
     def deletions(self) -> list[SlackMessage]:
-        with self._lock:
-            return list(self._deletions)
+        return self._snapshot(self._deletions)
 
     @property
     def ephemerals(self) -> list[Ephemeral]:
-        with self._lock:
-            return list(self._ephemerals)
+        return self._snapshot(self._ephemerals)
 
     @property
     def views(self) -> list[OpenedView]:
-        with self._lock:
-            return list(self._views)
+        return self._snapshot(self._views)
 
     @property
     def response_posts(self) -> list[ResponseUrlPost]:
-        with self._lock:
-            return list(self._response_posts)
+        return self._snapshot(self._response_posts)
 
-    def wait_for(
-        self, predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.01
-    ) -> T:
-        """Poll ``predicate()`` until truthy and return its value; AssertionError on timeout."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            if time.monotonic() >= deadline:
-                raise AssertionError(
-                    f"condition not met within {timeout}s; messages: {self.texts()!r};"
-                    f" violations: {self.violations!r}"
-                )
-            time.sleep(interval)
+    def _progress(self) -> str:
+        return f"messages: {self.texts()!r}"
 
     def wait_for_messages(
         self, count: int, *, channel: str | None = None, timeout: float = 5.0
@@ -561,17 +485,6 @@ class FakeSlackApi:
         for message in self._messages:
             if message.channel == channel and message.ts == ts:
                 return message
-        return None
-
-    def _take(self, items: list[Any], api_method: str, *, http: bool | None = None) -> Any:
-        for item in items:
-            if http is not None and (getattr(item, "status", None) is not None) != http:
-                continue
-            if item.remaining > 0 and item.matches(api_method):
-                item.remaining -= 1
-                if item.remaining == 0:
-                    items.remove(item)
-                return item
         return None
 
     def _violation(self, where: str, message: str) -> None:
@@ -635,7 +548,7 @@ class FakeSlackApi:
             )
             return _Response(404, {"ok": False, "error": "not_found"})
 
-        failure = self._take(self._failures, api_method, http=True)
+        failure = self._take(self._failures, api_method, _is_http)
         if failure is not None:
             fail_headers = {}
             if failure.retry_after is not None:
@@ -649,7 +562,7 @@ class FakeSlackApi:
         if token != self.bot_token:
             raise _InvalidError("invalid_auth", [f"wrong token {token[:10]!r}..."])
 
-        failure = self._take(self._failures, api_method, http=False)
+        failure = self._take(self._failures, api_method, _is_ok_false)
         if failure is not None:
             return _error(failure.error, **failure.extra)
 
@@ -1103,33 +1016,3 @@ def check_modal(view: dict[str, Any]) -> list[str]:
             f"callback_id must be <= {MAX_CALLBACK_ID} chars [json-pointer:/view/callback_id]"
         )
     return errors
-
-
-# --------------------------------------------------------------------------------------------
-# HTTP plumbing
-# --------------------------------------------------------------------------------------------
-def _make_handler(fake: FakeSlackApi) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "FakeSlackApi/1.0"
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            response = fake._handle(self.command, self.path, headers, raw)
-            payload = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
-            self.send_response(response.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
-
-        do_GET = do_POST = _serve  # noqa: N815
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep test output quiet; everything is in fake.requests
-
-    return Handler
