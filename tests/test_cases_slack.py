@@ -289,3 +289,20 @@ def test_every_fallback_and_suggestion_offers_a_human(line, fake_line):
     items = fake_line.replies[-1].messages[-1]["quickReply"]["items"]
     assert items[-1]["action"]["data"] == "a=human"
     assert len(items) <= 13
+
+
+def test_a_thread_with_the_same_ts_in_another_channel_is_not_relayed(
+    line, slack, fake_line, database
+):
+    person = new_user_id()
+    _say(line, fake_line, person, "スタッフと話したい")
+    case = _case(database)
+    before = len(fake_line.sent_texts(user_id=person))
+    request = event_callback(
+        message_event("別のチャンネルの話", channel="COTHER001", user=WORKER, ts=new_ts(),
+                      thread_ts=case.slack_ts),
+        signing_secret=SLACK_SECRET,
+    )
+    assert slack.send(request).status_code == 200
+    slack.settle()
+    assert len(fake_line.sent_texts(user_id=person)) == before

@@ -221,7 +221,9 @@ class CaseService:
         self.outbox.deliver(posts)
         return case
 
-    def relay_from_worker(self, ref_ts: str, *, worker_name: str, text: str) -> bool:
+    def relay_from_worker(
+        self, ref_ts: str, *, worker_name: str, text: str, channel: str | None = None
+    ) -> bool:
         """A worker's thread reply reaches the person; note lines stay internal."""
         body = "\n".join(
             line for line in text.splitlines() if not line.lstrip().startswith(NOTE_MARKER)
@@ -230,7 +232,10 @@ class CaseService:
             return False
         now = self._clock()
         with self._database.session() as session:
-            case = session.scalars(select(Case).where(Case.slack_ts == ref_ts)).one_or_none()
+            query = select(Case).where(Case.slack_ts == ref_ts)
+            if channel is not None:  # a thread in another channel is not this case's
+                query = query.where(Case.slack_channel == channel)
+            case = session.scalars(query).one_or_none()
             if case is None:
                 return False
             contact = session.get(Contact, case.contact_id)

@@ -130,7 +130,10 @@ class CaseWorkerListeners:
         ):
             return
         self._cases.relay_from_worker(
-            thread_ts, worker_name=str(event.get("user", "")), text=str(event.get("text", ""))
+            thread_ts,
+            worker_name=str(event.get("user", "")),
+            text=str(event.get("text", "")),
+            channel=event.get("channel"),
         )
 
     def on_command(self, ack: Ack, command: dict[str, Any]) -> None:
