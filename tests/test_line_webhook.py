@@ -251,3 +251,15 @@ def test_without_line_credentials_the_webhook_answers_503(settings, tmp_path):
         assert app.test_client().get("/").status_code == 200
     finally:
         app.extensions["helpbot"].close()
+
+
+def test_database_errors_do_not_carry_message_texts_into_logs(database):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    secret_text = "借金が300万円あって家賃も払えない"
+    with pytest.raises(DBAPIError) as caught, database.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO no_such_table (body) VALUES (:body)"), {"body": secret_text}
+        )
+    assert secret_text not in str(caught.value)

@@ -36,7 +36,8 @@ class Database:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            kwargs: dict[str, Any] = {"echo": self._echo}
+            # Errors must not carry message texts or user ids into the logs.
+            kwargs: dict[str, Any] = {"echo": self._echo, "hide_parameters": True}
             if self.is_sqlite:
                 kwargs["connect_args"] = {"timeout": 10, "check_same_thread": False}
             else:
