@@ -50,7 +50,9 @@ class FieldWeights:
     bigrams: float = 0.3  # over question, alternates and keywords: typos, unknown words
     reading: float = 1.0  # only for messages without kanji (e.g. all hiragana)
     # sentence embeddings, against the lexical fusion scaled to 1 (equal weight); 0 = off
-    semantic: float = 1.0
+    # The one knob chosen on aggregate dev metrics (LocalgovFAQ, 499 queries): 1.0 gave
+    # P@1 .535 / SR@5 .798 / R@10 .724, 1.5 gave .555 / .808 / .731.
+    semantic: float = 1.5
     k1: float = 1.2
     b: float = 0.75
 
