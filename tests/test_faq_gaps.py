@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from helpbot.cli import main
 from helpbot.conversation.gaps import find_gaps
-from helpbot.matching.fuzzy import nfkc_lower
+from helpbot.matching.normalize import nfkc
 from helpbot.storage.database import Database
 from helpbot.storage.models import Contact, UnansweredQuestion
 
@@ -46,7 +46,7 @@ def _insert(database: Database, rows: list[tuple[str, str | None, int]]) -> None
                     # Half the rows without a contact: the column is optional.
                     contact_id=contact.id if index % 2 == 0 else None,
                     text=text,
-                    normalized_text=nfkc_lower(text),
+                    normalized_text=nfkc(text),
                     decision="suggest" if entry_id else "fallback",
                     best_entry_id=entry_id,
                     best_score=40.0 if entry_id else None,

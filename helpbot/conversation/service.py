@@ -39,7 +39,7 @@ from helpbot.delivery.policy import RetryPolicy, is_retryable
 from helpbot.errors import DeliveryError
 from helpbot.knowledge.entries import Entry
 from helpbot.matching.base import Decision
-from helpbot.matching.fuzzy import nfkc_lower
+from helpbot.matching.normalize import nfkc
 from helpbot.storage import history
 from helpbot.storage.database import Database
 from helpbot.storage.models import DeliveryStatus
@@ -209,7 +209,7 @@ class ConversationService:
             ctx.session,
             contact=ctx.contact,
             text=text,
-            normalized_text=nfkc_lower(text),
+            normalized_text=nfkc(text),
             decision=decision,
             best_entry_id=best.entry.id if best else None,
             best_score=best.score if best else None,
