@@ -108,10 +108,10 @@ def build_services(
         )
         notifier = SlackNotifier(slack_client, settings.slack_escalation_channel)
     gate = QuietHoursGate(knowledge, default=settings.quiet_hours)
-    staff_outbox = StaffOutbox(
-        database=database, notifier=notifier, clock=clock, timezone=gate.timezone
-    )
     retry = RetryPolicy(give_up_after=dt.timedelta(hours=settings.delivery_give_up_hours))
+    staff_outbox = StaffOutbox(
+        database=database, notifier=notifier, clock=clock, timezone=gate.timezone, policy=retry
+    )
     people = PeopleOutbox(
         database=database,
         messenger=PeopleMessenger(senders),

@@ -16,14 +16,14 @@ from sqlalchemy import select, update
 
 from helpbot.cases.ports import StaffNotifier, StaffRef
 from helpbot.cases.views import case_view
-from helpbot.errors import DeliveryError, RateLimitedError
+from helpbot.delivery.policy import RetryPolicy
+from helpbot.errors import DeliveryError
 from helpbot.storage.database import Database
 from helpbot.storage.models import Case, DeliveryStatus, StaffPost
 
 logger = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=2)
-MAX_BACKOFF = dt.timedelta(hours=1)
 SENDING = "sending"
 
 
@@ -32,13 +32,6 @@ class PostKind(StrEnum):
     UPDATE = "update"  # redraw the case's message with the current state
     THREAD = "thread"  # a line in the case's thread
     URGENT = "urgent"  # a line in the thread that mentions the whole channel
-
-
-def backoff(attempts: int, retry_after: float | None = None) -> dt.timedelta:
-    delay = dt.timedelta(seconds=30 * 2 ** max(attempts - 1, 0))
-    if retry_after is not None:
-        delay = max(delay, dt.timedelta(seconds=retry_after))
-    return min(delay, MAX_BACKOFF)
 
 
 def add_post(session, *, case_id: int, kind: PostKind, text: str, now: dt.datetime) -> StaffPost:
@@ -66,11 +59,13 @@ class StaffOutbox:
         notifier: StaffNotifier,
         clock: Callable[[], dt.datetime],
         timezone: Callable[[], dt.tzinfo] = lambda: dt.UTC,
+        policy: RetryPolicy | None = None,
     ) -> None:
         self._database = database
         self._notifier = notifier
         self._clock = clock
         self._timezone = timezone
+        self._policy = policy or RetryPolicy()
 
     def deliver(self, post_ids: Iterable[int]) -> None:
         for post_id in sorted(post_ids):
@@ -174,11 +169,10 @@ class StaffOutbox:
                 assert ref is not None
                 self._notifier.post_in_thread(ref, text, mention_channel=kind is PostKind.URGENT)
         except DeliveryError as error:
-            retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
-            self._finish(post_id, ok=False, error=str(error), retry_after=retry_after)
+            self._finish(post_id, failure=error)
             logger.warning("staff post %s for case %s not delivered: %s", post_id, case.id, error)
             return 0
-        self._finish(post_id, ok=True)
+        self._finish(post_id, failure=None)
         if kind is PostKind.CASE:
             self._deliver_waiting(case.id)
         return 1
@@ -206,21 +200,21 @@ class StaffOutbox:
             )
         self.deliver(waiting)
 
-    def _finish(
-        self,
-        post_id: int,
-        *,
-        ok: bool,
-        error: str | None = None,
-        retry_after: float | None = None,
-    ) -> None:
+    def _finish(self, post_id: int, *, failure: DeliveryError | None) -> None:
+        """Sent, or failed and due again after the same backoff as messages to people.
+
+        Posts for staff are never given up: a Slack that is down or misconfigured gets them
+        all, in order, once it answers again.
+        """
         now = self._clock()
         with self._database.session() as session:
             post = session.get(StaffPost, post_id)
             assert post is not None
-            if ok:
+            if failure is None:
                 post.status, post.sent_at, post.last_error = DeliveryStatus.SENT, now, None
             else:
                 post.status = DeliveryStatus.FAILED
-                post.last_error = (error or "")[:255]
-                post.next_attempt_at = now + backoff(post.attempts, retry_after)
+                post.last_error = str(failure)[:255]
+                post.next_attempt_at = self._policy.next_attempt(
+                    attempts=post.attempts, error=failure, now=now
+                )
