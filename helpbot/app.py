@@ -187,10 +187,6 @@ def create_app(
         # The same defaults as the CLI: ./instance/helpbot.sqlite3 beside ./faq.
         settings = load_settings()
     app = Flask(__name__, instance_path=str(Path("instance").resolve()))
-    if settings.database_url.startswith("sqlite:///"):
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
-            parents=True, exist_ok=True
-        )
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     services = build_services(settings, clock=clock)
     # Load the knowledge now so a missing faq/ folder fails at start-up, not on a message.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from helpbot.cli.settings import cli_settings
@@ -21,10 +19,6 @@ def db() -> None:
 def db_upgrade(revision: str) -> None:
     """Create or update the schema (SQLite or PostgreSQL) to the newest version."""
     settings = cli_settings()
-    if settings.database_url.startswith("sqlite:///"):
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
-            parents=True, exist_ok=True
-        )
     database = Database(settings.database_url)
     try:
         upgrade(database, revision)

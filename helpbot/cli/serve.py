@@ -23,12 +23,6 @@ def serve(host: str, port: int | None) -> None:
     """Run helpbot locally (SQLite by default) and print the playground URL."""
     settings = cli_settings()
     port = port or settings.port
-    if settings.database_url.startswith("sqlite:///"):
-        from pathlib import Path
-
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
-            parents=True, exist_ok=True
-        )
     database = Database(settings.database_url)
     upgrade(database)
     database.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -40,6 +41,10 @@ class Database:
             kwargs: dict[str, Any] = {"echo": self._echo, "hide_parameters": True}
             if self.is_sqlite:
                 kwargs["connect_args"] = {"timeout": 10, "check_same_thread": False}
+                path = self.url.removeprefix("sqlite:///")
+                if self.url.startswith("sqlite:///") and path and not path.startswith(":"):
+                    # The embedded default lives in ./instance/, which a fresh clone lacks.
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
             else:
                 kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
             engine = create_engine(self.url, **kwargs)
