@@ -76,9 +76,8 @@ def to_line_messages(replies: Sequence[Reply]) -> list[TextMessage]:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """How the replies went out: by reply token, by push, or not at all."""
+    """Whether LINE took the replies; the error when it did not."""
 
-    method: str  # "reply", "push", "reply+push", "none"
     error: str | None = None
     failure: DeliveryError | None = None
 
@@ -118,32 +117,27 @@ class LineSender:
     def deliver(
         self, *, user_id: str, reply_token: str | None, replies: Sequence[Reply], key: str
     ) -> Delivery:
-        """Send replies; ``key`` makes push retry keys stable for retries of the same turn."""
-        messages = to_line_messages(replies)
-        if not messages:
-            return Delivery(method="none")
-        batches = [messages[i : i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
-        methods: list[str] = []
+        """Send replies by reply token, pushing what it cannot carry (or all, if LINE refuses
+        the token); ``key`` makes the push retry keys stable for retries of the same turn."""
+        batches = _batches(to_line_messages(replies))
         try:
-            first, rest = batches[0], batches[1:]
-            if reply_token and self._reply(reply_token, first):
-                methods.append("reply")
-            else:
-                self.push(user_id, first, retry_key=_retry_key(key, 0))
-                methods.append("push")
-            for number, batch in enumerate(rest, start=1):
-                self.push(user_id, batch, retry_key=_retry_key(key, number))
-                methods.append("push")
+            replied = bool(batches and reply_token) and self._reply(str(reply_token), batches[0])
+            self._push_batches(user_id, batches, key=key, skip_first=replied)
         except DeliveryError as error:
-            return Delivery(method="+".join(methods) or "none", error=str(error), failure=error)
-        return Delivery(method="+".join(dict.fromkeys(methods)))
+            return Delivery(error=str(error), failure=error)
+        return Delivery()
 
     def push_replies(self, *, user_id: str, replies: Sequence[Reply], key: str) -> None:
         """Push replies (no reply token); raise DeliveryError when LINE does not take them."""
-        messages = to_line_messages(replies)
-        for number, start in enumerate(range(0, len(messages), MAX_MESSAGES)):
-            batch = messages[start : start + MAX_MESSAGES]
-            self.push(user_id, batch, retry_key=_retry_key(key, number))
+        self._push_batches(user_id, _batches(to_line_messages(replies)), key=key, skip_first=False)
+
+    def _push_batches(
+        self, user_id: str, batches: list[list[TextMessage]], *, key: str, skip_first: bool
+    ) -> None:
+        # Batch n always gets the retry key derived from (key, n), however it is sent.
+        for number, batch in enumerate(batches):
+            if number > 0 or not skip_first:
+                self.push(user_id, batch, retry_key=_retry_key(key, number))
 
     def _reply(self, reply_token: str, messages: list[TextMessage]) -> bool:
         """True if LINE took the reply; False if the token is spent and we should push."""
@@ -176,6 +170,11 @@ class LineSender:
             raise _describe(error) from error
         except TransportError as error:
             raise DeliveryError(f"LINE unreachable: {type(error).__name__}") from error
+
+
+def _batches(messages: list[TextMessage]) -> list[list[TextMessage]]:
+    """LINE takes at most five messages per request."""
+    return [messages[i : i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
 
 
 def _retry_key(key: str, batch: int) -> str:
