@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify
 
@@ -15,7 +16,6 @@ from helpbot.background import CountingExecutor
 from helpbot.cases.outbox import StaffOutbox
 from helpbot.cases.ports import PlaygroundNotifier, StaffNotifier
 from helpbot.cases.service import CaseService
-from helpbot.channels.line.channel import LineChannel
 from helpbot.channels.messenger import (
     ChannelSender,
     LinePushSender,
@@ -25,8 +25,10 @@ from helpbot.channels.messenger import (
 from helpbot.config import Settings, load_settings
 from helpbot.conversation.service import ConversationService
 from helpbot.conversation.turn import utc_now
+from helpbot.crisis.detector import snapshot_detector
 from helpbot.delivery.outbox import PeopleOutbox
 from helpbot.delivery.policy import RetryPolicy
+from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.knowledge.store import KnowledgeStore
 from helpbot.matching import build_matcher
 from helpbot.matching.base import Matcher
@@ -35,6 +37,9 @@ from helpbot.reminders.gate import QuietHoursGate
 from helpbot.reminders.service import Reminders
 from helpbot.storage.database import Database
 from helpbot.storage.inbox import Inbox
+
+if TYPE_CHECKING:
+    from helpbot.channels.line.channel import LineChannel
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +75,13 @@ class Services:
         self.database.dispose()
 
 
+def build_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None) -> Matcher:
+    """The matcher of a knowledge snapshot, and its crisis detector built beside it."""
+    matcher = build_matcher(kb, semantic=semantic, cache_dir=cache_dir)
+    snapshot_detector(kb, matcher)
+    return matcher
+
+
 def build_services(
     settings: Settings, *, clock: Callable[[], dt.datetime] = utc_now
 ) -> Services:
@@ -77,7 +89,7 @@ def build_services(
     knowledge: KnowledgeStore[Matcher] = KnowledgeStore(
         settings.faq_dir,
         build_index=functools.partial(
-            build_matcher,
+            build_index,
             semantic=settings.semantic_matching,
             cache_dir=settings.embedding_cache_dir,
         ),
@@ -135,6 +147,8 @@ def build_services(
     )
     line = None
     if settings.line_enabled:
+        from helpbot.channels.line.channel import LineChannel
+
         assert settings.line_channel_secret and line_sender is not None
         line = LineChannel(
             channel_secret=settings.line_channel_secret,

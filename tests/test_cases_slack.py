@@ -246,7 +246,7 @@ def test_crisis_message_gets_resources_at_once_and_an_urgent_case(
     assert "119" in resources and "0120-279-338" in resources
     assert "スタッフにつなぎました" in next_step
     case = _case(database)
-    assert (case.urgency, case.reason, case.crisis_category) == ("urgent", "crisis", "自殺・自傷")
+    assert (case.urgency, case.reason, case.crisis_category) == ("urgent", "crisis", "suicide")
     root = fake_slack.message(SLACK_CHANNEL, case.slack_ts)
     assert "URGENT" in str(root.blocks)
     (mention,) = fake_slack.thread(SLACK_CHANNEL, case.slack_ts)

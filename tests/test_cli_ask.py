@@ -11,7 +11,7 @@ from helpbot.cli import main
 from helpbot.knowledge.loader import load_dir
 from tests.conftest import SAMPLE_FAQ
 
-KEYS = {"decision", "entry_id", "score", "answer", "suggestions"}
+KEYS = {"decision", "entry_id", "score", "answer", "suggestions", "crisis", "handoff", "replies"}
 
 
 def _ask(text: str, faq_dir=SAMPLE_FAQ) -> dict:
@@ -58,3 +58,19 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["ask", "x", "--json", "--dir", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert "HELPBOT_FAQ_DIR" in result.output
+
+
+def test_ask_shows_the_crisis_turn_with_resources_and_an_urgent_handoff():
+    result = _ask("もう死にたい")
+    assert set(result) == KEYS
+    assert result["crisis"]["category"] == "suicide" and result["crisis"]["why"]
+    assert result["handoff"]["urgency"] == "urgent"
+    first, then = result["replies"][0]["text"], result["replies"][1]["text"]
+    assert "0570-783-556" in first and "スタッフ" in then
+    assert result["answer"] is None
+
+
+def test_ask_shows_a_handoff_when_the_person_asks_for_staff():
+    result = _ask("スタッフと話したい")
+    assert result["crisis"] is None
+    assert result["handoff"]["urgency"] == "normal"

@@ -51,6 +51,8 @@ class CaseView:
     claimed_by_name: str | None
     satisfaction: int | None
     followups: tuple[str, ...] = ()
+    crisis_why: str | None = None  # the rule or nearest example that fired
+    false_alarm_by: str | None = None  # the worker who marked the alarm as not a crisis
 
 
 class StaffNotifier(Protocol):

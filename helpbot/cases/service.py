@@ -24,6 +24,7 @@ from helpbot.cases.states import (
 from helpbot.cases.views import REMINDER, case_view
 from helpbot.conversation.messages import QuickReply, Reply, reply_extra
 from helpbot.conversation.texts import phrases
+from helpbot.crisis.review import mark_false_alarm
 from helpbot.delivery.outbox import PeopleOutbox, cancel, enqueue
 from helpbot.errors import HelpbotError
 from helpbot.storage import history
@@ -105,6 +106,7 @@ class CaseService:
         topic: str | None,
         crisis_category: str | None,
         now: dt.datetime,
+        crisis_why: str | None = None,
     ) -> Opened:
         """Open a case for the contact, or raise the urgency of the one already open."""
         case = self.active_case(session, contact)
@@ -113,11 +115,14 @@ class CaseService:
             if urgency is Urgency.URGENT and case.urgency != Urgency.URGENT:
                 case.urgency = Urgency.URGENT
                 case.crisis_category = crisis_category
+                case.crisis_why = crisis_why[:255] if crisis_why else None
+                # The danger is now what the case is about, not the earlier question.
+                case.topic = topic[:255] if topic else case.topic
                 posts.append(
                     add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id
                 )
             if urgency is Urgency.URGENT:
-                note = f"URGENT: danger signs ({crisis_category}) in the person's message."
+                note = f"URGENT: danger signs ({topic or crisis_category}: {crisis_why or '-'})."
                 posts.append(
                     add_post(session, case_id=case.id, kind=PostKind.URGENT, text=note, now=now).id
                 )
@@ -129,6 +134,7 @@ class CaseService:
             reason=reason,
             topic=topic[:255] if topic else None,
             crisis_category=crisis_category,
+            crisis_why=crisis_why[:255] if crisis_why else None,
             opened_at=now,
             last_announced_at=now,
             times_reopened=0,
@@ -137,7 +143,10 @@ class CaseService:
         session.flush()
         post_ids = [add_post(session, case_id=case.id, kind=PostKind.CASE, text="", now=now).id]
         if urgency is Urgency.URGENT:
-            note = f"URGENT: danger signs ({crisis_category}). Please claim this case now."
+            note = (
+                f"URGENT: danger signs ({topic or crisis_category}: {crisis_why or '-'}). "
+                "Please claim this case now."
+            )
             post_ids.append(
                 add_post(session, case_id=case.id, kind=PostKind.URGENT, text=note, now=now).id
             )
@@ -184,6 +193,25 @@ class CaseService:
         self.people.deliver_now([delivery])
         self.outbox.deliver(posts)
         return case
+
+    def mark_false_alarm(self, case_id: int, *, worker_id: str) -> bool:
+        """A worker says the urgent case was not a crisis: recorded for `helpbot crisis review`.
+
+        The case stays open and urgent in every other way: only the record changes."""
+        now = self._clock()
+        with self._database.session() as session:
+            case = self._get(session, case_id)
+            if not case.crisis_category or not mark_false_alarm(
+                session, case, by=worker_id, now=now
+            ):
+                return False
+            note = f"// <@{worker_id}> marked this alert 危険ではない (not a crisis)."
+            posts = [
+                add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id,
+                add_post(session, case_id=case.id, kind=PostKind.THREAD, text=note, now=now).id,
+            ]
+        self.outbox.deliver(posts)
+        return True
 
     def resolve(self, case_id: int, *, worker_id: str, worker_name: str) -> Case:
         now = self._clock()

@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session
 from helpbot.cases.masking import mask_personal_data
 from helpbot.cases.ports import CaseView, RecentMessage
 from helpbot.cases.states import CaseReason, CaseState, Urgency
-from helpbot.storage.models import Case, Contact, Conversation, Delivery, DeliveryState, Message
+from helpbot.storage.models import (
+    Case,
+    Contact,
+    Conversation,
+    CrisisSignal,
+    Delivery,
+    DeliveryState,
+    Message,
+    SignalKind,
+)
 
 REMINDER = "reminder"
 
@@ -100,4 +109,15 @@ def case_view(
         followups=tuple(
             describe_followup(f, tz) for f in followups_for_case(session, case.id)
         ),
+        crisis_why=case.crisis_why,
+        false_alarm_by=false_alarm_by(session, case.id),
     )
+
+
+def false_alarm_by(session: Session, case_id: int) -> str | None:
+    """Who marked the case's crisis alarm as not a crisis, if anyone did."""
+    return session.scalars(
+        select(CrisisSignal.marked_by)
+        .where(CrisisSignal.case_id == case_id, CrisisSignal.kind == SignalKind.FALSE_ALARM)
+        .limit(1)
+    ).first()

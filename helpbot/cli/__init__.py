@@ -18,17 +18,19 @@ def main() -> None:
 
 def _register() -> None:
     from helpbot.cli.bench import bench
+    from helpbot.cli.crisis import crisis
     from helpbot.cli.faq import faq
     from helpbot.cli.gaps import gaps
 
     faq.add_command(gaps)
+    from helpbot.cli.bench_crisis import crisis as crisis_bench
     from helpbot.cli.bench_escalation import escalation
     from helpbot.cli.bench_reminders import reminders
     from helpbot.cli.bench_webhook import webhook
 
-    for benchmark in (webhook, escalation, reminders):
+    for benchmark in (webhook, escalation, reminders, crisis_bench):
         bench.add_command(benchmark)
-    for command in (db, faq, ask, serve, events, bench, worker):
+    for command in (db, faq, ask, serve, events, bench, worker, crisis):
         main.add_command(command)
 
 

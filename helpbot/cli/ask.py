@@ -1,16 +1,65 @@
-"""``helpbot ask "TEXT"``: what the bot would answer, for staff testing their files."""
+"""``helpbot ask "TEXT"``: the whole turn a person would get, for staff testing their files.
+
+The message goes through the real conversation core (crisis triage first, then the matcher,
+then the rules for handing a person to staff) on a throw-away SQLite database, so what is
+printed is exactly what a first-time writer would receive; nothing reaches LINE or Slack.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import tempfile
 from pathlib import Path
 
 import click
 
 from helpbot.cli.settings import cli_settings
+from helpbot.conversation.messages import Incoming, MessageKind
+from helpbot.conversation.turn import Turn
 from helpbot.knowledge.loader import KnowledgeError, load_dir
-from helpbot.matching import build_matcher
-from helpbot.matching.base import Decision
+from helpbot.matching.base import Bands, Candidate, Decision
+
+
+def _turn(text: str, folder: Path) -> tuple[Turn, list[Candidate], Bands, str | None]:
+    """Run one message through the core: the turn, the ranking, the bands, the urgency."""
+    from helpbot.app import build_services
+    from helpbot.storage.migrate import upgrade
+    from helpbot.storage.models import Case
+
+    settings = cli_settings()
+    with tempfile.TemporaryDirectory(prefix="helpbot-ask-") as scratch:
+        settings = settings.with_overrides(
+            database_url=f"sqlite:///{scratch}/ask.sqlite3",
+            faq_dir=folder,
+            line_channel_secret=None,
+            line_channel_access_token=None,
+            slack_signing_secret=None,
+            slack_bot_token=None,
+            slack_escalation_channel=None,
+        )
+        services = build_services(settings)
+        try:
+            upgrade(services.database)
+            snapshot = services.knowledge.snapshot()
+            candidates = snapshot.index.rank(text.strip(), limit=5)
+            turn = services.conversation.handle(
+                Incoming(
+                    channel="ask",
+                    user_id="cli",
+                    kind=MessageKind.TEXT,
+                    received_at=dt.datetime.now(dt.UTC),
+                    text=text,
+                )
+            )
+            urgency = None
+            if turn.case_id is not None:
+                with services.database.session() as session:
+                    case = session.get(Case, turn.case_id)
+                    urgency = case.urgency if case is not None else None
+        finally:
+            services.close()
+    return turn, candidates, snapshot.index.bands, urgency
 
 
 @click.command()
@@ -21,41 +70,58 @@ from helpbot.matching.base import Decision
     help="Knowledge folder (default: HELPBOT_FAQ_DIR or ./faq).",
 )
 def ask(text: str, as_json: bool, faq_dir: Path | None) -> None:
-    """Show what the bot would answer to TEXT."""
-    settings = cli_settings()
-    folder = faq_dir or settings.faq_dir
+    """Show what the bot would answer to TEXT: crisis resources, handoff, answer, suggestions."""
+    folder = faq_dir or cli_settings().faq_dir
     try:
-        kb, problems = load_dir(folder)
+        _, problems = load_dir(folder)
     except KnowledgeError as error:
         raise click.ClickException(str(error)) from None
     if problems:
         click.echo(
             f"note: {len(problems)} problem(s) in {folder}; run `helpbot faq check`", err=True
         )
-    matcher = build_matcher(
-        kb, semantic=settings.semantic_matching, cache_dir=settings.embedding_cache_dir
-    )
-    candidates = matcher.rank(text, limit=3)
-    decision = matcher.bands.decide(candidates)
+    turn, candidates, bands, urgency = _turn(text, folder)
     best = candidates[0] if candidates else None
-    answered = decision is Decision.ANSWER and best is not None
+    # What the matcher found; in a crisis the person gets resources and staff instead.
+    decision = bands.decide(candidates).value
+    answered = turn.decision == Decision.ANSWER and turn.entry_id is not None
+    entry = best.entry if best is not None else None
     result = {
-        "decision": decision.value,
-        "entry_id": best.entry.id if best else None,
+        "decision": str(decision),
+        "entry_id": turn.entry_id,
         "score": round(best.score, 2) if best else None,
-        "answer": best.entry.answer if answered and best else None,
+        "answer": turn.replies[0].text if answered and turn.replies else None,
         "suggestions": [
             {"id": c.entry.id, "question": c.entry.question, "score": round(c.score, 2)}
             for c in candidates
         ]
-        if decision is Decision.SUGGEST
+        if turn.decision == Decision.SUGGEST
         else [],
+        "crisis": {
+            "category": turn.crisis.category,
+            "name": turn.crisis.name,
+            "why": turn.crisis.why,
+            "layer": turn.crisis.layer,
+            "language": turn.crisis.language,
+        }
+        if turn.crisis is not None
+        else None,
+        "handoff": {"case": turn.case_id, "urgency": urgency} if turn.case_id else None,
+        "replies": [
+            {"text": r.text, "quick_replies": [q.label for q in r.quick_replies]}
+            for r in turn.replies
+        ],
     }
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
+    if turn.crisis is not None:
+        click.echo(f"CRISIS: {turn.crisis.name} [{turn.crisis.category}] — {turn.crisis.why}")
+    if result["handoff"]:
+        click.echo(f"handed to staff: a {urgency} case is opened")
     click.echo(f"decision: {result['decision']} (score {result['score']})")
-    if answered and best:
-        click.echo(f"entry: {best.entry.id} ({best.entry.source})\n\n{best.entry.answer}")
-    for suggestion in result["suggestions"]:
-        click.echo(f"  did you mean: {suggestion['question']}  [{suggestion['id']}]")
+    if answered and entry is not None:
+        click.echo(f"entry: {turn.entry_id}")
+    for reply in result["replies"]:
+        buttons = "  ".join(f"[{label}]" for label in reply["quick_replies"])
+        click.echo(f"\n{reply['text']}" + (f"\n{buttons}" if buttons else ""))

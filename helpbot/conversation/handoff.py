@@ -7,12 +7,15 @@ import logging
 from helpbot.cases.office import describe_opening, is_open, next_opening
 from helpbot.cases.service import CaseService
 from helpbot.cases.states import CaseReason, Urgency
-from helpbot.cases.triage import CrisisDetector, asks_for_human
+from helpbot.cases.triage import asks_for_human
 from helpbot.conversation.buttons import MAX_QUICK_REPLIES
 from helpbot.conversation.messages import QuickReply, Reply
 from helpbot.conversation.texts import phrases
 from helpbot.conversation.turn import Outcome, TurnContext
-from helpbot.knowledge.policies import CrisisRules, StaffPolicy
+from helpbot.crisis.detector import Assessment, CrisisHit, snapshot_detector
+from helpbot.crisis.resources import resources_text
+from helpbot.crisis.review import record_near_miss
+from helpbot.knowledge.policies import StaffPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -25,42 +28,21 @@ class Handoff:
 
     def __init__(self, cases: CaseService) -> None:
         self.cases = cases
-        self._crisis: tuple[CrisisRules | None, CrisisDetector | None] = (None, None)
 
-    def crisis_detector(self, rules: CrisisRules) -> CrisisDetector:
-        cached_rules, detector = self._crisis
-        if cached_rules is not rules:
-            detector = CrisisDetector(rules)
-            self._crisis = (rules, detector)
-        assert isinstance(detector, CrisisDetector)
-        return detector
+    def assess(self, ctx: TurnContext, text: str) -> Assessment | None:
+        detector = snapshot_detector(ctx.kb, ctx.matcher)
+        return detector.assess(text) if detector is not None else None
 
     def triage(self, ctx: TurnContext, text: str) -> Outcome | None:
         """Danger first, then an open case, then a request for a human; None: the bot answers."""
         cases = self.cases
         words = phrases(ctx.contact.language)
-        hit = self.crisis_detector(ctx.kb.crisis).detect(text) if ctx.kb.crisis else None
+        assessment = self.assess(ctx, text)
+        hit = assessment.hit if assessment is not None else None
         if hit is not None:
-            logger.warning("crisis triage fired (%s)", hit.category)
-            active = cases.active_case(ctx.session, ctx.contact)
-            posts = (
-                cases.relay_from_person(ctx.session, active, text, now=ctx.now) if active else []
-            )
-            opened = cases.open_case(
-                ctx.session,
-                ctx.contact,
-                reason=CaseReason.CRISIS,
-                urgency=Urgency.URGENT,
-                topic=hit.category,
-                crisis_category=hit.category,
-                now=ctx.now,
-            )
-            resources = ctx.kb.crisis.resources if ctx.kb.crisis else {}
-            text_out = resources.get(ctx.contact.language) or resources.get("ja", "")
-            replies = [Reply(text=text_out or words.urgent_help)]
-            if opened.is_new:
-                replies.append(self.what_happens_next(ctx))
-            return Outcome(replies=replies, staff_post_ids=[*posts, *opened.post_ids])
+            return self._crisis_turn(ctx, text, hit)
+        if assessment is not None and assessment.near_miss and assessment.nearest is not None:
+            record_near_miss(ctx.session, assessment.nearest, ctx.inbound_id, now=ctx.now)
         active = cases.active_case(ctx.session, ctx.contact)
         if active is not None:
             # A person talking with a case worker is not answered by the bot.
@@ -78,6 +60,38 @@ class Handoff:
             return self.hand_over(ctx, reason=CaseReason.ASKED, topic=self.topic(ctx))
         return None
 
+    def _crisis_turn(self, ctx: TurnContext, text: str, hit: CrisisHit) -> Outcome:
+        """Resources at once, in the person's language, and an urgent case (or a raised one)."""
+        logger.warning("crisis triage fired (%s, %s)", hit.category, hit.layer)
+        cases = self.cases
+        if hit.language != "ja":
+            ctx.contact.language = hit.language
+        active = cases.active_case(ctx.session, ctx.contact)
+        posts = cases.relay_from_person(ctx.session, active, text, now=ctx.now) if active else []
+        opened = cases.open_case(
+            ctx.session,
+            ctx.contact,
+            reason=CaseReason.CRISIS,
+            urgency=Urgency.URGENT,
+            topic=hit.name,
+            crisis_category=hit.category,
+            crisis_why=hit.why,
+            now=ctx.now,
+        )
+        rules = ctx.kb.crisis
+        resources = (
+            resources_text(rules, category=hit.category, language=hit.language) if rules else ""
+        )
+        replies = [Reply(text=resources or phrases(hit.language).urgent_help)]
+        if opened.is_new:
+            replies.append(self.what_happens_next(ctx))
+        return Outcome(
+            replies=replies,
+            staff_post_ids=[*posts, *opened.post_ids],
+            crisis=hit,
+            case_id=opened.case.id,
+        )
+
     def hand_over(self, ctx: TurnContext, *, reason: CaseReason, topic: str | None) -> Outcome:
         opened = self.cases.open_case(
             ctx.session,
@@ -93,7 +107,7 @@ class Handoff:
             if opened.is_new
             else [Reply(text=phrases(ctx.contact.language).case_relayed)]
         )
-        return Outcome(replies=replies, staff_post_ids=opened.post_ids)
+        return Outcome(replies=replies, staff_post_ids=opened.post_ids, case_id=opened.case.id)
 
     def what_happens_next(self, ctx: TurnContext) -> Reply:
         policy = ctx.kb.staff or DEFAULT_STAFF_POLICY

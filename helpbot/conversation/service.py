@@ -99,13 +99,14 @@ class ConversationService:
                 session, channel=incoming.channel, user_id=incoming.user_id, now=now
             )
             conversation = history.current_conversation(session, contact, now=now)
-            history.add_inbound(
+            inbound = history.add_inbound(
                 session,
                 conversation,
                 kind=incoming.kind,
                 text=incoming.text or incoming.postback,
                 now=now,
             )
+            session.flush()
             context = TurnContext(
                 incoming=incoming,
                 session=session,
@@ -115,6 +116,7 @@ class ConversationService:
                 matcher=snapshot.index,
                 now=now,
                 candidates=candidates,
+                inbound_id=inbound.id,
             )
             outcome = self._handlers[incoming.kind](context)
             rows = [
@@ -138,6 +140,8 @@ class ConversationService:
                 entry_id=outcome.entry_id,
                 staff_post_ids=outcome.staff_post_ids,
                 contact_id=contact.id,
+                crisis=outcome.crisis,
+                case_id=outcome.case_id,
             )
 
     def retry_replies(self, turn: Turn, *, failure: DeliveryError | None) -> None:
@@ -226,6 +230,7 @@ class ConversationService:
                 entry_id=best.entry.id if best else None,
                 score=best.score if best else None,
                 staff_post_ids=handoff.staff_post_ids,
+                case_id=handoff.case_id,
             )
         if decision is Decision.SUGGEST:
             buttons = suggestion_buttons(candidates)

@@ -146,5 +146,8 @@ PHRASES: dict[str, Phrases] = {
 }
 
 
-def phrases(language: str) -> Phrases:
-    return PHRASES.get(language, PHRASES["ja"])
+def phrases(language: str | None) -> Phrases:
+    """The bot's words in ``language``; English for other foreign languages, else Japanese."""
+    if language in PHRASES:
+        return PHRASES[language]
+    return PHRASES["ja"] if language in (None, "ja", "easy") else PHRASES["en"]

@@ -10,6 +10,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from helpbot.conversation.messages import Incoming, Reply
+from helpbot.crisis.detector import CrisisHit
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.matching.base import Candidate, Decision, Matcher
 from helpbot.storage.models import Contact, Conversation
@@ -41,6 +42,8 @@ class Outcome:
     entry_id: str | None = None
     score: float | None = None
     staff_post_ids: list[int] = field(default_factory=list)
+    crisis: CrisisHit | None = None  # danger signs found in the message
+    case_id: int | None = None  # the case opened, raised or written to
 
 
 @dataclass(slots=True)
@@ -54,6 +57,8 @@ class Turn:
     # Posts for case workers, stored; the caller sends them after answering the person.
     staff_post_ids: list[int] = field(default_factory=list)
     contact_id: int | None = None
+    crisis: CrisisHit | None = None
+    case_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -69,3 +74,4 @@ class TurnContext:
     now: dt.datetime
     # The matcher's ranking of a text message, computed before the transaction began.
     candidates: list[Candidate] = field(default_factory=list)
+    inbound_id: int | None = None  # the stored message this turn answers

@@ -8,7 +8,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from helpbot.knowledge.policies import CrisisRules, StaffPolicy
+    from helpbot.knowledge.crisis_file import CrisisRules
+    from helpbot.knowledge.policies import StaffPolicy
 
 
 class EntryKind(StrEnum):

@@ -16,14 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpbot.errors import HelpbotError
+from helpbot.knowledge.crisis_file import CrisisRules, builtin_crisis_rules, read_crisis_rules
 from helpbot.knowledge.csv_files import read_csv_records
 from helpbot.knowledge.entries import Entry, KnowledgeBase, Problem
-from helpbot.knowledge.policies import (
-    CrisisRules,
-    StaffPolicy,
-    read_crisis_rules,
-    read_staff_policy,
-)
+from helpbot.knowledge.policies import StaffPolicy, read_staff_policy
 from helpbot.knowledge.records import Record, build_entry
 from helpbot.knowledge.yaml_files import read_entry_records, read_synonym_groups
 
@@ -82,6 +78,10 @@ def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
         start = len(collected.problems)
         _load_file(file_path, display_name(file_path, folder), collected)
         collected.problems[start:] = sorted(collected.problems[start:], key=lambda p: p.line)
+    if collected.crisis is None:
+        # No crisis.yaml of its own (or one with mistakes, reported above): watch for danger
+        # with the built-in signs rather than not at all.
+        collected.crisis = builtin_crisis_rules()
     kb = KnowledgeBase(
         entries=tuple(collected.entries),
         synonyms=tuple(collected.synonyms),

@@ -1,5 +1,5 @@
-"""Staff-edited rules beside the entries: ``crisis.yaml`` (danger signs) and ``staff.yaml``
-(office hours, holidays, phrases that ask for a human).
+"""Staff-edited rules beside the entries: ``staff.yaml`` (office hours, holidays, phrases that
+ask for a human). ``crisis.yaml`` has its own module, ``crisis_file``.
 
 Both are optional; without them helpbot uses the safe defaults below. Mistakes are reported
 like any other knowledge problem, with file and line, and the last good version stays in use.
@@ -18,21 +18,6 @@ from helpbot.knowledge.yaml_files import LineDict, LineList, parse_yaml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
-
-
-@dataclass(frozen=True, slots=True)
-class CrisisCategory:
-    name: str
-    expressions: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CrisisRules:
-    """Danger expressions by category, phrases that only look dangerous, and what to send."""
-
-    categories: tuple[CrisisCategory, ...] = ()
-    not_crisis: tuple[str, ...] = ()
-    resources: dict[str, str] = field(default_factory=dict)  # language -> text
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +60,6 @@ def _line(data: LineDict, key: str) -> int:
     return data.key_lines.get(key, data.line or 1)
 
 
-CRISIS_FIELDS = ("categories", "not_crisis", "resources")
 STAFF_FIELDS = ("timezone", "hours", "holidays", "handoff_phrases", "expected_reply")
 
 
@@ -89,64 +73,6 @@ def _unknown_fields(data: LineDict, allowed: tuple[str, ...], file: str) -> list
             hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(allowed)}"
             problems.append(Problem(file, _line(data, key), f"unknown field '{key}'", hint))
     return problems
-
-
-def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Problem]]:
-    data, problems = parse_yaml(text, file)
-    if problems or data is None:
-        return None, problems
-    if not isinstance(data, LineDict):
-        return None, [Problem(file, 1, "crisis.yaml should have 'categories' and 'resources'")]
-    problems.extend(_unknown_fields(data, CRISIS_FIELDS, file))
-    categories: list[CrisisCategory] = []
-    raw_categories = data.get("categories")
-    if not isinstance(raw_categories, LineList) or not raw_categories:
-        problems.append(
-            Problem(
-                file,
-                _line(data, "categories"),
-                "'categories' must be a list",
-                "write - name: ... and expressions: [..] for each kind of danger",
-            )
-        )
-    else:
-        for position, item in enumerate(raw_categories):
-            line = raw_categories.item_lines[position] if raw_categories.item_lines else 1
-            expressions = (
-                _text_list(item.get("expressions")) if isinstance(item, LineDict) else None
-            )
-            name = item.get("name") if isinstance(item, LineDict) else None
-            if not isinstance(name, str) or not expressions:
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        "each category needs a name and a list of expressions",
-                        "example: - name: 自殺・自傷\n    expressions: [死にたい, 消えたい]",
-                    )
-                )
-                continue
-            categories.append(CrisisCategory(name=name.strip(), expressions=expressions))
-    not_crisis = _text_list(data.get("not_crisis", LineList())) or ()
-    resources = data.get("resources")
-    resource_texts: dict[str, str] = {}
-    if isinstance(resources, LineDict):
-        resource_texts = {k: v for k, v in resources.items() if isinstance(v, str) and v.strip()}
-    if "ja" not in resource_texts:
-        problems.append(
-            Problem(
-                file,
-                _line(data, "resources"),
-                "'resources' needs a 'ja' text",
-                "resources:\n  ja: |\n    命の危険があるときは 110 / 119 ...",
-            )
-        )
-    if problems:
-        return None, problems
-    rules = CrisisRules(
-        categories=tuple(categories), not_crisis=not_crisis, resources=resource_texts
-    )
-    return rules, []
 
 
 def _parse_hours(value: str) -> tuple[dt.time, dt.time] | None:

@@ -110,8 +110,9 @@ class _SemanticField:
     def __init__(
         self, encoder: SentenceEncoder, phrasings: np.ndarray, owners: np.ndarray, qa: np.ndarray
     ) -> None:
-        self._encoder = encoder
+        self.encoder = self._encoder = encoder
         self._n = len(qa)
+        self.entry_vectors = qa  # question + opening of the answer, one unit vector per entry
         if len(owners) == len(qa):
             # one phrasing per entry: the mean of two cosines is the cosine with the mean
             # vector, so one matrix-vector product serves both (half the memory traffic)
@@ -264,6 +265,12 @@ class HybridMatcher:
         coverage = sum(w * float(s[top]) / bound for w, s, bound in parts) / total_weight
         ratio = float(fused[runner_up] / fused[top]) if len(fused) > 1 else 0.0
         return fused, min(coverage, 1.0) * (1.0 - ratio / 2.0)
+
+    def sentence_space(self) -> tuple[SentenceEncoder, np.ndarray] | None:
+        """The encoder and the entries' vectors (None when matching is on words only)."""
+        if self._semantic is None:
+            return None
+        return self._semantic.encoder, self._semantic.entry_vectors
 
     def rank(self, text: str, *, limit: int = 10) -> list[Candidate]:
         if not text.strip() or not self.entries:

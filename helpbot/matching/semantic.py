@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 MODEL_ID = "use-multilingual-v3"  # part of the cache key: change it when the model changes
 DIM = 512
 _DIGEST = 16  # bytes of blake2b per cached text
+_RECENT = 64  # query vectors kept
 
 
 def _digest(text: str) -> bytes:
@@ -60,6 +61,7 @@ class SentenceEncoder:
         self._cache_dir = cache_dir
         self._disk_loaded = False
         self._limiter: Any = None
+        self._recent: dict[str, np.ndarray] = {}
 
     # -- model -----------------------------------------------------------------------------
     def _get_model(self) -> Any:
@@ -79,8 +81,17 @@ class SentenceEncoder:
         self._get_model()
 
     def encode_query(self, text: str) -> np.ndarray:
-        """Unit vector of one message (float32, 512)."""
-        return np.asarray(self._get_model().encode(text), dtype=np.float32)
+        """Unit vector of one message (float32, 512); the last few are kept, because crisis
+        detection asks for the vector of the message that matching has just encoded."""
+        cached = self._recent.get(text)
+        if cached is not None:
+            return cached
+        vector = np.asarray(self._get_model().encode(text), dtype=np.float32)
+        vector.setflags(write=False)
+        if len(self._recent) >= _RECENT:
+            self._recent.clear()  # cheaper than an LRU, and safe across threads
+        self._recent[text] = vector
+        return vector
 
     def single_thread(self) -> AbstractContextManager[Any]:
         """Context in which numpy's BLAS uses one thread (a no-op without threadpoolctl).

@@ -186,6 +186,8 @@ class Case(Base):
     reason: Mapped[str] = mapped_column(String(32))
     topic: Mapped[str | None] = mapped_column(String(255), nullable=True)
     crisis_category: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Why triage fired: the rule or the nearest example sentence (staff-written, no message).
+    crisis_why: Mapped[str | None] = mapped_column(String(255), nullable=True)
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -268,3 +270,28 @@ class Delivery(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     staff_told_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SignalKind(StrEnum):
+    FALSE_ALARM = "false_alarm"
+    NEAR_MISS = "near_miss"
+
+
+class CrisisSignal(Base):
+    """For staff tuning ``crisis.yaml``: a false alarm a worker marked, or a near miss.
+
+    The message itself stays in ``messages`` (``message_id``), so erasing or purging it there
+    is enough; this row keeps only the category, the reason and the score.
+    """
+
+    __tablename__ = "crisis_signals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # a SignalKind
+    category: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    why: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), nullable=True)
+    marked_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

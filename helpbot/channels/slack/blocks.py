@@ -10,6 +10,7 @@ from helpbot.cases.states import CaseReason, CaseState, Urgency
 
 CLAIM_ACTION = "case_claim"
 RESOLVE_ACTION = "case_resolve"
+FALSE_ALARM_ACTION = "case_not_crisis"
 FOLLOWUP_ACTION = "case_followup"
 FOLLOWUP_CALLBACK = "case_followup_form"
 MAX_SECTION = 2900
@@ -51,7 +52,9 @@ def case_blocks(view: CaseView) -> list[dict[str, Any]]:
     title = f"{'🚨 URGENT · ' if urgent else ''}Case #{view.number}"
     reason = _REASONS[view.reason]
     if view.crisis_category:
-        reason += f" ({view.crisis_category})"
+        reason += f" ({view.crisis_category}: {view.crisis_why or '-'})"
+    if view.false_alarm_by:
+        reason += f"\n危険ではない: marked by <@{view.false_alarm_by}>"
     fields = [
         f"*State*\n{state_text(view)}",
         f"*Waited*\n{waited_text(view.waited)}",
@@ -90,6 +93,8 @@ def case_blocks(view: CaseView) -> list[dict[str, Any]]:
     if view.state in {CaseState.OPEN, CaseState.CLAIMED}:
         buttons.append(_button("Resolve", RESOLVE_ACTION, view.number))
     buttons.append(_button("Follow-up", FOLLOWUP_ACTION, view.number))
+    if view.crisis_category and not view.false_alarm_by:
+        buttons.append(_button("危険ではない", FALSE_ALARM_ACTION, view.number))
     if buttons:
         blocks.append({"type": "actions", "block_id": f"case-{view.number}", "elements": buttons})
     return blocks

@@ -23,6 +23,7 @@ from helpbot.cases.service import CaseNotFoundError, CaseService
 from helpbot.cases.states import InvalidTransitionError
 from helpbot.channels.slack.blocks import (
     CLAIM_ACTION,
+    FALSE_ALARM_ACTION,
     FOLLOWUP_ACTION,
     FOLLOWUP_CALLBACK,
     RESOLVE_ACTION,
@@ -84,6 +85,9 @@ class CaseWorkerListeners:
         try:
             if action == "claim":
                 self._cases.claim(case_id, worker_id=worker_id, worker_name=worker_name)
+            elif action == "not_crisis":
+                if not self._cases.mark_false_alarm(case_id, worker_id=worker_id):
+                    return f"Case #{case_id}: already marked, or not a crisis alert."
             else:
                 self._cases.resolve(case_id, worker_id=worker_id, worker_name=worker_name)
         except (InvalidTransitionError, CaseNotFoundError) as why:
@@ -99,6 +103,11 @@ class CaseWorkerListeners:
                    client: WebClient) -> None:
         ack()
         self._button("resolve", body, action, client)
+
+    def on_not_crisis(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                      client: WebClient) -> None:
+        ack()
+        self._button("not_crisis", body, action, client)
 
     def on_followup(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
                     client: WebClient) -> None:
@@ -204,6 +213,7 @@ def build_bolt_app(
     bolt.middleware(listeners.skip_repeated_events)
     bolt.action(CLAIM_ACTION)(listeners.on_claim)
     bolt.action(RESOLVE_ACTION)(listeners.on_resolve)
+    bolt.action(FALSE_ALARM_ACTION)(listeners.on_not_crisis)
     bolt.action(FOLLOWUP_ACTION)(listeners.on_followup)
     bolt.view(FOLLOWUP_CALLBACK)(listeners.on_followup_form)
     bolt.event("message")(listeners.on_message)

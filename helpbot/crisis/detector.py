@@ -1,0 +1,230 @@
+"""Crisis detection: is a person in danger, in which way, and why we think so.
+
+Layers, first hit wins (each is measured by ``helpbot bench crisis``):
+
+1. **Words** (:mod:`helpbot.crisis.lexicon`): staff-listed expressions in any language,
+   matched on a folded form and on the kana reading; Japanese patterns over Sudachi's
+   dictionary forms (死ぬ + たい finds 死にたかった); one typing slip in longer expressions.
+2. **Meaning** (:mod:`helpbot.crisis.meaning`): nearness to example sentences with the
+   multilingual sentence encoder, against the NPO's own FAQ as negatives.
+
+Policy, on purpose (a false alarm costs a case worker a minute; a miss may cost a life):
+
+- **Negation does not silence a sign.** 「死にたいとは思わない」 still fires: people in
+  crisis often minimise (「死にたいわけじゃないけど、消えたい」), and raising the subject at
+  all is what counsellors ask about. The hit is marked ``negated`` so the case worker sees it.
+- **Other people's danger fires.** 「友達が死にたいと言っている」 is urgent: someone is at
+  risk, the writer needs the numbers to help them, and "a friend" is also a common way to
+  speak about oneself. The hit is marked ``about someone else``.
+- **Happy hyperbole** (「死ぬほどおいしい」「笑いすぎて死ぬ」) is listed under ``not_crisis``
+  in ``crisis.yaml`` and cut out first; distressed hyperbole (「死ぬほどつらい」) fires. Rules
+  listed under ``joking`` (死にそう, 殺される) do not fire in a laughing message (w, 笑, 😂).
+- **A danger named as a subject** (「DV防止法のレポート」「虐待の研修」): a word that only
+  names the danger (DV, 虐待, ストーカー) does not fire next to a word of ``about_the_topic``
+  (講座, 研修, 法律); a disclosure (殴られた, 死にたい) in the same message still does.
+- **Danger that is over** (「昔DVを受けていたけれど、今は落ち着いています」): a past word
+  and a calm word of ``over_now`` together keep the message with the FAQ.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from helpbot.crisis.lexicon import Lexicon
+from helpbot.crisis.meaning import MeaningLayer, Nearest
+from helpbot.crisis.text import Morphology, fold, has_japanese, shared_morphology
+from helpbot.knowledge.crisis_file import CrisisCategory, CrisisRules
+from helpbot.knowledge.entries import KnowledgeBase
+from helpbot.matching.language import detect as detect_language
+from helpbot.matching.semantic import SentenceEncoder
+
+_NEGATED = re.compile(
+    r"(とは|なんて|と)?(思わない|おもわない|思ってない|思つてない|わけじやない|わけではない"
+    r"|わけじやなくて|つもりはない)|\b(not|don'?t|never) (want|going|suicidal)"
+)
+_SOMEONE_ELSE = re.compile(
+    r"(友達|友だち|ともだち|友人|知り合い|同僚|先輩|後輩|母|父|姉|妹|兄|弟|娘|息子|隣|彼氏|彼女"
+    r"|子ども|子供|生徒|利用者)(が|は|の)|\b(my )?(friend|sister|brother|mother|mom|daughter|son"
+    r"|neighbou?r|colleague)('s)? (says|said|is|wants|told)"
+)
+
+
+_LAUGHING = re.compile(r"(w{2,}|ｗ{2,}|[wｗ笑草]\s*$|\(笑\)|😂|🤣|\blol\b|\bkkk+|ㅋㅋ)", re.I)
+_HIRAGANA = re.compile(r"[\u3040-\u309f]")
+
+
+def _names_a_topic(rule: str) -> bool:
+    """DV, 虐待, ストーカー, 性暴力: a word that names the danger (no hiragana), not a
+    disclosure like 殴られた."""
+    return _HIRAGANA.search(rule) is None and "+" not in rule
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the rest of the message says about a danger word in it."""
+
+    topic_only: bool  # a course, a law, a report: the danger is the subject, not lived
+    over_now: bool  # it happened before, and the person says they are safe now
+    laughing: bool  # w, 笑, 😂: hyperbole listed under `joking` is a joke
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisHit:
+    """Why a message was taken as a sign of danger."""
+
+    category: str  # the category's id in crisis.yaml
+    name: str  # what case workers read
+    layer: str  # expression, pattern, typo or meaning
+    rule: str  # the expression or pattern as written, or the nearest exemplar
+    score: float  # 1.0 for words; the cosine similarity for meaning
+    notes: tuple[str, ...] = ()  # "negated", "about someone else"
+    language: str = "ja"  # the language to answer in
+
+    @property
+    def why(self) -> str:
+        if self.layer == "meaning":
+            text = f"meaning: close to 「{self.rule}」 ({self.score:.2f})"
+        elif self.layer == "typo":
+            text = f"typo of 「{self.rule}」"
+        else:
+            text = f"{self.layer} 「{self.rule}」"
+        return f"{text}; {', '.join(self.notes)}" if self.notes else text
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the detector found: a hit, or the nearest exemplar for a near miss."""
+
+    hit: CrisisHit | None
+    nearest: Nearest | None = None
+
+    @property
+    def near_miss(self) -> bool:
+        return self.hit is None and self.nearest is not None and self.nearest.near_miss
+
+
+class CrisisDetector:
+    """All layers for one ``crisis.yaml`` (and, for meaning, one FAQ)."""
+
+    def __init__(
+        self,
+        rules: CrisisRules,
+        *,
+        encoder: SentenceEncoder | None = None,
+        everyday: Sequence[str] = (),
+        morphology: Morphology | None = None,
+    ) -> None:
+        self._rules = rules
+        self._names = {c.key: c.name for c in rules.categories}
+        self._context_words = tuple(
+            tuple(k for w in words if (k := fold(w)))
+            for words in (rules.about_the_topic, rules.over_now_past, rules.over_now_calm)
+        )
+        self._lexicon = (
+            Lexicon(rules, morphology)
+            if morphology is not None
+            else _shared_lexicon(rules.categories, rules.not_crisis)
+        )
+        self._meaning = (
+            MeaningLayer(rules, encoder, everyday) if encoder is not None else None
+        )
+
+    def prepare(self, text: str) -> None:
+        """Compute the sentence vector now, as matching does before triage (for timing)."""
+        if self._meaning is not None:
+            self._meaning.prepare(text[:2000])
+
+    def detect(self, text: str) -> CrisisHit | None:
+        return self.assess(text).hit
+
+    def assess(self, text: str) -> Assessment:
+        text = text[:2000]
+        context = self._context(text)
+        if context.over_now:
+            return Assessment(None)
+        for lexical in self._lexicon.matches(text):
+            if context.topic_only and _names_a_topic(lexical.rule):
+                continue
+            if context.laughing and lexical.rule in self._rules.joking:
+                continue
+            hit = self._hit(text, lexical.category, lexical.layer, lexical.rule, 1.0)
+            return Assessment(hit)
+        nearest = self._meaning.nearest(text) if self._meaning is not None else None
+        if nearest is not None and nearest.fires and not (context.topic_only or context.laughing):
+            hit = self._hit(text, nearest.category, "meaning", nearest.exemplar, nearest.similarity)
+            return Assessment(hit, nearest)
+        return Assessment(None, nearest)
+
+    def _context(self, text: str) -> _Context:
+        folded = fold(text)
+        topic, past, calm = self._context_words
+        return _Context(
+            topic_only=any(w in folded for w in topic),
+            over_now=any(w in folded for w in past) and any(w in folded for w in calm),
+            laughing=_LAUGHING.search(text) is not None,
+        )
+
+    def _hit(self, text: str, category: str, layer: str, rule: str, score: float) -> CrisisHit:
+        folded = self._lexicon.clean(text)[0] + " " + text.lower()
+        notes = []
+        if _NEGATED.search(folded):
+            notes.append("negated")
+        if _SOMEONE_ELSE.search(folded):
+            notes.append("about someone else")
+        return CrisisHit(
+            category=category,
+            name=self._names.get(category, category),
+            layer=layer,
+            rule=rule,
+            score=round(score, 3),
+            notes=tuple(notes),
+            language=reply_language(text),
+        )
+
+
+@functools.lru_cache(maxsize=2)
+def _shared_lexicon(
+    categories: tuple[CrisisCategory, ...], not_crisis: tuple[str, ...]
+) -> Lexicon:
+    """Compiled word rules, kept while crisis.yaml is unchanged (an FAQ edit reuses them)."""
+    rules = CrisisRules(categories=categories, not_crisis=not_crisis)
+    return Lexicon(rules, shared_morphology())
+
+
+def reply_language(text: str) -> str:
+    """The language to send resources in; Japanese unless the message clearly is not."""
+    if has_japanese(text) and re.search(r"[\u3040-\u30ff]", text):
+        return "ja"
+    language = detect_language(text)
+    if language is None or (language == "zh" and len(text.strip()) <= 2):
+        return "ja"
+    return language
+
+
+def detector_for(rules: CrisisRules, kb: KnowledgeBase, matcher: object) -> CrisisDetector:
+    """The detector for one knowledge snapshot: the matcher's encoder, the FAQ's phrasings."""
+    space = getattr(matcher, "sentence_space", None)
+    found = space() if callable(space) else None
+    everyday = [p for entry in kb.entries for p in entry.phrasings()]
+    return CrisisDetector(rules, encoder=found[0] if found else None, everyday=everyday)
+
+
+_snapshots: list[tuple[KnowledgeBase, object, CrisisDetector | None]] = []
+_snapshots_lock = threading.Lock()
+
+
+def snapshot_detector(kb: KnowledgeBase, matcher: object) -> CrisisDetector | None:
+    """The detector of a knowledge snapshot, built once (the store calls this when it loads
+    a snapshot, so the first message after an edit does not wait for it)."""
+    with _snapshots_lock:
+        for known_kb, known_matcher, detector in _snapshots:
+            if known_kb is kb and known_matcher is matcher:
+                return detector
+        detector = detector_for(kb.crisis, kb, matcher) if kb.crisis is not None else None
+        _snapshots.insert(0, (kb, matcher, detector))
+        del _snapshots[2:]  # the one served and the one being built
+        return detector

@@ -1,0 +1,297 @@
+"""The word layers of crisis detection: expressions, Japanese patterns, and typos.
+
+An expression written in Latin letters matches whole words, without case or accents
+(``toi muon chet`` = ``Tôi muốn chết``; ``suicid*`` any ending). Any other expression matches
+inside the folded message (see :func:`helpbot.crisis.text.fold`) and, when it is Japanese,
+also inside the message's kana reading, so the reading of 死にたい (しにたい) finds
+しにたい, ｼﾆﾀｲ and the conversion slips 氏にたい / 市にたい. A reading must start where a
+word starts (and, when it is short, end where a word ends): 蹴られ (けられ) is not in
+受けられ (う|けられ), and 死に (しに) is not in 弁護士に.
+
+A pattern (``死ぬ + たい``) is a list of Japanese words in dictionary form that must appear in
+that order, each within ``PATTERN_GAP`` words of the one before, in any inflection
+(死にたい, 死にたかった, 死にたくて). Expressions of ``TYPO_MIN`` kana or more also match
+with one slip (a dropped, doubled or wrong character) in the reading.
+
+Phrases under ``not_crisis`` are cut out of the message first: from the folded text, and the
+words they cover are left out of the reading and of patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from helpbot.crisis.text import (
+    Analysis,
+    Morphology,
+    Word,
+    fold,
+    has_japanese,
+    has_latin,
+    latin_words,
+    loose,
+)
+from helpbot.knowledge.crisis_file import CrisisRules
+
+READING_MIN = 3
+SHORT_READING = 5  # readings shorter than this must also end where a word ends
+PATTERN_GAP = 3
+TYPO_MIN = 6
+TYPO_SCORE = 90.0
+TYPO_MAX_MESSAGE = 20  # kana
+_BREAK = "|"
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalHit:
+    category: str
+    rule: str  # as staff wrote it
+    layer: str  # "expression", "pattern" or "typo"
+
+
+def _latin_regex(expression: str) -> str:
+    words = latin_words(expression.rstrip("*")).strip()
+    return re.escape(words) + (r"[a-z0-9]*" if expression.endswith("*") else "")
+
+
+def _alternation(keys: list[str]) -> re.Pattern[str] | None:
+    ordered = sorted(set(keys), key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in ordered)) if ordered else None
+
+
+class Lexicon:
+    """The compiled word rules of one ``crisis.yaml``."""
+
+    def __init__(self, rules: CrisisRules, morphology: Morphology) -> None:
+        self._morphology = morphology
+        folded: dict[str, tuple[str, str]] = {}
+        readings: dict[str, tuple[str, str]] = {}
+        latin: list[tuple[re.Pattern[str], str, str]] = []
+        patterns: dict[str, list[tuple[tuple[frozenset[str], ...], str, str]]] = {}
+        latin_patterns: dict[str, list[tuple[tuple[frozenset[str], ...], str, str]]] = {}
+        alone: dict[str, tuple[str, str]] = {}
+        for category in rules.categories:
+            for word in category.alone:
+                if key := _bare(fold(word)):
+                    alone.setdefault(key, (category.key, word))
+            for expression in category.expressions:
+                if has_latin(expression) and not has_japanese(expression):
+                    pattern = re.compile(r"(?<= )" + _latin_regex(expression) + r"(?= )")
+                    latin.append((pattern, category.key, expression))
+                    continue
+                key = fold(expression)
+                if key:
+                    folded.setdefault(key, (category.key, expression))
+                if has_japanese(expression):
+                    reading = morphology.reading(expression)
+                    if len(reading) >= READING_MIN:
+                        readings.setdefault(reading, (category.key, expression))
+            for words in category.patterns:
+                written = " + ".join("|".join(word) for word in words)
+                if all(has_latin(a) and not has_japanese(a) for word in words for a in word):
+                    latin_words_ = tuple(
+                        frozenset(latin_words(a).strip() for a in word) for word in words
+                    )
+                    for first in latin_words_[0]:
+                        latin_patterns.setdefault(first, []).append(
+                            (latin_words_, category.key, written)
+                        )
+                    continue
+                compiled = tuple(
+                    frozenset(
+                        {fold(a) for a in word}
+                        | {
+                            r
+                            for a in word
+                            if has_japanese(a) and len(r := morphology.reading(a)) > 1
+                        }
+                    )
+                    for word in words
+                )
+                for first in compiled[0]:
+                    patterns.setdefault(first, []).append((compiled, category.key, written))
+        self._folded = folded
+        self._folded_re = _alternation(list(folded))
+        self._loose = {loose(k): v for k, v in folded.items() if len(loose(k)) >= 4}
+        self._loose_re = _alternation(list(self._loose))
+        self._readings = readings
+        self._readings_re = _alternation(list(readings))
+        self._loose_readings = {
+            loose(k): v for k, v in readings.items() if len(loose(k)) >= 4
+        }
+        self._loose_readings_re = _alternation(list(self._loose_readings))
+        self._latin = latin
+        self._latin_re = (
+            re.compile(r"(?<= )(?:" + "|".join(_latin_regex(e) for _, _, e in latin) + r")(?= )")
+            if latin
+            else None
+        )
+        self._patterns = patterns
+        self._latin_patterns = latin_patterns
+        self._alone = alone
+        self._typo_keys = {k: v for k, v in readings.items() if len(k) >= TYPO_MIN}
+        self._typo_choices = list(self._typo_keys)
+        latin_harmless = [p for p in rules.not_crisis if has_latin(p) and not has_japanese(p)]
+        self._latin_harmless = (
+            re.compile(r"(?<= )(?:" + "|".join(_latin_regex(p) for p in latin_harmless) + r")")
+            if latin_harmless
+            else None
+        )
+        others = [p for p in rules.not_crisis if p not in latin_harmless]
+        self._harmless_re = _alternation([k for p in others if (k := fold(p))])
+        self._harmless_readings_re = _alternation(
+            [r for p in others if has_japanese(p) and len(r := morphology.reading(p)) >= 4]
+        )
+
+    # -- the message, with harmless phrases cut out ------------------------------------------
+    def clean(self, text: str) -> tuple[str, str, Analysis | None]:
+        """The folded message, its Latin words and its analysis, harmless phrases cut out."""
+        folded = fold(text)
+        if self._harmless_re is not None:
+            folded = self._harmless_re.sub(_BREAK, folded)
+        words = latin_words(text) if has_latin(text) else ""
+        if words and self._latin_harmless is not None:
+            words = self._latin_harmless.sub(_BREAK, words)
+        analysis = self._morphology.analyse(text) if has_japanese(text) else None
+        return folded, words, analysis
+
+    def _kept_words(self, analysis: Analysis) -> list[bool]:
+        """Which words are outside every harmless phrase (by spelling or by reading)."""
+        kept = [True] * len(analysis.words)
+        for attribute, pattern in (
+            ("surface", self._harmless_re),
+            ("reading", self._harmless_readings_re),
+        ):
+            if pattern is None:
+                continue
+            parts = [getattr(word, attribute) for word in analysis.words]
+            starts, position = [], 0
+            for part in parts:
+                starts.append(position)
+                position += len(part)
+            for found in pattern.finditer("".join(parts)):
+                for index, start in enumerate(starts):
+                    if start < found.end() and start + len(parts[index]) > found.start():
+                        kept[index] = False
+        return kept
+
+    # -- matching ----------------------------------------------------------------------------
+    def match(self, text: str) -> LexicalHit | None:
+        return next(self.matches(text), None)
+
+    def matches(self, text: str) -> Iterator[LexicalHit]:
+        """Every hit, strongest evidence first; lazily, so the first one costs the least."""
+        folded, words, analysis = self.clean(text)
+        parts = [_bare(fold(part)) for part in text.split()]
+        parts = [part for part in parts if part]
+        if parts and all(part in self._alone for part in parts):
+            category, word = self._alone[parts[0]]
+            yield LexicalHit(category, word, "expression")
+        if words and self._latin_re is not None and self._latin_re.search(words):
+            for pattern, category, expression in self._latin:
+                if pattern.search(words):
+                    yield LexicalHit(category, expression, "expression")
+        if words and self._latin_patterns:
+            yield from self._match_latin_patterns(words.split())
+        for regex, table, target in (
+            (self._folded_re, self._folded, folded),
+            (self._loose_re, self._loose, loose(folded)),
+        ):
+            for found in regex.finditer(target) if regex is not None else ():
+                category, expression = table[found.group()]
+                yield LexicalHit(category, expression, "expression")
+        if analysis is None:
+            return
+        kept = self._kept_words(analysis)
+        yield from self._match_reading(analysis, kept)
+        yield from self._match_patterns(analysis, kept)
+        yield from self._match_typo(analysis, kept)
+
+    def _match_reading(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
+        """Readings from word starts; then without long-vowel marks (しにたーい), for keys of
+        four kana or more (ストーカー, read すとか without them, is not looked for so)."""
+        for table, regex, shorten in (
+            (self._readings, self._readings_re, str),
+            (self._loose_readings, self._loose_readings_re, loose),
+        ):
+            if regex is None:
+                continue
+            parts = [shorten(w.reading) if k else _BREAK for w, k in zip(analysis.words, kept,
+                                                                          strict=True)]
+            boundaries, position = {0}, 0
+            for part in parts:
+                position += len(part)
+                boundaries.add(position)
+            reading = "".join(parts)
+            for start in sorted(boundaries):
+                found = regex.match(reading, start)
+                if found is None:
+                    continue
+                key = found.group()
+                if len(key) < SHORT_READING and found.end() not in boundaries:
+                    continue
+                category, expression = table[key]
+                yield LexicalHit(category, expression, "expression")
+
+    def _match_patterns(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
+        words = analysis.words
+        for start, word in enumerate(words):
+            if not kept[start]:
+                continue
+            for form in word.forms:
+                for pattern, category, written in self._patterns.get(form, ()):
+                    if _rest_in_order(pattern, words, kept, start):
+                        yield LexicalHit(category, written, "pattern")
+
+    def _match_latin_patterns(self, tokens: list[str]) -> Iterator[LexicalHit]:
+        kept = [True] * len(tokens)
+        forms = [frozenset({token}) for token in tokens]
+        for start, token in enumerate(tokens):
+            for pattern, category, written in self._latin_patterns.get(token, ()):
+                if _rest_in_order(pattern, forms, kept, start):
+                    yield LexicalHit(category, written, "pattern")
+
+    def _match_typo(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
+        reading = _kept_reading(analysis, kept)
+        # Slips matter in short messages, where nothing else gives the danger away; in a
+        # long one the comparison costs milliseconds and other words carry the signal.
+        if not TYPO_MIN <= len(reading) <= TYPO_MAX_MESSAGE or not self._typo_choices:
+            return
+        found = process.extractOne(
+            reading, self._typo_choices, scorer=fuzz.partial_ratio, score_cutoff=TYPO_SCORE
+        )
+        if found is not None:
+            category, expression = self._typo_keys[found[0]]
+            yield LexicalHit(category, expression, "typo")
+
+
+def _rest_in_order(
+    pattern: tuple[frozenset[str], ...],
+    words: Sequence[Word] | Sequence[frozenset[str]],
+    kept: list[bool],
+    start: int,
+) -> bool:
+    """True when the pattern's later words follow the word at ``start``, each nearby."""
+    forms = [w if isinstance(w, frozenset) else w.forms for w in words]
+    position = start
+    for wanted in pattern[1:]:
+        window = range(position + 1, min(len(words), position + 1 + PATTERN_GAP))
+        position = next((i for i in window if kept[i] and wanted & forms[i]), -1)
+        if position < 0:
+            return False
+    return True
+
+
+def _bare(folded: str) -> str:
+    """Only letters and digits: emoji and marks around a lone word do not count."""
+    return re.sub(r"[^\w]", "", folded)
+
+
+def _kept_reading(analysis: Analysis, kept: list[bool]) -> str:
+    return "".join(
+        word.reading if keep else _BREAK for word, keep in zip(analysis.words, kept, strict=True)
+    )

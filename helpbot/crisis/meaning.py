@@ -1,0 +1,100 @@
+"""The meaning layer of crisis detection: nearness to example sentences, in any language.
+
+Each category in ``crisis.yaml`` lists ``exemplars``, whole sentences people in that danger
+write. A message fires when its sentence vector (the packaged multilingual encoder that
+matching uses, so the vector is already computed) is at least ``threshold`` close to an
+exemplar AND closer to it, by ``margin``, than to every question of the NPO's own FAQ. The
+second condition is what keeps 「DV相談の窓口はどこですか」 with the FAQ and
+「夫に毎日叩かれて怖い」 with the exemplars: the NPO's everyday questions are the negatives,
+so the method carries over to any NPO's ``faq/``.
+
+Messages written in kana alone are left to the word layers: the encoder's vectors for them
+are noise (see :mod:`helpbot.matching.hybrid`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from helpbot.knowledge.crisis_file import CrisisRules
+from helpbot.matching.language import detect as detect_language
+from helpbot.matching.semantic import SentenceEncoder
+
+logger = logging.getLogger(__name__)
+
+THRESHOLD = 0.6
+MARGIN = 0.06
+NEAR_MISS = 0.08  # this much under the threshold is a near miss, kept for staff to review
+# Of the languages people write to Japanese NPOs in, these are not among the encoder's 16:
+# its vectors for them are noise, so they are left to the word lists.
+UNKNOWN_TO_ENCODER = frozenset({"vi", "tl", "ne", "id"})
+_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
+_KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Nearest:
+    category: str
+    exemplar: str
+    similarity: float
+    faq_similarity: float
+
+    @property
+    def fires(self) -> bool:
+        return self.similarity >= THRESHOLD and self.similarity - self.faq_similarity >= MARGIN
+
+    @property
+    def near_miss(self) -> bool:
+        return not self.fires and self.similarity >= THRESHOLD - NEAR_MISS
+
+
+class MeaningLayer:
+    """Exemplar vectors of every category; the FAQ's phrasings and ``not_crisis`` as negatives.
+
+    Entry vectors are cached by text (see :mod:`helpbot.matching.semantic`): the FAQ's
+    phrasings were embedded by the matcher already, so building this costs little.
+    """
+
+    def __init__(
+        self, rules: CrisisRules, encoder: SentenceEncoder, everyday: Sequence[str]
+    ) -> None:
+        pairs = [(c.key, e) for c in rules.categories for e in c.exemplars]
+        self._encoder = encoder
+        self._categories = [key for key, _ in pairs]
+        self._exemplars = [text for _, text in pairs]
+        self._vectors = encoder.encode_entries(self._exemplars) if pairs else None
+        negatives = [t for t in (*everyday, *rules.not_crisis) if t.strip()]
+        self._faq = encoder.encode_entries(negatives) if negatives else None
+
+    @staticmethod
+    def applies_to(text: str) -> bool:
+        """Not for kana alone (noise to the encoder), nor languages it was not trained on."""
+        if _KANA.search(text) and not _KANJI.search(text):
+            return False
+        return detect_language(text) not in UNKNOWN_TO_ENCODER
+
+    def prepare(self, text: str) -> None:
+        """Encode the message now (matching does this before triage in the service)."""
+        if self._vectors is not None and text.strip() and self.applies_to(text):
+            with self._encoder.single_thread():
+                self._encoder.encode_query(text[:500])
+
+    def nearest(self, text: str) -> Nearest | None:
+        if self._vectors is None or not text.strip() or not self.applies_to(text):
+            return None
+        with self._encoder.single_thread():
+            query = self._encoder.encode_query(text[:500])
+            similarities = self._vectors @ query
+            faq = float((self._faq @ query).max()) if self._faq is not None else 0.0
+        best = int(np.argmax(similarities))
+        return Nearest(
+            category=self._categories[best],
+            exemplar=self._exemplars[best],
+            similarity=float(similarities[best]),
+            faq_similarity=faq,
+        )

@@ -1,0 +1,150 @@
+"""The forms of a message that danger signs are looked for in.
+
+- ``fold``: width (NFKC), case, katakana -> hiragana, small kana -> large, no spaces or
+  marks, letters repeated three times or more kept twice (ｼﾆﾀｲ, しにたーーい -> しにたい).
+- ``latin_words``: Latin-script words without accents or case, one space between them and at
+  both ends (Tôi muốn CHẾT -> " toi muon chet "), so phrases match on word boundaries.
+- ``Morphology``: Sudachi's words (surface, dictionary form, normalised form) and the kana
+  reading of the whole message, so 氏にたい and 市にたい read しにたい like 死にたい does.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from helpbot.matching.normalize import fold_kana
+
+_SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
+_NOISE = re.compile(r"[\s、。,.!?！？…‥・「」『』()（）〜~\-_*#＃'\"]+")
+_LONG_VOWELS = re.compile(r"ー+")
+_REPEATS = re.compile(r"(.)\1{2,}")
+_NOT_LATIN_WORD = re.compile(r"[^a-z0-9]+")
+_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_LATIN_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "ł": "l", "ß": "ss"})
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, katakana to hiragana, small kana to large, no spaces or marks, one
+    long-vowel mark where several were typed (ストーカー keeps its ー: すとかー is not すとか)."""
+    text = fold_kana(unicodedata.normalize("NFKC", text).lower()).translate(_SMALL_KANA)
+    return _LONG_VOWELS.sub("ー", _REPEATS.sub(r"\1\1", _NOISE.sub("", text)))
+
+
+def loose(folded: str) -> str:
+    """Without long-vowel marks, for しにたーい = しにたい."""
+    return folded.replace("ー", "")
+
+
+def _strip_latin_marks(text: str) -> str:
+    """Accents off Latin letters only (Devanagari and Hangul keep their combining marks)."""
+    out: list[str] = []
+    for char in unicodedata.normalize("NFKD", text.translate(_LATIN_EXTRA)):
+        if unicodedata.combining(char) and out and _LATIN.match(out[-1]):
+            continue
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def latin_words(text: str) -> str:
+    """`` tôi muốn CHẾT!! `` -> ``" toi muon chet "``; other scripts split words
+    (``DVされてます`` -> ``" dv "``)."""
+    text = _strip_latin_marks(unicodedata.normalize("NFKC", text).lower())
+    text = _REPEATS.sub(r"\1\1", text)
+    return " " + " ".join(_NOT_LATIN_WORD.sub(" ", text).split()) + " "
+
+
+def has_latin(text: str) -> bool:
+    return _LATIN.search(text) is not None
+
+
+def has_japanese(text: str) -> bool:
+    return _JAPANESE.search(text) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One Sudachi word, folded: as written, as read, and the forms a pattern may name."""
+
+    surface: str
+    reading: str
+    forms: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    words: tuple[Word, ...]
+
+    @property
+    def reading(self) -> str:
+        """The folded kana reading of the whole message."""
+        return "".join(word.reading for word in self.words)
+
+
+class Morphology:
+    """Sudachi, loaded on first use, one tokenizer per thread; small per-text cache."""
+
+    def __init__(self, *, cache_size: int = 4096) -> None:
+        self._dictionary: Any = None
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._cache: dict[str, Analysis] = {}
+        self._cache_size = cache_size
+
+    def _tokenizer(self) -> Any:
+        tokenizer = getattr(self._local, "tokenizer", None)
+        if tokenizer is None:
+            from sudachipy import Dictionary, SplitMode
+
+            with self._lock:
+                if self._dictionary is None:
+                    self._dictionary = Dictionary(dict="core")
+                tokenizer = self._dictionary.tokenizer(mode=SplitMode.C)
+            self._local.tokenizer = tokenizer
+        return tokenizer
+
+    def analyse(self, text: str) -> Analysis:
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        clean = unicodedata.normalize("NFKC", text)[:2000]
+        if _KANJI.search(clean) is None:
+            # Kana alone (ﾅｸﾞﾗﾚﾀ, くすりいっぱいのんだ): Sudachi splits hiragana into words far
+            # better than a run of katakana, which it takes for one unknown word.
+            clean = fold_kana(clean)
+        words: list[Word] = []
+        for morpheme in self._tokenizer().tokenize(clean) if clean.strip() else ():
+            surface = morpheme.surface()
+            reading = morpheme.reading_form()
+            folded = fold(surface)
+            if not folded:
+                continue  # spaces and marks: no word
+            spoken = fold(reading) if reading and not surface.isascii() else folded
+            forms = {surface, morpheme.dictionary_form(), morpheme.normalized_form(), spoken}
+            words.append(Word(folded, spoken, frozenset(fold(f) for f in forms if f.strip())))
+        result = Analysis(words=tuple(words))
+        if len(self._cache) >= self._cache_size:
+            self._cache.clear()
+        self._cache[text] = result
+        return result
+
+    def reading(self, text: str) -> str:
+        return self.analyse(text).reading
+
+
+_shared: Morphology | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_morphology() -> Morphology:
+    """The process-wide analyser (one Sudachi dictionary for every detector)."""
+    global _shared  # noqa: PLW0603 - one lazily created instance per process
+    with _shared_lock:
+        if _shared is None:
+            _shared = Morphology()
+        return _shared

@@ -1,0 +1,303 @@
+"""``crisis.yaml``: danger signs by category, phrases that only look dangerous, and the lines
+to call.
+
+Layout (every section but ``categories`` is optional)::
+
+    categories:
+      - id: suicide                  # a fixed id: what the bench, Slack and the logs show
+        name: 自殺・自傷               # what case workers read
+        call: [inochi, yorisoi]      # hotline ids, in the order the person sees them
+        expressions: [死にたい, want to die]      # words or phrases, any language
+        alone: [しぬ, 限界]                        # signs only when they are the whole message
+        patterns: ["死ぬ + たい", "no + place + sleep"]   # words in order (Japanese: any form)
+        exemplars: [もう生きている意味がない]        # whole sentences, matched by meaning
+    not_crisis: [死ぬほどおいしい]
+    hotlines:
+      inochi: {number: "0570-783-556", name: {ja: いのちの電話, en: Inochi no Denwa}}
+    resources:
+      intro: {ja: ..., en: ...}
+      closing: {ja: ..., en: ...}
+
+The older layout, ``resources: {ja: TEXT, en: TEXT}`` (one whole text per language) and
+categories with only ``name`` and ``expressions``, is still read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.yaml_files import LineDict, LineList, parse_yaml
+
+CRISIS_FIELDS = (
+    "categories", "not_crisis", "about_the_topic", "over_now", "joking", "hotlines", "resources"
+)
+CATEGORY_FIELDS = ("id", "name", "call", "expressions", "alone", "patterns", "exemplars")
+HOTLINE_FIELDS = ("number", "name")
+# A national number as people dial it: 110, #8008, 189, 0120-279-338, 0570-783-556, 03-5774-0992.
+PHONE_NUMBER = re.compile(r"^(?:\d{3}|#\d{4}|0\d{1,4}-\d{1,4}-\d{3,5})$")
+_PATTERN_WORD = re.compile(r"^[^\s+|]+(?:\|[^\s+|]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisCategory:
+    name: str
+    expressions: tuple[str, ...]
+    id: str = ""
+    call: tuple[str, ...] = ()
+    patterns: tuple[tuple[tuple[str, ...], ...], ...] = ()  # words, each a set of alternatives
+    exemplars: tuple[str, ...] = ()
+    alone: tuple[str, ...] = ()  # words that are a sign only as the whole message (しぬ, 限界)
+
+    @property
+    def key(self) -> str:
+        """The id, or the name for a file written before categories had ids."""
+        return self.id or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Hotline:
+    id: str
+    number: str | None
+    names: dict[str, str]  # language -> how the line is called, with its hours
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisRules:
+    """Danger signs by category, phrases that only look dangerous, and what to send."""
+
+    categories: tuple[CrisisCategory, ...] = ()
+    not_crisis: tuple[str, ...] = ()
+    resources: dict[str, str] = field(default_factory=dict)  # older layout: language -> text
+    hotlines: dict[str, Hotline] = field(default_factory=dict)
+    intro: dict[str, str] = field(default_factory=dict)  # language -> first lines
+    closing: dict[str, str] = field(default_factory=dict)  # language -> last line
+    # Context that says a danger word is not a disclosure (see helpbot.crisis.detector).
+    about_the_topic: tuple[str, ...] = ()  # 講座, 研修, 法律 ...: a topic named, not lived
+    over_now_past: tuple[str, ...] = ()  # 昔, 去年 ... together with
+    over_now_calm: tuple[str, ...] = ()  # 今は落ち着いています ...
+    joking: tuple[str, ...] = ()  # rules that a laughing message (w, 笑, 😂) uses in jest
+
+    def category(self, key: str) -> CrisisCategory | None:
+        return next((c for c in self.categories if c.key == key), None)
+
+
+def _texts(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, LineList) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value if v.strip())
+    return None
+
+
+def _language_texts(value: Any) -> dict[str, str]:
+    if not isinstance(value, LineDict):
+        return {}
+    return {str(k): v.strip() for k, v in value.items() if isinstance(v, str) and v.strip()}
+
+
+def _line(data: LineDict, key: str) -> int:
+    return data.key_lines.get(key, data.line or 1)
+
+
+def _unknown(data: LineDict, allowed: tuple[str, ...], file: str, where: str) -> list[Problem]:
+    problems = []
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(allowed)}"
+            problems.append(Problem(file, _line(data, key), f"unknown field '{key}' {where}", hint))
+    return problems
+
+
+def parse_pattern(text: str) -> tuple[tuple[str, ...], ...] | None:
+    """``死ぬ + たい`` -> (("死ぬ",), ("たい",)); None when it is not written that way."""
+    words = [w.strip() for w in text.split("+")]
+    if len(words) < 2 or not all(_PATTERN_WORD.match(w) for w in words):
+        return None
+    return tuple(tuple(a for a in w.split("|") if a) for w in words)
+
+
+def _read_category(item: Any, line: int, file: str, problems: list[Problem]) -> CrisisCategory:
+    if not isinstance(item, LineDict):
+        problems.append(Problem(file, line, "each category must be a set of fields", "- id: ..."))
+        return CrisisCategory(name="", expressions=())
+    problems.extend(_unknown(item, CATEGORY_FIELDS, file, "in a category"))
+    name = item.get("name") if isinstance(item.get("name"), str) else None
+    expressions = _texts(item.get("expressions", LineList())) or ()
+    if not name or not expressions:
+        problems.append(
+            Problem(
+                file,
+                line,
+                "each category needs a name and a list of expressions",
+                "example: - name: 自殺・自傷\n    expressions: [死にたい, 消えたい]",
+            )
+        )
+    patterns = []
+    raw_patterns = item.get("patterns", LineList())
+    for position, raw in enumerate(raw_patterns if isinstance(raw_patterns, LineList) else []):
+        parsed = parse_pattern(raw) if isinstance(raw, str) else None
+        if parsed is None:
+            at = raw_patterns.item_lines[position] if raw_patterns.item_lines else line
+            problems.append(
+                Problem(
+                    file,
+                    at,
+                    f"cannot read the pattern {raw!r}",
+                    "write two or more words joined by ' + ', like: 死ぬ + たい",
+                )
+            )
+        else:
+            patterns.append(parsed)
+    return CrisisCategory(
+        id=str(item.get("id") or "").strip(),
+        name=(name or "").strip(),
+        call=_texts(item.get("call", LineList())) or (),
+        expressions=expressions,
+        patterns=tuple(patterns),
+        exemplars=_texts(item.get("exemplars", LineList())) or (),
+        alone=_texts(item.get("alone", LineList())) or (),
+    )
+
+
+def _read_hotlines(data: LineDict, file: str, problems: list[Problem]) -> dict[str, Hotline]:
+    raw = data.get("hotlines")
+    if raw is None:
+        return {}
+    if not isinstance(raw, LineDict):
+        problems.append(Problem(file, _line(data, "hotlines"), "'hotlines' must be a set of ids"))
+        return {}
+    hotlines = {}
+    for key, value in raw.items():
+        line = raw.key_lines.get(key, raw.line)
+        if not isinstance(value, LineDict):
+            problems.append(Problem(file, line, f"hotline '{key}' needs number and name"))
+            continue
+        problems.extend(_unknown(value, HOTLINE_FIELDS, file, f"in hotline '{key}'"))
+        number = value.get("number")
+        if number is not None and not PHONE_NUMBER.match(str(number).strip()):
+            problems.append(
+                Problem(
+                    file,
+                    value.key_lines.get("number", line),
+                    f"hotline '{key}' has a number people cannot dial: {number!r}",
+                    "write it like 110, #8008 or 0120-279-338 (or null for a place to go)",
+                )
+            )
+        names = _language_texts(value.get("name"))
+        if "ja" not in names:
+            problems.append(
+                Problem(file, line, f"hotline '{key}' needs a Japanese name", "name: {ja: ...}")
+            )
+        hotlines[str(key)] = Hotline(
+            id=str(key), number=str(number).strip() if number else None, names=names
+        )
+    return hotlines
+
+
+def _read_context(
+    data: LineDict, categories: list[CrisisCategory], file: str, problems: list[Problem]
+) -> dict[str, tuple[str, ...]]:
+    """``about_the_topic``, ``over_now`` and ``joking``: when a danger word is not a disclosure."""
+    over_now = data.get("over_now")
+    if over_now is not None and not isinstance(over_now, LineDict):
+        problems.append(
+            Problem(file, _line(data, "over_now"), "'over_now' needs 'past' and 'calm' lists",
+                    "over_now:\n  past: [昔, 去年]\n  calm: [今は落ち着いています]")
+        )
+        over_now = None
+    joking = _texts(data.get("joking", LineList())) or ()
+    written = {e for c in categories for e in c.expressions} | {
+        " + ".join("|".join(word) for word in p) for c in categories for p in c.patterns
+    }
+    for rule in joking:
+        if rule not in written:
+            problems.append(
+                Problem(file, _line(data, "joking"), f"'joking' names {rule!r}, which no "
+                        "category lists", "copy the expression or pattern exactly as written")
+            )
+    return {
+        "about_the_topic": _texts(data.get("about_the_topic", LineList())) or (),
+        "over_now_past": (_texts(over_now.get("past", LineList())) or ()) if over_now else (),
+        "over_now_calm": (_texts(over_now.get("calm", LineList())) or ()) if over_now else (),
+        "joking": joking,
+    }
+
+
+def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Problem]]:
+    data, problems = parse_yaml(text, file)
+    if problems or data is None:
+        return None, problems
+    if not isinstance(data, LineDict):
+        return None, [Problem(file, 1, "crisis.yaml should have 'categories' and 'resources'")]
+    problems.extend(_unknown(data, CRISIS_FIELDS, file, "in crisis.yaml"))
+    raw_categories = data.get("categories")
+    categories: list[CrisisCategory] = []
+    if not isinstance(raw_categories, LineList) or not raw_categories:
+        problems.append(
+            Problem(
+                file,
+                _line(data, "categories"),
+                "'categories' must be a list",
+                "write - name: ... and expressions: [..] for each kind of danger",
+            )
+        )
+    else:
+        for position, item in enumerate(raw_categories):
+            line = raw_categories.item_lines[position] if raw_categories.item_lines else 1
+            categories.append(_read_category(item, line, file, problems))
+    hotlines = _read_hotlines(data, file, problems)
+    for position, category in enumerate(categories):
+        line = raw_categories.item_lines[position] if raw_categories.item_lines else 1
+        for hotline in category.call:
+            if hotline not in hotlines:
+                close = difflib.get_close_matches(hotline, list(hotlines), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "add it under 'hotlines:'"
+                message = f"category '{category.key}' calls an unknown hotline '{hotline}'"
+                problems.append(Problem(file, line, message, hint))
+    keys = [c.key for c in categories if c.key]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.append(Problem(file, 1, f"two categories have the id '{key}'", "make ids unique"))
+    resources = data.get("resources")
+    texts = _language_texts(resources)
+    intro = _language_texts(resources.get("intro")) if isinstance(resources, LineDict) else {}
+    closing = _language_texts(resources.get("closing")) if isinstance(resources, LineDict) else {}
+    if "ja" not in texts and "ja" not in intro:
+        problems.append(
+            Problem(
+                file,
+                _line(data, "resources"),
+                "'resources' needs a Japanese text",
+                "resources:\n  intro: {ja: あなたの安全がいちばん大切です。...}",
+            )
+        )
+    context = _read_context(data, categories, file, problems)
+    if problems:
+        return None, problems
+    rules = CrisisRules(
+        categories=tuple(categories),
+        not_crisis=_texts(data.get("not_crisis", LineList())) or (),
+        **context,
+        resources={k: v for k, v in texts.items() if k not in {"intro", "closing"}},
+        hotlines=hotlines,
+        intro=intro,
+        closing=closing,
+    )
+    return rules, []
+
+
+@functools.cache
+def builtin_crisis_rules() -> CrisisRules | None:
+    """The sample ``crisis.yaml`` that ships with helpbot: the safety net for a ``faq/`` that
+    has none, or whose own file has never been readable. Danger is never left unwatched."""
+    package = Path(__file__).resolve().parent.parent
+    for folder in (package.parent / "faq", package / "_sample_faq"):
+        path = folder / "crisis.yaml"
+        if path.is_file():
+            rules, _ = read_crisis_rules(path.read_text(encoding="utf-8"), "crisis.yaml")
+            return rules
+    return None

@@ -1,0 +1,203 @@
+"""The crisis detector's layers and its policy, on the sample crisis.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpbot.bench.crisis import run_crisis_bench
+from helpbot.crisis.detector import CrisisDetector, detector_for
+from helpbot.crisis.text import fold, latin_words, loose
+from helpbot.knowledge.crisis_file import read_crisis_rules
+from helpbot.knowledge.loader import load_dir
+from helpbot.matching import build_matcher
+from tests.conftest import ROOT, SAMPLE_FAQ
+
+EVAL = ROOT / "tests" / "data" / "crisis_eval.yaml"
+
+
+@pytest.fixture(scope="module")
+def detector() -> CrisisDetector:
+    kb, problems = load_dir(SAMPLE_FAQ)
+    assert problems == [] and kb.crisis is not None
+    return detector_for(kb.crisis, kb, build_matcher(kb, semantic=True))
+
+
+@pytest.fixture(scope="module")
+def words_only() -> CrisisDetector:
+    kb, _ = load_dir(SAMPLE_FAQ)
+    assert kb.crisis is not None
+    return CrisisDetector(kb.crisis)
+
+
+def test_folding():
+    assert fold("ｼﾆﾀｲ") == loose(fold("しにたーーい")) == "しにたい"
+    assert fold("ストーカー") == "すとーかー"  # not すとか, as in 話すとか
+    assert latin_words("Tôi muốn CHẾT!!") == " toi muon chet "
+    assert latin_words("Đánh tôi") == " danh toi "
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "layer"),
+    [
+        ("しにたい", "suicide", "expression"),  # hiragana
+        ("ｼﾆﾀｲ", "suicide", "expression"),  # half-width
+        ("氏にたい", "suicide", "expression"),  # a conversion slip: same reading
+        ("死にたくなってきた", "suicide", None),  # inflection
+        ("toi muon chet", "suicide", "expression"),  # Vietnamese without accents
+        ("I WANT TO DIE", "suicide", "expression"),
+        ("彼氏に首を絞められた", "violence", None),
+        ("パスポートを取り上げられて外に出られない", "trafficking", None),
+        ("子どもに手をあげてしまいそうで怖い", "child", None),
+        ("3日何も食べてない", "no_food", None),
+        ("息ができない、胸が苦しい", "medical", None),
+    ],
+)
+def test_layers_find_what_people_write(detector, text, category, layer):
+    hit = detector.detect(text)
+    assert hit is not None, text
+    assert hit.category == category, (text, hit)
+    if layer is not None:
+        assert hit.layer == layer, (text, hit)
+
+
+def test_negation_and_other_peoples_danger_still_fire_and_say_so(detector):
+    negated = detector.detect("死にたいとは思わないけど、消えたい")
+    assert negated is not None and "negated" in negated.notes and "negated" in negated.why
+    friend = detector.detect("友達が死にたいと言っている")
+    assert friend is not None and "about someone else" in friend.notes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "この店のラーメン死ぬほどおいしい",
+        "笑いすぎて死ぬ",
+        "死亡届はどこに出しますか",
+        "殺虫剤はどこで買えますか",
+        "首の痛みで病院に行きたい",
+        "近くの薬局を教えて",
+        "暴力団の事務所の場所",
+        "会社を首になった、失業保険は？",
+        "フードバンクはどこですか",
+        "I want to apply for welfare",
+    ],
+)
+def test_everyday_words_do_not_fire(detector, text):
+    assert detector.detect(text) is None, detector.detect(text)
+
+
+def test_the_meaning_layer_needs_the_encoder_and_skips_kana_only_text(detector, words_only):
+    assessment = detector.assess("生活保護の申請に必要な書類")
+    assert assessment.hit is None and assessment.nearest is not None
+    assert words_only.assess("生活保護の申請に必要な書類").nearest is None
+    assert detector.assess("せいかつほごのしんせい").nearest is None
+
+
+def test_the_evaluation_set_keeps_its_floors():
+    """Floors just under what `helpbot bench crisis` measured (docs/benchmarks.md)."""
+    report = run_crisis_bench(EVAL, SAMPLE_FAQ, semantic=True)
+    assert report["crisis_messages"] >= 400 and report["everyday_messages"] >= 400
+    assert report["recall"] >= RECALL_FLOOR, report["misses"]
+    assert report["false_alarm_rate"] <= FALSE_ALARM_CEILING, report["false_alarms"]
+    for category, recall in report["recall_by_category"].items():
+        assert recall >= CATEGORY_FLOOR, (category, recall)
+
+
+RECALL_FLOOR = 0.97
+FALSE_ALARM_CEILING = 0.025
+CATEGORY_FLOOR = 0.94
+
+
+def test_crisis_yaml_mistakes_are_reported_with_file_and_line(tmp_path: Path):
+    text = (
+        "categories:\n"
+        "  - id: suicide\n"
+        "    name: 自殺\n"
+        "    call: [inochi, nosuch]\n"
+        "    expressions: [死にたい]\n"
+        "    patterns: [死ぬ]\n"
+        "    exemplar: [x]\n"
+        "hotlines:\n"
+        "  inochi: {number: '0570-78-556x', name: {ja: いのちの電話}}\n"
+        "resources:\n"
+        "  intro: {ja: あなたの安全がいちばん大切です}\n"
+    )
+    rules, problems = read_crisis_rules(text, "crisis.yaml")
+    assert rules is None
+    messages = {(p.line, p.message.split(" ")[0]) for p in problems}
+    found = "\n".join(str(p) for p in problems)
+    assert "crisis.yaml:2: category 'suicide' calls an unknown hotline 'nosuch'" in found
+    assert "cannot read the pattern '死ぬ'" in found and "(hint: write two or more" in found
+    assert "unknown field 'exemplar'" in found and "did you mean 'exemplars'" in found
+    assert "crisis.yaml:9: hotline 'inochi' has a number people cannot dial" in found
+    assert len(messages) == 4
+
+
+def test_a_faq_without_its_own_crisis_yaml_is_still_watched(tmp_path: Path):
+    folder = tmp_path / "faq"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("- id: a\n  question: 家賃\n  answer: 窓口へ\n", "utf-8")
+    kb, problems = load_dir(folder)
+    assert problems == [] and kb.crisis is not None
+    hit = CrisisDetector(kb.crisis).detect("もう死にたい")
+    assert hit is not None and hit.category == "suicide"
+
+
+MECHANICS = """
+categories:
+  - id: suicide
+    name: 自殺
+    expressions: [死にたい, 遺書を書, want to die, suicid*]
+    patterns: ["首 + 吊る|つる", "薬 + いっぱい|全部 + 飲む"]
+  - id: violence
+    name: 暴力
+    expressions: [蹴られ, ストーカー]
+not_crisis: [死ぬほどおいし]
+about_the_topic: [講座]
+over_now: {past: [昔], calm: [今は元気]}
+joking: [蹴られ]
+resources:
+  intro: {ja: あなたの安全がいちばん大切です}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("首を吊った", "首 + 吊る|つる"),  # a pattern, inflected
+        ("首をつりたい", "首 + 吊る|つる"),
+        ("くすりぜんぶのんだ", "薬 + いっぱい|全部 + 飲む"),  # pattern words by their reading
+        ("しにたーーい", "死にたい"),  # long vowels typed
+        ("氏にたい", "死にたい"),  # same reading
+        ("彼に蹴られた", "蹴られ"),
+        ("I am SUICIDAL", "suicid*"),
+        ("ストーカーがいる", "ストーカー"),
+        ("DV講座のあと、夫に蹴られた", "蹴られ"),  # a disclosure beside a topic word fires
+    ],
+)
+def test_word_layer_mechanics(text, rule):
+    rules, problems = read_crisis_rules(MECHANICS, "crisis.yaml")
+    assert problems == [] and rules is not None
+    hit = CrisisDetector(rules).detect(text)
+    assert hit is not None and hit.rule == rule, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "これは受けられますか",  # 蹴られ (けられ) is not in う|けられ: readings start at a word
+        "弁護士にたいへん助けられた",
+        "話すとかできますか",  # ストーカー keeps its ー
+        "死ぬほどおいしい",  # not_crisis
+        "ストーカー講座に申し込みたい",  # a topic named, not lived
+        "昔は死にたいと思っていたけど、今は元気です",  # over now
+        "彼女に蹴られたww",  # a joke, for a rule listed under joking
+        "I want to dye my hair",
+    ],
+)
+def test_word_layer_leaves_everyday_messages_alone(text):
+    rules, _ = read_crisis_rules(MECHANICS, "crisis.yaml")
+    assert rules is not None
+    assert CrisisDetector(rules).detect(text) is None, text
