@@ -9,6 +9,7 @@ import hmac
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from helpbot.channels.line.events import (
@@ -29,6 +30,8 @@ from helpbot.storage.models import DeliveryStatus, QueueState
 
 logger = logging.getLogger(__name__)
 
+# People answered at once by one worker: while LINE is slow, replies wait in parallel.
+PARALLEL_PEOPLE = 8
 DOUBT = "reply outcome unknown and its token expired: pushed; it may have arrived twice"
 
 
@@ -96,13 +99,27 @@ class LineChannel:
     def answer_due(self, *, limit: int = 20) -> int:
         """Claim and answer due events (the worker's job); return how many were handled.
 
-        The batch's leases are renewed while it is answered, so they can be short: a killed
-        worker's events come back within seconds, while their reply tokens are still good."""
+        People are answered in parallel (a slow LINE delays one reply, not the batch), each
+        person's events in order. The batch's leases are renewed while it is answered, so they
+        can be short: a killed worker's events come back while their reply tokens are good."""
         claimed = self._inbox.claim_due(channel=CHANNEL, now=self._clock(), limit=limit)
+        by_person: dict[str | None, list[ClaimedEvent]] = {}
+        for event in claimed:
+            by_person.setdefault(event.source or event.event_id, []).append(event)
         with self._inbox.keep_alive(claimed, self._clock):
-            for event in claimed:
-                self.process(event)
+            if len(by_person) <= 1:
+                self._process_in_order(claimed)
+            else:
+                with ThreadPoolExecutor(
+                    max_workers=min(PARALLEL_PEOPLE, len(by_person)),
+                    thread_name_prefix="helpbot-answer",
+                ) as pool:
+                    list(pool.map(self._process_in_order, by_person.values()))
         return len(claimed)
+
+    def _process_in_order(self, events: list[ClaimedEvent]) -> None:
+        for event in events:
+            self.process(event)
 
     def process(self, stored: ClaimedEvent) -> None:
         """Answer one claimed event. Errors are recorded on the event, never raised."""
