@@ -272,10 +272,11 @@ class Inbox:
     ) -> QueueState:
         """An event whose processing failed: tried again later, given up after a few tries."""
         if event.attempts >= MAX_ATTEMPTS:
-            self.queue.fail(event.lease, processed_at=now, error=error)
-            return QueueState.FAILED
-        self.queue.retry_later(event.lease, now=now, backoff=backoff, error=error)
-        return QueueState.PENDING
+            if self.queue.fail(event.lease, processed_at=now, error=error):
+                return QueueState.FAILED
+        elif self.queue.retry_later(event.lease, now=now, backoff=backoff, error=error):
+            return QueueState.PENDING
+        return QueueState.LEASED  # our lease ran out: another worker has it now
 
     def retry_reply(self, event: ClaimedEvent, *, at: dt.datetime, error: str) -> bool:
         """The turn is recorded but its reply's fate is unknown: try the reply again at ``at``
