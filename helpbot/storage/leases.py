@@ -185,16 +185,13 @@ class LeaseQueue:
             thread.join(timeout=every.total_seconds() + 5)
 
     # -- ending a lease ------------------------------------------------------------------------
-    def _move(self, lease: Lease | None, values: dict[str, Any], *, row_id: int | None = None,
-              only_owned: bool = True) -> bool:
+    def _move(self, lease: Lease, values: dict[str, Any], *, only_owned: bool = True) -> bool:
         model = self.model
-        if lease is not None and only_owned:
-            condition = self.owned(lease)
-        else:
-            condition = and_(
-                model.id == (lease.id if lease is not None else row_id),
-                self._state.in_(UNFINISHED),
-            )
+        condition = (
+            self.owned(lease)
+            if only_owned
+            else and_(model.id == lease.id, self._state.in_(UNFINISHED))
+        )
         with self._database.session() as session:
             result = session.execute(update(model).where(condition).values(values))
         return int(result.rowcount) == 1  # type: ignore[attr-defined]

@@ -247,7 +247,7 @@ class Delivery(Base):
     """A message to a person that must arrive: a reminder, a relayed reply, a retried answer.
 
     The row is the truth; the worker only wakes up to send what is due. ``next_attempt_at``
-    doubles as a lease while a row is ``sending``, so a crashed sender's rows come back.
+    doubles as a lease while a row is ``leased``, so a crashed sender's rows come back.
     """
 
     __tablename__ = "deliveries"
