@@ -157,6 +157,7 @@ def build_services(
             conversation=conversation,
             pseudonym=Pseudonymizer(settings.log_pseudonym_key),
             clock=clock,
+            retry=retry,
         )
     slack_handler = slack_executor = None
     if slack_client is not None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from helpbot.storage.models import Case, CrisisSignal
 from helpbot.knowledge.loader import load_dir
+from helpbot.storage.models import Case, CrisisSignal
 from tests.conftest import SAMPLE_FAQ, SLACK_CHANNEL, SLACK_SECRET
 from tests.fakes.line_webhooks import new_user_id, text_event
 from tests.fakes.slack_requests import block_action

@@ -169,38 +169,92 @@ def test_spent_reply_token_falls_back_to_push(line, fake_line):
     assert fake_line.pushes[0].retry_key
 
 
-@pytest.mark.parametrize("status", [500, 429])
-def test_line_api_failure_is_recorded_never_a_5xx_and_retried_by_push(
-    line, fake_line, database, clock, status
+def test_a_reply_refused_with_a_500_is_tried_again_with_the_same_token(line, fake_line, database):
+    entry = _entry("food-bank")
+    user = new_user_id()
+    token = fake_line.issue_reply_token(user_id=user)
+    fake_line.fail_next(500, times=1, paths=("/v2/bot/message/reply",))
+    assert line.post(text_event(entry.question, user_id=user, reply_token=token)).status_code == 200
+    line.settle()
+    assert fake_line.sent_texts(user_id=user) == [entry.answer]
+    assert [r.reply_token for r in fake_line.replies] == [token] and fake_line.pushes == []
+    with database.session() as session:
+        out = session.scalars(select(Message).where(Message.direction == "out")).one()
+        assert out.delivery_status == "sent" and out.delivery_error is None
+        assert session.scalars(select(Delivery)).all() == []
+
+
+def test_a_rate_limited_reply_waits_for_retry_after_and_still_uses_the_token(
+    line, fake_line, database, clock
 ):
     entry = _entry("food-bank")
     user = new_user_id()
     token = fake_line.issue_reply_token(user_id=user)
-    # One failure (the reply); the retry by push, later, goes through.
-    fake_line.fail_next(status, times=1, retry_after=30 if status == 429 else None)
+    fake_line.fail_next(429, times=1, retry_after=30)
     response = line.post(text_event(entry.question, user_id=user, reply_token=token))
     assert response.status_code == 200
     line.settle()
     with database.session() as session:
         out = session.scalars(select(Message).where(Message.direction == "out")).one()
-        assert out.delivery_status == "pending"
-        assert str(status) in (out.delivery_error or "")
-        assert out.text == entry.answer, "the answer is kept for a later retry"
+        assert out.delivery_status == "pending" and "429" in (out.delivery_error or "")
+        assert out.text == entry.answer, "the answer is kept for the retry"
         event = session.scalars(select(WebhookEvent)).one()
-        assert event.status == "done"
-        (queued,) = session.scalars(select(Delivery)).all()
-        assert queued.state == "scheduled" and queued.message_id == out.id
+        assert event.status == "pending" and event.turn is not None
+    clock.advance(seconds=20)
+    line.settle()
+    assert fake_line.sent_texts(user_id=user) == [], "Retry-After is honoured"
+    clock.advance(seconds=15)  # 35 s after the webhook: the token is still good
+    line.settle()
+    assert fake_line.sent_texts(user_id=user) == [entry.answer]
+    assert len(fake_line.replies) == 1 and fake_line.pushes == []
+    with database.session() as session:
+        assert session.get(Message, out.id).delivery_status == "sent"
+        assert session.scalars(select(WebhookEvent)).one().status == "done"
+        assert _count(database, Message) == 2, "the retry resent the turn, it did not answer again"
+
+
+def test_line_failing_until_the_token_expires_pushes_once_and_records_the_doubt(
+    line, fake_line, database, clock
+):
+    entry = _entry("food-bank")
+    user = new_user_id()
+    token = fake_line.issue_reply_token(user_id=user)
+    fake_line.fail_next(503, times=2, paths=("/v2/bot/message/reply",))
+    assert line.post(text_event(entry.question, user_id=user, reply_token=token)).status_code == 200
+    line.settle()
     assert fake_line.sent_texts(user_id=user) == []
-    if status == 429:
-        clock.advance(seconds=20)
-        line.settle()
-        assert fake_line.sent_texts(user_id=user) == [], "Retry-After is honoured"
+    clock.advance(minutes=2)  # LINE's reply window is over: only a push can reach the person
+    line.settle()
+    assert fake_line.sent_texts(user_id=user) == [entry.answer]
+    assert len(fake_line.pushes) == 1 and fake_line.replies == []
+    with database.session() as session:
+        out = session.scalars(select(Message).where(Message.direction == "out")).one()
+        assert out.delivery_status == "sent"
+        assert "may have arrived twice" in (out.delivery_error or "")
+        event = session.scalars(select(WebhookEvent)).one()
+        assert event.status == "done" and "may have arrived twice" in (event.error or "")
+
+
+def test_a_push_that_fails_after_the_token_expired_is_queued_and_pushed_once(
+    line, fake_line, database, clock
+):
+    entry = _entry("food-bank")
+    user = new_user_id()
+    token = fake_line.issue_reply_token(user_id=user)
+    fake_line.expire_reply_token(token)
+    fake_line.fail_next(500, times=1, paths=("/v2/bot/message/push",))
+    line.post(text_event(entry.question, user_id=user, reply_token=token))
+    line.settle()
+    with database.session() as session:
+        (queued,) = session.scalars(select(Delivery)).all()
+        assert queued.state == "pending" and "500" in (queued.last_error or "")
+        assert session.scalars(select(WebhookEvent)).one().status == "done"
+    assert fake_line.sent_texts(user_id=user) == []
     clock.advance(minutes=2)
     line.settle()
     assert fake_line.sent_texts(user_id=user) == [entry.answer]
-    assert len(fake_line.pushes) == 1
     with database.session() as session:
-        assert session.get(Message, out.id).delivery_status == "sent"
+        assert session.scalars(select(Delivery)).one().state == "done"
 
 
 def test_long_answers_are_split_within_line_limits(line, fake_line, faq_dir):

@@ -73,7 +73,7 @@ def test_followup_form_schedules_a_reminder_that_the_worker_sends_when_due(
     clock.advance(hours=1)
     line.settle()
     assert fake_line.sent_texts(user_id=person)[-1] == "フードバンクに行けましたか？"
-    assert _reminders(database)[0].state == "sent"
+    assert _reminders(database)[0].state == "done"
     line.settle()
     assert fake_line.sent_texts(user_id=person).count("フードバンクに行けましたか？") == 1
 
@@ -111,7 +111,7 @@ def test_resolving_cancels_reminders_unless_kept(line, slack, fake_line, fake_sl
                             signing_secret=SLACK_SECRET))
     slack.settle()
     states = {r.text: r.state for r in _reminders(database)}
-    assert states == {"cancel me": "cancelled", "keep me": "scheduled"}
+    assert states == {"cancel me": "cancelled", "keep me": "pending"}
     shown = str(fake_slack.message(SLACK_CHANNEL, case.slack_ts).blocks)
     assert "cancelled: cancel me" in shown and "scheduled: keep me" in shown
 

@@ -117,14 +117,14 @@ def progress(database_url: str) -> tuple[int, dt.datetime | None, dt.datetime | 
     from sqlalchemy import func, select
 
     from helpbot.storage.database import Database
-    from helpbot.storage.models import Delivery, DeliveryState
+    from helpbot.storage.models import Delivery, QueueState
 
     database = Database(database_url)
     try:
         with database.session() as session:
             sent, first, last = session.execute(
                 select(func.count(), func.min(Delivery.sent_at), func.max(Delivery.sent_at))
-                .where(Delivery.state == DeliveryState.SENT)
+                .where(Delivery.state == QueueState.DONE)
             ).one()
     finally:
         database.dispose()

@@ -110,7 +110,7 @@ def event_counts(database_url: str) -> dict[str, int]:
         database.dispose()
     return {
         "stored": sum(by_status.values()),
-        "pending": by_status.get("pending", 0) + by_status.get("processing", 0),
+        "pending": by_status.get("pending", 0) + by_status.get("leased", 0),
         "done": by_status.get("done", 0),
         "failed": by_status.get("failed", 0),
         "outbound_sent": delivered.get("sent", 0),

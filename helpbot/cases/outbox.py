@@ -1,8 +1,9 @@
 """Posts for case workers: stored first, then sent; failures are kept and retried.
 
-A post is claimed with a lease (a conditional UPDATE that moves ``next_attempt_at`` ahead), so
-two threads or processes never send the same post. Thread lines wait until the case's own
-message is in the staff tool, so a thread never starts before its case.
+A post is claimed through the shared lease queue (``storage/leases.py``), so two threads or
+processes never send the same post, and it is retried with the same backoff as messages to
+people. Thread lines wait until the case's own message is in the staff tool, so a thread never
+starts before its case. A notice (no case) goes to the staff channel itself.
 """
 
 from __future__ import annotations
@@ -12,19 +13,18 @@ import logging
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.orm import Session
 
-from helpbot.cases.ports import StaffNotifier, StaffRef
+from helpbot.cases.ports import CaseView, StaffNotifier, StaffRef
 from helpbot.cases.views import case_view
 from helpbot.delivery.policy import RetryPolicy
 from helpbot.errors import DeliveryError
 from helpbot.storage.database import Database
-from helpbot.storage.models import Case, DeliveryStatus, StaffPost
+from helpbot.storage.leases import UNFINISHED, Lease, LeaseQueue
+from helpbot.storage.models import Case, QueueState, StaffPost
 
 logger = logging.getLogger(__name__)
-
-LEASE = dt.timedelta(minutes=2)
-SENDING = "sending"
 
 
 class PostKind(StrEnum):
@@ -32,14 +32,17 @@ class PostKind(StrEnum):
     UPDATE = "update"  # redraw the case's message with the current state
     THREAD = "thread"  # a line in the case's thread
     URGENT = "urgent"  # a line in the thread that mentions the whole channel
+    NOTICE = "notice"  # a line in the staff channel, about no case
 
 
-def add_post(session, *, case_id: int, kind: PostKind, text: str, now: dt.datetime) -> StaffPost:
+def add_post(
+    session: Session, *, case_id: int | None, kind: PostKind, text: str, now: dt.datetime
+) -> StaffPost:
     post = StaffPost(
         case_id=case_id,
         kind=kind,
         text=text,
-        status=DeliveryStatus.PENDING,
+        status=QueueState.PENDING,
         attempts=0,
         created_at=now,
         next_attempt_at=now,
@@ -66,6 +69,7 @@ class StaffOutbox:
         self._clock = clock
         self._timezone = timezone
         self._policy = policy or RetryPolicy()
+        self.queue = LeaseQueue(database, StaffPost, order_by=(StaffPost.id,))
 
     def deliver(self, post_ids: Iterable[int]) -> None:
         for post_id in sorted(post_ids):
@@ -78,9 +82,7 @@ class StaffOutbox:
             due = list(
                 session.scalars(
                     select(StaffPost.id)
-                    .where(
-                        StaffPost.status != DeliveryStatus.SENT, StaffPost.next_attempt_at <= now
-                    )
+                    .where(self.queue.due(now))
                     .order_by(StaffPost.id)
                     .limit(limit)
                 )
@@ -114,68 +116,80 @@ class StaffOutbox:
             return False
         return True
 
+    def add_notice(self, session: Session, text: str) -> int:
+        """Store a notice for the staff channel (sent with :meth:`deliver`, retried)."""
+        return add_post(
+            session, case_id=None, kind=PostKind.NOTICE, text=f"⚠️ {text}", now=self._clock()
+        ).id
+
     def undelivered(self) -> list[StaffPost]:
         with self._database.session() as session:
             return list(
                 session.scalars(
                     select(StaffPost)
-                    .where(StaffPost.status != DeliveryStatus.SENT)
+                    .where(StaffPost.status.in_(UNFINISHED))
                     .order_by(StaffPost.id)
                 )
             )
 
-    def _claim(self, post_id: int, now: dt.datetime) -> bool:
-        with self._database.session() as session:
-            post = session.get(StaffPost, post_id)
-            if post is None or post.status == DeliveryStatus.SENT:
-                return False
-            case = session.get(Case, post.case_id)
-            assert case is not None
-            if post.kind != PostKind.CASE and case.slack_ts is None:
-                return False  # waits for the case's own message
-            result = session.execute(
-                update(StaffPost)
-                .where(
-                    StaffPost.id == post_id,
-                    StaffPost.status != DeliveryStatus.SENT,
-                    StaffPost.next_attempt_at <= now,
-                )
-                .values(
-                    status=SENDING, attempts=StaffPost.attempts + 1, next_attempt_at=now + LEASE
-                )
-            )
-            return result.rowcount == 1  # type: ignore[attr-defined]
+    def _claim(self, post_id: int, now: dt.datetime) -> Lease | None:
+        # A thread line or an update waits for the case's own message in the staff tool.
+        case_is_posted = (
+            select(Case.slack_ts).where(Case.id == StaffPost.case_id).scalar_subquery()
+        ).is_not(None)
+        ready: ColumnElement[bool] = or_(
+            StaffPost.kind.in_((PostKind.CASE, PostKind.NOTICE)), case_is_posted
+        )
+        leases = self.queue.claim(now, ids=[post_id], where=[ready])
+        return leases[0] if leases else None
 
     def _send(self, post_id: int) -> int:
         now = self._clock()
-        if not self._claim(post_id, now):
+        lease = self._claim(post_id, now)
+        if lease is None:
             return 0
         with self._database.session() as session:
             post = session.get(StaffPost, post_id)
-            case = session.get(Case, post.case_id) if post else None
-            assert post is not None and case is not None
+            if post is None:
+                return 0
             kind, text = PostKind(post.kind), post.text
-            view = case_view(session, case, now=now, tz=self._timezone())
-            ref = StaffRef(case.slack_channel, case.slack_ts) if case.slack_ts else None
+            case = session.get(Case, post.case_id) if post.case_id is not None else None
+            view = case_view(session, case, now=now, tz=self._timezone()) if case else None
+            ref = StaffRef(case.slack_channel, case.slack_ts) if case and case.slack_ts else None
         try:
-            if kind is PostKind.CASE:
-                if ref is None:
-                    ref = self._notifier.post_case(view)
-                    self._store_ref(case.id, ref)
-            elif kind is PostKind.UPDATE:
-                assert ref is not None
-                self._notifier.update_case(ref, view)
-            else:
-                assert ref is not None
-                self._notifier.post_in_thread(ref, text, mention_channel=kind is PostKind.URGENT)
+            self._post(kind, text, case, view, ref)
         except DeliveryError as error:
-            self._finish(post_id, failure=error)
-            logger.warning("staff post %s for case %s not delivered: %s", post_id, case.id, error)
+            self._finish(lease, failure=error)
+            logger.warning("staff post %s (%s) not delivered: %s", post_id, kind, error)
             return 0
-        self._finish(post_id, failure=None)
-        if kind is PostKind.CASE:
+        self._finish(lease, failure=None)
+        if kind is PostKind.CASE and case is not None:
             self._deliver_waiting(case.id)
         return 1
+
+    def _post(
+        self,
+        kind: PostKind,
+        text: str,
+        case: Case | None,
+        view: CaseView | None,
+        ref: StaffRef | None,
+    ) -> None:
+        if kind is PostKind.NOTICE:
+            self._notifier.post_notice(text)
+            return
+        if case is None or view is None:
+            raise DeliveryError(f"a {kind} post needs its case", status=400)
+        if kind is PostKind.CASE:
+            if ref is None:
+                self._store_ref(case.id, self._notifier.post_case(view))
+            return
+        if ref is None:
+            raise DeliveryError("the case is not in the staff tool yet", status=503)
+        if kind is PostKind.UPDATE:
+            self._notifier.update_case(ref, view)
+        else:
+            self._notifier.post_in_thread(ref, text, mention_channel=kind is PostKind.URGENT)
 
     def _store_ref(self, case_id: int, ref: StaffRef) -> None:
         with self._database.session() as session:
@@ -192,7 +206,7 @@ class StaffOutbox:
                     select(StaffPost.id)
                     .where(
                         StaffPost.case_id == case_id,
-                        StaffPost.status != DeliveryStatus.SENT,
+                        StaffPost.status.in_(UNFINISHED),
                         StaffPost.kind != PostKind.CASE,
                     )
                     .order_by(StaffPost.id)
@@ -200,21 +214,16 @@ class StaffOutbox:
             )
         self.deliver(waiting)
 
-    def _finish(self, post_id: int, *, failure: DeliveryError | None) -> None:
+    def _finish(self, lease: Lease, *, failure: DeliveryError | None) -> None:
         """Sent, or failed and due again after the same backoff as messages to people.
 
         Posts for staff are never given up: a Slack that is down or misconfigured gets them
         all, in order, once it answers again.
         """
         now = self._clock()
-        with self._database.session() as session:
-            post = session.get(StaffPost, post_id)
-            assert post is not None
-            if failure is None:
-                post.status, post.sent_at, post.last_error = DeliveryStatus.SENT, now, None
-            else:
-                post.status = DeliveryStatus.FAILED
-                post.last_error = str(failure)[:255]
-                post.next_attempt_at = self._policy.next_attempt(
-                    attempts=post.attempts, error=failure, now=now
-                )
+        if failure is None:
+            self.queue.finish(lease, only_owned=False, sent_at=now, last_error=None)
+            return
+        self.queue.retry_later(
+            lease, now=now, backoff=self._policy, cause=failure, last_error=str(failure)[:255]
+        )

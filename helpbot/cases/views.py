@@ -17,8 +17,8 @@ from helpbot.storage.models import (
     Conversation,
     CrisisSignal,
     Delivery,
-    DeliveryState,
     Message,
+    QueueState,
     SignalKind,
 )
 
@@ -70,20 +70,21 @@ def followups_for_case(session: Session, case_id: int) -> list[Followup]:
     return [Followup(r.id, r.due_at, r.state, r.text, r.last_error) for r in rows]
 
 
-_STATE_ICONS = {
-    DeliveryState.SCHEDULED: "⏰",
-    DeliveryState.SENDING: "⏳",
-    DeliveryState.SENT: "✅",
-    DeliveryState.CANCELLED: "✖️",
-    DeliveryState.FAILED: "⚠️",
+# How staff read a follow-up's queue state: an icon and a word about a message.
+_STATE_LABELS = {
+    QueueState.PENDING: ("⏰", "scheduled"),
+    QueueState.LEASED: ("⏳", "sending"),
+    QueueState.DONE: ("✅", "sent"),
+    QueueState.CANCELLED: ("✖️", "cancelled"),
+    QueueState.FAILED: ("⚠️", "failed"),
 }
 
 
 def describe_followup(followup: Followup, tz: dt.tzinfo) -> str:
     local = followup.due_at.astimezone(tz)
-    icon = _STATE_ICONS.get(DeliveryState(followup.state), "•")
-    reason = f" ({followup.last_error})" if followup.state == DeliveryState.FAILED else ""
-    return f"{icon} {local:%m/%d %H:%M} {followup.state}{reason}: {followup.text[:80]}"
+    icon, word = _STATE_LABELS.get(QueueState(followup.state), ("•", followup.state))
+    reason = f" ({followup.last_error})" if followup.state == QueueState.FAILED else ""
+    return f"{icon} {local:%m/%d %H:%M} {word}{reason}: {followup.text[:80]}"
 
 
 def case_view(

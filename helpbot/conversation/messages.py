@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 
@@ -92,3 +93,12 @@ def reply_extra(reply: Reply) -> dict[str, object] | None:
             for q in reply.quick_replies
         ]
     }
+
+
+def stored_reply(text: str, extra: dict[str, Any] | None) -> Reply:
+    """The reply as stored with its message (the inverse of :func:`reply_extra`)."""
+    buttons = tuple(
+        QuickReply(label=q["label"], postback=q["postback"], display_text=q.get("display_text", ""))
+        for q in (extra or {}).get("quick_replies", [])
+    )
+    return Reply(text=text, quick_replies=buttons)

@@ -25,6 +25,7 @@ from helpbot.conversation.messages import (
     remind_postback,
     reply_extra,
 )
+from helpbot.conversation.recovery import TurnRecovery
 from helpbot.conversation.texts import detect_language, phrases
 from helpbot.conversation.turn import (
     Clock,
@@ -34,9 +35,7 @@ from helpbot.conversation.turn import (
     TurnContext,
     utc_now,
 )
-from helpbot.delivery.outbox import enqueue
-from helpbot.delivery.policy import RetryPolicy, is_retryable
-from helpbot.errors import DeliveryError
+from helpbot.delivery.policy import RetryPolicy
 from helpbot.knowledge.entries import Entry
 from helpbot.matching.base import Decision
 from helpbot.matching.normalize import nfkc
@@ -45,6 +44,8 @@ from helpbot.storage.database import Database
 from helpbot.storage.models import DeliveryStatus
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from helpbot.cases.service import CaseService
     from helpbot.reminders.service import Reminders
 
@@ -75,6 +76,10 @@ class ConversationService:
         self._handoff = Handoff(cases) if cases is not None else None
         self._retry = retry or RetryPolicy()
         self._reminders = reminders
+        # Resending recorded turns, queueing what a platform did not take, apologising.
+        self.recovery = TurnRecovery(
+            database=database, knowledge=knowledge, clock=clock, cases=cases, retry=self._retry
+        )
         self._handlers: dict[MessageKind, Callable[[TurnContext], Outcome]] = {
             MessageKind.TEXT: self._on_text,
             MessageKind.POSTBACK: self._on_postback,
@@ -83,8 +88,13 @@ class ConversationService:
             **{kind: self._on_non_text for kind in NON_TEXT_KINDS},
         }
 
-    def handle(self, incoming: Incoming) -> Turn:
-        """Answer one incoming message; every row is written in one transaction."""
+    def handle(
+        self, incoming: Incoming, *, on_recorded: Callable[[Session, Turn], None] | None = None
+    ) -> Turn:
+        """Answer one incoming message; every row is written in one transaction.
+
+        ``on_recorded`` runs in that transaction (a channel remembers the turn with its event,
+        so that a retry resends this turn rather than answering again)."""
         snapshot = self._knowledge.snapshot()
         now = self._clock()
         # Rank before the transaction: matching is the slow part of a turn, and on SQLite a
@@ -133,7 +143,7 @@ class ConversationService:
                 for reply in outcome.replies
             ]
             session.flush()
-            return Turn(
+            turn = Turn(
                 replies=outcome.replies,
                 outbound_ids=[row.id for row in rows],
                 decision=outcome.decision,
@@ -143,37 +153,9 @@ class ConversationService:
                 crisis=outcome.crisis,
                 case_id=outcome.case_id,
             )
-
-    def retry_replies(self, turn: Turn, *, failure: DeliveryError | None) -> None:
-        """Replies the platform did not take: queued for the worker, or failed for good."""
-        now = self._clock()
-        retryable = failure is None or is_retryable(failure)
-        with self._database.session() as session:
-            history.mark_delivery(
-                session,
-                turn.outbound_ids,
-                status=DeliveryStatus.PENDING if retryable else DeliveryStatus.FAILED,
-                error=str(failure)[:255] if failure else None,
-            )
-            if not retryable or turn.contact_id is None:
-                return
-            for message_id, reply in zip(turn.outbound_ids, turn.replies, strict=True):
-                row = enqueue(
-                    session,
-                    contact_id=turn.contact_id,
-                    kind="reply",
-                    text=reply.text,
-                    extra=reply_extra(reply),
-                    due_at=now,
-                    now=now,
-                    message_id=message_id,
-                )
-                row.attempts = 1
-                row.last_error = str(failure)[:255] if failure else None
-                if failure is not None:
-                    row.next_attempt_at = self._retry.next_attempt(
-                        attempts=1, error=failure, now=now
-                    )
+            if on_recorded is not None:
+                on_recorded(session, turn)
+            return turn
 
     def deliver_staff_posts(self, turn: Turn) -> None:
         """Send the turn's posts for case workers (after the person has their answer)."""

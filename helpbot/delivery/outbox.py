@@ -1,16 +1,16 @@
 """The people outbox: every message to a person that must arrive goes through here.
 
-    scheduled ──claim──▶ sending ──ok──▶ sent
-        ▲                   │
-        └──retryable error──┤──permanent error or too late──▶ failed (staff are told)
-    scheduled ──case resolved / person left──▶ cancelled
+    pending ──claim──▶ leased ──ok──▶ done
+        ▲                 │
+        └─retryable error─┤──permanent error or too late──▶ failed (staff are told)
+    pending ──case resolved / person left──▶ cancelled
 
-A row is claimed by moving ``next_attempt_at`` one lease ahead in the same statement that sets
-``sending``; on PostgreSQL the candidates are picked with ``FOR UPDATE SKIP LOCKED``, so two
-workers (or two hosts) never take the same row, and a row whose sender died comes back when its
-lease runs out. A person's messages go out in order: a row waits while an earlier due row of the
-same person is unfinished. LINE pushes carry a retry key derived from the row, so a retry after
-a crash never delivers twice.
+Rows are claimed through the shared lease queue (``storage/leases.py``): ``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL, so two workers (or two hosts) never take the same row; the lease is
+renewed while a batch is sent, and a row whose sender died comes back when it runs out. A
+person's messages go out in order: a row waits while an earlier due row of the same person is
+unfinished. LINE pushes carry a retry key derived from the row, so a retry after a crash never
+delivers twice.
 """
 
 from __future__ import annotations
@@ -23,29 +23,25 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.orm import Session
 
 from helpbot.cases.ports import PersonMessenger
-from helpbot.conversation.messages import QuickReply, Reply
+from helpbot.conversation.messages import Reply, stored_reply
 from helpbot.delivery.policy import RetryPolicy, is_retryable
 from helpbot.errors import DeliveryError
 from helpbot.storage.database import Database
-from helpbot.storage.models import Contact, Delivery, DeliveryState, DeliveryStatus, Message
+from helpbot.storage.leases import UNFINISHED, Lease, LeaseQueue
+from helpbot.storage.models import Contact, Delivery, DeliveryStatus, Message, QueueState
 
 logger = logging.getLogger(__name__)
-
-LEASE = dt.timedelta(minutes=2)
-# A claimed row is not sent when less than this is left of its lease (another sender may
-# take it soon after); it simply comes back when the lease runs out.
-LEASE_MARGIN = dt.timedelta(seconds=20)
-UNFINISHED = (DeliveryState.SCHEDULED, DeliveryState.SENDING)
 # People sent to at once by one worker; each person's own messages stay in order.
 PARALLEL_PEOPLE = 4
 
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
+    lease: Lease
     id: int
     channel: str
     user_id: str
@@ -58,7 +54,6 @@ class Claimed:
     case_id: int | None
     message_id: int | None
     kind: str
-    lease_until: dt.datetime
 
 
 StaffAlert = Callable[[int | None, str], bool]
@@ -87,7 +82,7 @@ def enqueue(
         kind=kind,
         text=text,
         extra=extra,
-        state=DeliveryState.SCHEDULED,
+        state=QueueState.PENDING,
         due_at=due_at,
         next_attempt_at=due_at,
         attempts=0,
@@ -103,11 +98,20 @@ def enqueue(
 
 
 def _replies(text: str, extra: dict[str, Any] | None) -> list[Reply]:
-    buttons = tuple(
-        QuickReply(label=q["label"], postback=q["postback"], display_text=q.get("display_text", ""))
-        for q in (extra or {}).get("quick_replies", [])
+    return [stored_reply(text, extra)]
+
+
+def _waits_for_earlier(earlier: Any, now: dt.datetime) -> ColumnElement[bool]:
+    """A person's message waits while an earlier due one of theirs is unfinished."""
+    return and_(
+        earlier.contact_id == Delivery.contact_id,
+        earlier.state.in_(UNFINISHED),
+        earlier.due_at <= now,
+        or_(
+            earlier.due_at < Delivery.due_at,
+            and_(earlier.due_at == Delivery.due_at, earlier.id < Delivery.id),
+        ),
     )
-    return [Reply(text=text, quick_replies=buttons)]
 
 
 class PeopleOutbox:
@@ -133,6 +137,10 @@ class PeopleOutbox:
         self._staff_alert = staff_alert
         # Follow-ups are shown on the case message: redraw it when one is sent or fails.
         self._case_changed = case_changed
+        self.queue = LeaseQueue(
+            database, Delivery, state="state", order_by=(Delivery.due_at, Delivery.id),
+            waits_for=_waits_for_earlier,
+        )
 
     def deliver_now(self, ids: Iterable[int]) -> int:
         """Try the given rows at once (they are claimed like any other, so never twice)."""
@@ -147,12 +155,14 @@ class PeopleOutbox:
         by_person: dict[tuple[str, str], list[Claimed]] = {}
         for row in claimed:
             by_person.setdefault((row.channel, row.user_id), []).append(row)
-        if len(by_person) <= 1:
-            return sum(self._send(row) for row in claimed)
-        with ThreadPoolExecutor(
-            max_workers=min(PARALLEL_PEOPLE, len(by_person)), thread_name_prefix="helpbot-send"
-        ) as pool:
-            return sum(pool.map(self._send_in_order, by_person.values()))
+        with self.queue.keep_alive([row.lease for row in claimed], self._clock):
+            if len(by_person) <= 1:
+                return sum(self._send(row) for row in claimed)
+            with ThreadPoolExecutor(
+                max_workers=min(PARALLEL_PEOPLE, len(by_person)),
+                thread_name_prefix="helpbot-send",
+            ) as pool:
+                return sum(pool.map(self._send_in_order, by_person.values()))
 
     def _send_in_order(self, rows: list[Claimed]) -> int:
         sent = 0
@@ -164,58 +174,20 @@ class PeopleOutbox:
         return sent
 
     def _claim(self, *, ids: list[int] | None, limit: int | None) -> list[Claimed]:
-        now = self._clock()
-        earlier = aliased(Delivery)
-        blocked = exists().where(
-            earlier.contact_id == Delivery.contact_id,
-            earlier.state.in_(UNFINISHED),
-            earlier.due_at <= now,
-            or_(
-                earlier.due_at < Delivery.due_at,
-                and_(earlier.due_at == Delivery.due_at, earlier.id < Delivery.id),
-            ),
-        )
-        query = (
-            select(Delivery.id)
-            .where(Delivery.state.in_(UNFINISHED), Delivery.next_attempt_at <= now, ~blocked)
-            .order_by(Delivery.due_at, Delivery.id)
-        )
-        if ids is not None:
-            if not ids:
-                return []
-            query = query.where(Delivery.id.in_(ids))
-        if limit is not None:
-            query = query.limit(limit)
-        if not self._database.is_sqlite:
-            query = query.with_for_update(skip_locked=True, of=Delivery)
+        leases = self.queue.claim(self._clock(), limit=limit, ids=ids)
+        if not leases:
+            return []
+        by_id = {lease.id: lease for lease in leases}
         with self._database.session() as session:
-            candidates = list(session.scalars(query))
-            if not candidates:
-                return []
-            taken = set(
-                session.scalars(
-                    update(Delivery)
-                    .where(
-                        Delivery.id.in_(candidates),
-                        Delivery.state.in_(UNFINISHED),
-                        Delivery.next_attempt_at <= now,
-                    )
-                    .values(
-                        state=DeliveryState.SENDING,
-                        attempts=Delivery.attempts + 1,
-                        next_attempt_at=now + LEASE,
-                    )
-                    .returning(Delivery.id)
-                )
-            )
             rows = session.execute(
                 select(Delivery, Contact)
                 .join(Contact, Delivery.contact_id == Contact.id)
-                .where(Delivery.id.in_(taken))
+                .where(Delivery.id.in_(list(by_id)))
                 .order_by(Delivery.due_at, Delivery.id)
             ).all()
             return [
                 Claimed(
+                    lease=by_id[d.id],
                     id=d.id,
                     channel=c.channel,
                     user_id=c.channel_user_id,
@@ -223,40 +195,22 @@ class PeopleOutbox:
                     text=d.text,
                     extra=d.extra,
                     retry_key=d.retry_key,
-                    attempts=d.attempts,
+                    attempts=by_id[d.id].attempts,
                     due_at=d.due_at,
                     case_id=d.case_id,
                     message_id=d.message_id,
                     kind=d.kind,
-                    lease_until=d.next_attempt_at,
                 )
                 for d, c in rows
             ]
 
-    def _owned(self, row: Claimed) -> Any:
-        """The condition that this sender still holds the row's lease."""
-        return and_(
-            Delivery.id == row.id,
-            Delivery.state == DeliveryState.SENDING,
-            Delivery.attempts == row.attempts,
-        )
-
     def _send(self, row: Claimed) -> int:
         now = self._clock()
-        if now > row.lease_until - LEASE_MARGIN:
-            logger.info("delivery %s: lease nearly over; left for the next round", row.id)
-            return 0
         if self._postpone is not None:
             allowed = self._postpone(row.kind, now)
             if allowed > now:
-                with self._database.session() as session:
-                    session.execute(
-                        update(Delivery).where(self._owned(row)).values(
-                            state=DeliveryState.SCHEDULED,
-                            next_attempt_at=allowed,
-                            attempts=Delivery.attempts - 1,  # quiet hours: not an attempt
-                        )
-                    )
+                # Quiet hours: not an attempt.
+                self.queue.retry_later(row.lease, now=now, at=allowed, counts=False)
                 return 0
         if not row.reachable:
             self._fail(row, "the person has blocked or left the account", now)
@@ -271,13 +225,9 @@ class PeopleOutbox:
         except DeliveryError as error:
             self._after_error(row, error, now)
             return 0
+        # Sent even if our lease ran out meanwhile: LINE took it (retry keys stop doubles).
+        self.queue.finish(row.lease, only_owned=False, sent_at=self._clock(), last_error=None)
         with self._database.session() as session:
-            # Sent even if our lease ran out meanwhile: LINE took it (retry keys stop doubles).
-            session.execute(
-                update(Delivery)
-                .where(Delivery.id == row.id, Delivery.state != DeliveryState.SENT)
-                .values(state=DeliveryState.SENT, sent_at=self._clock(), last_error=None)
-            )
             self._mark_message(session, row, DeliveryStatus.SENT, None)
         self._followup_changed(row)
         return 1
@@ -290,28 +240,15 @@ class PeopleOutbox:
         if not is_retryable(error) or self.policy.gives_up(due_at=row.due_at, now=now):
             self._fail(row, str(error), now)
             return
-        next_attempt = self.policy.next_attempt(attempts=row.attempts, error=error, now=now)
-        with self._database.session() as session:
-            session.execute(
-                update(Delivery)
-                .where(self._owned(row))
-                .values(
-                    state=DeliveryState.SCHEDULED,
-                    next_attempt_at=next_attempt,
-                    last_error=str(error)[:255],
-                )
-            )
+        self.queue.retry_later(
+            row.lease, now=now, backoff=self.policy, cause=error, last_error=str(error)[:255]
+        )
         logger.info("delivery %s will be retried (%s)", row.id, error)
 
     def _fail(self, row: Claimed, reason: str, now: dt.datetime) -> None:
+        if not self.queue.fail(row.lease, last_error=reason[:255]):
+            return  # another sender holds it now
         with self._database.session() as session:
-            result = session.execute(
-                update(Delivery)
-                .where(self._owned(row))
-                .values(state=DeliveryState.FAILED, last_error=reason[:255])
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                return  # another sender holds it now
             self._mark_message(session, row, DeliveryStatus.FAILED, reason)
         logger.warning("delivery %s failed for good: %s", row.id, reason)
         self._followup_changed(row)
@@ -324,7 +261,7 @@ class PeopleOutbox:
         with self._database.session() as session:
             failed = session.execute(
                 select(Delivery.id, Delivery.case_id, Delivery.last_error)
-                .where(Delivery.state == DeliveryState.FAILED, Delivery.staff_told_at.is_(None))
+                .where(Delivery.state == QueueState.FAILED, Delivery.staff_told_at.is_(None))
                 .order_by(Delivery.id)
             ).all()
         told = 0
@@ -353,10 +290,10 @@ class PeopleOutbox:
 
 
 def cancel(session: Session, *, where: Any) -> int:
-    """Cancel scheduled rows matching ``where`` (a SQLAlchemy condition); count them."""
+    """Cancel pending rows matching ``where`` (a SQLAlchemy condition); count them."""
     result = session.execute(
         update(Delivery)
-        .where(Delivery.state == DeliveryState.SCHEDULED, where)
-        .values(state=DeliveryState.CANCELLED)
+        .where(Delivery.state == QueueState.PENDING, where)
+        .values(state=QueueState.CANCELLED)
     )
     return result.rowcount  # type: ignore[attr-defined,no-any-return]

@@ -1,4 +1,8 @@
-"""When to try again: exponential backoff with jitter, Retry-After honoured, a give-up window."""
+"""When to try again: exponential backoff with jitter, Retry-After honoured, a give-up window.
+
+The one retry policy of every queue (webhook events, deliveries, staff posts; see
+``storage/leases.py``).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,9 @@ class RetryPolicy:
     give_up_after: dt.timedelta = dt.timedelta(hours=24)
     rng: random.Random = field(default_factory=random.Random, compare=False)
 
-    def next_attempt(self, *, attempts: int, error: DeliveryError, now: dt.datetime) -> dt.datetime:
+    def next_attempt(
+        self, *, attempts: int, now: dt.datetime, error: BaseException | None = None
+    ) -> dt.datetime:
         """Full jitter on an exponential delay, but never sooner than Retry-After."""
         ceiling = min(self.base * 2 ** max(attempts - 1, 0), self.cap)
         delay = ceiling * (0.5 + self.rng.random() / 2)

@@ -44,6 +44,9 @@ class StaffPolicy:
     expected_reply: dict[str, str] = field(
         default_factory=lambda: {"ja": "1時間ほど", "en": "about an hour"}
     )
+    # How to reach the NPO without the bot (phone, hours), by language; sent with an apology
+    # when a message could not be answered.
+    contact: dict[str, str] = field(default_factory=dict)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -60,7 +63,9 @@ def _line(data: LineDict, key: str) -> int:
     return data.key_lines.get(key, data.line or 1)
 
 
-STAFF_FIELDS = ("timezone", "hours", "holidays", "handoff_phrases", "expected_reply")
+STAFF_FIELDS = (
+    "timezone", "hours", "holidays", "handoff_phrases", "expected_reply", "contact"
+)
 
 
 def _unknown_fields(data: LineDict, allowed: tuple[str, ...], file: str) -> list[Problem]:
@@ -113,6 +118,12 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
     expected_reply = dict(defaults.expected_reply)
     if isinstance(expected, LineDict):
         expected_reply.update({k: v for k, v in expected.items() if isinstance(v, str)})
+    raw_contact = data.get("contact")
+    contact = (
+        {k: v.strip() for k, v in raw_contact.items() if isinstance(v, str) and v.strip()}
+        if isinstance(raw_contact, LineDict)
+        else {}
+    )
     if problems:
         return None, problems
     return StaffPolicy(
@@ -121,6 +132,7 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         holidays=frozenset(holidays),
         handoff_phrases=phrases,
         expected_reply=expected_reply,
+        contact=contact,
     ), []
 
 

@@ -3,9 +3,11 @@
 The web process only stores: concurrent requests are grouped into one transaction of
 INSERT ... ON CONFLICT DO NOTHING (redeliveries insert nothing), which on PostgreSQL also sends
 a NOTIFY that wakes the worker at once. The worker
-claims due events in batches (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), with a lease in
-``next_attempt_at`` so a crashed processor's events come back. One person's events are
-claimed in order: an event waits while an earlier one of the same person is unfinished.
+claims due events in batches through the shared lease queue (``storage/leases.py``): a short
+lease, renewed while the batch is processed, so a killed worker's events come back within
+seconds, while their reply tokens are still good. One person's events are claimed in order: an
+event waits while an earlier one of the same person is being processed or not yet tried (an
+earlier event waiting to be retried after a failure does not hold the later ones back).
 """
 
 from __future__ import annotations
@@ -17,23 +19,22 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy.orm import Session
 
 from helpbot.storage.database import Database
 from helpbot.storage.group_commit import GroupCommitter
-from helpbot.storage.models import EventStatus, WebhookEvent
+from helpbot.storage.leases import Backoff, Lease, LeaseQueue
+from helpbot.storage.models import EventStatus, QueueState, WebhookEvent
 
 NOTIFY_CHANNEL = "helpbot_events"
-LEASE = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = 3
 # How long a web request waits for SQLite's write lock before it fails (LINE retries later).
 SQLITE_LOCK_WAIT = 10.0
-UNFINISHED = (EventStatus.PENDING, EventStatus.PROCESSING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +47,21 @@ class NewEvent:
 
 @dataclass(frozen=True, slots=True)
 class ClaimedEvent:
-    id: int
+    lease: Lease
     event_id: str
     payload: dict[str, Any]
-    attempts: int
+    received_at: dt.datetime
+    source: str | None
+    # The turn recorded by an earlier try (``WebhookEvent.turn``), or None.
+    turn: dict[str, Any] | None
+
+    @property
+    def id(self) -> int:
+        return self.lease.id
+
+    @property
+    def attempts(self) -> int:
+        return self.lease.attempts
 
 
 def fallback_event_id(payload: dict[str, Any]) -> str:
@@ -190,6 +202,9 @@ class Inbox:
         self._committer: GroupCommitter[list[dict[str, Any]], list[int]] = GroupCommitter(
             self._write_batches, name="inbox"
         )
+        self.queue = LeaseQueue(
+            database, WebhookEvent, order_by=(WebhookEvent.id,), waits_for=_waits_for_earlier
+        )
 
     def store(self, *, channel: str, events: Sequence[NewEvent], now: dt.datetime) -> list[int]:
         """Store events not seen before; return the row ids of the new ones only."""
@@ -228,74 +243,62 @@ class Inbox:
 
     def claim_due(self, *, channel: str, now: dt.datetime, limit: int = 20) -> list[ClaimedEvent]:
         """Take up to ``limit`` due events for processing; nobody else gets them."""
-        earlier = aliased(WebhookEvent)
-        waits_for_earlier = exists().where(
-            earlier.channel == WebhookEvent.channel,
-            earlier.source == WebhookEvent.source,
-            earlier.status.in_(UNFINISHED),
-            earlier.id < WebhookEvent.id,
-            # An earlier event whose lease is running blocks; so does one not yet tried.
-            or_(earlier.status == EventStatus.PENDING, earlier.next_attempt_at > now),
+        leases = self.queue.claim(
+            now,
+            limit=limit,
+            where=[WebhookEvent.channel == channel],
+            returning=(
+                WebhookEvent.event_id,
+                WebhookEvent.payload,
+                WebhookEvent.received_at,
+                WebhookEvent.source,
+                WebhookEvent.turn,
+            ),
         )
-        due = and_(
-            WebhookEvent.channel == channel,
-            WebhookEvent.status.in_(UNFINISHED),
-            WebhookEvent.next_attempt_at <= now,
-        )
-        query = (
-            select(WebhookEvent.id)
-            .where(due, or_(WebhookEvent.source.is_(None), ~waits_for_earlier))
-            .order_by(WebhookEvent.id)
-            .limit(limit)
-        )
-        if not self._database.is_sqlite:
-            query = query.with_for_update(skip_locked=True, of=WebhookEvent)
-        with self._database.session() as session:
-            candidates = list(session.scalars(query))
-            if not candidates:
-                return []
-            rows = session.execute(
-                update(WebhookEvent)
-                .where(WebhookEvent.id.in_(candidates), due)
-                .values(
-                    status=EventStatus.PROCESSING,
-                    attempts=WebhookEvent.attempts + 1,
-                    next_attempt_at=now + LEASE,
-                )
-                .returning(
-                    WebhookEvent.id,
-                    WebhookEvent.event_id,
-                    WebhookEvent.payload,
-                    WebhookEvent.attempts,
-                )
-            ).all()
-        return sorted((ClaimedEvent(*row) for row in rows), key=lambda e: e.id)
+        return [ClaimedEvent(lease, *lease.values) for lease in leases]
 
-    def finish(
-        self, row_id: int, *, status: EventStatus, now: dt.datetime, error: str | None = None
-    ) -> None:
-        with self._database.session() as session:
-            session.execute(
-                update(WebhookEvent)
-                .where(WebhookEvent.id == row_id)
-                .values(status=status, processed_at=now, error=error)
-            )
+    def keep_alive(
+        self, events: Sequence[ClaimedEvent], clock: Callable[[], dt.datetime]
+    ) -> contextlib.AbstractContextManager[None]:
+        """Renew the events' leases while they are processed (see leases.py)."""
+        return self.queue.keep_alive([event.lease for event in events], clock)
+
+    def finish(self, event: ClaimedEvent, *, now: dt.datetime, error: str | None = None) -> bool:
+        """Answered (or nothing to answer)."""
+        return self.queue.finish(event.lease, processed_at=now, error=error)
 
     def retry_later(
-        self, row_id: int, *, attempts: int, now: dt.datetime, error: str
-    ) -> EventStatus:
+        self, event: ClaimedEvent, *, now: dt.datetime, error: str, backoff: Backoff
+    ) -> QueueState:
         """An event whose processing failed: tried again later, given up after a few tries."""
-        if attempts >= MAX_ATTEMPTS:
-            self.finish(row_id, status=EventStatus.FAILED, now=now, error=error)
-            return EventStatus.FAILED
-        with self._database.session() as session:
-            session.execute(
-                update(WebhookEvent)
-                .where(WebhookEvent.id == row_id)
-                .values(
-                    status=EventStatus.PENDING,
-                    error=error,
-                    next_attempt_at=now + dt.timedelta(seconds=30 * 2**attempts),
-                )
-            )
-        return EventStatus.PENDING
+        if event.attempts >= MAX_ATTEMPTS:
+            if self.queue.fail(event.lease, processed_at=now, error=error):
+                return QueueState.FAILED
+        elif self.queue.retry_later(event.lease, now=now, backoff=backoff, error=error):
+            return QueueState.PENDING
+        return QueueState.LEASED  # our lease ran out: another worker has it now
+
+    def retry_reply(self, event: ClaimedEvent, *, at: dt.datetime, error: str) -> bool:
+        """The turn is recorded but its reply's fate is unknown: try the reply again at ``at``
+        (with the same token, while it is good). Not a failed attempt."""
+        return self.queue.retry_later(event.lease, now=at, at=at, counts=False, error=error)
+
+
+def record_turn(session: Session, row_id: int, turn: dict[str, Any]) -> None:
+    """Remember an event's turn, in the turn's own transaction (see ``WebhookEvent.turn``)."""
+    session.execute(update(WebhookEvent).where(WebhookEvent.id == row_id).values(turn=turn))
+
+
+def _waits_for_earlier(earlier: Any, now: dt.datetime) -> ColumnElement[bool]:
+    """A person's event waits for their earlier one while it is being processed or not yet
+    tried; an earlier event in backoff after a failure does not hold the later ones back."""
+    return and_(
+        earlier.channel == WebhookEvent.channel,
+        WebhookEvent.source.is_not(None),
+        earlier.source == WebhookEvent.source,
+        earlier.id < WebhookEvent.id,
+        or_(
+            and_(earlier.status == QueueState.LEASED, earlier.next_attempt_at > now),
+            and_(earlier.status == QueueState.PENDING, earlier.attempts == 0),
+        ),
+    )

@@ -56,11 +56,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class EventStatus(StrEnum):
-    PENDING = "pending"
-    PROCESSING = "processing"
+class QueueState(StrEnum):
+    """The one set of words for every queue of work: events, deliveries, staff posts.
+
+    See ``storage/leases.py`` for how a row moves between them.
+    """
+
+    PENDING = "pending"  # waiting; due at ``next_attempt_at``
+    LEASED = "leased"  # a worker holds it until ``next_attempt_at``
     DONE = "done"
-    FAILED = "failed"
+    FAILED = "failed"  # given up
+    CANCELLED = "cancelled"
+
+
+# The names each queue used before they shared one vocabulary (same words).
+EventStatus = QueueState
+DeliveryState = QueueState
 
 
 class Direction(StrEnum):
@@ -147,15 +158,18 @@ class WebhookEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     event_type: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default=EventStatus.PENDING)
+    status: Mapped[str] = mapped_column(String(16), default=QueueState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(String(255), nullable=True)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     processed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # Who sent it (the channel's user id), so one person's events are answered in order.
     source: Mapped[str | None] = mapped_column(String(128), nullable=True)
-    # When it may be (re)tried; while processing, the end of the processor's lease.
+    # When it may be (re)tried; while leased, the end of the processor's lease.
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The turn recorded for it (outbound message ids, staff posts), written in the turn's own
+    # transaction: a retry resends these replies rather than answering the event again.
+    turn: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class UnansweredQuestion(Base):
@@ -212,17 +226,18 @@ class StaffPost(Base):
     """Something to show case workers (a case message, an update, a thread line).
 
     Stored before it is sent, so nothing is lost while Slack is down; ``status`` says
-    whether it went out, and failed posts are retried.
+    whether it went out, and failed posts are retried. A notice for the whole channel (an
+    event that could not be answered) has no case.
     """
 
     __tablename__ = "staff_posts"
     __table_args__ = (Index("ix_staff_posts_status_next_attempt_at", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True, nullable=True)
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    status: Mapped[str] = mapped_column(String(16), default=QueueState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(255), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -230,19 +245,11 @@ class StaffPost(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class DeliveryState(StrEnum):
-    SCHEDULED = "scheduled"
-    SENDING = "sending"
-    SENT = "sent"
-    CANCELLED = "cancelled"
-    FAILED = "failed"
-
-
 class Delivery(Base):
     """A message to a person that must arrive: a reminder, a relayed reply, a retried answer.
 
     The row is the truth; the worker only wakes up to send what is due. ``next_attempt_at``
-    doubles as a lease while a row is ``sending``, so a crashed sender's rows come back.
+    doubles as a lease while a row is ``leased``, so a crashed sender's rows come back.
     """
 
     __tablename__ = "deliveries"

@@ -1,7 +1,7 @@
 """crisis: why a case was urgent, false alarms and near misses
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0005
 Create Date: 2026-11-30
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import helpbot.storage.models
 
 revision = "0008"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,7 @@ snapshots with :meth:`LoopbackServer._snapshot`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -184,7 +185,9 @@ def _make_handler(fake: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             for name, value in response.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(payload)
+            # The client may have given up waiting (a timeout): what a late answer meets.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(payload)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # keep test output quiet; everything is in fake.requests

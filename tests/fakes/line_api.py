@@ -201,6 +201,7 @@ class FakeLineApi(LoopbackServer[RecordedRequest]):
         self._accepted_retry_keys: dict[str, tuple[str, list[dict[str, Any]]]] = {}
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
+        self._late_answers: list[_Delay] = []
 
     # -- test controls -------------------------------------------------------------------------
     def issue_reply_token(self, *, user_id: str | None = None, ttl_seconds: float = 60.0) -> str:
@@ -263,13 +264,27 @@ class FakeLineApi(LoopbackServer[RecordedRequest]):
     def delay_next(
         self, seconds: float, *, times: int = 1, paths: tuple[str, ...] | None = None
     ) -> None:
-        """Hold the next ``times`` matching requests ``seconds`` before handling them.
+        """Hold the next ``times`` matching requests ``seconds`` before handling them (a slow
+        LINE: ``delay_next(7, times=...)``).
 
         The request is then handled normally, i.e. a client that timed out may still have
         been delivered — exactly the case ``X-Line-Retry-Key`` exists for.
         """
         with self._lock:
             self._delays.append(_Delay(seconds, times, paths))
+
+    def answer_late(
+        self, seconds: float, *, times: int = 1, paths: tuple[str, ...] | None = None
+    ) -> None:
+        """Handle the next ``times`` matching requests at once, but hold the answer ``seconds``.
+
+        A reply is delivered and its token consumed even when the caller gives up waiting (a
+        timeout, a killed worker) and never sees the answer: what an overloaded LINE does. A
+        later request with the same token gets LINE's 400 ``{"message": "Invalid reply
+        token"}``. ``seconds=float("inf")``: the answer never comes (until the fake stops).
+        """
+        with self._lock:
+            self._late_answers.append(_Delay(seconds, times, paths))
 
     # -- recordings (snapshots; safe to iterate while the server runs) -------------------------
     @property
@@ -351,7 +366,10 @@ class FakeLineApi(LoopbackServer[RecordedRequest]):
             self._requests.append(
                 RecordedRequest(method, path, query, dict(headers), body, raw, response.status)
             )
-            return response
+            late = self._take(self._late_answers, path)
+        if late is not None:
+            self._stopping.wait(None if late.seconds == float("inf") else late.seconds)
+        return response
 
     def _violation(self, method: str, path: str, message: str) -> None:
         self._violations.append(f"{method} {path}: {message}")

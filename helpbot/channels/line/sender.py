@@ -1,4 +1,12 @@
-"""Send the core's replies to LINE: reply token first, push when the token is spent.
+"""Send the core's replies to LINE: reply token first, push only when the token cannot be used.
+
+A reply token is single use and good for one minute after the webhook (LINE: "must be used
+within one minute"; beyond that, no guarantee). So a reply whose outcome is unknown (a timeout,
+a 5xx, a worker killed mid-call) is never followed by a blind push of the same text: it is
+tried again with the same token while the token is fresh. LINE then either takes it (the first
+try never arrived) or answers "Invalid reply token" (the first try was delivered: nothing more
+to send). Only a token that expired after an unknown try leaves a real doubt; then the replies
+are pushed and the doubt recorded (``ReplyOutcome.PUSHED_IN_DOUBT``).
 
 LINE's limits are kept here: at most 5 messages per request, 5,000 characters per text,
 13 quick reply buttons, 20 characters per button label.
@@ -6,10 +14,12 @@ LINE's limits are kept here: at most 5 messages per request, 5,000 characters pe
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from linebot.v3.messaging import (
     ApiClient,
@@ -35,6 +45,13 @@ MAX_TEXT = 5000
 MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20
 RETRY_KEY_NAMESPACE = uuid.UUID("6c7d0b1e-3f7a-4d55-9a59-0d3c8e2f4a10")
+# LINE's reply window is one minute from the webhook; we use a token only this long, so that a
+# try never races the expiry.
+REPLY_WINDOW = dt.timedelta(seconds=50)
+# Seconds to wait for LINE's answer to one request: two tries of a reply fit in the window.
+REPLY_TIMEOUT = 10.0
+REPLY_TRIES = 2
+INVALID_REPLY_TOKEN = "Invalid reply token"
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -74,16 +91,45 @@ def to_line_messages(replies: Sequence[Reply]) -> list[TextMessage]:
     return messages
 
 
+class ReplyOutcome(StrEnum):
+    REPLIED = "replied"  # LINE took the reply
+    ALREADY_REPLIED = "already-replied"  # an earlier try with this token was delivered
+    PUSHED = "pushed"  # the token was expired or refused before we ever used it: pushed
+    PUSHED_IN_DOUBT = "pushed-in-doubt"  # an earlier try's fate is unknown, the token expired
+    UNKNOWN = "unknown"  # LINE did not say, the token is still fresh: try again soon
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyToken:
+    """A webhook event's reply token and what we know about it."""
+
+    value: str
+    fresh_until: dt.datetime
+    # An earlier try (another process, before a crash) may have used it.
+    maybe_used: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """Whether LINE took the replies; the error when it did not."""
+    """How the replies went out; the error when LINE did not take them."""
 
+    outcome: ReplyOutcome | None = None
     error: str | None = None
     failure: DeliveryError | None = None
+    # How many of the replies (from the first) reached the person by the reply token.
+    replied: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.error is None
+        return self.error is None and self.outcome is not ReplyOutcome.UNKNOWN
+
+    @property
+    def in_doubt(self) -> bool:
+        return self.outcome is ReplyOutcome.PUSHED_IN_DOUBT
+
+
+class _ReplyRefused(Exception):  # noqa: N818 - a signal inside this module
+    """LINE answered "Invalid reply token": spent, or expired."""
 
 
 def _describe(error: ApiException) -> DeliveryError:
@@ -101,7 +147,9 @@ def _describe(error: ApiException) -> DeliveryError:
 class LineSender:
     """The only place that talks to LINE's Messaging API."""
 
-    def __init__(self, *, access_token: str, base_url: str, timeout: float = 5.0) -> None:
+    def __init__(
+        self, *, access_token: str, base_url: str, timeout: float = REPLY_TIMEOUT
+    ) -> None:
         configuration = Configuration(host=base_url, access_token=access_token)
         configuration.retries = 1  # connection errors only; 5xx/429 are recorded, not hidden
         self._configuration = configuration
@@ -115,17 +163,67 @@ class LineSender:
         return self._api
 
     def deliver(
-        self, *, user_id: str, reply_token: str | None, replies: Sequence[Reply], key: str
+        self,
+        *,
+        user_id: str,
+        reply_token: ReplyToken | None,
+        replies: Sequence[Reply],
+        key: str,
+        clock: Callable[[], dt.datetime],
     ) -> Delivery:
-        """Send replies by reply token, pushing what it cannot carry (or all, if LINE refuses
-        the token); ``key`` makes the push retry keys stable for retries of the same turn."""
+        """Send replies by reply token, pushing what it cannot carry (or all, when the token
+        cannot be used); ``key`` makes the push retry keys stable for retries of the same turn."""
         batches = _batches(to_line_messages(replies))
+        outcome = ReplyOutcome.PUSHED
+        if batches and reply_token is not None:
+            try:
+                outcome, failure = self._reply_once(reply_token, batches[0], clock)
+            except DeliveryError as error:  # LINE refused the request itself (a 4xx)
+                return Delivery(error=str(error), failure=error)
+            if outcome is ReplyOutcome.UNKNOWN:
+                reason = str(failure) if failure else "no answer from LINE"
+                return Delivery(outcome=outcome, error=reason, failure=failure)
+        replied = outcome in (ReplyOutcome.REPLIED, ReplyOutcome.ALREADY_REPLIED)
+        carried = _replies_within(replies, len(batches[0])) if replied and batches else 0
         try:
-            replied = bool(batches and reply_token) and self._reply(str(reply_token), batches[0])
             self._push_batches(user_id, batches, key=key, skip_first=replied)
         except DeliveryError as error:
-            return Delivery(error=str(error), failure=error)
-        return Delivery()
+            return Delivery(outcome=outcome, error=str(error), failure=error, replied=carried)
+        return Delivery(outcome=outcome, replied=len(replies))
+
+    def _reply_once(
+        self, token: ReplyToken, messages: list[TextMessage], clock: Callable[[], dt.datetime]
+    ) -> tuple[ReplyOutcome, DeliveryError | None]:
+        """Use the token while it is fresh, at most REPLY_TRIES times; say how it went."""
+        maybe_used = token.maybe_used
+        failure: DeliveryError | None = None
+        for _ in range(REPLY_TRIES):
+            if clock() >= token.fresh_until:
+                break
+            try:
+                self._reply(token.value, messages)
+            except _ReplyRefused:
+                # Single use: refused while fresh means spent, and only we had it.
+                if maybe_used:
+                    logger.info("reply token already used by an earlier try: delivered then")
+                    return ReplyOutcome.ALREADY_REPLIED, None
+                logger.info("reply token refused by LINE before we used it; pushing instead")
+                return ReplyOutcome.PUSHED, None
+            except RateLimitedError as error:
+                return ReplyOutcome.UNKNOWN, error  # not taken; try again after Retry-After
+            except DeliveryError as error:
+                if error.status is not None and error.status < 500:
+                    raise
+                # A timeout or a 5xx: LINE may have taken it. Only the token can tell.
+                maybe_used, failure = True, error
+                continue
+            return ReplyOutcome.REPLIED, None
+        else:
+            return ReplyOutcome.UNKNOWN, failure
+        expired = ReplyOutcome.PUSHED_IN_DOUBT if maybe_used else ReplyOutcome.PUSHED
+        if maybe_used:
+            logger.warning("reply token expired after a try whose outcome is unknown; pushing")
+        return expired, None
 
     def push_replies(self, *, user_id: str, replies: Sequence[Reply], key: str) -> None:
         """Push replies (no reply token); raise DeliveryError when LINE does not take them."""
@@ -139,22 +237,19 @@ class LineSender:
             if number > 0 or not skip_first:
                 self.push(user_id, batch, retry_key=_retry_key(key, number))
 
-    def _reply(self, reply_token: str, messages: list[TextMessage]) -> bool:
-        """True if LINE took the reply; False if the token is spent and we should push."""
+    def _reply(self, reply_token: str, messages: list[TextMessage]) -> None:
+        """LINE took the reply, or _ReplyRefused (token spent or expired), or DeliveryError."""
         try:
             self.api.reply_message(
                 ReplyMessageRequest(replyToken=reply_token, messages=messages),
                 _request_timeout=self._timeout,
             )
         except ApiException as error:
-            if error.status == 400:
-                # Expired or already used token: LINE says "Invalid reply token".
-                logger.info("reply token refused by LINE; pushing instead")
-                return False
+            if error.status == 400 and INVALID_REPLY_TOKEN in str(error.body or ""):
+                raise _ReplyRefused from None
             raise _describe(error) from error
         except TransportError as error:
             raise DeliveryError(f"LINE unreachable: {type(error).__name__}") from error
-        return True
 
     def push(self, user_id: str, messages: list[TextMessage], *, retry_key: str) -> None:
         try:
@@ -170,6 +265,17 @@ class LineSender:
             raise _describe(error) from error
         except TransportError as error:
             raise DeliveryError(f"LINE unreachable: {type(error).__name__}") from error
+
+
+def _replies_within(replies: Sequence[Reply], messages: int) -> int:
+    """How many replies, from the first, fit whole in the first ``messages`` LINE messages."""
+    count = used = 0
+    for reply in replies:
+        used += len(split_text(reply.text))
+        if used > messages:
+            break
+        count += 1
+    return count
 
 
 def _batches(messages: list[TextMessage]) -> list[list[TextMessage]]:

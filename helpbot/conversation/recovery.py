@@ -1,0 +1,163 @@
+"""When a turn cannot simply be sent: resend a recorded turn, queue the replies a platform did
+not take, and apologise when a message could not be answered at all.
+
+A channel calls these after the core has decided; nobody is answered twice (a recorded turn is
+resent, never decided again) and nobody is left in silence (a message that fails for good gets
+the person an apology with the NPO's contact, and tells staff).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY
+from helpbot.conversation.messages import reply_extra, stored_reply
+from helpbot.conversation.texts import phrases
+from helpbot.conversation.turn import Clock, KnowledgeSource, Turn
+from helpbot.delivery.outbox import enqueue
+from helpbot.delivery.policy import RetryPolicy, is_retryable
+from helpbot.errors import DeliveryError
+from helpbot.storage import history
+from helpbot.storage.database import Database
+from helpbot.storage.models import DeliveryStatus, Message
+
+if TYPE_CHECKING:
+    from helpbot.cases.service import CaseService
+
+logger = logging.getLogger(__name__)
+
+
+def turn_record(turn: Turn) -> dict[str, Any]:
+    """What is kept of a turn so that a retry resends it (``WebhookEvent.turn``)."""
+    return {
+        "out": list(turn.outbound_ids),
+        "posts": list(turn.staff_post_ids),
+        "contact": turn.contact_id,
+        "decision": turn.decision,
+        "entry": turn.entry_id,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Apology:
+    """What was stored when a message could not be answered: sent once, retried if need be."""
+
+    delivery_id: int | None
+    staff_post_ids: list[int] = field(default_factory=list)
+
+
+class TurnRecovery:
+    """Resend, queue, apologise."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        knowledge: KnowledgeSource,
+        clock: Clock,
+        cases: CaseService | None,
+        retry: RetryPolicy,
+    ) -> None:
+        self._database = database
+        self._knowledge = knowledge
+        self._clock = clock
+        self._cases = cases
+        self._retry = retry
+
+    def recorded_turn(self, record: dict[str, Any]) -> Turn:
+        """The turn an earlier try decided and stored, with its replies as stored."""
+        ids = [int(i) for i in record.get("out", [])]
+        with self._database.session() as session:
+            rows = session.scalars(select(Message).where(Message.id.in_(ids)))
+            messages = {m.id: m for m in rows}
+            replies = [stored_reply(messages[i].text, messages[i].extra) for i in ids]
+        return Turn(
+            replies=replies,
+            outbound_ids=ids,
+            decision=record.get("decision"),
+            entry_id=record.get("entry"),
+            staff_post_ids=[int(i) for i in record.get("posts", [])],
+            contact_id=record.get("contact"),
+        )
+
+    def retry_replies(
+        self,
+        turn: Turn,
+        *,
+        failure: DeliveryError | None,
+        already_sent: int = 0,
+        doubt: str | None = None,
+    ) -> None:
+        """Replies the platform did not take: queued for the worker, or failed for good.
+
+        The first ``already_sent`` replies did reach the person (by the reply token); ``doubt``
+        is kept on the queued rows when an earlier try may have delivered them already.
+        """
+        now = self._clock()
+        retryable = failure is None or is_retryable(failure)
+        error = doubt or (str(failure)[:255] if failure else None)
+        sent_ids = turn.outbound_ids[:already_sent]
+        pending = list(zip(turn.outbound_ids, turn.replies, strict=True))[already_sent:]
+        with self._database.session() as session:
+            history.mark_delivery(session, sent_ids, status=DeliveryStatus.SENT, error=None)
+            history.mark_delivery(
+                session,
+                [message_id for message_id, _ in pending],
+                status=DeliveryStatus.PENDING if retryable else DeliveryStatus.FAILED,
+                error=error,
+            )
+            if not retryable or turn.contact_id is None:
+                return
+            for message_id, reply in pending:
+                row = enqueue(
+                    session,
+                    contact_id=turn.contact_id,
+                    kind="reply",
+                    text=reply.text,
+                    extra=reply_extra(reply),
+                    due_at=now,
+                    now=now,
+                    message_id=message_id,
+                )
+                row.attempts = 1
+                row.last_error = error
+                if failure is not None:
+                    row.next_attempt_at = self._retry.next_attempt(
+                        attempts=1, error=failure, now=now
+                    )
+
+    def apologize(self, *, channel: str, user_id: str | None, what: str) -> Apology:
+        """A message that failed for good: the person gets a short apology with the NPO's
+        contact (stored, sent once), and staff are told in their channel."""
+        now = self._clock()
+        delivery_id = None
+        posts: list[int] = []
+        staff = self._knowledge.snapshot().kb.staff or DEFAULT_STAFF_POLICY
+        with self._database.session() as session:
+            if user_id is not None:
+                contact = history.contact_for(session, channel=channel, user_id=user_id, now=now)
+                words = phrases(contact.language)
+                reach_us = staff.contact.get(contact.language) or staff.contact.get("ja")
+                text = "\n".join(t for t in (words.sorry_error, reach_us) if t)
+                conversation = history.current_conversation(session, contact, now=now)
+                message = history.add_outbound(
+                    session, conversation, text=text, extra=None, entry_id=None,
+                    decision=None, score=None, now=now,
+                )
+                session.flush()
+                delivery_id = enqueue(
+                    session, contact_id=contact.id, kind="apology", text=text, due_at=now,
+                    now=now, message_id=message.id,
+                ).id
+                what = f"{what} (contact #{contact.id}; they were sent an apology)"
+            if self._cases is not None:
+                posts.append(self._cases.outbox.add_notice(session, what))
+        if self._cases is not None:
+            if delivery_id is not None:
+                self._cases.people.deliver_now([delivery_id])
+            self._cases.outbox.deliver(posts)
+        return Apology(delivery_id=delivery_id, staff_post_ids=posts)

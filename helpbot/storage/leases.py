@@ -1,0 +1,234 @@
+"""One claim-with-lease queue for every table of work: webhook events, deliveries, staff posts.
+
+    pending ──claim──▶ leased ──finish──▶ done
+       ▲                 │
+       └── retry_later ──┤── fail ──▶ failed
+       ▲                 │
+       └── lease runs out (the worker died): due again, claimed by the next one
+    pending ── cancel (the owner's own rule) ──▶ cancelled
+
+A claim picks due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two workers never take
+the same row) and, in the same transaction, sets ``leased``, adds one to ``attempts`` and
+moves ``next_attempt_at`` one short lease ahead. ``attempts`` is the fencing token: a worker
+changes a row only while it still holds the claim that gave it that number. While work runs,
+:meth:`LeaseQueue.keep_alive` renews the leases every few seconds, so a lease can be short and
+a killed worker's rows come back within seconds (while a LINE reply token is still good).
+
+The backoff between tries is the caller's retry policy (``delivery/policy.py``), passed in as
+a :class:`Backoff`, so every queue waits the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, update
+from sqlalchemy.orm import aliased
+
+from helpbot.storage.database import Database
+from helpbot.storage.models import QueueState
+
+logger = logging.getLogger(__name__)
+
+# Short, and renewed while the work runs: a dead worker's rows are due again within LEASE.
+LEASE = dt.timedelta(seconds=15)
+HEARTBEAT = dt.timedelta(seconds=5)
+UNFINISHED = (QueueState.PENDING, QueueState.LEASED)
+
+Clock = Callable[[], dt.datetime]
+# Given the table's row alias for "an earlier row" and now: the condition under which that
+# earlier row holds this one back (per-person ordering); None: rows never wait for others.
+WaitsFor = Callable[[Any, dt.datetime], ColumnElement[bool]]
+
+
+class Backoff(Protocol):
+    """When to try again (``delivery.policy.RetryPolicy``)."""
+
+    def next_attempt(
+        self, *, attempts: int, now: dt.datetime, error: BaseException | None = None
+    ) -> dt.datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A claimed row: its id, the claim's number (``attempts``) and the claimed columns."""
+
+    id: int
+    attempts: int
+    values: tuple[Any, ...] = field(default=(), compare=False)
+
+
+class LeaseQueue:
+    """Claim, renew, finish, retry or fail the rows of one table."""
+
+    def __init__(
+        self,
+        database: Database,
+        model: Any,
+        *,
+        state: str = "status",
+        order_by: Sequence[Any] = (),
+        waits_for: WaitsFor | None = None,
+        lease: dt.timedelta = LEASE,
+    ) -> None:
+        self._database = database
+        self.model = model
+        self._state = getattr(model, state)
+        self._state_name = state
+        self._order_by = tuple(order_by) or (model.id,)
+        self._waits_for = waits_for
+        self.lease = lease
+
+    # -- claiming ------------------------------------------------------------------------------
+    def due(self, now: dt.datetime) -> ColumnElement[bool]:
+        return and_(self._state.in_(UNFINISHED), self.model.next_attempt_at <= now)
+
+    def claim(
+        self,
+        now: dt.datetime,
+        *,
+        limit: int | None = None,
+        ids: Sequence[int] | None = None,
+        where: Sequence[ColumnElement[bool]] = (),
+        returning: Sequence[Any] = (),
+    ) -> list[Lease]:
+        """Lease up to ``limit`` due rows (only ``ids``, if given), in order; nobody else gets
+        them until the lease runs out. ``returning``: columns to read in the same statement."""
+        if ids is not None and not ids:
+            return []
+        model = self.model
+        conditions = [self.due(now), *where]
+        if ids is not None:
+            conditions.append(model.id.in_(list(ids)))
+        if self._waits_for is not None:
+            earlier = aliased(model)
+            conditions.append(~exists().where(self._waits_for(earlier, now)))
+        query = select(model.id).where(*conditions).order_by(*self._order_by)
+        if limit is not None:
+            query = query.limit(limit)
+        if not self._database.is_sqlite:
+            query = query.with_for_update(skip_locked=True, of=model)
+        with self._database.session() as session:
+            candidates = list(session.scalars(query))
+            if not candidates:
+                return []
+            rows = session.execute(
+                update(model)
+                .where(model.id.in_(candidates), self.due(now))
+                .values(
+                    {
+                        self._state_name: QueueState.LEASED,
+                        "attempts": model.attempts + 1,
+                        "next_attempt_at": now + self.lease,
+                    }
+                )
+                .returning(model.id, model.attempts, *returning)
+            ).all()
+        order = {row_id: position for position, row_id in enumerate(candidates)}
+        leases = [Lease(row[0], row[1], tuple(row[2:])) for row in rows]
+        return sorted(leases, key=lambda lease: order[lease.id])
+
+    # -- while the work runs -------------------------------------------------------------------
+    def owned(self, lease: Lease) -> ColumnElement[bool]:
+        """The condition that ``lease`` is still this worker's."""
+        return and_(
+            self.model.id == lease.id,
+            self._state == QueueState.LEASED,
+            self.model.attempts == lease.attempts,
+        )
+
+    def _any_owned(self, leases: Sequence[Lease]) -> ColumnElement[bool]:
+        return or_(false(), *(self.owned(lease) for lease in leases))
+
+    def renew(self, leases: Sequence[Lease], now: dt.datetime) -> int:
+        """Extend the leases still held by one lease from now; count them."""
+        if not leases:
+            return 0
+        with self._database.session() as session:
+            result = session.execute(
+                update(self.model)
+                .where(self._any_owned(leases))
+                .values(next_attempt_at=now + self.lease)
+            )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    @contextlib.contextmanager
+    def keep_alive(
+        self, leases: Sequence[Lease], clock: Clock, *, every: dt.timedelta = HEARTBEAT
+    ) -> Iterator[None]:
+        """Renew ``leases`` every ``every`` (real time) until the block ends."""
+        if not leases:
+            yield
+            return
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(every.total_seconds()):
+                try:
+                    self.renew(leases, clock())
+                except Exception:  # the database is away: the lease may lapse, nothing worse
+                    logger.warning("could not renew %d leases on %s", len(leases),
+                                   self.model.__tablename__)
+
+        thread = threading.Thread(target=beat, name="helpbot-lease", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(timeout=every.total_seconds() + 5)
+
+    # -- ending a lease ------------------------------------------------------------------------
+    def _move(self, lease: Lease, values: dict[str, Any], *, only_owned: bool = True) -> bool:
+        model = self.model
+        condition = (
+            self.owned(lease)
+            if only_owned
+            else and_(model.id == lease.id, self._state.in_(UNFINISHED))
+        )
+        with self._database.session() as session:
+            result = session.execute(update(model).where(condition).values(values))
+        return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+    def finish(self, lease: Lease, *, only_owned: bool = True, **values: Any) -> bool:
+        """Done. ``only_owned=False``: done even if the lease ran out meanwhile (the work was
+        done; a platform retry key stops a second copy)."""
+        return self._move(lease, {self._state_name: QueueState.DONE, **values},
+                          only_owned=only_owned)
+
+    def fail(self, lease: Lease, **values: Any) -> bool:
+        """Given up for good."""
+        return self._move(lease, {self._state_name: QueueState.FAILED, **values})
+
+    def retry_later(
+        self,
+        lease: Lease,
+        *,
+        now: dt.datetime,
+        backoff: Backoff | None = None,
+        at: dt.datetime | None = None,
+        cause: BaseException | None = None,
+        counts: bool = True,
+        **values: Any,
+    ) -> bool:
+        """Back to pending, due at ``at`` or after the backoff for this attempt (``cause``: the
+        error, whose Retry-After the backoff honours); ``values``: columns to set as well.
+
+        ``counts=False``: this try does not count as an attempt (quiet hours, a reply that is
+        still on its way)."""
+        if at is None:
+            if backoff is None:
+                raise TypeError("retry_later needs a backoff or a time")
+            at = backoff.next_attempt(attempts=lease.attempts, now=now, error=cause)
+        moved: dict[str, Any] = {
+            self._state_name: QueueState.PENDING, "next_attempt_at": at, **values
+        }
+        if not counts:
+            moved["attempts"] = self.model.attempts - 1
+        return self._move(lease, moved)
