@@ -32,9 +32,12 @@ class PostKind(StrEnum):
     UPDATE = "update"  # redraw the case's message with the current state
     THREAD = "thread"  # a line in the case's thread
     URGENT = "urgent"  # a line in the thread that mentions the whole channel
+    NOTICE = "notice"  # a message to the whole channel, about no case (a broken faq/ edit)
 
 
-def add_post(session, *, case_id: int, kind: PostKind, text: str, now: dt.datetime) -> StaffPost:
+def add_post(
+    session, *, case_id: int | None, kind: PostKind, text: str, now: dt.datetime
+) -> StaffPost:
     post = StaffPost(
         case_id=case_id,
         kind=kind,
@@ -114,6 +117,14 @@ class StaffOutbox:
             return False
         return True
 
+    def notice(self, text: str) -> int:
+        """Tell the whole staff channel something: stored first, sent now or retried later."""
+        with self._database.session() as session:
+            post = add_post(session, case_id=None, kind=PostKind.NOTICE, text=f"⚠️ {text}",
+                            now=self._clock())
+        self.deliver([post.id])
+        return post.id
+
     def undelivered(self) -> list[StaffPost]:
         with self._database.session() as session:
             return list(
@@ -129,9 +140,10 @@ class StaffOutbox:
             post = session.get(StaffPost, post_id)
             if post is None or post.status == DeliveryStatus.SENT:
                 return False
-            case = session.get(Case, post.case_id)
-            assert case is not None
-            if post.kind != PostKind.CASE and case.slack_ts is None:
+            case = session.get(Case, post.case_id) if post.case_id is not None else None
+            if post.kind not in (PostKind.CASE, PostKind.NOTICE) and (
+                case is None or case.slack_ts is None
+            ):
                 return False  # waits for the case's own message
             result = session.execute(
                 update(StaffPost)
@@ -150,6 +162,8 @@ class StaffOutbox:
         now = self._clock()
         if not self._claim(post_id, now):
             return 0
+        if self._is_notice(post_id):
+            return self._send_notice(post_id)
         with self._database.session() as session:
             post = session.get(StaffPost, post_id)
             case = session.get(Case, post.case_id) if post else None
@@ -175,6 +189,24 @@ class StaffOutbox:
         self._finish(post_id, failure=None)
         if kind is PostKind.CASE:
             self._deliver_waiting(case.id)
+        return 1
+
+    def _is_notice(self, post_id: int) -> bool:
+        with self._database.session() as session:
+            post = session.get(StaffPost, post_id)
+            return post is not None and post.kind == PostKind.NOTICE
+
+    def _send_notice(self, post_id: int) -> int:
+        with self._database.session() as session:
+            post = session.get(StaffPost, post_id)
+            text = post.text if post is not None else ""
+        try:
+            self._notifier.post_notice(text)
+        except DeliveryError as error:
+            self._finish(post_id, failure=error)
+            logger.warning("staff notice %s not delivered: %s", post_id, error)
+            return 0
+        self._finish(post_id, failure=None)
         return 1
 
     def _store_ref(self, case_id: int, ref: StaffRef) -> None:

@@ -46,7 +46,11 @@ class Database:
                     # The embedded default lives in ./instance/, which a fresh clone lacks.
                     Path(path).parent.mkdir(parents=True, exist_ok=True)
             else:
-                kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
+                # A server that does not answer fails within seconds, not minutes.
+                kwargs.update(
+                    pool_pre_ping=True, pool_size=5, max_overflow=5,
+                    connect_args={"connect_timeout": 5},
+                )
             engine = create_engine(self.url, **kwargs)
             if self.is_sqlite:
                 event.listen(engine, "connect", _tune_sqlite)
