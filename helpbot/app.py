@@ -39,6 +39,7 @@ from helpbot.storage.database import Database
 from helpbot.storage.health import check_database, ping
 from helpbot.storage.inbox import Inbox
 from helpbot.storage.knowledge_versions import KnowledgeBoard, process_name
+from helpbot.storage.redact import install_log_redaction
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +197,7 @@ def create_app(
     if settings is None:
         # The same defaults as the CLI: ./instance/helpbot.sqlite3 beside ./faq.
         settings = load_settings()
+    install_log_redaction()
     app = Flask(__name__, instance_path=str(Path("instance").resolve()))
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     services = build_services(settings, clock=clock)

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from helpbot.storage.redact import redact_engine_error
+
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -52,6 +54,8 @@ class Database:
                     connect_args={"connect_timeout": 5},
                 )
             engine = create_engine(self.url, **kwargs)
+            # PostgreSQL quotes values back in its errors (DETAIL, CONTEXT): cut them.
+            event.listen(engine, "handle_error", redact_engine_error)
             if self.is_sqlite:
                 event.listen(engine, "connect", _tune_sqlite)
             self._engine = engine

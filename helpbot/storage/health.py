@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 
 from helpbot.errors import DatabaseError, DatabaseUnavailableError, SchemaNotReadyError
@@ -46,7 +46,13 @@ def describe_url(url: str) -> str:
         parsed = make_url(url)
     except ArgumentError:
         return "(an unreadable URL)"
-    bare = parsed.set(drivername=parsed.get_backend_name(), password=None, query={})
+    bare = URL.create(
+        parsed.get_backend_name(),
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+    )
     return bare.render_as_string(hide_password=True)
 
 
@@ -85,7 +91,6 @@ def unavailable(database_url: str, error: BaseException) -> DatabaseUnavailableE
 
 def check_database(database: Database) -> None:
     """Raise a DatabaseError with one clear line unless the database is reachable and migrated."""
-    from alembic.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     from helpbot.storage.migrate import alembic_config
@@ -94,7 +99,11 @@ def check_database(database: Database) -> None:
     try:
         with database.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-            current = MigrationContext.configure(connection).get_current_revision()
+            current = None
+            if inspect(connection).has_table("alembic_version"):
+                current = connection.execute(
+                    text("SELECT version_num FROM alembic_version")
+                ).scalar()
     except DBAPIError as error:
         if is_connection_error(error):
             raise unavailable(database.url, error) from None

@@ -15,6 +15,7 @@ import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -166,3 +167,65 @@ class KnowledgeBoard:
                 f"{describe_cause(error)} (run `helpbot db upgrade` if its schema is old)"
             ) from None
 
+
+
+RECENT = dt.timedelta(minutes=5)
+
+
+def knowledge_status(database: Database, *, now: dt.datetime) -> dict[str, Any]:
+    """The published version, the last rejected one, and what each process serves (JSON-ready).
+
+    A process counts as ``recent`` when its heartbeat is under 5 minutes old; ``agree`` is
+    true when every recent process serves the published version.
+    """
+    with database.session() as session:
+        published = session.scalars(
+            select(KnowledgeVersion)
+            .where(KnowledgeVersion.state == KnowledgeVersionState.PUBLISHED)
+            .order_by(KnowledgeVersion.id.desc())
+            .limit(1)
+        ).first()
+        rejected = session.scalars(
+            select(KnowledgeVersion)
+            .where(KnowledgeVersion.state == KnowledgeVersionState.REJECTED)
+            .order_by(KnowledgeVersion.id.desc())
+            .limit(1)
+        ).first()
+        processes = list(
+            session.scalars(select(KnowledgeProcess).order_by(KnowledgeProcess.name))
+        )
+    current = published.content_hash if published else None
+    rows = [
+        {
+            "name": process.name,
+            "role": process.role,
+            "serves": process.served_hash,
+            "current": current is not None and process.served_hash == current,
+            "served_since": _iso(process.served_since),
+            "heartbeat_at": _iso(process.heartbeat_at),
+            "seconds_since_heartbeat": round((now - process.heartbeat_at).total_seconds(), 1),
+            "recent": now - process.heartbeat_at <= RECENT,
+        }
+        for process in processes
+    ]
+    return {
+        "published": None if published is None else {
+            "hash": published.content_hash,
+            "published_at": _iso(published.recorded_at),
+            "published_by": published.recorded_by,
+            "files": published.files,
+            "entries": published.entries,
+        },
+        "last_rejected": None if rejected is None else {
+            "hash": rejected.content_hash,
+            "recorded_at": _iso(rejected.recorded_at),
+            "recorded_by": rejected.recorded_by,
+            "problems": rejected.problems or [],
+        },
+        "processes": rows,
+        "agree": current is not None and all(row["current"] for row in rows if row["recent"]),
+    }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
