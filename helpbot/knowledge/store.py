@@ -27,10 +27,13 @@ from helpbot.knowledge.loader import KnowledgeError, knowledge_files, load_files
 from helpbot.knowledge.versions import (
     FolderContents,
     PublishedVersion,
+    Readiness,
     VersionBoard,
     read_folder,
+    readiness,
     rejected_edit_notice,
     short,
+    should_publish,
 )
 
 logger = logging.getLogger(__name__)
@@ -49,14 +52,6 @@ class Snapshot(Generic[T]):
     problems: tuple[Problem, ...]
     version: int
     content_hash: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Readiness:
-    ready: bool
-    reason: str
-    serving: str | None
-    published: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,21 +129,13 @@ class KnowledgeStore(Generic[T]):
 
     def readiness(self) -> Readiness:
         """Whether this process serves the published version (``/readyz``)."""
-        serving = self.snapshot().content_hash
-        published = self._published.content_hash if self._published else None
-        if self._board is None:
-            return Readiness(True, "serving the files (no shared version)", serving, None)
-        if self._board_error is not None:
-            reason = f"cannot read the published knowledge version: {self._board_error}"
-            return Readiness(False, reason, serving, published)
-        if published is None:
-            reason = (f"no knowledge version is published: {self.faq_dir.name}/ has problems "
-                      "(run `helpbot faq check`)")
-            return Readiness(False, reason, serving, None)
-        if serving != published:
-            reason = f"serving {short(serving)} but {short(published)} is published"
-            return Readiness(False, reason, serving, published)
-        return Readiness(True, "serving the published version", serving, published)
+        return readiness(
+            serving=self.snapshot().content_hash,
+            published=self._published.content_hash if self._published else None,
+            shared=self._board is not None,
+            board_error=self._board_error,
+            folder=self.faq_dir.name,
+        )
 
     def _refresh(self, *, force: bool) -> list[Problem]:
         self._next_check = self._clock() + self._check_interval
@@ -198,7 +185,11 @@ class KnowledgeStore(Generic[T]):
         files = self._files
         try:
             published = board.latest()
-            if files is not None and not files.problems and _newer(files, published, changed):
+            if (
+                files is not None
+                and not files.problems
+                and should_publish(files.contents, published, edited_here=changed)
+            ):
                 board.publish(files.contents, entries=len(files.kb.entries))
                 logger.info("published knowledge version %s (%s entries)",
                             short(files.contents.content_hash), len(files.kb.entries))
@@ -322,16 +313,3 @@ class KnowledgeStore(Generic[T]):
             parts.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
         return tuple(parts)
 
-
-def _newer(files: _Loaded, published: PublishedVersion | None, edited_here: bool) -> bool:
-    """Should these good files replace the published version?
-
-    Yes when nothing is published, when this process saw the files change, or when the files
-    are newer than those the published version came from (a deploy). A machine with an older
-    copy of ``faq/`` serves the published version instead of publishing its own.
-    """
-    if published is None:
-        return True
-    if published.content_hash == files.contents.content_hash:
-        return False
-    return edited_here or files.contents.changed_at > published.files_changed_at

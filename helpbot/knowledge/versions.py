@@ -110,6 +110,49 @@ class VersionBoard(Protocol):
     def heartbeat(self, served_hash: str | None) -> None: ...
 
 
+def should_publish(
+    files: FolderContents, published: PublishedVersion | None, *, edited_here: bool
+) -> bool:
+    """Should these good files replace the published version?
+
+    Yes when nothing is published, when this process saw the files change, or when the files
+    are newer than those the published version came from (a deploy). A machine with an older
+    copy of ``faq/`` serves the published version instead of publishing its own.
+    """
+    if published is None:
+        return True
+    if published.content_hash == files.content_hash:
+        return False
+    return edited_here or files.changed_at > published.files_changed_at
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    ready: bool
+    reason: str
+    serving: str | None
+    published: str | None
+
+
+def readiness(
+    *, serving: str, published: str | None, shared: bool, board_error: str | None, folder: str
+) -> Readiness:
+    """Ready when this process serves the published version (or there is no shared one)."""
+    if not shared:
+        return Readiness(True, "serving the files (no shared version)", serving, None)
+    if board_error is not None:
+        reason = f"cannot read the published knowledge version: {board_error}"
+        return Readiness(False, reason, serving, published)
+    if published is None:
+        reason = (f"no knowledge version is published: {folder}/ has problems "
+                  "(run `helpbot faq check`)")
+        return Readiness(False, reason, serving, None)
+    if serving != published:
+        reason = f"serving {short(serving)} but {short(published)} is published"
+        return Readiness(False, reason, serving, published)
+    return Readiness(True, "serving the published version", serving, published)
+
+
 def short(content_hash: str | None) -> str:
     return content_hash[:12] if content_hash else "-"
 
