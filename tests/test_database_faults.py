@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
@@ -126,14 +125,16 @@ class Ticks:
         return self.now
 
 
+@pytest.mark.parametrize("unreachable", ["sqlite-folder", "closed-port"])
 def test_worker_backs_off_logs_once_a_minute_and_recovers(
-    settings: Settings, tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture,
-    _migrated_template: str,
+    unreachable: str, settings: Settings, tmp_path: Path, clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     path = tmp_path / "gone.sqlite3"
-    path.mkdir()  # the database cannot be opened
-    services = build_services(settings.with_overrides(database_url=f"sqlite:///{path}"),
-                              clock=clock, role="worker")
+    path.mkdir()  # a folder where the file should be: the database cannot be opened
+    url = f"sqlite:///{path}" if unreachable == "sqlite-folder" else CLOSED
+    services = build_services(settings.with_overrides(database_url=url), clock=clock,
+                              role="worker")
     ticks = Ticks()
     worker = Worker(services, monotonic=ticks)
     jobs = [job for job in worker.jobs() if job.id != "check_knowledge"]
@@ -156,15 +157,19 @@ def test_worker_backs_off_logs_once_a_minute_and_recovers(
         records = [r for r in caplog.records if r.levelno >= logging.WARNING]
         assert 9 <= len(records) <= 11  # one line a minute, not one per failure
         assert all(r.exc_info is None for r in records)  # no tracebacks
-        assert "cannot reach the database sqlite:///" in records[0].getMessage()
+        shown = "sqlite:///" if unreachable == "sqlite-folder" else CLOSED_SHOWN
+        assert f"cannot reach the database {shown}" in records[0].getMessage()
+        assert "s3cret" not in caplog.text
         # 1, 2, 4 ... 32 s, then every 60 s: about 15 tries in ten minutes, not 3,600
         assert 12 <= tries <= 18
 
+        if unreachable == "closed-port":
+            return
         caplog.clear()
-        if _migrated_template.startswith("postgres"):
-            pytest.skip("the recovery half copies an SQLite file")
-        path.rmdir()
-        shutil.copyfile(_migrated_template, path)
+        path.rmdir()  # the database comes back
+        back = Database(f"sqlite:///{path}")
+        upgrade(back)
+        back.dispose()
         ticks.now += 61
         with caplog.at_level(logging.INFO):
             assert worker.run_job(jobs[0]) == 0
