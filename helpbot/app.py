@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from helpbot.conversation.turn import utc_now
 from helpbot.crisis.detector import snapshot_detector
 from helpbot.delivery.outbox import PeopleOutbox
 from helpbot.delivery.policy import RetryPolicy
+from helpbot.errors import DatabaseError
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.knowledge.store import KnowledgeStore
 from helpbot.matching import build_matcher
@@ -36,7 +38,10 @@ from helpbot.privacy import Pseudonymizer
 from helpbot.reminders.gate import QuietHoursGate
 from helpbot.reminders.service import Reminders
 from helpbot.storage.database import Database
+from helpbot.storage.health import check_database, ping
 from helpbot.storage.inbox import Inbox
+from helpbot.storage.knowledge_versions import KnowledgeBoard, process_name
+from helpbot.storage.redact import install_log_redaction
 
 if TYPE_CHECKING:
     from helpbot.channels.line.channel import LineChannel
@@ -44,6 +49,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+# gunicorn's WORKER_BOOT_ERROR: the master stops instead of starting the worker again and again.
+EXIT_BOOT_ERROR = 3
 
 
 @dataclass(slots=True)
@@ -83,9 +90,11 @@ def build_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None) ->
 
 
 def build_services(
-    settings: Settings, *, clock: Callable[[], dt.datetime] = utc_now
+    settings: Settings, *, clock: Callable[[], dt.datetime] = utc_now, role: str = "web"
 ) -> Services:
+    """Wire every service; ``role`` names this process in ``helpbot faq status``."""
     database = Database(settings.database_url)
+    board = KnowledgeBoard(database, name=process_name(role), role=role, clock=clock)
     knowledge: KnowledgeStore[Matcher] = KnowledgeStore(
         settings.faq_dir,
         build_index=functools.partial(
@@ -94,6 +103,7 @@ def build_services(
             cache_dir=settings.embedding_cache_dir,
         ),
         check_interval=settings.faq_check_interval,
+        board=board,
     )
     inbox = Inbox(database)
     senders: dict[str, ChannelSender] = {"web": PlaygroundSender()}
@@ -133,6 +143,7 @@ def build_services(
         staff_alert=staff_outbox.alert,
         case_changed=staff_outbox.refresh_case,
     )
+    knowledge.on_rejected = staff_outbox.notice  # a broken faq/ edit, told once
     reminders = Reminders(database=database, staff_outbox=staff_outbox, gate=gate, clock=clock)
     cases = CaseService(
         database=database,
@@ -201,9 +212,11 @@ def create_app(
     if settings is None:
         # The same defaults as the CLI: ./instance/helpbot.sqlite3 beside ./faq.
         settings = load_settings()
+    install_log_redaction()
     app = Flask(__name__, instance_path=str(Path("instance").resolve()))
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     services = build_services(settings, clock=clock)
+    check_database_or_exit(services)
     # Load the knowledge now so a missing faq/ folder fails at start-up, not on a message.
     snapshot = services.knowledge.snapshot()
     logger.info("knowledge loaded: %d entries from %s", len(snapshot.kb.entries),
@@ -236,6 +249,32 @@ def create_app(
 
     @app.get("/healthz")
     def health() -> Response:
+        """Liveness: the process answers. Readiness is /readyz."""
         return jsonify(status="ok", entries=len(services.knowledge.snapshot().kb.entries))
 
+    @app.get("/readyz")
+    def ready() -> tuple[Response, int]:
+        """Ready when the database answers and this process serves the published knowledge."""
+        problem = ping(services.database)
+        knowledge = services.knowledge.readiness()
+        body = {
+            "database": "ok" if problem is None else problem,
+            "knowledge": {"serving": knowledge.serving, "published": knowledge.published,
+                          "state": knowledge.reason},
+        }
+        if problem is None and knowledge.ready:
+            return jsonify(status="ready", **body), 200
+        reason = problem if problem is not None else knowledge.reason
+        return jsonify(status="not ready", reason=reason, **body), 503
+
     return app
+
+
+def check_database_or_exit(services: Services) -> None:
+    """Stop start-up with one line (URL without password, cause) if the database is not ready."""
+    try:
+        check_database(services.database)
+    except DatabaseError as error:
+        services.close()
+        print(f"helpbot: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(EXIT_BOOT_ERROR) from None

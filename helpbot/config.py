@@ -5,13 +5,17 @@ The names of the environment variables are a public contract: NPOs deploy helpbo
 
 from __future__ import annotations
 
+import logging
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from helpbot.errors import ConfigError
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
 DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
@@ -30,8 +34,9 @@ class Settings:
     port: int = DEFAULT_PORT
     # Seconds between checks of faq/ for edits.
     faq_check_interval: float = 2.0
-    # Key for pseudonymising user ids in logs; derived from the channel secret when unset.
-    log_pseudonym_key: str = field(default="", repr=False)
+    # Key for pseudonymising user ids in logs: HELPBOT_LOG_KEY, else the channel secret, else
+    # random for this run (never a fixed default: anyone could reverse the pseudonyms).
+    log_pseudonym_key: str = field(default_factory=lambda: secrets.token_hex(16), repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_escalation_channel: str | None = None
@@ -161,8 +166,19 @@ def load_settings(
         faq_check_interval=_positive_float(
             "HELPBOT_FAQ_CHECK_INTERVAL", env.get("HELPBOT_FAQ_CHECK_INTERVAL"), 2.0
         ),
-        log_pseudonym_key=env.get("HELPBOT_LOG_KEY") or secret or "helpbot-dev",
+        log_pseudonym_key=_log_key(env.get("HELPBOT_LOG_KEY") or secret),
     )
+
+
+def _log_key(configured: str | None) -> str:
+    if configured:
+        return configured
+    logger.warning(
+        "HELPBOT_LOG_KEY is not set (nor LINE_CHANNEL_SECRET): the pseudonyms of user ids in "
+        "the logs use a random key for this run only, so they differ between processes and "
+        "restarts. Set HELPBOT_LOG_KEY to a long random string to follow a person across them."
+    )
+    return secrets.token_hex(16)
 
 
 SLACK_VARIABLES = ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_ESCALATION_CHANNEL")

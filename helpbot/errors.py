@@ -3,6 +3,10 @@
     HelpbotError
      ├── ConfigError        a setting is missing or malformed (names the variable)
      ├── KnowledgeError     the faq/ folder cannot be read at all
+     ├── DatabaseError      the database failed; the message names the URL (no password) and
+     │    │                 the cause, never the statement's parameters
+     │    ├── DatabaseUnavailableError   cannot connect (refused, unknown host, bad password)
+     │    └── SchemaNotReadyError        reachable, but not migrated: run `helpbot db upgrade`
      └── DeliveryError      a platform refused or failed to take an outbound message
           └── RateLimitedError   the platform said 429; ``retry_after`` seconds when it said so
 
@@ -19,6 +23,18 @@ class HelpbotError(Exception):
 
 class ConfigError(HelpbotError):
     """A setting is missing or malformed."""
+
+
+class DatabaseError(HelpbotError):
+    """The database failed; the message is one line for an operator."""
+
+
+class DatabaseUnavailableError(DatabaseError):
+    """The database cannot be reached."""
+
+
+class SchemaNotReadyError(DatabaseError):
+    """The database answers but its schema is missing or older than this helpbot."""
 
 
 class DeliveryError(HelpbotError):

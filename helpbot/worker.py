@@ -14,19 +14,25 @@ Jobs (ids are fixed, so a restart replaces rather than duplicates them):
     reannounce_unclaimed unclaimed cases, again in the thread every 60 s
     acknowledge_waiting  "your message has arrived"           every 60 s
     alert_failures       tell staff about given-up messages   every 5 min
+    check_knowledge      follow faq/ edits and the published   every HELPBOT_FAQ_CHECK_INTERVAL
+                         knowledge version; heartbeat         (at least 1 s)
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from helpbot.storage.health import is_connection_error
 from helpbot.storage.inbox import NOTIFY_CHANNEL
+from helpbot.storage.outage import DatabaseOutage
 
 if TYPE_CHECKING:
     from helpbot.app import Services
@@ -57,9 +63,11 @@ def _drain(step: Callable[[], int], *, limit_rounds: int = 1000) -> int:
 class Worker:
     """The scheduled jobs over the shared services."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, monotonic: Callable[[], float] = time.monotonic):
         self.services = services
         self._stopping = threading.Event()
+        # While the database is away, every job and the pump wait for the same backoff.
+        self.outage = DatabaseOutage(services.database.url, clock=monotonic)
 
     def answer_events(self) -> int:
         line = self.services.line
@@ -76,11 +84,34 @@ class Worker:
             Job("reannounce_unclaimed", 60, s.cases.reannounce_unclaimed),
             Job("acknowledge_waiting", 60, s.cases.acknowledge_waiting),
             Job("alert_failures", 300, s.people.tell_staff_about_failures),
+            Job("check_knowledge", max(1.0, s.settings.faq_check_interval), self.check_knowledge),
         ]
+
+    def check_knowledge(self) -> int:
+        """Reload an edited faq/, follow the published version, record the heartbeat."""
+        self.services.knowledge.snapshot()
+        return 0
 
     def run_once(self) -> dict[str, int]:
         """Every job once, in order (for cron-style hosting and tests)."""
         return {job.id: job.run() for job in self.jobs()}
+
+    def run_job(self, job: Job, *, log_done: bool = True) -> int:
+        """Run one job unless the database is away; never raise (the scheduler's wrapper)."""
+        if not self.outage.ready():
+            return 0
+        try:
+            done = job.run()
+        except Exception as error:
+            if is_connection_error(error):
+                self.outage.failed(error)
+            else:
+                logger.exception("job %s failed; it runs again at its next time", job.id)
+            return 0
+        self.outage.succeeded()
+        if done and log_done:
+            logger.info("job %s: %d done", job.id, done)
+        return done
 
     def run_forever(self) -> None:
         from apscheduler.schedulers.blocking import BlockingScheduler
@@ -92,8 +123,8 @@ class Worker:
         start = datetime.now(UTC)  # catch up with what fell due while no worker ran
         for job in self.jobs():
             scheduler.add_job(
-                _logged(job), "interval", seconds=job.seconds, id=job.id, name=job.id,
-                replace_existing=True, next_run_time=start,
+                functools.partial(self.run_job, job), "interval", seconds=job.seconds,
+                id=job.id, name=job.id, replace_existing=True, next_run_time=start,
             )
         pump = threading.Thread(target=self._pump_events, name="helpbot-events", daemon=True)
 
@@ -114,50 +145,37 @@ class Worker:
         """Answer LINE events as soon as they are stored."""
         if self.services.line is None:
             return
+        answer = Job("answer_events", 0, self.answer_events)
         if self.services.database.is_sqlite:
             while not self._stopping.is_set():
-                if self._safely(self.answer_events) == 0:
-                    self._stopping.wait(0.2)
+                if self.run_job(answer, log_done=False) == 0:
+                    self._stopping.wait(max(0.2, self.outage.wait_seconds()))
             return
         while not self._stopping.is_set():
+            if not self.outage.ready():
+                self._stopping.wait(self.outage.wait_seconds())
+                continue
             try:
-                self._listen()
-            except Exception:
+                self._listen(answer)
+            except Exception as error:
+                if is_connection_error(error):
+                    self.outage.failed(error)
+                    continue
                 logger.exception("event listener failed; reconnecting in 2 s")
                 self._stopping.wait(2)
 
-    def _listen(self) -> None:
+    def _listen(self, answer: Job) -> None:
         import psycopg
 
         url = self.services.database.engine.url.set(drivername="postgresql")
         dsn = url.render_as_string(hide_password=False)
         with psycopg.connect(dsn, autocommit=True) as connection:
             connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
-            self._safely(self.answer_events)  # what arrived before we listened
+            self.outage.succeeded()
+            self.run_job(answer, log_done=False)  # what arrived before we listened
             while not self._stopping.is_set():
                 woke = False
                 for _ in connection.notifies(timeout=1.0, stop_after=1):
                     woke = True
                 if woke:
-                    self._safely(self.answer_events)
-
-    @staticmethod
-    def _safely(step: Callable[[], int]) -> int:
-        try:
-            return step()
-        except Exception:
-            logger.exception("answering events failed; trying again shortly")
-            return 0
-
-
-def _logged(job: Job) -> Callable[[], None]:
-    def run() -> None:
-        try:
-            done = job.run()
-        except Exception:
-            logger.exception("job %s failed; it runs again at its next time", job.id)
-            return
-        if done:
-            logger.info("job %s: %d done", job.id, done)
-
-    return run
+                    self.run_job(answer, log_done=False)

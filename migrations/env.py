@@ -29,6 +29,7 @@ def run_migrations_online() -> None:
             config.get_section(config.config_ini_section, {}),
             prefix="sqlalchemy.",
             poolclass=pool.NullPool,
+            hide_parameters=True,  # errors must not carry what people wrote into the logs
         )
         with connectable.connect() as connection:
             _run(connection)

@@ -73,7 +73,7 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         return
     base = pg.replace("postgresql://", "postgresql+psycopg://", 1)
     schema = f"hb_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
+    admin = create_engine(base, hide_parameters=True)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in base else "?"
@@ -96,7 +96,7 @@ def database_url(_migrated_template: str, tmp_path: Path) -> str:
         path = tmp_path / "helpbot.sqlite3"
         shutil.copyfile(_migrated_template, path)
         return f"sqlite:///{path}"
-    engine = create_engine(_migrated_template)
+    engine = create_engine(_migrated_template, hide_parameters=True)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

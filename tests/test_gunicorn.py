@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +51,29 @@ def test_gunicorn_serves_the_webhook_and_the_answer_reaches_line(
     texts = fake_line.sent_texts(user_id=user)
     assert len(texts) == 1 and "フードバンク" in texts[0]
     assert fake_line.violations == []
+
+
+def test_gunicorn_stops_with_one_line_when_the_database_is_unreachable(faq_dir, tmp_path):
+    """The Procfile's web line: one helpbot line, no traceback, and the master stops."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    env = {
+        **os.environ,
+        "HELPBOT_DATABASE_URL": "postgresql://postgres:s3cret@127.0.0.1:1/helpbot",
+        "HELPBOT_FAQ_DIR": str(faq_dir),
+        "HELPBOT_LOG_KEY": "k",
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),  # this checkout's helpbot
+    }
+    # One worker: with two, a loaded machine can have both exit inside one of gunicorn's
+    # reaping passes, and gunicorn then prints its own HaltServer traceback (exit 1).
+    done = subprocess.run(
+        [str(gunicorn), "--bind", "127.0.0.1:0", "--workers", "1", "helpbot.app:create_app()"],
+        check=False, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 3  # "Worker failed to boot": not restarted forever
+    output = done.stdout + done.stderr
+    ours = [line for line in output.splitlines() if line.startswith("helpbot:")]
+    assert ours and set(ours) == {
+        "helpbot: cannot reach the database postgresql://postgres@127.0.0.1:1/helpbot: "
+        "connection refused. Check HELPBOT_DATABASE_URL and that the server is running."
+    }
+    assert "Traceback" not in output and "s3cret" not in output

@@ -303,7 +303,7 @@ def fresh_database(url: str | None, workdir: Path, name: str) -> Iterator[str]:
         return
     base = _sqlalchemy_url(url)
     schema = f"hb_bench_{name}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
+    admin = create_engine(base, hide_parameters=True)
     try:
         with admin.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))

@@ -122,6 +122,13 @@ class StaffOutbox:
             session, case_id=None, kind=PostKind.NOTICE, text=f"⚠️ {text}", now=self._clock()
         ).id
 
+    def notice(self, text: str) -> int:
+        """Tell the whole staff channel something: stored first, sent now or retried later."""
+        with self._database.session() as session:
+            post_id = self.add_notice(session, text)
+        self.deliver([post_id])
+        return post_id
+
     def undelivered(self) -> list[StaffPost]:
         with self._database.session() as session:
             return list(

@@ -14,16 +14,21 @@ from helpbot.cli.worker import worker
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """helpbot: a LINE chatbot for NPOs, answering from the files in faq/."""
+    from helpbot.storage.redact import install_log_redaction
+
+    install_log_redaction()  # database errors in the logs never carry what people wrote
 
 
 def _register() -> None:
     from helpbot.cli.bench import bench
     from helpbot.cli.crisis import crisis
     from helpbot.cli.faq import faq
+    from helpbot.cli.faq_status import status
     from helpbot.cli.gaps import gaps
 
     faq.add_command(gaps)
     from helpbot.cli.bench_crisis import crisis as crisis_bench
+    faq.add_command(status)
     from helpbot.cli.bench_escalation import escalation
     from helpbot.cli.bench_reminders import reminders
     from helpbot.cli.bench_webhook import webhook

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from helpbot.cli.settings import cli_settings
+from helpbot.cli.settings import cli_settings, database_errors_stop
 from helpbot.storage.database import Database
 from helpbot.storage.migrate import upgrade
 
@@ -21,7 +21,8 @@ def db_upgrade(revision: str) -> None:
     settings = cli_settings()
     database = Database(settings.database_url)
     try:
-        upgrade(database, revision)
+        with database_errors_stop():
+            upgrade(database, revision)
     finally:
         database.dispose()
     click.echo(f"database is at revision {revision}")

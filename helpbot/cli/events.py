@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from helpbot.cli.settings import cli_settings
+from helpbot.cli.settings import cli_settings, ready_database
 
 
 @click.group()
@@ -18,8 +18,9 @@ def replay() -> None:
     from helpbot.app import build_services
     from helpbot.worker import Worker
 
-    services = build_services(cli_settings())
+    services = build_services(cli_settings(), role="events")
     try:
+        ready_database(services.database)
         if services.line is None:
             raise click.ClickException(
                 "LINE is not configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN."

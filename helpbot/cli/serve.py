@@ -11,7 +11,7 @@ import time
 
 import click
 
-from helpbot.cli.settings import cli_settings
+from helpbot.cli.settings import cli_settings, database_errors_stop
 from helpbot.storage.database import Database
 from helpbot.storage.migrate import upgrade
 
@@ -24,8 +24,11 @@ def serve(host: str, port: int | None) -> None:
     settings = cli_settings()
     port = port or settings.port
     database = Database(settings.database_url)
-    upgrade(database)
-    database.dispose()
+    try:
+        with database_errors_stop():
+            upgrade(database)
+    finally:
+        database.dispose()
     bin_dir = os.path.dirname(sys.executable)
     gunicorn = shutil.which("gunicorn") or os.path.join(bin_dir, "gunicorn")
     helpbot = shutil.which("helpbot") or os.path.join(bin_dir, "helpbot")

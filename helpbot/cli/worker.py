@@ -7,7 +7,7 @@ import logging
 
 import click
 
-from helpbot.cli.settings import cli_settings
+from helpbot.cli.settings import cli_settings, ready_database
 
 
 @click.command()
@@ -23,7 +23,12 @@ def worker(once: bool) -> None:
         )
     # One line per job run every two seconds would drown what matters.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    services = build_services(cli_settings())
+    services = build_services(cli_settings(), role="worker")
+    try:
+        ready_database(services.database)
+    except SystemExit:
+        services.close()
+        raise
     services.knowledge.snapshot()  # a missing faq/ folder fails now, not on the first message
     try:
         if once:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from helpbot.errors import HelpbotError
 from helpbot.knowledge.crisis_file import CrisisRules, builtin_crisis_rules, read_crisis_rules
@@ -55,11 +56,6 @@ def knowledge_files(folder: Path) -> list[Path]:
     return found
 
 
-def display_name(path: Path, folder: Path) -> str:
-    """Name a file for staff: relative to the folder's parent, like ``faq/food.yaml``."""
-    return path.relative_to(folder.parent).as_posix()
-
-
 @dataclass(slots=True)
 class _Collector:
     entries: list[Entry] = field(default_factory=list)
@@ -73,10 +69,26 @@ class _Collector:
 def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Load every knowledge file in ``path``; return the good entries and all problems."""
     folder = Path(path)
+    files = {
+        file_path.relative_to(folder).as_posix(): _read_bytes(file_path)
+        for file_path in knowledge_files(folder)
+    }
+    return load_files(files, folder_name=folder.name)
+
+
+def load_files(
+    files: Mapping[str, bytes | OSError], *, folder_name: str
+) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load knowledge from file contents keyed by their path in the folder (``food.yaml``).
+
+    The same files give the same knowledge wherever they come from: the folder on disk, or
+    the published version stored in the database.
+    """
     collected = _Collector()
-    for file_path in knowledge_files(folder):
+    for relative in sorted(files):
         start = len(collected.problems)
-        _load_file(file_path, display_name(file_path, folder), collected)
+        _load_file(PurePosixPath(relative), f"{folder_name}/{relative}", files[relative],
+                   collected)
         collected.problems[start:] = sorted(collected.problems[start:], key=lambda p: p.line)
     if collected.crisis is None:
         # No crisis.yaml of its own (or one with mistakes, reported above): watch for danger
@@ -92,14 +104,23 @@ def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
         "loaded %s entries and %s problems from %s",
         len(kb.entries),
         len(collected.problems),
-        folder,
+        folder_name,
     )
     return kb, collected.problems
 
 
-def _load_file(file_path: Path, name: str, collected: _Collector) -> None:
+def _read_bytes(file_path: Path) -> bytes | OSError:
+    try:
+        return file_path.read_bytes()
+    except OSError as error:
+        return error
+
+
+def _load_file(
+    file_path: PurePosixPath, name: str, data: bytes | OSError, collected: _Collector
+) -> None:
     lower = file_path.name.lower()
-    text, problem = read_text(file_path, name)
+    text, problem = decode_text(data, name)
     if problem is not None:
         collected.problems.append(problem)
         return
@@ -144,12 +165,10 @@ def _add_record(record: Record, name: str, collected: _Collector) -> None:
         collected.entries.append(entry)
 
 
-def read_text(file_path: Path, name: str) -> tuple[str, Problem | None]:
-    """Read a file as UTF-8 (with or without BOM); report undecodable bytes with their line."""
-    try:
-        data = file_path.read_bytes()
-    except OSError as error:
-        return "", Problem(name, 1, f"cannot read the file: {error.strerror or error}")
+def decode_text(data: bytes | OSError, name: str) -> tuple[str, Problem | None]:
+    """Decode a file as UTF-8 (with or without BOM); report undecodable bytes with their line."""
+    if isinstance(data, OSError):
+        return "", Problem(name, 1, f"cannot read the file: {data.strerror or data}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -1,4 +1,15 @@
-"""Serve the current knowledge, reloading when staff edit ``faq/`` and never on a broken edit."""
+"""Serve the current knowledge, reloading when staff edit ``faq/`` and never on a broken edit.
+
+With a ``VersionBoard`` (the database), every process serves the same version:
+
+    files changed ─▶ load ─▶ problems? ──yes──▶ not used; staff told once (per content)
+                              │ no
+                              ▼
+                 newer than the published version? ──yes──▶ publish (hash + contents)
+                              │
+    every process: serve the newest published version: parsed from its own files when they
+    match, else loaded from the contents stored with it (its own files may be broken).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +21,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from helpbot.errors import HelpbotError
 from helpbot.knowledge.entries import KnowledgeBase, Problem
-from helpbot.knowledge.loader import KnowledgeError, knowledge_files, load_dir
+from helpbot.knowledge.loader import KnowledgeError, knowledge_files, load_files
+from helpbot.knowledge.versions import (
+    FolderContents,
+    PublishedVersion,
+    Readiness,
+    VersionBoard,
+    read_folder,
+    readiness,
+    rejected_edit_notice,
+    short,
+    should_publish,
+)
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Fingerprint = tuple[tuple[str, int, int], ...]
+BOARD_LOG_EVERY = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +51,16 @@ class Snapshot(Generic[T]):
     index: T
     problems: tuple[Problem, ...]
     version: int
+    content_hash: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """The files as last read from the folder, and what they gave."""
+
+    contents: FolderContents
+    kb: KnowledgeBase
+    problems: tuple[Problem, ...]
 
 
 class KnowledgeStore(Generic[T]):
@@ -34,7 +68,8 @@ class KnowledgeStore(Generic[T]):
 
     The first load serves whatever entries are good (problems are logged). A later reload
     that has any problem is not used: the previous snapshot stays, and a warning names each
-    problem, so a broken edit never takes the bot down.
+    problem, so a broken edit never takes the bot down. With a ``board``, the version served
+    is the published one (see the module docstring).
     """
 
     def __init__(
@@ -44,16 +79,28 @@ class KnowledgeStore(Generic[T]):
         build_index: Callable[[KnowledgeBase], T],
         check_interval: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        board: VersionBoard | None = None,
+        heartbeat_every: float = 30.0,
     ) -> None:
         self.faq_dir = Path(faq_dir)
         self._build_index = build_index
         self._check_interval = check_interval
         self._clock = clock
+        self._board = board
+        self._heartbeat_every = heartbeat_every
         self._lock = threading.Lock()
         self._snapshot: Snapshot[T] | None = None
         self._fingerprint: Fingerprint | None = None
         self._next_check = 0.0
+        self._files: _Loaded | None = None
+        self._published: PublishedVersion | None = None
+        self._board_error: str | None = None
+        self._board_logged_at = -BOARD_LOG_EVERY
+        self._unreported: _Loaded | None = None
+        self._beat: tuple[str | None, float] | None = None
         self.last_problems: tuple[Problem, ...] = ()
+        # Called with a message for staff, once per distinct broken version (app wires Slack).
+        self.on_rejected: Callable[[str], None] | None = None
         knowledge_files(self.faq_dir)  # fail at start-up, naming the folder, if it is missing
 
     def snapshot(self) -> Snapshot[T]:
@@ -80,54 +127,177 @@ class KnowledgeStore(Generic[T]):
         with self._lock:
             return self._refresh(force=True)
 
+    def readiness(self) -> Readiness:
+        """Whether this process serves the published version (``/readyz``)."""
+        return readiness(
+            serving=self.snapshot().content_hash,
+            published=self._published.content_hash if self._published else None,
+            shared=self._board is not None,
+            board_error=self._board_error,
+            folder=self.faq_dir.name,
+        )
+
     def _refresh(self, *, force: bool) -> list[Problem]:
         self._next_check = self._clock() + self._check_interval
         first = self._snapshot is None
+        changed = self._read_files(force=force, first=first)
+        files = self._files
+        problems = list(files.problems) if changed and files else []
+        if problems:
+            outcome = ("serving the good entries only (version %s)" if first and not self._board
+                       else "the edit was NOT used; still serving version %s")
+            self._log_problems(problems, outcome)
+            self._unreported = files
+        if self._unreported is not None:
+            self._report(self._unreported)
+        if self._board is None:
+            if changed and files is not None and (first or not files.problems):
+                self._install(files.kb, files.problems, files.contents.content_hash, first=first)
+        else:
+            self._follow_board(self._board, changed=changed and not first, first=first)
+        self._heartbeat()
+        return problems
+
+    def _read_files(self, *, force: bool, first: bool) -> bool:
+        """Re-read the folder if it changed; True when it holds new contents."""
         try:
             fingerprint = self._read_fingerprint()
-        except KnowledgeError:
+            if not force and fingerprint == self._fingerprint:
+                return False
+            self._fingerprint = fingerprint
+            contents = read_folder(self.faq_dir)
+        except (KnowledgeError, OSError):
             if first:
                 raise
-            logger.warning("cannot check the FAQ folder; keeping version %s", self._version())
-            logger.debug("fingerprint failed", exc_info=True)
-            return []
-        if not force and fingerprint == self._fingerprint:
-            return []
-        self._fingerprint = fingerprint
-        try:
-            kb, problems = load_dir(self.faq_dir)
-        except KnowledgeError:
-            if first:
-                raise
-            logger.warning("the FAQ folder %s disappeared; keeping the old answers", self.faq_dir)
-            return []
+            logger.warning("cannot read the FAQ folder %s; keeping version %s", self.faq_dir,
+                           self._version())
+            logger.debug("reading the folder failed", exc_info=True)
+            return False
+        if not force and self._files and self._files.contents.content_hash == contents.content_hash:
+            return False  # touched, not changed
+        kb, problems = load_files(contents.to_load(), folder_name=self.faq_dir.name)
+        self._files = _Loaded(contents, kb, tuple(problems))
         self.last_problems = tuple(problems)
-        if problems and not first:
-            self._log_problems(problems, "the edit was NOT used; still serving version %s")
-            return problems
-        if problems:
-            self._log_problems(problems, "serving the good entries only (version %s)")
-        return self._install(kb, problems, first=first)
+        return True
 
-    def _install(self, kb: KnowledgeBase, problems: list[Problem], *, first: bool) -> list[Problem]:
+    def _follow_board(self, board: VersionBoard, *, changed: bool, first: bool) -> None:
+        """Publish a newer good edit, then serve the newest published version."""
+        files = self._files
+        try:
+            published = board.latest()
+            if (
+                files is not None
+                and not files.problems
+                and should_publish(files.contents, published, edited_here=changed)
+            ):
+                board.publish(files.contents, entries=len(files.kb.entries))
+                logger.info("published knowledge version %s (%s entries)",
+                            short(files.contents.content_hash), len(files.kb.entries))
+                published = board.latest()
+        except HelpbotError as error:
+            self._board_failed(error)
+            if first and files is not None:
+                self._install(files.kb, files.problems, files.contents.content_hash, first=True)
+            return
+        self._board_error = None
+        self._published = published
+        if published is None:  # nothing good yet anywhere: the good entries of the files
+            if first and files is not None:
+                self._install(files.kb, files.problems, files.contents.content_hash, first=True)
+            return
+        target = published.content_hash
+        if self._snapshot is not None and self._snapshot.content_hash == target:
+            return
+        if files is not None and files.contents.content_hash == target and not files.problems:
+            self._install(files.kb, (), target, first=first)
+        elif not self._install_published(board, target, first=first) and first and files:
+            self._install(files.kb, files.problems, files.contents.content_hash, first=True)
+
+    def _install_published(self, board: VersionBoard, content_hash: str, *, first: bool) -> bool:
+        """Load the published version from the contents stored with it."""
+        try:
+            contents = board.contents(content_hash)
+        except HelpbotError as error:
+            self._board_failed(error)
+            return False
+        if contents is None:
+            return False
+        kb, problems = load_files(contents.to_load(), folder_name=self.faq_dir.name)
+        if problems:  # a newer helpbot may check more strictly than the one that published
+            self._log_problems(problems, "the published version has problems here; keeping %s")
+            return False
+        logger.info("serving the published knowledge version %s (this folder differs)",
+                    short(content_hash))
+        before = self._version()
+        self._install(kb, (), content_hash, first=first)
+        return self._version() != before
+
+    def _install(
+        self, kb: KnowledgeBase, problems: tuple[Problem, ...], content_hash: str, *, first: bool
+    ) -> None:
         try:
             index = self._build_index(kb)
         except Exception:
             if first:
                 raise
             logger.exception("building the index failed; still serving version %s", self._version())
-            return problems
+            return
         version = self._version() + 1
-        self._snapshot = Snapshot(kb=kb, index=index, problems=tuple(problems), version=version)
-        logger.info(
-            "knowledge version %s: %s entries from %s", version, len(kb.entries), self.faq_dir
+        self._snapshot = Snapshot(
+            kb=kb, index=index, problems=problems, version=version, content_hash=content_hash
         )
-        return problems
+        logger.info(
+            "knowledge version %s (%s): %s entries from %s",
+            version, short(content_hash), len(kb.entries), self.faq_dir,
+        )
+
+    def _report(self, files: _Loaded) -> None:
+        """Tell staff about a broken version, once across every process."""
+        if self._board is None or self.on_rejected is None:
+            self._unreported = None
+            return
+        try:
+            first_report = self._board.reject(files.contents, files.problems)
+        except HelpbotError as error:
+            self._board_failed(error)
+            return  # tried again at the next check
+        self._unreported = None
+        if not first_report:
+            return
+        serving = self._snapshot.content_hash if self._snapshot else None
+        try:
+            self.on_rejected(
+                rejected_edit_notice(files.problems, folder=self.faq_dir.name, serving=serving)
+            )
+        except Exception:
+            logger.exception("could not store the notice about the broken FAQ edit for staff")
+
+    def _heartbeat(self) -> None:
+        if self._board is None or self._snapshot is None:
+            return
+        served, now = self._snapshot.content_hash, self._clock()
+        if self._beat is not None and self._beat[0] == served and (
+            now - self._beat[1] < self._heartbeat_every
+        ):
+            return
+        try:
+            self._board.heartbeat(served)
+        except HelpbotError as error:
+            self._board_failed(error)
+            return
+        self._beat = (served, now)
+
+    def _board_failed(self, error: HelpbotError) -> None:
+        self._board_error = str(error)
+        now = self._clock()
+        if now - self._board_logged_at >= BOARD_LOG_EVERY:
+            self._board_logged_at = now
+            logger.warning("knowledge: %s; still serving version %s", error, self._version())
 
     def _version(self) -> int:
         return self._snapshot.version if self._snapshot else 0
 
-    def _log_problems(self, problems: list[Problem], outcome: str) -> None:
+    def _log_problems(self, problems: list[Problem] | tuple[Problem, ...], outcome: str) -> None:
         for problem in problems:
             logger.warning("FAQ problem at %s:%s: %s", problem.file, problem.line, problem.message)
         version = self._version() + (0 if self._snapshot else 1)
@@ -142,3 +312,4 @@ class KnowledgeStore(Generic[T]):
                 continue
             parts.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
         return tuple(parts)
+

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from helpbot.storage.redact import redact_engine_error
+
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -46,8 +48,14 @@ class Database:
                     # The embedded default lives in ./instance/, which a fresh clone lacks.
                     Path(path).parent.mkdir(parents=True, exist_ok=True)
             else:
-                kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
+                # A server that does not answer fails within seconds, not minutes.
+                kwargs.update(
+                    pool_pre_ping=True, pool_size=5, max_overflow=5,
+                    connect_args={"connect_timeout": 5},
+                )
             engine = create_engine(self.url, **kwargs)
+            # PostgreSQL quotes values back in its errors (DETAIL, CONTEXT): cut them.
+            event.listen(engine, "handle_error", redact_engine_error)
             if self.is_sqlite:
                 event.listen(engine, "connect", _tune_sqlite)
             self._engine = engine

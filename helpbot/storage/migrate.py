@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.exc import DBAPIError
 
 from helpbot.storage.database import Database
 
@@ -30,8 +31,21 @@ def alembic_config(database: Database) -> Config:
 
 
 def upgrade(database: Database, revision: str = "head") -> None:
-    """Build or update the schema to the newest revision."""
+    """Build or update the schema to the newest revision.
+
+    Raises DatabaseUnavailableError (one line: URL without password, cause) when the
+    database cannot be reached.
+    """
+    from helpbot.storage.health import is_connection_error, unavailable
+
     config = alembic_config(database)
+    try:
+        with database.engine.connect():
+            pass  # reachable? (then a failure below is about the migrations themselves)
+    except DBAPIError as error:
+        if is_connection_error(error):
+            raise unavailable(database.url, error) from None
+        raise
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

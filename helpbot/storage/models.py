@@ -234,6 +234,7 @@ class StaffPost(Base):
     __table_args__ = (Index("ix_staff_posts_status_next_attempt_at", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # None for a notice to the whole staff channel (for example, a broken faq/ edit).
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True, nullable=True)
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")
@@ -302,3 +303,49 @@ class CrisisSignal(Base):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), nullable=True)
     marked_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class KnowledgeVersionState(StrEnum):
+    PUBLISHED = "published"  # passed the check; every process serves the newest one
+    REJECTED = "rejected"  # had problems; recorded so staff are told once
+
+
+class KnowledgeVersion(Base):
+    """One version of ``faq/``, by the hash of its files.
+
+    Published versions keep the files' contents, so any process (even one whose own folder
+    holds a broken edit) can load exactly the version everyone serves. The newest published
+    row (highest id) is the current version.
+    """
+
+    __tablename__ = "knowledge_versions"
+    __table_args__ = (
+        UniqueConstraint("content_hash", "state"),
+        Index("ix_knowledge_versions_state_id", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    # The file names, and for a published version {name: text}; problems of a rejected one.
+    files: Mapped[list[str]] = mapped_column(JSON)
+    contents: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    # The newest modification time of the files: a folder with later files is a newer edit.
+    files_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(128))
+
+
+class KnowledgeProcess(Base):
+    """Which knowledge version a running process serves, with its last heartbeat."""
+
+    __tablename__ = "knowledge_processes"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    served_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    served_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -1,7 +1,7 @@
 """one claim-with-lease queue: shared status words, recorded turns, staff notices
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-30
 
 Events, deliveries and staff posts now share one set of status words (``QueueState``):
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -43,15 +43,11 @@ def _rename(pairs: list[tuple[str, str, str, str]]) -> None:
 def upgrade() -> None:
     with op.batch_alter_table("webhook_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("turn", sa.JSON(), nullable=True))
-    with op.batch_alter_table("staff_posts", schema=None) as batch_op:
-        batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=True)
+    # staff_posts.case_id became nullable (notices) in 0004.
     _rename(_WORDS)
 
 
 def downgrade() -> None:
     _rename([(t, c, new, old) for t, c, old, new in reversed(_WORDS) if old != "failed"])
-    op.execute(sa.text("DELETE FROM staff_posts WHERE case_id IS NULL"))
-    with op.batch_alter_table("staff_posts", schema=None) as batch_op:
-        batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("webhook_events", schema=None) as batch_op:
         batch_op.drop_column("turn")
