@@ -57,6 +57,8 @@ class WebChatLimits:
             headers_enabled=True,
             retry_after="delta-seconds",
             key_prefix="web-chat",
+            # A sliding window: a burst at a minute boundary does not get twice through.
+            strategy="moving-window",
         )
         writes = [
             self._limiter.shared_limit(
