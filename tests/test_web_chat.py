@@ -202,6 +202,15 @@ def test_a_client_cannot_mint_unlimited_sessions(make_app, database):
         assert session.scalar(select(func.count()).select_from(Contact)) == 5
 
 
+def test_refusals_are_logged_without_the_session_id(make_app, caplog):
+    client = make_app(web_chat_session_limit="2/minute").test_client()
+    with caplog.at_level(logging.INFO, logger="flask-limiter"):
+        statuses = _burst(client, 4, headers={HEADER: "secret-session-id-42"})
+    assert statuses == {200: 2, 429: 2}
+    refusals = [r.getMessage() for r in caplog.records if "exceeded" in r.getMessage()]
+    assert refusals and not [m for m in refusals if "secret-session-id-42" in m]
+
+
 def test_polls_have_their_own_limit(make_app):
     client = make_app(web_chat_poll_limit="30/minute").test_client()
     client.post(MESSAGES, json={"event": "follow"})

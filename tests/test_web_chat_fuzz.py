@@ -7,6 +7,7 @@ lone surrogates in text: everything must be refused with a 4xx or stored cleaned
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -23,7 +24,8 @@ from helpbot.app import create_app
 from helpbot.channels.web.session import COOKIE, HEADER
 from helpbot.storage.models import Message
 
-EXAMPLES = 200
+# 200 in the suite; a longer run: HELPBOT_FUZZ_EXAMPLES=3400 pytest tests/test_web_chat_fuzz.py -s
+EXAMPLES = int(os.environ.get("HELPBOT_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     derandomize=True,  # the same examples on every run and in CI
@@ -63,6 +65,7 @@ message_objects = st.fixed_dictionaries(
 )
 raw_bodies = st.one_of(
     message_objects.map(lambda body: json.dumps(body).encode()),
+    st.fixed_dictionaries({"text": nasty_text}).map(lambda body: json.dumps(body).encode()),
     json_values.map(lambda value: json.dumps(value).encode()),
     st.binary(max_size=64),
     st.sampled_from([
@@ -77,8 +80,9 @@ raw_bodies = st.one_of(
         b"",
     ]),
 )
-content_types = st.sampled_from(
-    ["application/json", "application/json; charset=utf-8", "text/plain", None]
+content_types = st.one_of(
+    st.just("application/json"),
+    st.sampled_from(["application/json; charset=utf-8", "application/ld+json", "text/plain", None]),
 )
 header_values = st.one_of(
     st.none(),
@@ -144,6 +148,7 @@ def _run(test: Callable[..., int], strategy: st.SearchStrategy[Any]) -> Counter[
         seen[test(example)] += 1
 
     property_()
+    print(f"\n{test.__name__}: {sum(seen.values())} examples, {dict(sorted(seen.items()))}")
     return seen
 
 

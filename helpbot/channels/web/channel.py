@@ -21,11 +21,13 @@ OFF_NOTE = (
     "The web chat is off on this server. Its operator can turn it on with HELPBOT_WEB_CHAT=on."
 )
 
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
 off_blueprint = Blueprint("web_chat_off", __name__)
 
 
-@off_blueprint.route("/", methods=["GET", "POST"])
-@off_blueprint.route(f"{API_PREFIX}/<path:rest>", methods=["GET", "POST"])
+@off_blueprint.route("/", methods=ALL_METHODS)
+@off_blueprint.route(f"{API_PREFIX}/<path:rest>", methods=ALL_METHODS)
 def web_chat_off(rest: str = "") -> tuple[Response, int]:
     if request.path.startswith(API_PREFIX):
         return jsonify(error=OFF_NOTE), 404

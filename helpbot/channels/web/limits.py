@@ -10,7 +10,9 @@ With several gunicorn workers each counts on its own, so a client may get up to
 
 from __future__ import annotations
 
+import hashlib
 import math
+import secrets
 import time
 
 from flask import Blueprint, Flask, Response, jsonify, request
@@ -35,11 +37,6 @@ def client_key() -> str:
     return request.remote_addr or "unknown"
 
 
-def session_key() -> str:
-    session_id = session_or_none()
-    return f"session:{session_id}" if session_id else f"new-session-from:{client_key()}"
-
-
 def too_many(error: RateLimitExceeded) -> Response:
     response = jsonify(error=TOO_MANY)
     response.status_code = 429
@@ -50,6 +47,8 @@ class WebChatLimits:
     """The limiter of one app, and the count of new sessions per client."""
 
     def __init__(self, app: Flask, settings: Settings, blueprints: list[Blueprint]) -> None:
+        # Session ids are counted under a keyed hash: flask-limiter logs the keys it refuses.
+        self._hash_key = secrets.token_bytes(16)
         self._limiter = Limiter(
             key_func=client_key,
             app=app,
@@ -62,7 +61,7 @@ class WebChatLimits:
         )
         writes = [
             self._limiter.shared_limit(
-                settings.web_chat_session_limit, "web-session", key_func=session_key,
+                settings.web_chat_session_limit, "web-session", key_func=self.session_key,
                 methods=["POST"], error_message=TOO_MANY,
             ),
             self._limiter.shared_limit(
@@ -79,6 +78,13 @@ class WebChatLimits:
                 limit(blueprint)
         self._new_sessions: list[RateLimitItem] = parse_many(settings.web_chat_new_session_limit)
         app.register_error_handler(RateLimitExceeded, too_many)
+
+    def session_key(self) -> str:
+        session_id = session_or_none()
+        if session_id is None:
+            return f"new-session-from:{client_key()}"
+        digest = hashlib.blake2b(session_id.encode(), key=self._hash_key, digest_size=12)
+        return f"session:{digest.hexdigest()}"
 
     def new_session_allowed(self) -> tuple[bool, int]:
         """Count a new session for this client: (allowed, seconds to wait if not)."""

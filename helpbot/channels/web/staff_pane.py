@@ -6,22 +6,23 @@ session: the pane is for trying both sides, never a window onto real people's ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
 from helpbot.cases.ports import CaseView
-from helpbot.cases.service import CaseNotFoundError, cases_of_contact
+from helpbot.cases.service import CaseNotFoundError, CaseService, cases_of_contact
 from helpbot.cases.states import InvalidTransitionError
 from helpbot.channels.slack.blocks import state_text, waited_text
-from helpbot.channels.web.inputs import MAX_ID, MAX_TEXT, json_object, text_field
+from helpbot.channels.web.inputs import MAX_ID, MAX_TEXT, json_object, refuse, text_field
 from helpbot.channels.web.session import CHANNEL, required_session
 
 blueprint = Blueprint("staff_pane", __name__)
 
 WORKER_ID = "playground-worker"
 WORKER_NAME = "you (playground)"
-ACTIONS = ("claim", "reply", "resolve")
+REPLY_EXAMPLE = '{"text": "..."}'
 
 
 def _view_json(view: CaseView) -> dict[str, Any]:
@@ -62,24 +63,38 @@ def list_cases() -> tuple[Response, int]:
     return jsonify(cases=[_view_json(v) for v in views]), 200
 
 
+def _claim(cases: CaseService, number: int) -> None:
+    cases.claim(number, worker_id=WORKER_ID, worker_name=WORKER_NAME)
+
+
+def _resolve(cases: CaseService, number: int) -> None:
+    cases.resolve(number, worker_id=WORKER_ID, worker_name=WORKER_NAME)
+
+
+def _reply(cases: CaseService, number: int) -> None:
+    text = text_field(json_object(REPLY_EXAMPLE), "text", limit=MAX_TEXT)
+    if text is None:
+        refuse(400, f"send JSON like {REPLY_EXAMPLE}")
+    cases.reply_as_worker(number, worker_name=WORKER_NAME, text=text)
+
+
+ACTIONS: dict[str, Callable[[CaseService, int], None]] = {
+    "claim": _claim,
+    "reply": _reply,
+    "resolve": _resolve,
+}
+
+
 @blueprint.post("/api/playground/cases/<int:number>/<action>")
 def act_on_case(number: int, action: str) -> tuple[Response, int]:
     session_id = required_session()
-    if action not in ACTIONS:
+    act = ACTIONS.get(action)
+    if act is None:
         return jsonify(error="action must be claim, reply or resolve"), 404
     if number > MAX_ID or not _own_case(session_id, number):
         return jsonify(error=f"there is no case #{number} in this web chat session"), 404
-    cases = current_app.extensions["helpbot"].cases
     try:
-        if action == "claim":
-            cases.claim(number, worker_id=WORKER_ID, worker_name=WORKER_NAME)
-        elif action == "resolve":
-            cases.resolve(number, worker_id=WORKER_ID, worker_name=WORKER_NAME)
-        else:
-            text = text_field(json_object('{"text": "..."}'), "text", limit=MAX_TEXT)
-            if text is None:
-                return jsonify(error='send JSON like {"text": "..."}'), 400
-            cases.reply_as_worker(number, worker_name=WORKER_NAME, text=text)
+        act(current_app.extensions["helpbot"].cases, number)
     except (InvalidTransitionError, CaseNotFoundError) as why:
         return jsonify(error=str(why)), 409
     return jsonify(ok=True), 200
