@@ -17,6 +17,7 @@ from helpbot.config import load_settings
 from helpbot.errors import ConfigError
 from helpbot.storage.models import Case, Contact
 from tests.conftest import SLACK_CHANNEL
+from tests.fakes.line_webhooks import new_user_id, text_event
 
 MESSAGES = "/api/playground/messages"
 WITHOUT_PLATFORMS = dict(
@@ -248,6 +249,20 @@ def test_a_crisis_in_the_web_chat_is_an_urgent_web_case_that_pages_staff(
     assert "Web チャット" in str(root.blocks) and "URGENT" in str(root.blocks)
     thread = [m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts)]
     assert any(text.startswith("<!channel> URGENT") for text in thread)
+
+
+def test_a_case_from_line_is_marked_line_not_web(line, fake_line, fake_slack, database):
+    person = new_user_id()
+    token = fake_line.issue_reply_token(user_id=person)
+    event = text_event("人と話したい", user_id=person, reply_token=token)
+    assert line.post(event).status_code == 200
+    line.settle()
+    with database.session() as session:
+        case = session.scalars(select(Case)).one()
+        root = fake_slack.message(SLACK_CHANNEL, case.slack_ts)
+    assert root is not None and "(LINE)" in root.text and "Web" not in str(root.blocks)
+    assert not [m for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts)
+                if m.text.startswith("<!channel>")], "not a crisis: nobody is paged"
 
 
 # --- security headers on every response ---------------------------------------------------------
