@@ -142,6 +142,19 @@ def test_without_a_session_polls_get_a_clear_400(make_app):
         assert response.status_code == 400 and "cookie" in response.get_json()["error"]
 
 
+@pytest.mark.parametrize(
+    ("after", "status"),
+    [("0", 200), ("2147483647", 200), ("2147483648", 400), ("1e23", 400), ("-1", 400),
+     ("abc", 400), ("", 400), ("٣", 400), ("9" * 40, 400)],
+)
+def test_after_is_a_message_id_or_a_clear_400(make_app, after, status):
+    client = make_app().test_client()
+    client.post(MESSAGES, json={"event": "follow"})
+    response = client.get(MESSAGES, query_string={"after": after})
+    assert response.status_code == status
+    assert ("messages" if status == 200 else "error") in response.get_json()
+
+
 def test_scripts_may_name_the_session_in_a_header_and_old_clients_in_the_query(make_app):
     client = make_app(**WITHOUT_PLATFORMS, web_chat=None).test_client()
     said = client.post(MESSAGES, json={"text": "人と話したい"}, headers={HEADER: "script-1234"})

@@ -16,9 +16,9 @@ from flask import abort, g, jsonify, make_response, request
 MAX_BODY_BYTES = 16 * 1024
 MAX_TEXT = 2000
 MAX_POSTBACK = 300
-# The largest message id a database integer holds (PostgreSQL bigint, SQLite INTEGER).
-MAX_ID = 2**63 - 1
-_ID = re.compile(r"[0-9]{1,19}")
+# The largest id an INTEGER column holds on PostgreSQL (messages.id, cases.number).
+MAX_ID = 2**31 - 1
+_ID = re.compile(r"[0-9]{1,10}")
 # NUL (PostgreSQL refuses it), other control characters but tab and newlines, and lone
 # surrogates (no UTF-8 encoding exists for them).
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
