@@ -52,6 +52,25 @@ MAX_BODY_BYTES = 1024 * 1024
 # gunicorn's WORKER_BOOT_ERROR: the master stops instead of starting the worker again and again.
 EXIT_BOOT_ERROR = 3
 
+# No inline script or style anywhere (the web chat's are static files), no framing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def security_headers(response: Response) -> Response:
+    """The same protective headers on every response: pages, JSON, webhooks, errors."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
 
 @dataclass(slots=True)
 class Services:
@@ -235,17 +254,18 @@ def create_app(
 
     from helpbot.channels.line.webhook import blueprint as line_blueprint
     from helpbot.channels.slack.webhook import blueprint as slack_blueprint
-    from helpbot.channels.web.playground import blueprint as playground_blueprint
-    from helpbot.channels.web.staff_pane import blueprint as staff_pane_blueprint
+    from helpbot.channels.web.channel import install_web_chat
 
     app.register_blueprint(line_blueprint)
     app.register_blueprint(slack_blueprint)
-    app.register_blueprint(playground_blueprint)
-    app.register_blueprint(staff_pane_blueprint)
+    install_web_chat(app)
+    app.after_request(security_headers)
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    @app.get("/api/playground/config")
-    def playground_config() -> Response:
-        return jsonify(staff_pane=services.slack_handler is None)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
 
     @app.get("/healthz")
     def health() -> Response:

@@ -51,6 +51,16 @@ class Settings:
     # vectors are kept between restarts (None: in memory only).
     semantic_matching: bool = True
     embedding_cache_dir: Path | None = None
+    # The web chat (GET / and /api/playground/...): True on, False off, None for the default,
+    # which is on only when neither LINE nor Slack is configured (HELPBOT_WEB_CHAT).
+    web_chat: bool | None = None
+    # Rate limits of the web chat, in flask-limiter's notation ("20/minute"), per process.
+    web_chat_session_limit: str = "20/minute"
+    web_chat_client_limit: str = "60/minute"
+    web_chat_poll_limit: str = "120/minute"
+    web_chat_new_session_limit: str = "10/hour"
+    # Reverse proxies in front of the web process whose X-Forwarded-For/-Proto to trust.
+    trusted_proxies: int = 0
 
     @property
     def line_enabled(self) -> bool:
@@ -61,6 +71,12 @@ class Settings:
         return bool(
             self.slack_signing_secret and self.slack_bot_token and self.slack_escalation_channel
         )
+
+    @property
+    def web_chat_enabled(self) -> bool:
+        if self.web_chat is not None:
+            return self.web_chat
+        return not (self.line_enabled or self.slack_enabled)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **overrides)
@@ -167,6 +183,7 @@ def load_settings(
             "HELPBOT_FAQ_CHECK_INTERVAL", env.get("HELPBOT_FAQ_CHECK_INTERVAL"), 2.0
         ),
         log_pseudonym_key=_log_key(env.get("HELPBOT_LOG_KEY") or secret),
+        **_web_chat_settings(env),
     )
 
 
@@ -179,6 +196,55 @@ def _log_key(configured: str | None) -> str:
         "restarts. Set HELPBOT_LOG_KEY to a long random string to follow a person across them."
     )
     return secrets.token_hex(16)
+
+
+WEB_CHAT_LIMITS = {
+    "HELPBOT_WEB_CHAT_SESSION_LIMIT": ("web_chat_session_limit", "20/minute"),
+    "HELPBOT_WEB_CHAT_CLIENT_LIMIT": ("web_chat_client_limit", "60/minute"),
+    "HELPBOT_WEB_CHAT_POLL_LIMIT": ("web_chat_poll_limit", "120/minute"),
+    "HELPBOT_WEB_CHAT_NEW_SESSION_LIMIT": ("web_chat_new_session_limit", "10/hour"),
+}
+
+
+def _web_chat_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """HELPBOT_WEB_CHAT (on/off; unset: on only without LINE and Slack) and its limits."""
+    raw = env.get("HELPBOT_WEB_CHAT")
+    values: dict[str, Any] = {
+        "web_chat": None if raw is None or not raw.strip() else _flag(
+            "HELPBOT_WEB_CHAT", raw, default=False
+        ),
+        "trusted_proxies": _count("HELPBOT_TRUSTED_PROXIES", env.get("HELPBOT_TRUSTED_PROXIES")),
+    }
+    for name, (attribute, default) in WEB_CHAT_LIMITS.items():
+        values[attribute] = _rate_limit(name, env.get(name) or default)
+    return values
+
+
+def _rate_limit(name: str, value: str) -> str:
+    from limits import parse_many
+
+    try:
+        rates = parse_many(value)
+    except ValueError:
+        rates = []
+    if not rates or any(rate.amount < 1 for rate in rates):
+        raise ConfigError(
+            f"{name} must be a rate like 20/minute or 10/hour (several: 5/second;20/minute), "
+            f"got {value!r}."
+        )
+    return value
+
+
+def _count(name: str, raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        return 0
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number like 1, got {raw!r}.") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {raw!r}.")
+    return value
 
 
 SLACK_VARIABLES = ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_ESCALATION_CHANNEL")

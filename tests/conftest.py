@@ -154,6 +154,8 @@ def settings(
         slack_bot_token=SLACK_TOKEN,
         slack_escalation_channel=SLACK_CHANNEL,
         slack_api_base_url=fake_slack.api_url,
+        # On beside LINE and Slack, as HELPBOT_WEB_CHAT=on: most tests talk through it.
+        web_chat=True,
     )
 
 

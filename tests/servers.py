@@ -41,13 +41,18 @@ def running_worker(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
 
 
 @contextmanager
-def running_gunicorn(env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
-    """Run ``gunicorn 'helpbot.app:create_app()'`` like the Procfile; yield its base URL."""
+def running_gunicorn(
+    env: dict[str, str], *, workers: int = 1, log_to: Path | None = None
+) -> Iterator[str]:
+    """Run ``gunicorn 'helpbot.app:create_app()'`` like the Procfile; yield its base URL.
+
+    With ``log_to``, gunicorn writes its output there with the Procfile's access log.
+    """
     port = free_port()
-    command = gunicorn_command(HELPBOT_APP, port, access_log=False)
+    command = gunicorn_command(HELPBOT_APP, port, access_log=log_to is not None)
     command[command.index("--workers") + 1] = str(workers)
     with tempfile.TemporaryDirectory(prefix="helpbot-gunicorn-") as tmp:
-        log_path = Path(tmp) / "gunicorn.log"
+        log_path = log_to or Path(tmp) / "gunicorn.log"
         process = start_process(command, {**TEST_ENV, **env, "PORT": str(port)}, log_path, cwd=ROOT)
         try:
             base_url = f"http://127.0.0.1:{port}"

@@ -56,23 +56,35 @@ def playground(database_url, faq_dir) -> Iterator[tuple[str, Any]]:
 def test_playground_answers_a_food_question(playground, tmp_path):
     base_url, browser = playground
     page = browser.new_page()
+    urls: list[str] = []
+    console_errors: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{base_url}/")
     # The greeting arrives first, with topic buttons.
     page.locator(".msg.bot").first.wait_for(timeout=15000)
+    # The session is an HttpOnly, SameSite=Strict cookie: not in URLs, not readable by scripts.
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "helpbot_web_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie") == ""
     page.fill("#text", "食べ物に困っています")
     page.click("#send")
     page.locator(".msg.me", has_text="食べ物に困っています").wait_for(timeout=15000)
-    page.wait_for_function("document.querySelectorAll('.msg.bot').length >= 2")
+    page.locator(".msg.bot").nth(1).wait_for(timeout=15000)  # no eval: the CSP forbids it
     answer = page.locator(".msg.bot").nth(1).inner_text()
     assert answer.strip()
     buttons = page.locator(".quick button")
     # Either a direct food answer, or "did you mean" with a food entry to tap.
     if "もしかして" in answer:
         buttons.first.click()
-        page.wait_for_function("document.querySelectorAll('.msg.bot').length >= 3")
+        page.locator(".msg.bot").nth(2).wait_for(timeout=15000)
         answer = page.locator(".msg.bot").nth(2).inner_text()
     assert any(word in answer for word in ("食", "フード", "ごはん"))
     page.screenshot(path=str(tmp_path / "playground.png"))
+    assert any("/api/playground/messages" in url for url in urls)
+    assert not [url for url in urls if cookie["value"] in url or "session=" in url]
+    # Nothing the page needs is refused by the Content-Security-Policy.
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
 
 
 def test_playground_staff_pane_plays_both_sides(playground, tmp_path):

@@ -54,17 +54,20 @@ def test_follow_then_category_then_entry(client):
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("request_kwargs", "status"),
     [
-        None,
-        {"text": "hi"},
-        {"session": "x", "text": "hi"},
-        {"session": SESSION},
-        {"session": SESSION, "text": "   "},
-        {"session": SESSION, "text": "あ" * 2001},
+        ({}, 415),
+        ({"data": "hi", "content_type": "text/plain"}, 415),
+        ({"json": None}, 415),
+        ({"json": ["text", "hi"]}, 400),
+        ({"json": {"session": "x", "text": "hi"}}, 400),
+        ({"json": {"session": SESSION}}, 400),
+        ({"json": {"session": SESSION, "text": "   "}}, 400),
+        ({"json": {"session": SESSION, "text": "あ" * 2001}}, 400),
+        ({"json": {"session": SESSION, "text": "あ" * 9000}}, 413),
     ],
 )
-def test_bad_requests_get_a_clear_error(client, body):
-    response = client.post("/api/playground/messages", json=body)
-    assert response.status_code == 400
+def test_bad_requests_get_a_clear_error(client, request_kwargs, status):
+    response = client.post("/api/playground/messages", **request_kwargs)
+    assert response.status_code == status
     assert response.get_json()["error"]

@@ -9,8 +9,7 @@ from flask import Flask
 
 from helpbot.app import create_app
 
-SESSION = "pg-staff-session-1"
-OTHER = "pg-someone-else-2"
+MESSAGES = "/api/playground/messages"
 
 
 @pytest.fixture
@@ -25,16 +24,21 @@ def app(settings, clock) -> Iterator[Flask]:
     app.extensions["helpbot"].close()
 
 
-def _say(client, text: str, session: str = SESSION) -> dict:
-    response = client.post("/api/playground/messages", json={"session": session, "text": text})
+def _say(client, text: str) -> dict:
+    """Say something as the browser does: the session travels in the cookie it was given."""
+    response = client.post(MESSAGES, json={"text": text})
     assert response.status_code == 200
     return response.get_json()
 
 
-def _cases(client, session: str = SESSION) -> list[dict]:
-    response = client.get(f"/api/playground/cases?session={session}")
+def _cases(client) -> list[dict]:
+    response = client.get("/api/playground/cases")
     assert response.status_code == 200
     return response.get_json()["cases"]
+
+
+def _act(client, number: int, action: str, **kwargs):
+    return client.post(f"/api/playground/cases/{number}/{action}", **kwargs)
 
 
 def test_config_says_the_staff_pane_is_on(client):
@@ -48,25 +52,20 @@ def test_both_sides_of_a_case(client):
     (case,) = _cases(client)
     assert case["state"] == "open" and case["recent"][0]["text"] == "人と話したい"
 
-    assert client.post(f"/api/playground/cases/{case['number']}/claim?session={SESSION}"
-                       ).status_code == 200
+    assert _act(client, case["number"], "claim").status_code == 200
     assert _cases(client)[0]["state"] == "claimed"
-    reply = client.post(
-        f"/api/playground/cases/{case['number']}/reply?session={SESSION}",
-        json={"text": "担当の佐藤です。どうしましたか？\n// まず住まいを確認"},
-    )
+    reply = _act(client, case["number"], "reply",
+                 json={"text": "担当の佐藤です。どうしましたか？\n// まず住まいを確認"})
     assert reply.status_code == 200
-    new = client.get(f"/api/playground/messages?session={SESSION}&after={last_id}").get_json()
+    new = client.get(f"{MESSAGES}?after={last_id}").get_json()
     texts = [m["text"] for m in new["messages"]]
     assert texts[-1] == "担当の佐藤です。どうしましたか？"
     assert new["messages"][-1]["kind"] == "staff"
 
     quiet = _say(client, "家賃が払えません")
     assert quiet["replies"] == [], "the bot does not answer while a worker is on the case"
-    assert client.post(f"/api/playground/cases/{case['number']}/resolve?session={SESSION}"
-                       ).status_code == 200
-    closing = client.get(f"/api/playground/messages?session={SESSION}&after={last_id}"
-                         ).get_json()["messages"][-1]
+    assert _act(client, case["number"], "resolve").status_code == 200
+    closing = client.get(f"{MESSAGES}?after={last_id}").get_json()["messages"][-1]
     assert "終わり" in closing["text"]
     assert [q["postback"] for q in closing["quick_replies"]] == [
         f"a=csat&case={case['number']}&v={score}" for score in (3, 2, 1)
@@ -77,18 +76,28 @@ def test_both_sides_of_a_case(client):
 def test_claiming_twice_is_a_clear_conflict(client):
     _say(client, "人と話したい")
     number = _cases(client)[0]["number"]
-    client.post(f"/api/playground/cases/{number}/claim?session={SESSION}")
-    again = client.post(f"/api/playground/cases/{number}/claim?session={SESSION}")
+    _act(client, number, "claim")
+    again = _act(client, number, "claim")
     assert again.status_code == 409
     assert "cannot claim" in again.get_json()["error"]
 
 
-def test_another_session_cannot_see_or_touch_the_case(client):
+def test_another_session_cannot_see_or_touch_the_case(app, client):
     _say(client, "人と話したい")
     number = _cases(client)[0]["number"]
-    assert _cases(client, OTHER) == []
-    response = client.post(f"/api/playground/cases/{number}/claim?session={OTHER}")
-    assert response.status_code == 404
+    other = app.test_client()  # another browser, with its own cookie
+    _say(other, "こんにちは")
+    assert _cases(other) == []
+    assert _act(other, number, "claim").status_code == 404
+    assert _cases(client)[0]["state"] == "open"
+
+
+def test_the_old_query_parameter_still_names_a_session(client):
+    said = client.post(MESSAGES, json={"session": "pg-staff-session-1", "text": "人と話したい"})
+    assert said.status_code == 200 and "Set-Cookie" not in said.headers
+    (case,) = client.get("/api/playground/cases?session=pg-staff-session-1").get_json()["cases"]
+    claim = client.post(f"/api/playground/cases/{case['number']}/claim?session=pg-staff-session-1")
+    assert claim.status_code == 200
 
 
 def test_staff_pane_is_off_when_slack_is_configured(settings, clock):
@@ -96,6 +105,7 @@ def test_staff_pane_is_off_when_slack_is_configured(settings, clock):
     try:
         client = app.test_client()
         assert client.get("/api/playground/config").get_json() == {"staff_pane": False}
-        assert client.get(f"/api/playground/cases?session={SESSION}").status_code == 404
+        _say(client, "人と話したい")
+        assert client.get("/api/playground/cases").status_code == 404
     finally:
         app.extensions["helpbot"].close()

@@ -22,6 +22,12 @@ _REASONS = {
     CaseReason.CRISIS: "danger signs",
 }
 _SATISFACTION = {3: "good", 2: "OK", 1: "not good"}
+# Where the person writes from, as case workers know it.
+_CHANNELS = {"line": "LINE", "web": "Web チャット"}
+
+
+def channel_label(view: CaseView) -> str:
+    return _CHANNELS.get(view.person_channel, view.person_channel.upper())
 
 
 def waited_text(waited: dt.timedelta) -> str:
@@ -44,12 +50,12 @@ def state_text(view: CaseView) -> str:
 def summary_text(view: CaseView) -> str:
     """The plain-text fallback (notifications, screen readers)."""
     urgent = "URGENT " if view.urgency is Urgency.URGENT else ""
-    return f"{urgent}Case #{view.number}: {state_text(view)}"
+    return f"{urgent}Case #{view.number} ({channel_label(view)}): {state_text(view)}"
 
 
 def case_blocks(view: CaseView) -> list[dict[str, Any]]:
     urgent = view.urgency is Urgency.URGENT
-    title = f"{'🚨 URGENT · ' if urgent else ''}Case #{view.number}"
+    title = f"{'🚨 URGENT · ' if urgent else ''}Case #{view.number} · {channel_label(view)}"
     reason = _REASONS[view.reason]
     if view.crisis_category:
         reason += f" ({view.crisis_category}: {view.crisis_why or '-'})"
@@ -60,6 +66,7 @@ def case_blocks(view: CaseView) -> list[dict[str, Any]]:
         f"*Waited*\n{waited_text(view.waited)}",
         f"*Why*\n{reason}",
         f"*Topic (bot's guess)*\n{view.topic or '-'}",
+        f"*Channel*\n{channel_label(view)}",
     ]
     recent = "\n".join(f"{_WHO.get(m.who, '•')} {m.text}" for m in view.recent) or "-"
     blocks: list[dict[str, Any]] = [
@@ -75,7 +82,7 @@ def case_blocks(view: CaseView) -> list[dict[str, Any]]:
                 {
                     "type": "mrkdwn",
                     "text": "Reply in this thread to answer the person on "
-                    f"{view.person_channel.upper()}. Lines starting with `//` stay internal. "
+                    f"{channel_label(view)}. Lines starting with `//` stay internal. "
                     "Contact details are masked.",
                 }
             ],

@@ -1,34 +1,55 @@
-"""``GET /`` serves the playground; ``POST /api/playground/messages`` talks to the core."""
+"""``GET /`` serves the web chat page; ``/api/playground/messages`` talks to the core."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 
+from helpbot.channels.web.inputs import (
+    MAX_POSTBACK,
+    MAX_TEXT,
+    json_object,
+    message_id_arg,
+    refuse,
+    text_field,
+)
+from helpbot.channels.web.session import (
+    CHANNEL,
+    given_session,
+    new_session_id,
+    remember,
+    required_session,
+    session_exists,
+)
 from helpbot.conversation.messages import Incoming, MessageKind, Reply
 from helpbot.storage import history
 from helpbot.storage.models import DeliveryStatus
 
-CHANNEL = "web"
-MAX_TEXT = 2000
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+STATIC = Path(__file__).parent / "static"
+EXAMPLE = '{"text": "..."}'
 
-blueprint = Blueprint("playground", __name__)
+blueprint = Blueprint(
+    "playground", __name__, static_folder="static", static_url_path="/static/web"
+)
 
 
 @functools.cache
 def _page() -> bytes:
-    return (Path(__file__).parent / "static" / "playground.html").read_bytes()
+    return (STATIC / "playground.html").read_bytes()
 
 
 @blueprint.get("/")
 def playground_page() -> Response:
     return Response(_page(), mimetype="text/html")
+
+
+@blueprint.get("/api/playground/config")
+def playground_config() -> Response:
+    return jsonify(staff_pane=current_app.extensions["helpbot"].slack_handler is None)
 
 
 def _reply_json(reply: Reply) -> dict[str, Any]:
@@ -41,40 +62,44 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
     }
 
 
-@blueprint.post("/api/playground/messages")
-def playground_message() -> tuple[Response, int]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(error="send JSON like {\"session\": \"...\", \"text\": \"...\"}"), 400
-    session_id = body.get("session")
-    if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
-        return jsonify(error="session must be 8-64 letters, digits, - or _"), 400
-    text = body.get("text")
-    postback = body.get("postback")
-    if isinstance(postback, str) and postback:
+def _incoming(body: dict[str, Any], session_id: str) -> Incoming:
+    postback = text_field(body, "postback", limit=MAX_POSTBACK)
+    text = text_field(body, "text", limit=MAX_TEXT)
+    if postback is not None:
         kind, text = MessageKind.POSTBACK, ""
-    elif isinstance(text, str) and text.strip():
+    elif text is not None:
         kind, postback = MessageKind.TEXT, ""
     elif body.get("event") == "follow":
         kind, text, postback = MessageKind.FOLLOW, "", ""
     else:
-        return jsonify(error="send a non-empty text or a postback"), 400
-    if len(text) > MAX_TEXT:
-        return jsonify(error=f"messages are limited to {MAX_TEXT} characters"), 400
-    services = current_app.extensions["helpbot"]
-    turn = services.conversation.handle(
-        Incoming(
-            channel=CHANNEL,
-            user_id=session_id,
-            kind=kind,
-            received_at=dt.datetime.now(dt.UTC),
-            text=text,
-            postback=postback,
-        )
+        refuse(400, f"send a non-empty text or a postback, like {EXAMPLE}")
+    return Incoming(
+        channel=CHANNEL,
+        user_id=session_id,
+        kind=kind,
+        received_at=dt.datetime.now(dt.UTC),
+        text=text,
+        postback=postback,
     )
+
+
+@blueprint.post("/api/playground/messages")
+def playground_message() -> tuple[Response, int]:
+    body = json_object(EXAMPLE)
+    session_id = given_session(body)
+    services = current_app.extensions["helpbot"]
+    minted = session_id is None
+    if session_id is None:
+        session_id = new_session_id()
+    incoming = _incoming(body, session_id)
+    if minted or not session_exists(services.database, session_id):
+        allowed, retry_after = current_app.extensions["web_chat_limits"].new_session_allowed()
+        if not allowed:
+            return current_app.extensions["web_chat_limits"].too_many_sessions(retry_after)
+    turn = services.conversation.handle(incoming)
     services.conversation.record_delivery(turn.outbound_ids, status=DeliveryStatus.SENT)
     services.conversation.deliver_staff_posts(turn)
-    return jsonify(
+    response = jsonify(
         replies=[
             {"id": row_id, **_reply_json(reply)}
             for row_id, reply in zip(turn.outbound_ids, turn.replies, strict=True)
@@ -82,19 +107,17 @@ def playground_message() -> tuple[Response, int]:
         decision=turn.decision,
         entry_id=turn.entry_id,
         last_message_id=max(turn.outbound_ids, default=None),
-    ), 200
+    )
+    if minted:
+        remember(response, session_id)
+    return response, 200
 
 
 @blueprint.get("/api/playground/messages")
 def playground_new_messages() -> tuple[Response, int]:
     """Messages that reached this session later: a case worker's replies, notices."""
-    session_id = request.args.get("session", "")
-    if not SESSION_ID.match(session_id):
-        return jsonify(error="session must be 8-64 letters, digits, - or _"), 400
-    try:
-        after = int(request.args.get("after", "0"))
-    except ValueError:
-        return jsonify(error="after must be a message id (a number)"), 400
+    session_id = required_session()
+    after = message_id_arg("after")
     database = current_app.extensions["helpbot"].database
     with database.session() as session:
         rows = history.outbound_after(

@@ -1,0 +1,68 @@
+"""Wire the web chat into the app: on or off, its limits, JSON errors under its API.
+
+The web chat is a channel anyone who can reach the server may use, so it is on by default
+only where nothing else is connected (the quick start). With LINE or Slack configured it
+is off unless HELPBOT_WEB_CHAT=on; off, its paths answer 404 with a short note.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from helpbot.channels.web.limits import WebChatLimits
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/playground"
+OFF_NOTE = (
+    "The web chat is off on this server. Its operator can turn it on with HELPBOT_WEB_CHAT=on."
+)
+
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+off_blueprint = Blueprint("web_chat_off", __name__)
+
+
+@off_blueprint.route("/", methods=ALL_METHODS)
+@off_blueprint.route(f"{API_PREFIX}/<path:rest>", methods=ALL_METHODS)
+def web_chat_off(rest: str = "") -> tuple[Response, int]:
+    if request.path.startswith(API_PREFIX):
+        return jsonify(error=OFF_NOTE), 404
+    return Response(OFF_NOTE + "\n", mimetype="text/plain"), 404
+
+
+def _api_errors_as_json(error: HTTPException) -> HTTPException | tuple[Response, int]:
+    """Under the web chat API every error is JSON (405, 413, ...); elsewhere Flask's own."""
+    if not request.path.startswith(API_PREFIX) or error.response is not None:
+        return error
+    return jsonify(error=error.description or error.name), error.code or 400
+
+
+def install_web_chat(app: Flask) -> None:
+    """Register the web chat's blueprints (or the 404 note), its limits and error format."""
+    from helpbot.channels.web.playground import blueprint as playground
+    from helpbot.channels.web.staff_pane import blueprint as staff_pane
+
+    settings = app.extensions["helpbot"].settings
+    if not settings.web_chat_enabled:
+        app.register_blueprint(off_blueprint)
+        logger.info("The web chat is off (HELPBOT_WEB_CHAT): GET / and %s/ answer 404.",
+                    API_PREFIX)
+        return
+    if settings.line_enabled or settings.slack_enabled:
+        logger.warning(
+            "HELPBOT_WEB_CHAT=on with LINE or Slack configured: anyone who can reach this "
+            "server can chat and open cases for your staff (limits: %s per session, %s per "
+            "client, %s new sessions per client; counted per process). Set "
+            "HELPBOT_WEB_CHAT=off unless you mean to offer the web chat.",
+            settings.web_chat_session_limit,
+            settings.web_chat_client_limit,
+            settings.web_chat_new_session_limit,
+        )
+    app.register_blueprint(playground)
+    app.register_blueprint(staff_pane)
+    app.extensions["web_chat_limits"] = WebChatLimits(app, settings, [playground, staff_pane])
+    app.register_error_handler(HTTPException, _api_errors_as_json)

@@ -1,0 +1,152 @@
+"use strict";
+(() => {
+  const log = document.getElementById("log");
+  const form = document.getElementById("composer");
+  const input = document.getElementById("text");
+  // The session is an HttpOnly cookie the server sets on the first message: this script
+  // never sees it, and it never travels in a URL.
+  function bubble(text, who) {
+    const div = document.createElement("div");
+    div.className = "msg " + who;
+    div.textContent = text;
+    log.appendChild(div);
+    log.scrollTop = log.scrollHeight;
+    return div;
+  }
+  function quickReplies(items) {
+    if (!items.length) return;
+    const box = document.createElement("div");
+    box.className = "quick";
+    for (const item of items) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = item.label;
+      b.addEventListener("click", () => {
+        box.remove();
+        send({postback: item.postback}, item.display_text || item.label);
+      });
+      box.appendChild(b);
+    }
+    log.appendChild(box);
+    log.scrollTop = log.scrollHeight;
+  }
+  let lastId = 0;
+  const shown = new Set();
+  function remember(id) { if (id && id > lastId) lastId = id; }
+  async function pollMessages() {
+    try {
+      const res = await fetch(`api/playground/messages?after=${lastId}`);
+      if (!res.ok) return;
+      const data = await res.json();
+      for (const m of data.messages) {
+        remember(m.id);
+        if (shown.has(m.id)) continue;
+        shown.add(m.id);
+        const div = bubble(m.text, m.kind === "staff" ? "bot staffmsg" : "bot");
+        if (m.kind === "staff") div.title = "from a staff member";
+        quickReplies(m.quick_replies || []);
+      }
+    } catch (e) { /* the next poll tries again */ }
+  }
+  async function send(payload, echo) {
+    // Like LINE, quick reply buttons disappear once the person says something.
+    document.querySelectorAll(".quick").forEach((box) => box.remove());
+    if (echo) bubble(echo, "me");
+    try {
+      const res = await fetch("api/playground/messages", {
+        method: "POST",
+        headers: {"Content-Type": "application/json"},
+        body: JSON.stringify(payload),
+      });
+      const data = await res.json();
+      if (!res.ok) { bubble(data.error || "error", "error"); return; }
+      remember(data.last_message_id);
+      for (const reply of data.replies) {
+        if (shown.has(reply.id)) continue;
+        shown.add(reply.id);
+        bubble(reply.text, "bot");
+        quickReplies(reply.quick_replies);
+      }
+    } catch (e) {
+      bubble("サーバーに接続できません。 Cannot reach the server.", "error");
+    }
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    send({text}, text);
+  });
+  const cases = document.getElementById("cases");
+  async function act(number, action, body) {
+    const res = await fetch(`api/playground/cases/${number}/${action}`, {
+      method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify(body || {}),
+    });
+    if (!res.ok) alert((await res.json()).error);
+    await Promise.all([pollCases(), pollMessages()]);
+  }
+  function renderCase(c) {
+    const box = document.createElement("div");
+    box.className = "case" + (c.urgency === "urgent" ? " urgent" : "");
+    box.dataset.case = c.number;
+    const title = document.createElement("h3");
+    title.textContent = `${c.urgency === "urgent" ? "🚨 URGENT · " : ""}Case #${c.number}`;
+    const meta = document.createElement("div");
+    meta.textContent = `${c.state_text} · waited ${c.waited} · topic: ${c.topic || "-"}`;
+    const recent = document.createElement("div");
+    recent.className = "recent";
+    const icons = {person: "👤", bot: "🤖", staff: "🧑‍💼"};
+    recent.textContent = c.recent.map((m) => `${icons[m.who] || "•"} ${m.text}`).join("\n");
+    box.append(title, meta, recent);
+    if (c.state !== "resolved") {
+      if (c.state === "open") {
+        const claim = document.createElement("button");
+        claim.textContent = "Claim";
+        claim.className = "claim";
+        claim.onclick = () => act(c.number, "claim");
+        box.append(claim);
+      }
+      const resolve = document.createElement("button");
+      resolve.textContent = "Resolve";
+      resolve.className = "resolve";
+      resolve.onclick = () => act(c.number, "resolve");
+      const reply = document.createElement("textarea");
+      reply.placeholder = "Reply to the person (lines starting with // stay internal)";
+      reply.className = "reply";
+      const sendReply = document.createElement("button");
+      sendReply.textContent = "Send reply";
+      sendReply.className = "send-reply";
+      sendReply.onclick = () => {
+        const text = reply.value.trim();
+        if (text) { reply.value = ""; act(c.number, "reply", {text}); }
+      };
+      box.append(resolve, reply, sendReply);
+    }
+    return box;
+  }
+  function typing() {
+    return [...document.querySelectorAll(".case textarea.reply")].some((t) => t.value);
+  }
+  async function pollCases() {
+    try {
+      const res = await fetch("api/playground/cases");
+      if (!res.ok) return;
+      const data = await res.json();
+      if (!data.cases.length) return;
+      // Checked after the fetch: a redraw must never wipe a reply the worker is writing.
+      if (typing()) return;
+      cases.replaceChildren(...data.cases.map(renderCase));
+    } catch (e) { /* the next poll tries again */ }
+  }
+  fetch("api/playground/config").then((r) => r.json()).then((config) => {
+    if (config.staff_pane) {
+      document.getElementById("staff").style.display = "block";
+      setInterval(pollCases, 2000);
+      pollCases();
+    }
+  });
+  send({event: "follow"}, null).then(() => setInterval(pollMessages, 2000));
+  input.focus();
+})();

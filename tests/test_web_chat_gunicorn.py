@@ -1,0 +1,76 @@
+"""The web chat over real HTTP (gunicorn as in the Procfile): the access log and a burst."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from http.cookiejar import CookieJar
+
+import pytest
+
+from helpbot.channels.web.limits import TOO_MANY
+from helpbot.channels.web.session import COOKIE
+from tests.servers import running_gunicorn
+from tests.test_browser import WITHOUT_PLATFORMS
+
+pytestmark = [pytest.mark.slow]
+WORKERS = 2
+BURST = 320
+
+
+def _call(opener, url: str, body: dict | None = None, cookie: str | None = None):
+    request = urllib.request.Request(
+        url,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json",
+                 **({"Cookie": f"{COOKIE}={cookie}"} if cookie else {})},
+    )
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read())
+
+
+def test_no_session_id_in_the_access_log_and_a_burst_is_held(database_url, faq_dir, tmp_path):
+    log = tmp_path / "gunicorn.log"
+    env = {"HELPBOT_DATABASE_URL": database_url, "HELPBOT_FAQ_DIR": str(faq_dir),
+           **WITHOUT_PLATFORMS}
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with running_gunicorn(env, workers=WORKERS, log_to=log) as base_url:
+        api = f"{base_url}/api/playground"
+        assert _call(opener, f"{api}/messages", {"event": "follow"})[0] == 200
+        (cookie,) = [c for c in jar if c.name == COOKIE]
+        assert _call(opener, f"{api}/messages", {"text": "人と話したい"})[0] == 200
+        status, cases = _call(opener, f"{api}/cases")
+        assert status == 200 and len(cases["cases"]) == 1
+        number = cases["cases"][0]["number"]
+        assert _call(opener, f"{api}/cases/{number}/claim", {})[0] == 200
+        status, later = _call(opener, f"{api}/messages?after=0")
+        assert status == 200 and len(later["messages"]) >= 3
+
+        plain = urllib.request.build_opener()
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(
+                lambda i: _call(plain, f"{api}/messages", {"text": f"連投 {i}"}, cookie.value),
+                range(BURST),
+            ))
+        seconds = time.monotonic() - started
+    statuses = Counter(status for status, _ in results)
+    print(f"\nburst of {BURST} POSTs, one session, {WORKERS} gunicorn workers, 8 threads: "
+          f"{dict(statuses)} in {seconds:.1f} s")
+    assert set(statuses) <= {200, 429}, statuses
+    # 20/minute per session, counted in each worker's memory (the session had 2 messages).
+    assert statuses[200] <= 20 * WORKERS and statuses[429] >= BURST - 20 * WORKERS
+    assert all(body["error"] == TOO_MANY for status, body in results if status == 429)
+
+    access = log.read_text()
+    assert access.count("/api/playground/messages") >= 3, "the access log is on"
+    assert cookie.value not in access
