@@ -28,6 +28,7 @@ from helpbot.channels.slack.blocks import (
     RESOLVE_ACTION,
     followup_form,
 )
+from helpbot.channels.slack.guards import RequestGuards
 from helpbot.reminders.service import Reminders
 from helpbot.reminders.when import WhenError, parse_when, split_when_and_message
 from helpbot.storage.inbox import Inbox, NewEvent
@@ -192,7 +193,7 @@ class CaseWorkerListeners:
 
 def build_bolt_app(
     *, signing_secret: str, client: WebClient, listeners: CaseWorkerListeners,
-    executor: Executor,
+    executor: Executor, guards: RequestGuards,
 ) -> App:
     bolt = App(
         signing_secret=signing_secret,
@@ -201,6 +202,9 @@ def build_bolt_app(
         listener_executor=executor,
         logger=logging.getLogger("helpbot.slack.bolt"),
     )
+    # After bolt's signature check: other workspaces, then replays, then Slack's retries.
+    bolt.middleware(guards.refuse_other_workspaces)
+    bolt.middleware(guards.run_once)
     bolt.middleware(listeners.skip_repeated_events)
     bolt.action(CLAIM_ACTION)(listeners.on_claim)
     bolt.action(RESOLVE_ACTION)(listeners.on_resolve)
