@@ -204,7 +204,9 @@ def test_a_form_from_another_workspace_schedules_nothing(line, slack, fake_line,
     assert _followups(database) == 0
 
 
-def test_a_thread_reply_by_a_guest_from_another_workspace_is_not_relayed(line, slack, fake_line, database):
+def test_a_thread_reply_by_a_guest_from_another_workspace_is_not_relayed(
+    line, slack, fake_line, database
+):
     case = _open_case(line, fake_line, database)
     before = len(fake_line.pushes)
 

@@ -36,8 +36,10 @@ from helpbot.storage.inbox import Inbox, NewEvent
 logger = logging.getLogger(__name__)
 
 CHANNEL = "slack"
-_COMMAND = re.compile(r"^\s*(claim|resolve)\s+#?(\d+)\s*$", re.IGNORECASE)
-_REMIND = re.compile(r"^\s*remind\s+#?(\d+)\s+(.+)$", re.IGNORECASE | re.DOTALL)
+# Case numbers fit a database integer: nine digits at most.
+_COMMAND = re.compile(r"^\s*(claim|resolve)\s+#?([0-9]{1,9})\s*$", re.IGNORECASE)
+_REMIND = re.compile(r"^\s*remind\s+#?([0-9]{1,9})\s+(.+)$", re.IGNORECASE | re.DOTALL)
+_CASE_NUMBER = re.compile(r"[0-9]{1,9}")
 USAGE = (
     "Usage: `/helpbot claim 12`, `/helpbot resolve 12`, "
     "`/helpbot remind 12 <when> <message>` (e.g. `remind 12 3日後 フードバンクに行けましたか？`). "
@@ -107,18 +109,19 @@ class CaseWorkerListeners:
         client.views_open(trigger_id=body["trigger_id"], view=followup_form(action["value"]))
 
     def on_followup_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        values = view["state"]["values"]
-        when_text = values["when"]["when"]["value"] or ""
-        message = values["message"]["message"]["value"] or ""
-        keep = bool(values.get("keep", {}).get("keep", {}).get("selected_options"))
+        form = _followup_fields(view)
+        if form is None:
+            ack(response_action="errors", errors={"when": "This form is incomplete."})
+            return
+        case_id, when_text, message, keep = form
         try:
             when = parse_when(when_text, now=self._clock(), tz=self._timezone())
         except WhenError as why:
             ack(response_action="errors", errors={"when": str(why)[:150]})
             return
         ack()
-        answer = self.schedule(int(view["private_metadata"]), when, message,
-                               body["user"]["id"], keep=keep)
+        user_id = str((body.get("user") or {}).get("id", ""))
+        answer = self.schedule(case_id, when, message, user_id, keep=keep)
         logger.info("follow-up form: %s", answer.split(":")[0])
 
     def on_message(self, event: dict[str, Any]) -> None:
@@ -177,10 +180,10 @@ class CaseWorkerListeners:
 
     def _button(self, action_name: str, body: dict[str, Any], action: dict[str, Any],
                 client: WebClient) -> None:
-        try:
-            case_id = int(action.get("value", ""))
-        except ValueError:
+        value = str(action.get("value", ""))
+        if _CASE_NUMBER.fullmatch(value) is None:
             return
+        case_id = int(value)
         problem = self.act(action_name, case_id, body.get("user") or {})
         channel = (body.get("channel") or {}).get("id")
         user_id = (body.get("user") or {}).get("id")
@@ -189,6 +192,21 @@ class CaseWorkerListeners:
                 client.chat_postEphemeral(channel=channel, user=user_id, text=problem)
             except Exception:  # a courtesy note; the case itself is already safe
                 logger.warning("could not tell the worker why the action was refused")
+
+
+def _followup_fields(view: dict[str, Any]) -> tuple[int, str, str, bool] | None:
+    """(case id, when, message, keep) from the follow-up form, or None when it is malformed."""
+    try:
+        values = view["state"]["values"]
+        when_text = values["when"]["when"]["value"] or ""
+        message = values["message"]["message"]["value"] or ""
+        keep = bool(values.get("keep", {}).get("keep", {}).get("selected_options"))
+        metadata = str(view.get("private_metadata", ""))
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if _CASE_NUMBER.fullmatch(metadata) is None or not isinstance(when_text, str):
+        return None
+    return int(metadata), when_text, str(message), keep
 
 
 def build_bolt_app(
