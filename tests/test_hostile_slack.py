@@ -245,3 +245,25 @@ def test_the_team_comes_from_auth_test_once_or_from_slack_team_id(
         assert "own workspace" in response.get_data(as_text=True)
     finally:
         pinned.extensions["helpbot"].close()
+
+
+# -- signed bodies that are not what Slack sends ----------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{not json", "application/json"),
+        (b'{"events":' + b"[" * 5000 + b"]" * 5000 + b"}", "application/json"),
+        (b"\xff\xfe\x00", "application/json"),
+        (b'["a list"]', "application/json"),
+        (b'{"type":"event_callback","team_id":"T0000TEST","event":"text"}', "application/json"),
+        (b"payload=%7Bnot+json", "application/x-www-form-urlencoded"),
+        (b'payload={"type":"view_submission","team":{"id":"T0000TEST"},"view":'
+         b'{"callback_id":"case_followup_form"}}', "application/x-www-form-urlencoded"),
+    ],
+    ids=["not JSON", "deep", "not UTF-8", "a list", "event a string", "payload not JSON",
+         "view without type"],
+)
+def test_signed_bodies_slack_never_sends_are_400_not_500(slack, fake_slack, body, content_type):
+    response = slack.send(SlackRequest.build(body, content_type, signing_secret=SLACK_SECRET))
+    assert response.status_code == 400
+    slack.settle()

@@ -23,10 +23,11 @@ def _register() -> None:
 
     faq.add_command(gaps)
     from helpbot.cli.bench_escalation import escalation
+    from helpbot.cli.bench_fuzz import fuzz
     from helpbot.cli.bench_reminders import reminders
     from helpbot.cli.bench_webhook import webhook
 
-    for benchmark in (webhook, escalation, reminders):
+    for benchmark in (webhook, escalation, reminders, fuzz):
         bench.add_command(benchmark)
     for command in (db, faq, ask, serve, events, bench, worker):
         main.add_command(command)

@@ -28,7 +28,7 @@ from helpbot.channels.slack.blocks import (
     RESOLVE_ACTION,
     followup_form,
 )
-from helpbot.channels.slack.guards import RequestGuards
+from helpbot.channels.slack.guards import RequestGuards, answer_error
 from helpbot.reminders.service import Reminders
 from helpbot.reminders.when import WhenError, parse_when, split_when_and_message
 from helpbot.storage.inbox import Inbox, NewEvent
@@ -126,8 +126,10 @@ class CaseWorkerListeners:
 
     def on_message(self, event: dict[str, Any]) -> None:
         thread_ts = event.get("thread_ts")
+        channel = event.get("channel")
         if (
-            not thread_ts
+            not isinstance(thread_ts, str)
+            or not isinstance(channel, str)
             or thread_ts == event.get("ts")
             or event.get("bot_id")
             or event.get("subtype") is not None
@@ -137,7 +139,7 @@ class CaseWorkerListeners:
             thread_ts,
             worker_name=str(event.get("user", "")),
             text=str(event.get("text", "")),
-            channel=event.get("channel"),
+            channel=channel,
         )
 
     def on_command(self, ack: Ack, command: dict[str, Any]) -> None:
@@ -184,9 +186,10 @@ class CaseWorkerListeners:
         if _CASE_NUMBER.fullmatch(value) is None:
             return
         case_id = int(value)
-        problem = self.act(action_name, case_id, body.get("user") or {})
+        user = body.get("user") if isinstance(body.get("user"), dict) else {}
+        problem = self.act(action_name, case_id, user)
         channel = (body.get("channel") or {}).get("id")
-        user_id = (body.get("user") or {}).get("id")
+        user_id = user.get("id")
         if problem and channel and user_id:
             try:
                 client.chat_postEphemeral(channel=channel, user=user_id, text=problem)
@@ -221,6 +224,7 @@ def build_bolt_app(
         logger=logging.getLogger("helpbot.slack.bolt"),
     )
     # After bolt's signature check: other workspaces, then replays, then Slack's retries.
+    bolt.error(answer_error)
     bolt.middleware(guards.refuse_other_workspaces)
     bolt.middleware(guards.run_once)
     bolt.middleware(listeners.skip_repeated_events)

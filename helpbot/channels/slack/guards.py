@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt.request import payload_utils
 
 from helpbot.errors import StorageError
 from helpbot.storage.inbox import Inbox, NewEvent
@@ -62,6 +63,45 @@ def valid_signature(
     base = b"v0:" + timestamp.encode("ascii") + b":" + body
     expected = b"v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest().encode()
     return hmac.compare_digest(expected, signature.encode("ascii"))
+
+
+# What bolt's middleware and our listeners raise on a signed body of an unexpected shape
+# ({"event": "text"}, a view without "type", ...).
+SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError)
+_BOLT_EXTRACTORS = (
+    payload_utils.to_options, payload_utils.to_shortcut, payload_utils.to_action,
+    payload_utils.to_view, payload_utils.to_command, payload_utils.to_event,
+    payload_utils.to_message, payload_utils.to_step,
+)
+
+
+def unreadable_by_bolt(body: Any) -> bool:
+    """True for a (signed) body that bolt's own helpers raise on while building a listener's
+    arguments, even in its error handler: answered 400 before bolt runs."""
+    if not isinstance(body, dict):
+        return True
+    try:
+        for extract in _BOLT_EXTRACTORS:
+            extract(body)
+    except SHAPE_ERRORS:
+        return True
+    return False
+
+
+def answer_error(error: Exception) -> BoltResponse | None:
+    """Bolt's error handler: a body of the wrong shape is 400, a database fault 503.
+
+    Only the error's class is logged: its message may quote the body (``int('...')``).
+    Anything else keeps bolt's own answer (500: a defect to fix).
+    """
+    if isinstance(error, StorageError):
+        logger.warning("Slack request not handled: %s", error)
+        return BoltResponse(status=503, body="helpbot could not reach its database")
+    if isinstance(error, SHAPE_ERRORS):
+        logger.warning("Slack request of an unexpected shape: %s", type(error).__name__)
+        return BoltResponse(status=400, body="request body is not shaped as Slack sends it")
+    logger.error("Slack request failed: %s", type(error).__name__)
+    return None
 
 
 def _header(req: BoltRequest, name: str) -> str:

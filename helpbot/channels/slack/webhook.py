@@ -13,7 +13,12 @@ import time
 from flask import Blueprint, Response, current_app, jsonify, request
 from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 
-from helpbot.channels.slack.guards import malformed_auth_headers, valid_signature
+from helpbot.channels.slack.guards import (
+    SHAPE_ERRORS,
+    malformed_auth_headers,
+    unreadable_by_bolt,
+    valid_signature,
+)
 
 blueprint = Blueprint("slack", __name__)
 
@@ -40,6 +45,8 @@ def receive_slack_request() -> Response | tuple[Response, int]:
         return jsonify(error="invalid or stale X-Slack-Signature"), 401
     try:
         bolt_request = to_bolt_request(request)
-    except ValueError:  # JSON or payload= that does not parse (UnicodeError, JSONDecodeError)
+    except (ValueError, RecursionError, *SHAPE_ERRORS):  # JSON or payload= that does not parse
         return jsonify(error="body is not Slack's JSON or form"), 400
+    if unreadable_by_bolt(bolt_request.body):
+        return jsonify(error="body is not shaped as Slack sends it"), 400
     return to_flask_response(services.slack_handler.app.dispatch(bolt_request))
