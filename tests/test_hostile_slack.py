@@ -267,3 +267,16 @@ def test_signed_bodies_slack_never_sends_are_400_not_500(slack, fake_slack, body
     response = slack.send(SlackRequest.build(body, content_type, signing_secret=SLACK_SECRET))
     assert response.status_code == 400
     slack.settle()
+
+
+@pytest.mark.parametrize("value", ["t0123", "C0123ABCD", "T01 23", "T"])
+def test_a_malformed_slack_team_id_stops_start_up_naming_the_variable(value):
+    from helpbot.config import load_settings
+    from helpbot.errors import ConfigError
+
+    environ = {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1",
+               "SLACK_ESCALATION_CHANNEL": "C1", "SLACK_TEAM_ID": value}
+    with pytest.raises(ConfigError, match="SLACK_TEAM_ID"):
+        load_settings(environ=environ, env_file=None)
+    environ["SLACK_TEAM_ID"] = "T0123ABCD"
+    assert load_settings(environ=environ, env_file=None).slack_team_id == "T0123ABCD"
