@@ -19,10 +19,6 @@ from typing import Any
 from helpbot.storage.database import Database
 from helpbot.storage.db_errors import is_row_error
 
-NOTIFY_CHANNEL = "helpbot_events"
-# How long a web request waits for SQLite's write lock before it fails (LINE retries later).
-SQLITE_LOCK_WAIT = 10.0
-
 _COLUMNS = (
     "channel",
     "event_id",
@@ -39,8 +35,12 @@ _COLUMNS = (
 class RawEventWriter:
     """One DBAPI connection, owned by the group-commit thread."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(
+        self, database: Database, *, notify_channel: str, sqlite_lock_wait: float
+    ) -> None:
         self._database = database
+        self._notify_channel = notify_channel
+        self._sqlite_lock_wait = sqlite_lock_wait
         self._connection: Any = None
         self._lock_file: Any = None
         marker = "?" if database.is_sqlite else "%s"
@@ -81,7 +81,7 @@ class RawEventWriter:
     def _insert(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
         if not self._database.is_sqlite:
             return self._insert_postgres(rows)
-        deadline = time.monotonic() + SQLITE_LOCK_WAIT
+        deadline = time.monotonic() + self._sqlite_lock_wait
         while True:
             try:
                 return self._insert_sqlite(rows)
@@ -126,7 +126,7 @@ class RawEventWriter:
             f"WITH inserted AS (INSERT INTO webhook_events ({', '.join(_COLUMNS)}) "
             f"VALUES {', '.join([placeholders] * len(rows))} "
             "ON CONFLICT (channel, event_id) DO NOTHING RETURNING id, channel, event_id) "
-            f"SELECT id, channel, event_id, pg_notify('{NOTIFY_CHANNEL}', '') FROM inserted"
+            f"SELECT id, channel, event_id, pg_notify('{self._notify_channel}', '') FROM inserted"
         )
         values = [self._value(c, row[c]) for row in rows for c in _COLUMNS]
         try:

@@ -23,15 +23,16 @@ from sqlalchemy.orm import aliased
 from helpbot.errors import StorageUnavailableError, UnstorableRowError
 from helpbot.storage.database import Database
 from helpbot.storage.db_errors import describe_db_error, is_row_error
-from helpbot.storage.event_writer import NOTIFY_CHANNEL, RawEventWriter
+from helpbot.storage.event_writer import RawEventWriter
 from helpbot.storage.group_commit import TIMEOUT, GroupCommitter
 from helpbot.storage.models import EventStatus, WebhookEvent
 from helpbot.storage.safe_json import bounded_key, clean_text
 
-__all__ = ["NOTIFY_CHANNEL", "ClaimedEvent", "Inbox", "NewEvent", "fallback_event_id"]
-
+NOTIFY_CHANNEL = "helpbot_events"
 LEASE = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = 3
+# How long a web request waits for SQLite's write lock before it fails (LINE retries later).
+SQLITE_LOCK_WAIT = 10.0
 UNFINISHED = (EventStatus.PENDING, EventStatus.PROCESSING)
 
 
@@ -62,7 +63,9 @@ class Inbox:
 
     def __init__(self, database: Database) -> None:
         self._database = database
-        self._writer = RawEventWriter(database)
+        self._writer = RawEventWriter(
+            database, notify_channel=NOTIFY_CHANNEL, sqlite_lock_wait=SQLITE_LOCK_WAIT
+        )
         # Concurrent requests share one commit (see group_commit.py).
         self._committer: GroupCommitter[list[dict[str, Any]], list[int]] = GroupCommitter(
             self._write_batches, name="inbox", is_row_error=is_row_error
