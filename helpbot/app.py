@@ -194,6 +194,7 @@ def build_services(
         from slack_bolt.adapter.flask import SlackRequestHandler
 
         from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
+        from helpbot.channels.slack.guards import RequestGuards
 
         assert settings.slack_signing_secret
         slack_executor = CountingExecutor(4, name="slack")
@@ -206,6 +207,11 @@ def build_services(
                 client=slack_client,
                 listeners=listeners,
                 executor=slack_executor,
+                guards=RequestGuards(
+                    inbox=inbox, clock=clock,
+                    escalation_channel=settings.slack_escalation_channel,
+                    team_id=settings.slack_team_id,
+                ),
             )
         )
     return Services(

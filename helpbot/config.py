@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -41,6 +42,9 @@ class Settings:
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_escalation_channel: str | None = None
     slack_api_base_url: str = DEFAULT_SLACK_API_BASE_URL
+    # helpbot's Slack workspace (T...); requests from any other team are refused. None: the
+    # bot token's own team, asked from auth.test on the first Slack request.
+    slack_team_id: str | None = None
     # An unclaimed case is announced again in its thread after this many minutes.
     reannounce_after_minutes: float = 30.0
     # No reminders in this window of the NPO's local time ("21:00-08:00"; "off" for none).
@@ -263,7 +267,14 @@ def _slack_settings(env: Mapping[str, str]) -> dict[str, Any]:
     base_url = env.get("SLACK_API_BASE_URL") or DEFAULT_SLACK_API_BASE_URL
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"SLACK_API_BASE_URL must start with http:// or https://: {base_url!r}")
+    team_id = env.get("SLACK_TEAM_ID") or None
+    if team_id is not None and re.fullmatch(r"T[A-Z0-9]{2,}", team_id) is None:
+        raise ConfigError(
+            f"SLACK_TEAM_ID must be a Slack team ID like T0123ABCD, got {team_id!r} (Slack: "
+            "workspace menu -> Settings -> 'Workspace ID'), or unset to use the bot token's team."
+        )
     return {
+        "slack_team_id": team_id,
         "slack_signing_secret": given["SLACK_SIGNING_SECRET"],
         "slack_bot_token": given["SLACK_BOT_TOKEN"],
         "slack_escalation_channel": given["SLACK_ESCALATION_CHANNEL"],

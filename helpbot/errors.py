@@ -7,6 +7,10 @@
      │    │                 the cause, never the statement's parameters
      │    ├── DatabaseUnavailableError   cannot connect (refused, unknown host, bad password)
      │    └── SchemaNotReadyError        reachable, but not migrated: run `helpbot db upgrade`
+     ├── UnsafeInputError   a request body helpbot will not store (too deep, too big, NaN, ...)
+     ├── StorageError       the database could not store a request's rows
+     │    ├── UnstorableRowError     the database refused this request's rows (others stored)
+     │    └── StorageUnavailableError  the database is down or too slow; try again later
      └── DeliveryError      a platform refused or failed to take an outbound message
           └── RateLimitedError   the platform said 429; ``retry_after`` seconds when it said so
 
@@ -51,3 +55,19 @@ class RateLimitedError(DeliveryError):
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(message, status=429)
         self.retry_after = retry_after
+
+
+class UnsafeInputError(HelpbotError, ValueError):
+    """Input that helpbot refuses to store: the message says what is wrong, never the data."""
+
+
+class StorageError(HelpbotError):
+    """The database did not store a request's rows; the message carries no row values."""
+
+
+class UnstorableRowError(StorageError):
+    """The database refused one request's rows; the rest of its batch was stored."""
+
+
+class StorageUnavailableError(StorageError):
+    """The database could not be reached or did not answer in time."""

@@ -4,6 +4,11 @@ Each webhook must be stored (committed) before we answer 200. Under load, commit
 request on its own makes every request wait for the database in turn; here one writer thread
 per process takes whatever requests are waiting, writes them in one statement and one commit,
 and wakes each request with its own result. A request waits about one commit, never more.
+
+One request's bad row must not cost its neighbours their 200: when the database refuses a
+value (``is_row_error``), the batch is split in halves and each half written again, until the
+refused item stands alone and gets the error; every other item is stored. A database that is
+down fails the whole batch at once (splitting would only multiply the failures).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Generic, TypeVar
+
+from helpbot.storage.db_errors import describe_db_error
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +35,15 @@ class GroupCommitter(Generic[Item, Result]):
     """Runs ``write_batch(items) -> results`` (same order) for items from many threads."""
 
     def __init__(
-        self, write_batch: Callable[[Sequence[Item]], list[Result]], *, name: str
+        self,
+        write_batch: Callable[[Sequence[Item]], list[Result]],
+        *,
+        name: str,
+        is_row_error: Callable[[Exception], bool] = lambda _error: False,
     ) -> None:
         self._write_batch = write_batch
         self._name = name
+        self._is_row_error = is_row_error
         self._queue: queue.SimpleQueue[tuple[Item, Future[Result]]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -62,12 +74,28 @@ class GroupCommitter(Generic[Item, Result]):
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            try:
-                results = self._write_batch([item for item, _ in batch])
-            except Exception as error:  # each waiting request reports it
-                logger.exception("group commit of %d item(s) failed", len(batch))
-                for _, future in batch:
-                    future.set_exception(error)
-                continue
-            for (_, future), result in zip(batch, results, strict=True):
-                future.set_result(result)
+            self._write(batch)
+
+    def _write(self, batch: list[tuple[Item, Future[Result]]]) -> None:
+        try:
+            results = self._write_batch([item for item, _ in batch])
+        except Exception as error:  # each waiting request reports it
+            if len(batch) > 1 and self._is_row_error(error):
+                # Find the refused item(s) by halves: k bad items cost about 2k log n writes.
+                logger.info(
+                    "group commit: the database refused a value in a batch of %d; "
+                    "writing it again in halves", len(batch)
+                )
+                middle = len(batch) // 2
+                self._write(batch[:middle])
+                self._write(batch[middle:])
+                return
+            # No traceback: a driver's message may quote the row (a person's message).
+            logger.warning(
+                "group commit of %d item(s) failed: %s", len(batch), describe_db_error(error)
+            )
+            for _, future in batch:
+                future.set_exception(error)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            future.set_result(result)

@@ -14,22 +14,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import json
-import sqlite3
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, delete, or_, update
 from sqlalchemy.orm import Session
 
+from helpbot.errors import StorageUnavailableError, UnstorableRowError
 from helpbot.storage.database import Database
-from helpbot.storage.group_commit import GroupCommitter
+from helpbot.storage.db_errors import describe_db_error, is_row_error
+from helpbot.storage.event_writer import RawEventWriter
+from helpbot.storage.group_commit import TIMEOUT, GroupCommitter
 from helpbot.storage.leases import Backoff, Lease, LeaseQueue
 from helpbot.storage.models import EventStatus, QueueState, WebhookEvent
+from helpbot.storage.safe_json import bounded_key, clean_text
 
 NOTIFY_CHANNEL = "helpbot_events"
 MAX_ATTEMPTS = 3
@@ -70,153 +71,39 @@ def fallback_event_id(payload: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical).hexdigest()[:48]
 
 
-_COLUMNS = (
-    "channel",
-    "event_id",
-    "event_type",
-    "payload",
-    "status",
-    "attempts",
-    "received_at",
-    "source",
-    "next_attempt_at",
-)
-
-
-class _RawWriter:
-    """One DBAPI connection, owned by the group-commit thread: the request path's only write.
-
-    SQLAlchemy Core costs about ten times the INSERT itself here (0.45 ms against 0.04 ms per
-    batch on SQLite, measured), so this one statement goes straight to the driver. Values are
-    written exactly as the models' types write them (UTC times; JSON text).
-    """
-
-    def __init__(self, database: Database) -> None:
-        self._database = database
-        self._connection: Any = None
-        self._lock_file: Any = None
-        marker = "?" if database.is_sqlite else "%s"
-        self._sql = (
-            f"INSERT INTO webhook_events ({', '.join(_COLUMNS)}) "
-            f"VALUES ({', '.join([marker] * len(_COLUMNS))}) "
-            "ON CONFLICT (channel, event_id) DO NOTHING RETURNING id, channel, event_id"
-        )
-
-    def _value(self, column: str, value: Any) -> Any:
-        if column == "payload":
-            return json.dumps(value, ensure_ascii=False)
-        if isinstance(value, dt.datetime) and self._database.is_sqlite:
-            # SQLAlchemy's SQLite DATETIME format, in UTC (see models.UTCDateTime).
-            return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return value
-
-    def insert(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
-        if self._database.is_sqlite:
-            # SQLite makes a second writer sleep and poll for its lock (1 ms, 2 ms, ... 100 ms);
-            # a file lock instead wakes the next web process the moment the first commits.
-            with self._sqlite_write_lock():
-                return self._insert(rows)
-        return self._insert(rows)
-
-    @contextlib.contextmanager
-    def _sqlite_write_lock(self) -> Iterator[None]:
-        if self._lock_file is None:
-            path = self._database.url.removeprefix("sqlite:///") + ".write-lock"
-            self._lock_file = open(path, "a+b")  # noqa: SIM115 - held for the process's life
-        fcntl.flock(self._lock_file, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
-
-    def _insert(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
-        if not self._database.is_sqlite:
-            return self._insert_postgres(rows)
-        deadline = time.monotonic() + SQLITE_LOCK_WAIT
-        while True:
-            try:
-                return self._insert_sqlite(rows)
-            except sqlite3.OperationalError as error:
-                # The worker holds SQLite's write lock: try again in half a millisecond
-                # rather than in SQLite's own steps of up to 100 ms.
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.0005)
-
-    def _insert_sqlite(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
-        if self._connection is None:
-            self._connection = self._database.engine.raw_connection()
-            self._connection.cursor().execute("PRAGMA busy_timeout=0")
-        connection = self._connection
-        try:
-            cursor = connection.cursor()
-            inserted = []
-            for row in rows:
-                cursor.execute(self._sql, [self._value(c, row[c]) for c in _COLUMNS])
-                inserted.extend(cursor.fetchall())
-            cursor.close()
-            connection.commit()
-        except Exception as error:
-            with contextlib.suppress(Exception):
-                connection.rollback()
-            if "locked" not in str(error):
-                # A broken connection is replaced on the next batch.
-                connection.invalidate()
-                self._connection = None
-            raise
-        return [(int(r[0]), str(r[1]), str(r[2])) for r in inserted]
-
-    def _insert_postgres(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
-        """One statement, one round trip: insert, return the new ids, wake the worker."""
-        if self._connection is None:
-            self._connection = self._database.engine.raw_connection()
-            # The statement is its own transaction: committed when it returns.
-            self._connection.driver_connection.autocommit = True
-        placeholders = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-        sql = (
-            f"WITH inserted AS (INSERT INTO webhook_events ({', '.join(_COLUMNS)}) "
-            f"VALUES {', '.join([placeholders] * len(rows))} "
-            "ON CONFLICT (channel, event_id) DO NOTHING RETURNING id, channel, event_id) "
-            f"SELECT id, channel, event_id, pg_notify('{NOTIFY_CHANNEL}', '') FROM inserted"
-        )
-        values = [self._value(c, row[c]) for row in rows for c in _COLUMNS]
-        try:
-            with self._connection.driver_connection.cursor() as cursor:
-                cursor.execute(sql, values)
-                inserted = cursor.fetchall()
-        except Exception:
-            with contextlib.suppress(Exception):
-                self._connection.invalidate()
-            self._connection = None
-            raise
-        return [(int(r[0]), str(r[1]), str(r[2])) for r in inserted]
-
-
 class Inbox:
     """Idempotent storage of platform events, keyed by (channel, event id)."""
 
     def __init__(self, database: Database) -> None:
         self._database = database
-        self._writer = _RawWriter(database)
+        self._writer = RawEventWriter(
+            database, notify_channel=NOTIFY_CHANNEL, sqlite_lock_wait=SQLITE_LOCK_WAIT
+        )
         # Concurrent requests share one commit (see group_commit.py).
         self._committer: GroupCommitter[list[dict[str, Any]], list[int]] = GroupCommitter(
-            self._write_batches, name="inbox"
+            self._write_batches, name="inbox", is_row_error=is_row_error
         )
         self.queue = LeaseQueue(
             database, WebhookEvent, order_by=(WebhookEvent.id,), waits_for=_waits_for_earlier
         )
 
     def store(self, *, channel: str, events: Sequence[NewEvent], now: dt.datetime) -> list[int]:
-        """Store events not seen before; return the row ids of the new ones only."""
+        """Store events not seen before; return the row ids of the new ones only.
+
+        Column values are made to fit (clean text, an over-long id becomes its hash); the
+        payload must already be clean (``safe_json.parse_json``). Raises UnstorableRowError
+        when the database refuses these rows (the other requests of the batch are stored),
+        StorageUnavailableError when it cannot be reached.
+        """
         if not events:
             return []
         rows = [
             {
                 "channel": channel,
-                "event_id": event.event_id,
-                "event_type": event.event_type[:32],
+                "event_id": bounded_key(event.event_id, limit=64),
+                "event_type": clean_text(event.event_type)[:32],
                 "payload": event.payload,
-                "source": event.source,
+                "source": clean_text(event.source)[:128] if event.source else None,
                 "status": EventStatus.PENDING,
                 "attempts": 0,
                 "received_at": now,
@@ -224,7 +111,30 @@ class Inbox:
             }
             for event in events
         ]
-        return self._committer.submit(rows)
+        try:
+            return self._committer.submit(rows, timeout=TIMEOUT)
+        except TimeoutError:
+            raise StorageUnavailableError(
+                f"the database did not store the events within {TIMEOUT:g} s"
+            ) from None
+        except Exception as error:  # the driver's own classes; its message may quote a row
+            if is_row_error(error):
+                raise UnstorableRowError(
+                    f"the database refused these events: {describe_db_error(error)}"
+                ) from None
+            raise StorageUnavailableError(
+                f"could not store the events: {describe_db_error(error)}"
+            ) from None
+
+    def forget(self, *, channel: str, received_before: dt.datetime) -> int:
+        """Delete a channel's rows received before a time (records only kept for a window)."""
+        with self._database.session() as session:
+            result = session.execute(
+                delete(WebhookEvent).where(
+                    WebhookEvent.channel == channel, WebhookEvent.received_at < received_before
+                )
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def _write_batches(self, batches: Sequence[list[dict[str, Any]]]) -> list[list[int]]:
         """Insert the rows of several requests in one transaction; each request's new ids."""

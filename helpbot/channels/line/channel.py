@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,9 +23,11 @@ from helpbot.conversation.recovery import turn_record
 from helpbot.conversation.service import ConversationService
 from helpbot.conversation.turn import Turn
 from helpbot.delivery.policy import RetryPolicy
+from helpbot.errors import StorageUnavailableError, UnsafeInputError, UnstorableRowError
 from helpbot.privacy import Pseudonymizer
 from helpbot.storage.inbox import ClaimedEvent, Inbox, record_turn
 from helpbot.storage.models import DeliveryStatus, QueueState
+from helpbot.storage.safe_json import parse_json
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +44,21 @@ class RejectedWebhook(Exception):  # noqa: N818 - carries the HTTP status to ans
         self.status = status
 
 
-def valid_signature(secret: bytes, body: bytes, signature: str) -> bool:
-    """LINE signs the raw body: base64(HMAC-SHA256(channel secret, body))."""
+# LINE's webhook bodies are a few KB; 100 events keep a group-committed batch of 64 requests
+# inside PostgreSQL's 65,535 parameters per statement (9 per row).
+MAX_EVENTS = 100
+
+
+def valid_signature(secret: bytes, body: bytes, signature: str | bytes) -> bool:
+    """LINE signs the raw body: base64(HMAC-SHA256(channel secret, body)); compared as bytes."""
+    if isinstance(signature, str):
+        try:
+            signature = signature.encode("ascii")
+        except UnicodeEncodeError:  # not base64, so not a signature (and no secret needed)
+            return False
     if not signature:
         return False
-    expected = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode()
+    expected = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest())
     return hmac.compare_digest(expected, signature)
 
 
@@ -85,15 +96,24 @@ class LineChannel:
         if not valid_signature(self._secret, body, signature):
             raise RejectedWebhook("X-Line-Signature does not match the body")
         try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise RejectedWebhook(f"body is not JSON: {error.msg}") from None
+            # Strict: UTF-8, no NaN, bounded depth; NUL and lone surrogates become U+FFFD.
+            payload = parse_json(body)
+        except UnsafeInputError as why:
+            raise RejectedWebhook(str(why)) from None
         events = payload.get("events") if isinstance(payload, dict) else None
         if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-            raise RejectedWebhook('body has no "events" list')
-        row_ids = self._inbox.store(
-            channel=CHANNEL, events=[to_new_event(e) for e in events], now=self._clock()
-        )
+            raise RejectedWebhook('body has no "events" list of objects')
+        if len(events) > MAX_EVENTS:
+            raise RejectedWebhook(f"body has more than {MAX_EVENTS} events", status=413)
+        try:
+            row_ids = self._inbox.store(
+                channel=CHANNEL, events=[to_new_event(e) for e in events], now=self._clock()
+            )
+        except UnstorableRowError as why:
+            # Only this request's rows; the requests stored with it in its batch are safe.
+            raise RejectedWebhook(f"could not store the events ({why})") from None
+        except StorageUnavailableError as why:
+            raise RejectedWebhook(f"{why}; LINE will redeliver", status=503) from None
         return Accepted(received=len(events), new_row_ids=row_ids)
 
     def answer_due(self, *, limit: int = 20) -> int:

@@ -38,17 +38,22 @@ class UnsupportedEvent(Exception):  # noqa: N818 - a signal, not an error
 
 
 def to_new_event(event: dict[str, Any]) -> NewEvent:
-    """What the inbox stores for one event of a webhook body."""
+    """What the inbox stores for one (already cleaned, see safe_json) event of a body.
+
+    The inbox fits the columns: an id longer than 64 characters is stored as its hash, so a
+    redelivery of the same odd id is still recognised.
+    """
     event_id = event.get("webhookEventId")
     if not isinstance(event_id, str) or not event_id:
         event_id = fallback_event_id(event)
+    event_type = event.get("type")
     source = event.get("source")
     user_id = source.get("userId") if isinstance(source, dict) else None
     return NewEvent(
         event_id=event_id,
-        event_type=str(event.get("type", "?")),
+        event_type=event_type if isinstance(event_type, str) else "?",
         payload=event,
-        source=str(user_id)[:128] if user_id else None,
+        source=user_id if isinstance(user_id, str) and user_id else None,
     )
 
 

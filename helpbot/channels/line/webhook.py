@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from helpbot.channels.line.channel import RejectedWebhook
 
@@ -22,9 +23,12 @@ def receive_line_webhook() -> tuple[Response, int]:
             "LINE_CHANNEL_ACCESS_TOKEN and restart helpbot."
         ), 503
     try:
-        accepted = services.line.accept(
-            request.get_data(cache=False), request.headers.get("X-Line-Signature", "")
-        )
+        # Bytes as they came (WSGI gives headers as latin-1 text): compared as bytes.
+        signature = request.headers.get("X-Line-Signature", "").encode("latin-1", "replace")
+        accepted = services.line.accept(request.get_data(cache=False), signature)
+    except RequestEntityTooLarge:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return jsonify(error=f"body is larger than {limit} bytes"), 413
     except RejectedWebhook as rejected:
         logger.warning("rejected a LINE webhook: %s", rejected)
         return jsonify(error=str(rejected)), rejected.status

@@ -29,6 +29,7 @@ from helpbot.channels.slack.blocks import (
     RESOLVE_ACTION,
     followup_form,
 )
+from helpbot.channels.slack.guards import RequestGuards, answer_error
 from helpbot.reminders.service import Reminders
 from helpbot.reminders.when import WhenError, parse_when, split_when_and_message
 from helpbot.storage.inbox import Inbox, NewEvent
@@ -36,8 +37,10 @@ from helpbot.storage.inbox import Inbox, NewEvent
 logger = logging.getLogger(__name__)
 
 CHANNEL = "slack"
-_COMMAND = re.compile(r"^\s*(claim|resolve)\s+#?(\d+)\s*$", re.IGNORECASE)
-_REMIND = re.compile(r"^\s*remind\s+#?(\d+)\s+(.+)$", re.IGNORECASE | re.DOTALL)
+# Case numbers fit a database integer: nine digits at most.
+_COMMAND = re.compile(r"^\s*(claim|resolve)\s+#?([0-9]{1,9})\s*$", re.IGNORECASE)
+_REMIND = re.compile(r"^\s*remind\s+#?([0-9]{1,9})\s+(.+)$", re.IGNORECASE | re.DOTALL)
+_CASE_NUMBER = re.compile(r"[0-9]{1,9}")
 USAGE = (
     "Usage: `/helpbot claim 12`, `/helpbot resolve 12`, "
     "`/helpbot remind 12 <when> <message>` (e.g. `remind 12 3日後 フードバンクに行けましたか？`). "
@@ -115,24 +118,27 @@ class CaseWorkerListeners:
         client.views_open(trigger_id=body["trigger_id"], view=followup_form(action["value"]))
 
     def on_followup_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        values = view["state"]["values"]
-        when_text = values["when"]["when"]["value"] or ""
-        message = values["message"]["message"]["value"] or ""
-        keep = bool(values.get("keep", {}).get("keep", {}).get("selected_options"))
+        form = _followup_fields(view)
+        if form is None:
+            ack(response_action="errors", errors={"when": "This form is incomplete."})
+            return
+        case_id, when_text, message, keep = form
         try:
             when = parse_when(when_text, now=self._clock(), tz=self._timezone())
         except WhenError as why:
             ack(response_action="errors", errors={"when": str(why)[:150]})
             return
         ack()
-        answer = self.schedule(int(view["private_metadata"]), when, message,
-                               body["user"]["id"], keep=keep)
+        user_id = str((body.get("user") or {}).get("id", ""))
+        answer = self.schedule(case_id, when, message, user_id, keep=keep)
         logger.info("follow-up form: %s", answer.split(":")[0])
 
     def on_message(self, event: dict[str, Any]) -> None:
         thread_ts = event.get("thread_ts")
+        channel = event.get("channel")
         if (
-            not thread_ts
+            not isinstance(thread_ts, str)
+            or not isinstance(channel, str)
             or thread_ts == event.get("ts")
             or event.get("bot_id")
             or event.get("subtype") is not None
@@ -142,7 +148,7 @@ class CaseWorkerListeners:
             thread_ts,
             worker_name=str(event.get("user", "")),
             text=str(event.get("text", "")),
-            channel=event.get("channel"),
+            channel=channel,
         )
 
     def on_command(self, ack: Ack, command: dict[str, Any]) -> None:
@@ -185,13 +191,14 @@ class CaseWorkerListeners:
 
     def _button(self, action_name: str, body: dict[str, Any], action: dict[str, Any],
                 client: WebClient) -> None:
-        try:
-            case_id = int(action.get("value", ""))
-        except ValueError:
+        value = str(action.get("value", ""))
+        if _CASE_NUMBER.fullmatch(value) is None:
             return
-        problem = self.act(action_name, case_id, body.get("user") or {})
+        case_id = int(value)
+        user = body.get("user") if isinstance(body.get("user"), dict) else {}
+        problem = self.act(action_name, case_id, user)
         channel = (body.get("channel") or {}).get("id")
-        user_id = (body.get("user") or {}).get("id")
+        user_id = user.get("id")
         if problem and channel and user_id:
             try:
                 client.chat_postEphemeral(channel=channel, user=user_id, text=problem)
@@ -199,9 +206,24 @@ class CaseWorkerListeners:
                 logger.warning("could not tell the worker why the action was refused")
 
 
+def _followup_fields(view: dict[str, Any]) -> tuple[int, str, str, bool] | None:
+    """(case id, when, message, keep) from the follow-up form, or None when it is malformed."""
+    try:
+        values = view["state"]["values"]
+        when_text = values["when"]["when"]["value"] or ""
+        message = values["message"]["message"]["value"] or ""
+        keep = bool(values.get("keep", {}).get("keep", {}).get("selected_options"))
+        metadata = str(view.get("private_metadata", ""))
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if _CASE_NUMBER.fullmatch(metadata) is None or not isinstance(when_text, str):
+        return None
+    return int(metadata), when_text, str(message), keep
+
+
 def build_bolt_app(
     *, signing_secret: str, client: WebClient, listeners: CaseWorkerListeners,
-    executor: Executor,
+    executor: Executor, guards: RequestGuards,
 ) -> App:
     bolt = App(
         signing_secret=signing_secret,
@@ -210,6 +232,10 @@ def build_bolt_app(
         listener_executor=executor,
         logger=logging.getLogger("helpbot.slack.bolt"),
     )
+    # After bolt's signature check: other workspaces, then replays, then Slack's retries.
+    bolt.error(answer_error)
+    bolt.middleware(guards.refuse_other_workspaces)
+    bolt.middleware(guards.run_once)
     bolt.middleware(listeners.skip_repeated_events)
     bolt.action(CLAIM_ACTION)(listeners.on_claim)
     bolt.action(RESOLVE_ACTION)(listeners.on_resolve)

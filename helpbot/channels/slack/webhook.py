@@ -1,8 +1,24 @@
-"""``POST /webhooks/slack``: events, interactivity and slash commands, handed to bolt."""
+"""``POST /webhooks/slack``: events, interactivity and slash commands, handed to bolt.
+
+Before bolt sees a request, its signature headers must be well formed and the signature must
+match the raw bytes (401 otherwise): bolt parses the body before it checks the signature, and
+its parser and comparison raise (a 500) on malformed input. A signed body that still is not
+Slack's JSON or form is a 400.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+import time
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
+
+from helpbot.channels.slack.guards import (
+    SHAPE_ERRORS,
+    malformed_auth_headers,
+    unreadable_by_bolt,
+    valid_signature,
+)
 
 blueprint = Blueprint("slack", __name__)
 
@@ -15,6 +31,22 @@ def receive_slack_request() -> Response | tuple[Response, int]:
             error="Slack is not configured: set SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and "
             "SLACK_ESCALATION_CHANNEL and restart helpbot."
         ), 503
-    from flask import request
-
-    return services.slack_handler.handle(request)
+    problem = malformed_auth_headers(request.headers)
+    if problem is not None:
+        return jsonify(error=problem), 401
+    # Wall-clock time, as Slack's timestamp and bolt's own check use (not the app's clock).
+    if not valid_signature(
+        services.settings.slack_signing_secret,
+        request.get_data(),
+        timestamp=request.headers["X-Slack-Request-Timestamp"],
+        signature=request.headers["X-Slack-Signature"],
+        now=time.time(),
+    ):
+        return jsonify(error="invalid or stale X-Slack-Signature"), 401
+    try:
+        bolt_request = to_bolt_request(request)
+    except (ValueError, RecursionError, *SHAPE_ERRORS):  # JSON or payload= that does not parse
+        return jsonify(error="body is not Slack's JSON or form"), 400
+    if unreadable_by_bolt(bolt_request.body):
+        return jsonify(error="body is not shaped as Slack sends it"), 400
+    return to_flask_response(services.slack_handler.app.dispatch(bolt_request))
