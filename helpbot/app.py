@@ -98,6 +98,7 @@ class Services:
     def close(self) -> None:
         if self.slack_executor is not None:
             self.slack_executor.shutdown(wait=True)
+        self.inbox.close()
         self.database.dispose()
 
 

@@ -150,7 +150,8 @@ categories:
   - id: suicide
     name: 自殺
     expressions: [死にたい, 遺書を書, want to die, suicid*]
-    patterns: ["首 + 吊る|つる", "薬 + いっぱい|全部 + 飲む"]
+    alone: [しぬ, 限界]
+    patterns: ["首 + 吊る|つる", "薬 + いっぱい|全部 + 飲む", "no + place + sleep"]
   - id: violence
     name: 暴力
     expressions: [蹴られ, ストーカー]
@@ -175,6 +176,9 @@ resources:
         ("I am SUICIDAL", "suicid*"),
         ("ストーカーがいる", "ストーカー"),
         ("DV講座のあと、夫に蹴られた", "蹴られ"),  # a disclosure beside a topic word fires
+        ("しぬ", "しぬ"),  # a sign alone
+        ("もう 限界 😢", "限界"),
+        ("there is no place to sleep tonight", "no + place + sleep"),  # Latin words in order
     ],
 )
 def test_word_layer_mechanics(text, rule):
@@ -195,6 +199,8 @@ def test_word_layer_mechanics(text, rule):
         "昔は死にたいと思っていたけど、今は元気です",  # over now
         "彼女に蹴られたww",  # a joke, for a rule listed under joking
         "I want to dye my hair",
+        "限界まで頑張ったけど給付金の申請が通らない",  # 限界 is a sign only alone
+        "I sleep well, there is no place like home",  # the words, but not in that order
     ],
 )
 def test_word_layer_leaves_everyday_messages_alone(text):

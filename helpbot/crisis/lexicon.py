@@ -44,6 +44,8 @@ TYPO_MIN = 6
 TYPO_SCORE = 90.0
 TYPO_MAX_MESSAGE = 20  # kana
 _BREAK = "|"
+# Words that may stand beside a lone sign without changing it: 「つけられてる 今」「もう 限界」.
+_FILLERS = frozenset({"今", "いま", "もう", "また", "ずっと", "ほんとに", "本当に", "まじ", "まぢ"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +189,7 @@ class Lexicon:
         """Every hit, strongest evidence first; lazily, so the first one costs the least."""
         folded, words, analysis = self.clean(text)
         parts = [_bare(fold(part)) for part in text.split()]
-        parts = [part for part in parts if part]
+        parts = [part for part in parts if part and part not in _FILLERS]
         if parts and all(part in self._alone for part in parts):
             category, word = self._alone[parts[0]]
             yield LexicalHit(category, word, "expression")

@@ -50,6 +50,16 @@ class RawEventWriter:
             "ON CONFLICT (channel, event_id) DO NOTHING RETURNING id, channel, event_id"
         )
 
+    def close(self) -> None:
+        """Give the connection back (and the SQLite lock file); a later insert reopens them."""
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            self._connection = None
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
     def _value(self, column: str, value: Any) -> Any:
         if column == "payload":
             # allow_nan=False: NaN is not JSON; PostgreSQL would refuse it (quoting the row).

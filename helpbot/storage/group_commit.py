@@ -29,6 +29,7 @@ Result = TypeVar("Result")
 
 MAX_BATCH = 64
 TIMEOUT = 10.0
+_STOP = object()  # tells the writer thread to end
 
 
 class GroupCommitter(Generic[Item, Result]):
@@ -66,14 +67,30 @@ class GroupCommitter(Generic[Item, Result]):
                 )
                 self._thread.start()
 
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the writer thread once the items already queued are written."""
+        with self._lock:
+            thread = self._thread
+            if thread is None or not thread.is_alive():
+                return
+            self._queue.put(_STOP)  # type: ignore[arg-type]
+        thread.join(timeout)
+
     def _run(self) -> None:
         while True:
-            batch = [self._queue.get()]
+            first = self._queue.get()
+            if first is _STOP:
+                return
+            batch = [first]
             while len(batch) < MAX_BATCH:
                 try:
-                    batch.append(self._queue.get_nowait())
+                    item = self._queue.get_nowait()
                 except queue.Empty:
                     break
+                if item is _STOP:
+                    self._queue.put(item)  # stop after this batch
+                    break
+                batch.append(item)
             self._write(batch)
 
     def _write(self, batch: list[tuple[Item, Future[Result]]]) -> None:

@@ -87,6 +87,11 @@ class Inbox:
             database, WebhookEvent, order_by=(WebhookEvent.id,), waits_for=_waits_for_earlier
         )
 
+    def close(self) -> None:
+        """Stop the group-commit thread and close its connection (tests, shutdown)."""
+        self._committer.close()
+        self._writer.close()
+
     def store(self, *, channel: str, events: Sequence[NewEvent], now: dt.datetime) -> list[int]:
         """Store events not seen before; return the row ids of the new ones only.
 
