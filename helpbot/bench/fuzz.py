@@ -146,6 +146,11 @@ def run_fuzz(
             slack_escalation_channel=SLACK_CHANNEL, slack_team_id=SLACK_TEAM,
             slack_api_base_url=slack_api.api_url, semantic_matching=False,
             embedding_cache_dir=None, faq_check_interval=3600.0,
+            # The web chat on, with limits high enough that the inputs reach the handlers
+            # (the limits themselves are tested in tests/test_web_chat.py).
+            web_chat=True, web_chat_session_limit="1000000/minute",
+            web_chat_client_limit="1000000/minute", web_chat_poll_limit="1000000/minute",
+            web_chat_new_session_limit="1000000/hour",
         )
         generators: dict[str, Callable[[random.Random], FuzzRequest]] = {
             "line": lambda rng: line_request(rng, CHANNEL_SECRET),

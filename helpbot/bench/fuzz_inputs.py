@@ -229,7 +229,11 @@ def web_request(rng: random.Random) -> FuzzRequest:
         {"session": session, "postback": _text(rng)},
         {"session": session, "event": "follow"},
     ])
+    headers = {"Content-Type": "application/json"}
+    if rng.random() < 0.5:  # the session as scripts send it, beside or instead of the body's
+        headers["X-Helpbot-Session"] = session.encode("utf-8", "replace").decode()
+        if rng.random() < 0.5 and isinstance(payload, dict):
+            payload = {k: v for k, v in payload.items() if k != "session"}
     payload = mutate_json(payload, rng, rounds=rng.randrange(0, 3))
     body = mutate_bytes(encode(payload, rng), rng)
-    return FuzzRequest("POST", "/api/playground/messages", body,
-                       {"Content-Type": "application/json"})
+    return FuzzRequest("POST", "/api/playground/messages", body, headers)
