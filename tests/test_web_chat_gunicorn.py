@@ -30,7 +30,9 @@ def _call(opener, url: str, body: dict | None = None, cookie: str | None = None)
                  **({"Cookie": f"{COOKIE}={cookie}"} if cookie else {})},
     )
     try:
-        with opener.open(request, timeout=30) as response:
+        # generous: the first request of each gunicorn worker loads the knowledge (matcher,
+        # crisis detector), which takes seconds on a busy 2-core machine
+        with opener.open(request, timeout=90) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         with error:
