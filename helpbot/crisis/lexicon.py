@@ -20,7 +20,8 @@ words they cover are left out of the reading and of patterns.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -136,7 +137,7 @@ class Lexicon:
         self._latin_patterns = latin_patterns
         self._alone = alone
         self._typo_keys = {k: v for k, v in readings.items() if len(k) >= TYPO_MIN}
-        self._typo_choices = list(self._typo_keys)
+        self._typo_pairs = _pair_index(self._typo_keys)
         latin_harmless = [p for p in rules.not_crisis if has_latin(p) and not has_japanese(p)]
         self._latin_harmless = (
             re.compile(r"(?<= )(?:" + "|".join(_latin_regex(p) for p in latin_harmless) + r")")
@@ -261,10 +262,16 @@ class Lexicon:
         reading = _kept_reading(analysis, kept)
         # Slips matter in short messages, where nothing else gives the danger away; in a
         # long one the comparison costs milliseconds and other words carry the signal.
-        if not TYPO_MIN <= len(reading) <= TYPO_MAX_MESSAGE or not self._typo_choices:
+        if not TYPO_MIN <= len(reading) <= TYPO_MAX_MESSAGE or not self._typo_keys:
+            return
+        shared: Counter[str] = Counter()
+        for pair in set(_pairs(reading)):
+            shared.update(self._typo_pairs.get(pair, ()))
+        candidates = [k for k, n in shared.items() if n >= len(set(_pairs(k))) - 3]
+        if not candidates:
             return
         found = process.extractOne(
-            reading, self._typo_choices, scorer=fuzz.partial_ratio, score_cutoff=TYPO_SCORE
+            reading, candidates, scorer=fuzz.partial_ratio, score_cutoff=TYPO_SCORE
         )
         if found is not None:
             category, expression = self._typo_keys[found[0]]
@@ -286,6 +293,20 @@ def _rest_in_order(
         if position < 0:
             return False
     return True
+
+
+def _pair_index(keys: Iterable[str]) -> dict[str, list[str]]:
+    """Kana pairs -> keys: a slip spoils two or three of a key's pairs, so only keys with all
+    but three of their pairs in the message are compared character by character."""
+    index: dict[str, list[str]] = {}
+    for key in keys:
+        for pair in set(_pairs(key)):
+            index.setdefault(pair, []).append(key)
+    return index
+
+
+def _pairs(text: str) -> list[str]:
+    return [text[i : i + 2] for i in range(len(text) - 1)]
 
 
 def _bare(folded: str) -> str:
