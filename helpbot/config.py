@@ -58,7 +58,10 @@ class Settings:
     # The web chat (GET / and /api/playground/...): True on, False off, None for the default,
     # which is on only when neither LINE nor Slack is configured (HELPBOT_WEB_CHAT).
     web_chat: bool | None = None
-    # Rate limits of the web chat, in flask-limiter's notation ("20/minute"), per process.
+    # Rate limits of the web chat, in flask-limiter's notation ("20/minute"), per process:
+    # True on, False off, None for the default, which is on beside LINE or Slack (a public
+    # web chat) and off for the local playground (HELPBOT_WEB_CHAT_LIMITS).
+    web_chat_limits: bool | None = None
     web_chat_session_limit: str = "20/minute"
     web_chat_client_limit: str = "60/minute"
     web_chat_poll_limit: str = "120/minute"
@@ -75,6 +78,12 @@ class Settings:
         return bool(
             self.slack_signing_secret and self.slack_bot_token and self.slack_escalation_channel
         )
+
+    @property
+    def web_chat_limited(self) -> bool:
+        if self.web_chat_limits is not None:
+            return self.web_chat_limits
+        return self.line_enabled or self.slack_enabled
 
     @property
     def web_chat_enabled(self) -> bool:
@@ -219,6 +228,11 @@ def _web_chat_settings(env: Mapping[str, str]) -> dict[str, Any]:
         ),
         "trusted_proxies": _count("HELPBOT_TRUSTED_PROXIES", env.get("HELPBOT_TRUSTED_PROXIES")),
     }
+    limits = env.get("HELPBOT_WEB_CHAT_LIMITS")
+    values["web_chat_limits"] = (
+        None if limits is None or not limits.strip()
+        else _flag("HELPBOT_WEB_CHAT_LIMITS", limits, default=True)
+    )
     for name, (attribute, default) in WEB_CHAT_LIMITS.items():
         values[attribute] = _rate_limit(name, env.get(name) or default)
     return values

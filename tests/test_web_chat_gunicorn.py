@@ -42,7 +42,7 @@ def _call(opener, url: str, body: dict | None = None, cookie: str | None = None)
 def test_no_session_id_in_the_access_log_and_a_burst_is_held(database_url, faq_dir, tmp_path):
     log = tmp_path / "gunicorn.log"
     env = {"HELPBOT_DATABASE_URL": database_url, "HELPBOT_FAQ_DIR": str(faq_dir),
-           **WITHOUT_PLATFORMS}
+           **WITHOUT_PLATFORMS, "HELPBOT_WEB_CHAT_LIMITS": "on"}
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     with running_gunicorn(env, workers=WORKERS, log_to=log) as base_url:

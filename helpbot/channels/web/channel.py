@@ -64,5 +64,10 @@ def install_web_chat(app: Flask) -> None:
         )
     app.register_blueprint(playground)
     app.register_blueprint(staff_pane)
-    app.extensions["web_chat_limits"] = WebChatLimits(app, settings, [playground, staff_pane])
+    # Limits beside LINE or Slack (a public web chat); the local playground has none unless
+    # HELPBOT_WEB_CHAT_LIMITS=on, so a newcomer or a script may try many messages.
+    limited = settings.web_chat_limited
+    app.extensions["web_chat_limits"] = (
+        WebChatLimits(app, settings, [playground, staff_pane]) if limited else None
+    )
     app.register_error_handler(HTTPException, _api_errors_as_json)

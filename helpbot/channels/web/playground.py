@@ -92,10 +92,11 @@ def playground_message() -> tuple[Response, int]:
     if session_id is None:
         session_id = new_session_id()
     incoming = _incoming(body, session_id)
-    if minted or not session_exists(services.database, session_id):
-        allowed, retry_after = current_app.extensions["web_chat_limits"].new_session_allowed()
+    limits = current_app.extensions["web_chat_limits"]
+    if limits is not None and (minted or not session_exists(services.database, session_id)):
+        allowed, retry_after = limits.new_session_allowed()
         if not allowed:
-            return current_app.extensions["web_chat_limits"].too_many_sessions(retry_after)
+            return limits.too_many_sessions(retry_after)
     turn = services.conversation.handle(incoming)
     services.conversation.record_delivery(turn.outbound_ids, status=DeliveryStatus.SENT)
     services.conversation.deliver_staff_posts(turn)
