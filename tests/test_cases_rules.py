@@ -12,9 +12,9 @@ from helpbot.cases.states import (
     TRANSITIONS,
     CaseAction,
     CaseState,
-    InvalidTransitionError,
     next_state,
 )
+from helpbot.errors import InvalidTransitionError
 from helpbot.knowledge.loader import load_dir
 from tests.conftest import SAMPLE_FAQ
 

@@ -39,10 +39,7 @@ from helpbot.bench.harness import (
     temporary_workdir,
     worker_command,
 )
-
-
-class SqliteWorkersError(ValueError):
-    """More than one worker was asked for on SQLite."""
+from helpbot.errors import SqliteWorkersError
 
 
 # -- the database -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from helpbot.conversation.messages import QuickReply, Reply, reply_extra
 from helpbot.conversation.texts import phrases
 from helpbot.crisis.review import mark_false_alarm
 from helpbot.delivery.outbox import PeopleOutbox, cancel, enqueue
-from helpbot.errors import HelpbotError
+from helpbot.errors import CaseNotFoundError
 from helpbot.storage import history
 from helpbot.storage.database import Database
 from helpbot.storage.models import Case, Contact, Delivery
@@ -38,10 +38,6 @@ NOTE_MARKER = "//"
 # A person who writes again this soon after resolution reopens the case.
 REOPEN_WINDOW = dt.timedelta(hours=24)
 SATISFACTION_SCORES = (3, 2, 1)
-
-
-class CaseNotFoundError(HelpbotError):
-    """No case with that number (or that thread)."""
 
 
 @dataclass(frozen=True, slots=True)

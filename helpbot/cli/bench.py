@@ -77,8 +77,8 @@ def bench() -> None:
 )
 def matching(faq: Path, queries: Path, as_json: bool, sample: int) -> None:
     """Rank every entry for every query; print P@1, SR@5, R@10, MRR, speed and memory."""
-    from helpbot.bench.data import BenchFormatError
     from helpbot.bench.matching import run_bench
+    from helpbot.errors import BenchFormatError
 
     _require_file(faq, "FAQ")
     _require_file(queries, "queries")
