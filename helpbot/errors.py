@@ -15,7 +15,9 @@
      ├── DatabaseError      the database failed; the message names the URL (no password) and
      │    │                 the cause, never the statement's parameters
      │    ├── DatabaseUnavailableError   cannot connect (refused, unknown host, bad password)
-     │    └── SchemaNotReadyError        reachable, but not migrated: run `helpbot db upgrade`
+     │    ├── SchemaNotReadyError        reachable, but not migrated: run `helpbot db upgrade`
+     │    └── MissingRowError            a row the schema promises is not there (a case
+     │                                   whose contact is gone): restore it from a backup
      ├── UnsafeInputError   a request body helpbot will not store (too deep, too big, NaN, ...)
      ├── StorageError       the database could not store a request's rows
      │    ├── UnstorableRowError     the database refused this request's rows (others stored)
@@ -50,6 +52,10 @@ class DatabaseUnavailableError(DatabaseError):
 
 class SchemaNotReadyError(DatabaseError):
     """The database answers but its schema is missing or older than this helpbot."""
+
+
+class MissingRowError(DatabaseError):
+    """A row that another row points to is missing: the database lost data."""
 
 
 class DeliveryError(HelpbotError):

@@ -21,7 +21,7 @@ from helpbot.cases.states import (
     Urgency,
     next_state,
 )
-from helpbot.cases.views import REMINDER, case_view
+from helpbot.cases.views import REMINDER, case_view, contact_of
 from helpbot.conversation.messages import QuickReply, Reply, reply_extra
 from helpbot.conversation.texts import phrases
 from helpbot.crisis.review import mark_false_alarm
@@ -180,8 +180,7 @@ class CaseService:
             case.state = next_state(CaseState(case.state), CaseAction.CLAIM)
             case.claimed_at, case.claimed_by, case.claimed_by_name = now, worker_id, worker_name
             posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
-            contact = session.get(Contact, case.contact_id)
-            assert contact is not None
+            contact = contact_of(session, case)
             words = phrases(contact.language)
             delivery = self._queue_for_person(
                 session, contact, case, Reply(text=words.case_claimed), now=now, kind="notice"
@@ -218,8 +217,7 @@ class CaseService:
             if case.claimed_by is None:
                 case.claimed_by, case.claimed_by_name = worker_id, worker_name
             posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
-            contact = session.get(Contact, case.contact_id)
-            assert contact is not None
+            contact = contact_of(session, case)
             words = phrases(contact.language)
             buttons = tuple(
                 QuickReply(
@@ -262,8 +260,7 @@ class CaseService:
             case = session.scalars(query).one_or_none()
             if case is None:
                 return False
-            contact = session.get(Contact, case.contact_id)
-            assert contact is not None
+            contact = contact_of(session, case)
             delivery = self._queue_for_person(session, contact, case, Reply(text=body), now=now)
             case.person_waiting_since = None
             case_id = case.id
@@ -324,8 +321,7 @@ class CaseService:
                 )
             ).all()
             for case in waiting:
-                contact = session.get(Contact, case.contact_id)
-                assert contact is not None
+                contact = contact_of(session, case)
                 text = phrases(contact.language).still_waiting
                 deliveries.append(
                     self._queue_for_person(session, contact, case, Reply(text=text), now=now,
