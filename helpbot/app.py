@@ -26,9 +26,9 @@ from helpbot.channels.messenger import (
 from helpbot.config import Settings, load_settings
 from helpbot.conversation.service import ConversationService
 from helpbot.conversation.turn import utc_now
+from helpbot.core.retry import RetryPolicy
 from helpbot.crisis.detector import snapshot_detector
 from helpbot.delivery.outbox import PeopleOutbox
-from helpbot.delivery.policy import RetryPolicy
 from helpbot.errors import DatabaseError
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.knowledge.store import KnowledgeStore
@@ -140,14 +140,11 @@ def build_services(
     notifier: StaffNotifier = PlaygroundNotifier()
     slack_keys = settings.slack_keys
     if slack_keys is not None:
-        from slack_sdk import WebClient
+        from helpbot.channels.slack.wiring import slack_client as new_slack_client
+        from helpbot.channels.slack.wiring import slack_notifier
 
-        from helpbot.channels.slack.notifier import SlackNotifier
-
-        slack_client = WebClient(
-            token=slack_keys.bot_token, base_url=settings.slack_api_base_url, timeout=5
-        )
-        notifier = SlackNotifier(slack_client, slack_keys.escalation_channel)
+        slack_client = new_slack_client(slack_keys, base_url=settings.slack_api_base_url)
+        notifier = slack_notifier(slack_client, slack_keys)
     gate = QuietHoursGate(knowledge, default=settings.quiet_hours)
     retry = RetryPolicy(give_up_after=dt.timedelta(hours=settings.delivery_give_up_hours))
     staff_outbox = StaffOutbox(
@@ -190,27 +187,13 @@ def build_services(
         )
     slack_handler = slack_executor = None
     if slack_keys is not None and slack_client is not None:
-        from slack_bolt.adapter.flask import SlackRequestHandler
-
-        from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
-        from helpbot.channels.slack.guards import RequestGuards
+        from helpbot.channels.slack.wiring import slack_request_handler
 
         slack_executor = CountingExecutor(4, name="slack")
-        listeners = CaseWorkerListeners(
-            cases=cases, reminders=reminders, inbox=inbox, clock=clock, timezone=gate.timezone
-        )
-        slack_handler = SlackRequestHandler(
-            build_bolt_app(
-                signing_secret=slack_keys.signing_secret,
-                client=slack_client,
-                listeners=listeners,
-                executor=slack_executor,
-                guards=RequestGuards(
-                    inbox=inbox, clock=clock,
-                    escalation_channel=slack_keys.escalation_channel,
-                    team_id=settings.slack_team_id,
-                ),
-            )
+        slack_handler = slack_request_handler(
+            slack_keys, client=slack_client, cases=cases, reminders=reminders, inbox=inbox,
+            clock=clock, timezone=gate.timezone, team_id=settings.slack_team_id,
+            executor=slack_executor,
         )
     return Services(
         settings=settings,

@@ -22,8 +22,8 @@ from helpbot.cases.states import (
     next_state,
 )
 from helpbot.cases.views import REMINDER, case_view, contact_of
-from helpbot.conversation.messages import QuickReply, Reply, reply_extra
-from helpbot.conversation.texts import phrases
+from helpbot.core.messages import QuickReply, Reply, reply_extra
+from helpbot.core.texts import phrases
 from helpbot.crisis.review import mark_false_alarm
 from helpbot.delivery.outbox import PeopleOutbox, cancel, enqueue
 from helpbot.errors import CaseNotFoundError

@@ -15,8 +15,8 @@ from pathlib import Path
 import click
 
 from helpbot.cli.settings import cli_settings
-from helpbot.conversation.messages import Incoming, MessageKind
 from helpbot.conversation.turn import Turn
+from helpbot.core.messages import Incoming, MessageKind
 from helpbot.errors import KnowledgeError
 from helpbot.knowledge.loader import load_dir
 from helpbot.matching.base import Bands, Candidate, Decision

@@ -15,7 +15,15 @@ from helpbot.conversation.buttons import (
     suggestion_buttons,
 )
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
-from helpbot.conversation.messages import (
+from helpbot.conversation.recovery import TurnRecovery
+from helpbot.conversation.turn import (
+    Clock,
+    Outcome,
+    Turn,
+    TurnContext,
+    utc_now,
+)
+from helpbot.core.messages import (
     NON_TEXT_KINDS,
     Incoming,
     MessageKind,
@@ -25,19 +33,10 @@ from helpbot.conversation.messages import (
     remind_postback,
     reply_extra,
 )
-from helpbot.conversation.recovery import TurnRecovery
-from helpbot.conversation.texts import detect_language, phrases
-from helpbot.conversation.turn import (
-    Clock,
-    KnowledgeSource,
-    Outcome,
-    Turn,
-    TurnContext,
-    utc_now,
-)
-from helpbot.delivery.policy import RetryPolicy
+from helpbot.core.retry import RetryPolicy
+from helpbot.core.texts import detect_language, phrases
 from helpbot.knowledge.entries import Entry
-from helpbot.matching.base import Decision
+from helpbot.matching.base import Decision, KnowledgeSource
 from helpbot.matching.normalize import nfkc
 from helpbot.storage import history
 from helpbot.storage.database import Database

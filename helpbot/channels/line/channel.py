@@ -21,7 +21,7 @@ from helpbot.channels.line.sender import REPLY_WINDOW, LineSender, ReplyOutcome,
 from helpbot.conversation.recovery import turn_record
 from helpbot.conversation.service import ConversationService
 from helpbot.conversation.turn import Turn
-from helpbot.delivery.policy import RetryPolicy
+from helpbot.core.retry import RetryPolicy
 from helpbot.errors import (
     RejectedWebhook,
     StorageUnavailableError,

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from helpbot.conversation.messages import Incoming, MessageKind
+from helpbot.core.messages import Incoming, MessageKind
 from helpbot.errors import UnsupportedEvent
 from helpbot.storage.inbox import NewEvent, fallback_event_id
 

@@ -35,7 +35,7 @@ from linebot.v3.messaging import (
 from linebot.v3.messaging import QuickReply as LineQuickReply
 from urllib3.exceptions import HTTPError as TransportError
 
-from helpbot.conversation.messages import Reply
+from helpbot.core.messages import Reply
 from helpbot.errors import DeliveryError, RateLimitedError, ReplyTokenRefused
 
 logger = logging.getLogger(__name__)
