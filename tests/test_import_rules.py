@@ -28,7 +28,6 @@ LAYERS = (
     "channels",
     "app",
     "worker",
-    "bench",
     "cli",
 )
 # Importable from anywhere; they import only each other.
@@ -58,6 +57,36 @@ def _rank(package: str) -> int:
     return -1 if package in FOUNDATION else LAYERS.index(package)
 
 
+def _layer_rule(source: str, target: str) -> str | None:
+    """Why package ``source`` may not import ``helpbot.<target>``."""
+    if target == source or target in FOUNDATION:
+        return None
+    if target not in LAYERS:
+        return f"{target!r} is in no layer"
+    if source in FOUNDATION:
+        return "the foundation imports only the foundation"
+    if _rank(target) >= _rank(source):
+        return f"{target} is not below {source}"
+    return None
+
+
+def _broken_rule(source: str, parts: tuple[str, ...], module: str) -> str | None:
+    """Why ``module`` may not be imported by the file at ``parts`` (in package ``source``)."""
+    name = module.split(".")
+    why = None
+    if name[0] == "helpbot" and len(name) > 1:
+        why = _layer_rule(source, name[1])
+    elif name[0] == "benchmarks" and source != "cli":
+        why = "only the `helpbot bench` commands (cli) import it"
+    elif name[0] in SDK_HOMES:
+        home = SDK_HOMES[name[0]]
+        if parts[: len(home)] != home:
+            why = f"only {'/'.join(home)} imports {name[0]}"
+    elif name[0] in WEB and _rank(source) < LAYERS.index("channels"):
+        why = f"{source} is below the web layer (channels, app)"
+    return why
+
+
 def violations(root: Path) -> tuple[list[str], dict[str, set[str]]]:
     """Broken rules under ``root`` (a helpbot/ folder) and the package import graph."""
     problems: list[str] = []
@@ -72,26 +101,11 @@ def violations(root: Path) -> tuple[list[str], dict[str, set[str]]]:
         graph.setdefault(source, set())
         for module, line in _imports(ast.parse(path.read_text(encoding="utf-8"))):
             name = module.split(".")
-            at = f"{where}:{line} imports {module}"
-            if name[0] == "helpbot" and len(name) > 1:
-                target = name[1]
-                if target == source:
-                    continue
-                graph[source].add(target)
-                if target in FOUNDATION:
-                    continue
-                if target not in LAYERS:
-                    problems.append(f"{at}: {target!r} is in no layer")
-                elif source in FOUNDATION:
-                    problems.append(f"{at}: the foundation imports only the foundation")
-                elif _rank(target) >= _rank(source):
-                    problems.append(f"{at}: {target} is not below {source}")
-            elif name[0] in SDK_HOMES:
-                if tuple(parts[: len(SDK_HOMES[name[0]])]) != SDK_HOMES[name[0]]:
-                    home = "/".join(SDK_HOMES[name[0]])
-                    problems.append(f"{at}: only {home} imports {name[0]}")
-            elif name[0] in WEB and _rank(source) < LAYERS.index("channels"):
-                problems.append(f"{at}: {source} is below the web layer (channels, app)")
+            if name[0] == "helpbot" and len(name) > 1 and name[1] != source:
+                graph[source].add(name[1])
+            why = _broken_rule(source, parts, module)
+            if why is not None:
+                problems.append(f"{where}:{line} imports {module}: {why}")
     return problems, graph
 
 
@@ -150,6 +164,7 @@ def _write(root: Path, relative: str, source: str) -> None:
         ("app.py", "from slack_sdk import WebClient\n", "only channels/slack"),
         ("channels/web/a.py", "import slack_bolt\n", "only channels/slack"),
         ("gadgets/a.py", "import os\n", "in no layer"),
+        ("app.py", "from benchmarks.harness import LocalLineApi\n", "(cli) import it"),
     ],
 )
 def test_the_check_catches_a_broken_rule(

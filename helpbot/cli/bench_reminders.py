@@ -30,7 +30,7 @@ def reminders(
 ) -> None:
     """Seed due reminders, let `helpbot worker` processes send them to a local stand-in for
     LINE, and report reminders per second with one worker and with two."""
-    from helpbot.bench.reminders import (
+    from benchmarks.reminders import (
         backend,
         format_report,
         run_reminders_bench,

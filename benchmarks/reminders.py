@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from helpbot.bench.harness import (
+from benchmarks.harness import (
     CHANNEL_SECRET,
     CHANNEL_TOKEN,
     LocalLineApi,
