@@ -10,14 +10,14 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 run: install
 	$(BIN)/helpbot serve
 
 lint: install
-	$(BIN)/ruff check helpbot tests migrations
+	$(BIN)/ruff check helpbot benchmarks tests migrations
 
 test: lint
 	$(BIN)/pytest

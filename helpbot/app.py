@@ -26,9 +26,9 @@ from helpbot.channels.messenger import (
 from helpbot.config import Settings, load_settings
 from helpbot.conversation.service import ConversationService
 from helpbot.conversation.turn import utc_now
+from helpbot.core.retry import RetryPolicy
 from helpbot.crisis.detector import snapshot_detector
 from helpbot.delivery.outbox import PeopleOutbox
-from helpbot.delivery.policy import RetryPolicy
 from helpbot.errors import DatabaseError
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.knowledge.store import KnowledgeStore
@@ -128,27 +128,24 @@ def build_services(
     inbox = Inbox(database)
     senders: dict[str, ChannelSender] = {"web": PlaygroundSender()}
     line_sender = None
-    if settings.line_enabled:
+    line_keys = settings.line_keys
+    if line_keys is not None:
         from helpbot.channels.line.sender import LineSender
 
-        assert settings.line_channel_access_token
         line_sender = LineSender(
-            access_token=settings.line_channel_access_token,
+            access_token=line_keys.access_token,
             base_url=settings.line_api_base_url,
         )
         senders["line"] = LinePushSender(line_sender)
     slack_client = None
     notifier: StaffNotifier = PlaygroundNotifier()
-    if settings.slack_enabled:
-        from slack_sdk import WebClient
+    slack_keys = settings.slack_keys
+    if slack_keys is not None:
+        from helpbot.channels.slack.wiring import slack_client as new_slack_client
+        from helpbot.channels.slack.wiring import slack_notifier
 
-        from helpbot.channels.slack.notifier import SlackNotifier
-
-        assert settings.slack_escalation_channel
-        slack_client = WebClient(
-            token=settings.slack_bot_token, base_url=settings.slack_api_base_url, timeout=5
-        )
-        notifier = SlackNotifier(slack_client, settings.slack_escalation_channel)
+        slack_client = new_slack_client(slack_keys, base_url=settings.slack_api_base_url)
+        notifier = slack_notifier(slack_client, slack_keys)
     gate = QuietHoursGate(knowledge, default=settings.quiet_hours)
     retry = RetryPolicy(give_up_after=dt.timedelta(hours=settings.delivery_give_up_hours))
     staff_outbox = StaffOutbox(
@@ -177,12 +174,11 @@ def build_services(
         reminders=reminders,
     )
     line = None
-    if settings.line_enabled:
+    if line_keys is not None and line_sender is not None:
         from helpbot.channels.line.channel import LineChannel
 
-        assert settings.line_channel_secret and line_sender is not None
         line = LineChannel(
-            channel_secret=settings.line_channel_secret,
+            channel_secret=line_keys.channel_secret,
             sender=line_sender,
             inbox=inbox,
             conversation=conversation,
@@ -191,29 +187,14 @@ def build_services(
             retry=retry,
         )
     slack_handler = slack_executor = None
-    if slack_client is not None:
-        from slack_bolt.adapter.flask import SlackRequestHandler
+    if slack_keys is not None and slack_client is not None:
+        from helpbot.channels.slack.wiring import slack_request_handler
 
-        from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
-        from helpbot.channels.slack.guards import RequestGuards
-
-        assert settings.slack_signing_secret
         slack_executor = CountingExecutor(4, name="slack")
-        listeners = CaseWorkerListeners(
-            cases=cases, reminders=reminders, inbox=inbox, clock=clock, timezone=gate.timezone
-        )
-        slack_handler = SlackRequestHandler(
-            build_bolt_app(
-                signing_secret=settings.slack_signing_secret,
-                client=slack_client,
-                listeners=listeners,
-                executor=slack_executor,
-                guards=RequestGuards(
-                    inbox=inbox, clock=clock,
-                    escalation_channel=settings.slack_escalation_channel,
-                    team_id=settings.slack_team_id,
-                ),
-            )
+        slack_handler = slack_request_handler(
+            slack_keys, client=slack_client, cases=cases, reminders=reminders, inbox=inbox,
+            clock=clock, timezone=gate.timezone, team_id=settings.slack_team_id,
+            executor=slack_executor,
         )
     return Services(
         settings=settings,

@@ -24,6 +24,19 @@ DEFAULT_PORT = 8000
 
 
 @dataclass(frozen=True, slots=True)
+class LineKeys:
+    channel_secret: str
+    access_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class SlackKeys:
+    signing_secret: str = field(repr=False)
+    bot_token: str = field(repr=False)
+    escalation_channel: str
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything helpbot reads from its environment."""
 
@@ -70,14 +83,29 @@ class Settings:
     trusted_proxies: int = 0
 
     @property
+    def line_keys(self) -> LineKeys | None:
+        """LINE's secret and token when both are set (LINE is on), else None."""
+        if self.line_channel_secret and self.line_channel_access_token:
+            return LineKeys(self.line_channel_secret, self.line_channel_access_token)
+        return None
+
+    @property
     def line_enabled(self) -> bool:
-        return bool(self.line_channel_secret and self.line_channel_access_token)
+        return self.line_keys is not None
+
+    @property
+    def slack_keys(self) -> SlackKeys | None:
+        """Slack's secret, token and channel when all three are set (Slack is on), else None."""
+        secret, token, channel = (
+            self.slack_signing_secret, self.slack_bot_token, self.slack_escalation_channel
+        )
+        if secret and token and channel:
+            return SlackKeys(secret, token, channel)
+        return None
 
     @property
     def slack_enabled(self) -> bool:
-        return bool(
-            self.slack_signing_secret and self.slack_bot_token and self.slack_escalation_channel
-        )
+        return self.slack_keys is not None
 
     @property
     def web_chat_limited(self) -> bool:

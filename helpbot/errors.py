@@ -1,12 +1,23 @@
-"""helpbot's exceptions.
+"""helpbot's exceptions: every exception class of the product lives here.
 
     HelpbotError
      ├── ConfigError        a setting is missing or malformed (names the variable)
      ├── KnowledgeError     the faq/ folder cannot be read at all
+     ├── InvalidTransitionError  a case action that does not apply in the case's state
+     ├── CaseNotFoundError  no case with that number (or that thread)
+     ├── WhenError (also ValueError)  a reminder time we cannot read, or one in the past;
+     │                      the message is shown to the case worker as is
+     ├── RejectedWebhook    a LINE webhook body we will not store; ``status`` is the HTTP answer
+     ├── UnsupportedEvent   a LINE event helpbot does not act on (a signal, not a failure)
+     ├── ReplyTokenRefused  LINE said "Invalid reply token" (spent or expired): push instead
+     ├── BenchFormatError (also ValueError)    a bench file line that breaks the format
+     ├── SqliteWorkersError (also ValueError)  more than one bench worker asked for on SQLite
      ├── DatabaseError      the database failed; the message names the URL (no password) and
      │    │                 the cause, never the statement's parameters
      │    ├── DatabaseUnavailableError   cannot connect (refused, unknown host, bad password)
-     │    └── SchemaNotReadyError        reachable, but not migrated: run `helpbot db upgrade`
+     │    ├── SchemaNotReadyError        reachable, but not migrated: run `helpbot db upgrade`
+     │    └── MissingRowError            a row the schema promises is not there (a case
+     │                                   whose contact is gone): restore it from a backup
      ├── UnsafeInputError   a request body helpbot will not store (too deep, too big, NaN, ...)
      ├── StorageError       the database could not store a request's rows
      │    ├── UnstorableRowError     the database refused this request's rows (others stored)
@@ -19,6 +30,8 @@ traceback and answered with a short apology, never with exception text.
 """
 
 from __future__ import annotations
+
+from enum import Enum
 
 
 class HelpbotError(Exception):
@@ -39,6 +52,10 @@ class DatabaseUnavailableError(DatabaseError):
 
 class SchemaNotReadyError(DatabaseError):
     """The database answers but its schema is missing or older than this helpbot."""
+
+
+class MissingRowError(DatabaseError):
+    """A row that another row points to is missing: the database lost data."""
 
 
 class DeliveryError(HelpbotError):
@@ -71,3 +88,49 @@ class UnstorableRowError(StorageError):
 
 class StorageUnavailableError(StorageError):
     """The database could not be reached or did not answer in time."""
+
+
+class KnowledgeError(HelpbotError):
+    """The knowledge folder cannot be used at all (for example, it does not exist)."""
+
+
+class InvalidTransitionError(HelpbotError):
+    """The action does not apply to a case in this state (e.g. claiming a resolved case)."""
+
+    def __init__(self, state: Enum, action: Enum) -> None:
+        super().__init__(f"cannot {action} a case that is {state}")
+        self.state = state
+        self.action = action
+
+
+class CaseNotFoundError(HelpbotError):
+    """No case with that number (or that thread)."""
+
+
+class WhenError(HelpbotError, ValueError):
+    """The text is not a time we understand, or it is in the past.  The message is shown to
+    a case worker as is."""
+
+
+class RejectedWebhook(HelpbotError):  # noqa: N818 - carries the HTTP status to answer
+    """A webhook body we will not store: bad signature or not LINE's JSON."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class UnsupportedEvent(HelpbotError):  # noqa: N818 - a signal, not an error
+    """An event helpbot does not act on (a new type, a group message, ...)."""
+
+
+class ReplyTokenRefused(HelpbotError):  # noqa: N818 - a signal inside the LINE sender
+    """LINE answered "Invalid reply token": spent, or expired."""
+
+
+class BenchFormatError(HelpbotError, ValueError):
+    """A bench file line that is not what the format says."""
+
+
+class SqliteWorkersError(HelpbotError, ValueError):
+    """More than one worker was asked for on SQLite."""

@@ -1,6 +1,6 @@
 """Start the real gunicorn and worker, like the Procfile, for end-to-end tests.
 
-The processes come from :mod:`helpbot.bench.harness` (its commands, process groups and
+The processes come from :mod:`benchmarks.harness` (its commands, process groups and
 ``free_port``), but run from the checkout with the given number of gunicorn workers.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from helpbot.bench.harness import (
+from benchmarks.harness import (
     HELPBOT_APP,
     free_port,
     gunicorn_command,

@@ -6,8 +6,8 @@ import json
 
 from click.testing import CliRunner
 
-from helpbot.bench import escalation as bench
-from helpbot.bench.harness import LocalLineApi
+from benchmarks import escalation as bench
+from benchmarks.harness import LocalLineApi
 from helpbot.cli.bench_escalation import escalation
 
 ROWS = {"n", "p50_ms", "p99_ms", "mean_ms", "max_ms"}

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from helpbot.bench import harness
+from benchmarks import harness
 
 
 def _post(url: str, payload: object, headers: dict[str, str] | None = None) -> tuple[int, dict]:

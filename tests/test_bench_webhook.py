@@ -7,9 +7,9 @@ import json
 
 from click.testing import CliRunner
 
-from helpbot.bench import harness
-from helpbot.bench import webhook as bench
-from helpbot.bench.bare_app import create_app as create_bare_app
+from benchmarks import harness
+from benchmarks import webhook as bench
+from benchmarks.bare_app import create_app as create_bare_app
 from helpbot.cli.bench_webhook import webhook
 
 

@@ -12,10 +12,13 @@ from helpbot.cases.states import (
     TRANSITIONS,
     CaseAction,
     CaseState,
-    InvalidTransitionError,
     next_state,
 )
+from helpbot.cases.views import contact_of
+from helpbot.errors import InvalidTransitionError, MissingRowError
 from helpbot.knowledge.loader import load_dir
+from helpbot.storage.database import Database
+from helpbot.storage.models import Case
 from tests.conftest import SAMPLE_FAQ
 
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -96,3 +99,10 @@ def test_masking(text, kept, gone):
 def test_masking_leaves_ordinary_numbers():
     text = "3日食べていません。子どもが2人います。家賃は5万円です"
     assert mask_personal_data(text) == text
+
+
+def test_a_case_whose_contact_is_gone_is_a_clear_error(database: Database) -> None:
+    with database.session() as session:
+        orphan = Case(id=7, contact_id=999)  # never stored: the foreign key would refuse it
+        with pytest.raises(MissingRowError, match=r"case #7 points to contact 999.*backup"):
+            contact_of(session, orphan)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpbot.bench.crisis import run_crisis_bench
+from benchmarks.crisis import run_crisis_bench
 from helpbot.crisis.detector import CrisisDetector, detector_for
 from helpbot.crisis.text import fold, latin_words, loose
 from helpbot.knowledge.crisis_file import read_crisis_rules

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select, text
 
 from helpbot.channels.line.sender import REPLY_TIMEOUT
-from helpbot.conversation.messages import answer_postback
-from helpbot.conversation.texts import phrases
+from helpbot.core.messages import answer_postback
+from helpbot.core.texts import phrases
 from helpbot.knowledge.loader import load_dir
 from helpbot.storage.database import Database
 from helpbot.storage.inbox import MAX_ATTEMPTS

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from helpbot.errors import KnowledgeError
 from helpbot.knowledge.entries import EntryKind
-from helpbot.knowledge.loader import KnowledgeError, load_dir
+from helpbot.knowledge.loader import load_dir
 
 SAMPLE_FAQ = Path(__file__).parent.parent / "faq"
 

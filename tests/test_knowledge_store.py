@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from helpbot.errors import KnowledgeError
 from helpbot.knowledge.entries import KnowledgeBase
-from helpbot.knowledge.loader import KnowledgeError
 from helpbot.knowledge.store import KnowledgeStore
 
 ONE = "- id: a\n  question: q1\n  answer: a1\n"

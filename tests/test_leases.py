@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import select
 
-from helpbot.delivery.policy import RetryPolicy
+from helpbot.core.retry import RetryPolicy
 from helpbot.errors import RateLimitedError
 from helpbot.storage.database import Database
 from helpbot.storage.leases import LEASE, LeaseQueue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpbot.bench.metrics import (
+from benchmarks.metrics import (
     evaluate,
     precision_at_1,
     recall_at,

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from helpbot.reminders.when import FORMS_HELP, WhenError, parse_when, split_when_and_message
+from helpbot.errors import WhenError
+from helpbot.reminders.when import FORMS_HELP, parse_when, split_when_and_message
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 BERLIN = ZoneInfo("Europe/Berlin")

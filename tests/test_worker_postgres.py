@@ -28,9 +28,9 @@ from sqlalchemy import func, select
 from helpbot.channels.line.events import to_new_event
 from helpbot.channels.line.sender import LineSender
 from helpbot.channels.messenger import LinePushSender, PeopleMessenger
-from helpbot.conversation.messages import answer_postback
+from helpbot.core.messages import answer_postback
+from helpbot.core.retry import RetryPolicy
 from helpbot.delivery.outbox import PeopleOutbox, enqueue
-from helpbot.delivery.policy import RetryPolicy
 from helpbot.knowledge.loader import load_dir
 from helpbot.storage.database import Database
 from helpbot.storage.inbox import Inbox

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from helpbot.cases.ports import CaseView, StaffNotifier, StaffRef
 from helpbot.cases.views import case_view
-from helpbot.delivery.policy import RetryPolicy
+from helpbot.core.retry import RetryPolicy
 from helpbot.errors import DeliveryError
 from helpbot.storage.database import Database
 from helpbot.storage.leases import UNFINISHED, Lease, LeaseQueue

@@ -1,19 +1,18 @@
 """What the case logic needs from the outside world, as small protocols.
 
-The Slack adapter implements ``StaffNotifier``; the channel adapters implement
-``PersonMessenger``. Tests use the real adapters against local fake servers.
+The Slack adapter implements ``StaffNotifier`` (the channel adapters implement
+``PersonMessenger``, in ``helpbot/core/ports.py``). Tests use the real adapters against local
+fake servers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from helpbot.cases.states import CaseReason, CaseState, Urgency
-from helpbot.conversation.messages import Reply
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +64,6 @@ class StaffNotifier(Protocol):
     def post_in_thread(self, ref: StaffRef, text: str, *, mention_channel: bool) -> None: ...
 
     def post_notice(self, text: str) -> None: ...
-
-
-class PersonMessenger(Protocol):
-    """Sends messages to a person on their channel; raises DeliveryError if not taken."""
-
-    def send(self, *, channel: str, user_id: str, replies: Sequence[Reply], key: str) -> None: ...
 
 
 class PlaygroundNotifier:

@@ -21,12 +21,12 @@ from helpbot.cases.states import (
     Urgency,
     next_state,
 )
-from helpbot.cases.views import REMINDER, case_view
-from helpbot.conversation.messages import QuickReply, Reply, reply_extra
-from helpbot.conversation.texts import phrases
+from helpbot.cases.views import REMINDER, case_view, contact_of
+from helpbot.core.messages import QuickReply, Reply, reply_extra
+from helpbot.core.texts import phrases
 from helpbot.crisis.review import mark_false_alarm
 from helpbot.delivery.outbox import PeopleOutbox, cancel, enqueue
-from helpbot.errors import HelpbotError
+from helpbot.errors import CaseNotFoundError
 from helpbot.storage import history
 from helpbot.storage.database import Database
 from helpbot.storage.models import Case, Contact, Delivery
@@ -38,10 +38,6 @@ NOTE_MARKER = "//"
 # A person who writes again this soon after resolution reopens the case.
 REOPEN_WINDOW = dt.timedelta(hours=24)
 SATISFACTION_SCORES = (3, 2, 1)
-
-
-class CaseNotFoundError(HelpbotError):
-    """No case with that number (or that thread)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +180,7 @@ class CaseService:
             case.state = next_state(CaseState(case.state), CaseAction.CLAIM)
             case.claimed_at, case.claimed_by, case.claimed_by_name = now, worker_id, worker_name
             posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
-            contact = session.get(Contact, case.contact_id)
-            assert contact is not None
+            contact = contact_of(session, case)
             words = phrases(contact.language)
             delivery = self._queue_for_person(
                 session, contact, case, Reply(text=words.case_claimed), now=now, kind="notice"
@@ -222,8 +217,7 @@ class CaseService:
             if case.claimed_by is None:
                 case.claimed_by, case.claimed_by_name = worker_id, worker_name
             posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
-            contact = session.get(Contact, case.contact_id)
-            assert contact is not None
+            contact = contact_of(session, case)
             words = phrases(contact.language)
             buttons = tuple(
                 QuickReply(
@@ -266,8 +260,7 @@ class CaseService:
             case = session.scalars(query).one_or_none()
             if case is None:
                 return False
-            contact = session.get(Contact, case.contact_id)
-            assert contact is not None
+            contact = contact_of(session, case)
             delivery = self._queue_for_person(session, contact, case, Reply(text=body), now=now)
             case.person_waiting_since = None
             case_id = case.id
@@ -328,8 +321,7 @@ class CaseService:
                 )
             ).all()
             for case in waiting:
-                contact = session.get(Contact, case.contact_id)
-                assert contact is not None
+                contact = contact_of(session, case)
                 text = phrases(contact.language).still_waiting
                 deliveries.append(
                     self._queue_for_person(session, contact, case, Reply(text=text), now=now,

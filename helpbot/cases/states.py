@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from helpbot.errors import HelpbotError
+from helpbot.errors import InvalidTransitionError
 
 
 class CaseState(StrEnum):
@@ -47,15 +47,6 @@ TRANSITIONS: dict[tuple[CaseState, CaseAction], CaseState] = {
 }
 
 ACTIVE_STATES = frozenset({CaseState.OPEN, CaseState.CLAIMED})
-
-
-class InvalidTransitionError(HelpbotError):
-    """The action does not apply to a case in this state (e.g. claiming a resolved case)."""
-
-    def __init__(self, state: CaseState, action: CaseAction) -> None:
-        super().__init__(f"cannot {action} a case that is {state}")
-        self.state = state
-        self.action = action
 
 
 def next_state(state: CaseState, action: CaseAction) -> CaseState:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from helpbot.cases.masking import mask_personal_data
 from helpbot.cases.ports import CaseView, RecentMessage
 from helpbot.cases.states import CaseReason, CaseState, Urgency
+from helpbot.errors import MissingRowError
 from helpbot.storage.models import (
     Case,
     Contact,
@@ -87,11 +88,21 @@ def describe_followup(followup: Followup, tz: dt.tzinfo) -> str:
     return f"{icon} {local:%m/%d %H:%M} {word}{reason}: {followup.text[:80]}"
 
 
+def contact_of(session: Session, case: Case) -> Contact:
+    """The person the case is about (the foreign key promises the row)."""
+    contact = session.get(Contact, case.contact_id)
+    if contact is None:
+        raise MissingRowError(
+            f"case #{case.id} points to contact {case.contact_id}, which is not in the database; "
+            "restore the contacts table from a backup"
+        )
+    return contact
+
+
 def case_view(
     session: Session, case: Case, *, now: dt.datetime, tz: dt.tzinfo = dt.UTC
 ) -> CaseView:
-    contact = session.get(Contact, case.contact_id)
-    assert contact is not None
+    contact = contact_of(session, case)
     waited_until = case.claimed_at or case.resolved_at or now
     return CaseView(
         number=case.id,

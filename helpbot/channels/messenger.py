@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from helpbot.conversation.messages import Reply
+from helpbot.core.messages import Reply
 from helpbot.errors import DeliveryError
 
 if TYPE_CHECKING:

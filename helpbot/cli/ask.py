@@ -15,9 +15,10 @@ from pathlib import Path
 import click
 
 from helpbot.cli.settings import cli_settings
-from helpbot.conversation.messages import Incoming, MessageKind
 from helpbot.conversation.turn import Turn
-from helpbot.knowledge.loader import KnowledgeError, load_dir
+from helpbot.core.messages import Incoming, MessageKind
+from helpbot.errors import KnowledgeError
+from helpbot.knowledge.loader import load_dir
 from helpbot.matching.base import Bands, Candidate, Decision
 
 

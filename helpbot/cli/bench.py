@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 from pathlib import Path
@@ -48,9 +49,18 @@ def _table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+BENCH_MISSING = (
+    "the benchmarks are not installed: pip install 'helpbot[bench]' "
+    "(in a checkout: pip install -e '.[bench]', which `make install` does)"
+)
+
+
 @click.group()
 def bench() -> None:
-    """Measure the matcher."""
+    """Measure the matcher, the webhooks, escalation, reminders and crisis detection (needs
+    the bench extra: pip install 'helpbot[bench]')."""
+    if importlib.util.find_spec("benchmarks") is None:
+        raise click.ClickException(BENCH_MISSING)
 
 
 @bench.command("matching")
@@ -77,8 +87,8 @@ def bench() -> None:
 )
 def matching(faq: Path, queries: Path, as_json: bool, sample: int) -> None:
     """Rank every entry for every query; print P@1, SR@5, R@10, MRR, speed and memory."""
-    from helpbot.bench.data import BenchFormatError
-    from helpbot.bench.matching import run_bench
+    from benchmarks.matching import run_bench
+    from helpbot.errors import BenchFormatError
 
     _require_file(faq, "FAQ")
     _require_file(queries, "queries")
@@ -103,7 +113,7 @@ def matching(faq: Path, queries: Path, as_json: bool, sample: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
 def scale(sizes: tuple[int, ...], n_queries: int, as_json: bool) -> None:
     """Index build time and ms/query on synthetic knowledge bases of the given sizes."""
-    from helpbot.bench.scale import measure_scale
+    from benchmarks.scale import measure_scale
 
     for size in sizes:
         row = measure_scale(size, n_queries=n_queries)

@@ -26,7 +26,7 @@ def crisis(
     as_json: bool,
 ) -> None:
     """Run the crisis detector over an evaluation set."""
-    from helpbot.bench.crisis import run_crisis_bench
+    from benchmarks.crisis import run_crisis_bench
 
     if not eval_path.is_file():
         raise click.UsageError(

@@ -25,7 +25,7 @@ def escalation(
 ) -> None:
     """Time from a person's 「人と話したい」 (webhook POST) to the case's chat.postMessage at a
     local Slack stub: in-process, then through gunicorn and a real worker process."""
-    from helpbot.bench.escalation import format_report, run_escalation_bench
+    from benchmarks.escalation import format_report, run_escalation_bench
 
     try:
         report = run_escalation_bench(

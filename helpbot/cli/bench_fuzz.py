@@ -32,7 +32,7 @@ def fuzz(
 ) -> None:
     """Send seeded hostile requests (realistic bodies, mutated; mostly validly signed) to each
     endpoint through the app, and count the answers per status class. Exit 1 on any 5xx."""
-    from helpbot.bench.fuzz import format_report, run_fuzz
+    from benchmarks.fuzz import format_report, run_fuzz
 
     chosen = [name.strip() for name in endpoints.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in ENDPOINT_CHOICES]

@@ -30,12 +30,12 @@ def reminders(
 ) -> None:
     """Seed due reminders, let `helpbot worker` processes send them to a local stand-in for
     LINE, and report reminders per second with one worker and with two."""
-    from helpbot.bench.reminders import (
-        SqliteWorkersError,
+    from benchmarks.reminders import (
         backend,
         format_report,
         run_reminders_bench,
     )
+    from helpbot.errors import SqliteWorkersError
 
     try:
         kind = backend(database_url)

@@ -36,7 +36,7 @@ def webhook(
 ) -> None:
     """POST /webhooks/line under wrk (helpbot vs a bare signature-checking Flask app, same
     gunicorn command line), then the server-side handling time of a text event."""
-    from helpbot.bench.webhook import ThroughputOptions, format_report, run_webhook_bench
+    from benchmarks.webhook import ThroughputOptions, format_report, run_webhook_bench
 
     options = None if skip_throughput else ThroughputOptions(
         duration=duration, connections=connections, threads=wrk_threads, bodies=bodies,

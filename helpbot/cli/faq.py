@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
+from helpbot.errors import KnowledgeError
 from helpbot.knowledge.entries import Entry, EntryKind, KnowledgeBase, Problem
-from helpbot.knowledge.loader import FAQ_DIR_ENV, KnowledgeError, knowledge_files, load_dir
+from helpbot.knowledge.loader import FAQ_DIR_ENV, knowledge_files, load_dir
 
 DEFAULT_FAQ_DIR = Path("faq")
 

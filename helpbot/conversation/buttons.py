@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpbot.conversation.messages import (
+from helpbot.core.messages import (
     QuickReply,
     answer_postback,
     category_postback,

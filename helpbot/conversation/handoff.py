@@ -9,9 +9,9 @@ from helpbot.cases.service import CaseService
 from helpbot.cases.states import CaseReason, Urgency
 from helpbot.cases.triage import asks_for_human
 from helpbot.conversation.buttons import MAX_QUICK_REPLIES
-from helpbot.conversation.messages import QuickReply, Reply
-from helpbot.conversation.texts import phrases
 from helpbot.conversation.turn import Outcome, TurnContext
+from helpbot.core.messages import QuickReply, Reply
+from helpbot.core.texts import phrases
 from helpbot.crisis.detector import Assessment, CrisisHit, snapshot_detector
 from helpbot.crisis.resources import resources_text
 from helpbot.crisis.review import record_near_miss

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY
-from helpbot.conversation.messages import reply_extra, stored_reply
-from helpbot.conversation.texts import phrases
-from helpbot.conversation.turn import Clock, KnowledgeSource, Turn
+from helpbot.conversation.turn import Clock, Turn
+from helpbot.core.messages import reply_extra, stored_reply
+from helpbot.core.retry import RetryPolicy, is_retryable
+from helpbot.core.texts import phrases
 from helpbot.delivery.outbox import enqueue
-from helpbot.delivery.policy import RetryPolicy, is_retryable
 from helpbot.errors import DeliveryError
+from helpbot.matching.base import KnowledgeSource
 from helpbot.storage import history
 from helpbot.storage.database import Database
 from helpbot.storage.models import DeliveryStatus, Message

@@ -15,7 +15,15 @@ from helpbot.conversation.buttons import (
     suggestion_buttons,
 )
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
-from helpbot.conversation.messages import (
+from helpbot.conversation.recovery import TurnRecovery
+from helpbot.conversation.turn import (
+    Clock,
+    Outcome,
+    Turn,
+    TurnContext,
+    utc_now,
+)
+from helpbot.core.messages import (
     NON_TEXT_KINDS,
     Incoming,
     MessageKind,
@@ -25,25 +33,18 @@ from helpbot.conversation.messages import (
     remind_postback,
     reply_extra,
 )
-from helpbot.conversation.recovery import TurnRecovery
-from helpbot.conversation.texts import detect_language, phrases
-from helpbot.conversation.turn import (
-    Clock,
-    KnowledgeSource,
-    Outcome,
-    Turn,
-    TurnContext,
-    utc_now,
-)
-from helpbot.delivery.policy import RetryPolicy
+from helpbot.core.retry import RetryPolicy
+from helpbot.core.texts import detect_language, phrases
 from helpbot.knowledge.entries import Entry
-from helpbot.matching.base import Decision
+from helpbot.matching.base import Decision, KnowledgeSource
 from helpbot.matching.normalize import nfkc
 from helpbot.storage import history
 from helpbot.storage.database import Database
 from helpbot.storage.models import DeliveryStatus
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from sqlalchemy.orm import Session
 
     from helpbot.cases.service import CaseService
@@ -243,7 +244,8 @@ class ConversationService:
         elif action == "remind" and self._reminders is not None:
             entry = ctx.kb.by_id().get(data.get("id", ""))
             if entry is not None and entry.deadline is not None:
-                return Outcome(replies=[self._remind_before_deadline(ctx, entry)])
+                reply = self._remind_before_deadline(ctx, entry, self._reminders, entry.deadline)
+                return Outcome(replies=[reply])
         elif action == "category":
             return Outcome(replies=[self._category_reply(ctx, data.get("c", ""))])
         elif action == "human" and self._handoff is not None:
@@ -314,16 +316,17 @@ class ConversationService:
         button = QuickReply(label=label, postback=remind_postback(entry.id), display_text=label)
         return Reply(text=entry.answer, quick_replies=(button,))
 
-    def _remind_before_deadline(self, ctx: TurnContext, entry: Entry) -> Reply:
-        assert self._reminders is not None and entry.deadline is not None
+    def _remind_before_deadline(
+        self, ctx: TurnContext, entry: Entry, reminders: Reminders, deadline: dt.date
+    ) -> Reply:
         policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
         words = phrases(ctx.contact.language)
-        when = reminder_time(deadline=entry.deadline, now=ctx.now, zone=policy.zone)
+        when = reminder_time(deadline=deadline, now=ctx.now, zone=policy.zone)
         if when is None:
             return Reply(text=entry.answer)
-        deadline = describe_date(entry.deadline, ctx.contact.language)
-        text = words.deadline_reminder.format(name=entry.name or entry.question, deadline=deadline)
-        row = self._reminders.schedule_for_contact(
+        shown = describe_date(deadline, ctx.contact.language)
+        text = words.deadline_reminder.format(name=entry.name or entry.question, deadline=shown)
+        row = reminders.schedule_for_contact(
             ctx.session,
             contact_id=ctx.contact.id,
             when=when,

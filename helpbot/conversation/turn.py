@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from helpbot.conversation.messages import Incoming, Reply
+from helpbot.core.messages import Incoming, Reply
 from helpbot.crisis.detector import CrisisHit
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.matching.base import Candidate, Decision, Matcher
@@ -20,17 +19,6 @@ Clock = Callable[[], dt.datetime]
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-class KnowledgeSnapshot(Protocol):
-    @property
-    def kb(self) -> KnowledgeBase: ...
-    @property
-    def index(self) -> Matcher: ...
-
-
-class KnowledgeSource(Protocol):
-    def snapshot(self) -> KnowledgeSnapshot: ...
 
 
 @dataclass(frozen=True, slots=True)

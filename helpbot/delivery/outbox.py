@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from helpbot.cases.ports import PersonMessenger
-from helpbot.conversation.messages import Reply, stored_reply
-from helpbot.delivery.policy import RetryPolicy, is_retryable
+from helpbot.core.messages import Reply, stored_reply
+from helpbot.core.ports import PersonMessenger
+from helpbot.core.retry import RetryPolicy, is_retryable
 from helpbot.errors import DeliveryError
 from helpbot.storage.database import Database
 from helpbot.storage.leases import UNFINISHED, Lease, LeaseQueue

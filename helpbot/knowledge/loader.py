@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from helpbot.errors import HelpbotError
+from helpbot.errors import KnowledgeError
 from helpbot.knowledge.crisis_file import CrisisRules, builtin_crisis_rules, read_crisis_rules
 from helpbot.knowledge.csv_files import read_csv_records
 from helpbot.knowledge.entries import Entry, KnowledgeBase, Problem
@@ -32,10 +32,6 @@ CRISIS_FILES = frozenset({"crisis.yaml", "crisis.yml"})
 STAFF_FILES = frozenset({"staff.yaml", "staff.yml"})
 RESERVED_FILES = CRISIS_FILES | STAFF_FILES
 FAQ_DIR_ENV = "HELPBOT_FAQ_DIR"
-
-
-class KnowledgeError(HelpbotError):
-    """The knowledge folder cannot be used at all (for example, it does not exist)."""
 
 
 def knowledge_files(folder: Path) -> list[Path]:

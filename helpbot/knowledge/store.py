@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from helpbot.errors import HelpbotError
+from helpbot.errors import HelpbotError, KnowledgeError
 from helpbot.knowledge.entries import KnowledgeBase, Problem
-from helpbot.knowledge.loader import KnowledgeError, knowledge_files, load_files
+from helpbot.knowledge.loader import knowledge_files, load_files
 from helpbot.knowledge.versions import (
     FolderContents,
     PublishedVersion,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from helpbot.knowledge.entries import Entry
+from helpbot.knowledge.entries import Entry, KnowledgeBase
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +43,16 @@ class Matcher(Protocol):
     bands: Bands
 
     def rank(self, text: str, *, limit: int = 10) -> list[Candidate]: ...
+
+
+class KnowledgeSnapshot(Protocol):
+    """One knowledge version and its matcher (what the knowledge store serves)."""
+
+    @property
+    def kb(self) -> KnowledgeBase: ...
+    @property
+    def index(self) -> Matcher: ...
+
+
+class KnowledgeSource(Protocol):
+    def snapshot(self) -> KnowledgeSnapshot: ...

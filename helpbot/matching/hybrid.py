@@ -116,11 +116,11 @@ class _SemanticField:
         if len(owners) == len(qa):
             # one phrasing per entry: the mean of two cosines is the cosine with the mean
             # vector, so one matrix-vector product serves both (half the memory traffic)
-            self._combined: np.ndarray | None = (phrasings + qa) / 2.0
-            self._phrasings = self._qa = self._owners = None
-        else:
-            self._combined = None
-            self._phrasings, self._qa, self._owners = phrasings, qa, owners
+            self._vectors: np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray] = (
+                (phrasings + qa) / 2.0
+            )
+        else:  # several phrasings per entry: (phrasing vectors, their entries, q+a vectors)
+            self._vectors = (phrasings, owners, qa)
 
     @classmethod
     def build(
@@ -141,13 +141,13 @@ class _SemanticField:
     def scores(self, text: str) -> np.ndarray:
         with self._encoder.single_thread():
             query = self._encoder.encode_query(text)
-            if self._combined is not None:
-                return relative_scores(self._combined @ query)
-            assert self._phrasings is not None and self._qa is not None
-            per_phrasing = self._phrasings @ query
-            qa = self._qa @ query
+            if isinstance(self._vectors, np.ndarray):
+                return relative_scores(self._vectors @ query)
+            phrasings, owners, qa_vectors = self._vectors
+            per_phrasing = phrasings @ query
+            qa = qa_vectors @ query
         best = np.full(self._n, -1.0, dtype=np.float32)
-        np.maximum.at(best, self._owners, per_phrasing)
+        np.maximum.at(best, owners, per_phrasing)
         return relative_scores((best + qa) / 2.0)
 
 

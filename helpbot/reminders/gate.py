@@ -10,7 +10,7 @@ from helpbot.knowledge.policies import StaffPolicy
 from helpbot.reminders.quiet_hours import QuietHours, parse_quiet_hours
 
 if TYPE_CHECKING:
-    from helpbot.conversation.turn import KnowledgeSource
+    from helpbot.matching.base import KnowledgeSource
 
 
 class QuietHoursGate:

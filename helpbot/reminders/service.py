@@ -14,9 +14,9 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
-from helpbot.cases.service import CaseNotFoundError
 from helpbot.cases.views import Followup
 from helpbot.delivery.outbox import cancel, enqueue
+from helpbot.errors import CaseNotFoundError
 from helpbot.reminders.gate import REMINDER, QuietHoursGate
 from helpbot.storage.database import Database
 from helpbot.storage.models import Case, Delivery

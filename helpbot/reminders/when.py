@@ -46,6 +46,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from helpbot.errors import WhenError
+
 __all__ = ["FORMS_HELP", "WhenError", "parse_when", "split_when_and_message"]
 
 FORMS_HELP = (
@@ -54,11 +56,6 @@ FORMS_HELP = (
     "2026年12月1日 10:00, in 30 minutes, in 2 hours, in 3 days, in 2 weeks, today 17:00, "
     "tomorrow 9am, next monday 10:00, friday 2pm, 2026-12-01 10:00."
 )
-
-
-class WhenError(ValueError):
-    """The text is not a time we understand, or it is in the past.  The message is shown to
-    a case worker as is."""
 
 
 # --- normalisation ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ changes a row only while it still holds the claim that gave it that number. Whil
 :meth:`LeaseQueue.keep_alive` renews the leases every few seconds, so a lease can be short and
 a killed worker's rows come back within seconds (while a LINE reply token is still good).
 
-The backoff between tries is the caller's retry policy (``delivery/policy.py``), passed in as
+The backoff between tries is the caller's retry policy (``core/retry.py``), passed in as
 a :class:`Backoff`, so every queue waits the same way.
 """
 

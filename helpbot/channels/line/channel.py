@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from helpbot.channels.line.events import (
     CHANNEL,
     LineEvent,
-    UnsupportedEvent,
     to_new_event,
     translate,
 )
@@ -22,8 +21,14 @@ from helpbot.channels.line.sender import REPLY_WINDOW, LineSender, ReplyOutcome,
 from helpbot.conversation.recovery import turn_record
 from helpbot.conversation.service import ConversationService
 from helpbot.conversation.turn import Turn
-from helpbot.delivery.policy import RetryPolicy
-from helpbot.errors import StorageUnavailableError, UnsafeInputError, UnstorableRowError
+from helpbot.core.retry import RetryPolicy
+from helpbot.errors import (
+    RejectedWebhook,
+    StorageUnavailableError,
+    UnsafeInputError,
+    UnstorableRowError,
+    UnsupportedEvent,
+)
 from helpbot.privacy import Pseudonymizer
 from helpbot.storage.inbox import ClaimedEvent, Inbox, record_turn
 from helpbot.storage.models import DeliveryStatus, QueueState
@@ -34,14 +39,6 @@ logger = logging.getLogger(__name__)
 # People answered at once by one worker: while LINE is slow, replies wait in parallel.
 PARALLEL_PEOPLE = 8
 DOUBT = "reply outcome unknown and its token expired: pushed; it may have arrived twice"
-
-
-class RejectedWebhook(Exception):  # noqa: N818 - carries the HTTP status to answer
-    """A webhook body we will not store: bad signature or not LINE's JSON."""
-
-    def __init__(self, message: str, *, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 # LINE's webhook bodies are a few KB; 100 events keep a group-committed batch of 64 requests

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from helpbot.conversation.messages import Incoming, MessageKind
+from helpbot.core.messages import Incoming, MessageKind
+from helpbot.errors import UnsupportedEvent
 from helpbot.storage.inbox import NewEvent, fallback_event_id
 
 CHANNEL = "line"
@@ -31,10 +32,6 @@ _EVENT_KINDS = {
 class LineEvent:
     incoming: Incoming
     reply_token: str | None
-
-
-class UnsupportedEvent(Exception):  # noqa: N818 - a signal, not an error
-    """An event helpbot does not act on (a new type, a group message, ...)."""
 
 
 def to_new_event(event: dict[str, Any]) -> NewEvent:

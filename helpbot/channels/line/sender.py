@@ -35,8 +35,8 @@ from linebot.v3.messaging import (
 from linebot.v3.messaging import QuickReply as LineQuickReply
 from urllib3.exceptions import HTTPError as TransportError
 
-from helpbot.conversation.messages import Reply
-from helpbot.errors import DeliveryError, RateLimitedError
+from helpbot.core.messages import Reply
+from helpbot.errors import DeliveryError, RateLimitedError, ReplyTokenRefused
 
 logger = logging.getLogger(__name__)
 
@@ -128,10 +128,6 @@ class Delivery:
         return self.outcome is ReplyOutcome.PUSHED_IN_DOUBT
 
 
-class _ReplyRefused(Exception):  # noqa: N818 - a signal inside this module
-    """LINE answered "Invalid reply token": spent, or expired."""
-
-
 def _describe(error: ApiException) -> DeliveryError:
     status = error.status or 0
     if status == 429:
@@ -202,7 +198,7 @@ class LineSender:
                 break
             try:
                 self._reply(token.value, messages)
-            except _ReplyRefused:
+            except ReplyTokenRefused:
                 # Single use: refused while fresh means spent, and only we had it.
                 if maybe_used:
                     logger.info("reply token already used by an earlier try: delivered then")
@@ -238,7 +234,7 @@ class LineSender:
                 self.push(user_id, batch, retry_key=_retry_key(key, number))
 
     def _reply(self, reply_token: str, messages: list[TextMessage]) -> None:
-        """LINE took the reply, or _ReplyRefused (token spent or expired), or DeliveryError."""
+        """LINE took the reply, or ReplyTokenRefused (token spent or expired), or DeliveryError."""
         try:
             self.api.reply_message(
                 ReplyMessageRequest(replyToken=reply_token, messages=messages),
@@ -246,7 +242,7 @@ class LineSender:
             )
         except ApiException as error:
             if error.status == 400 and INVALID_REPLY_TOKEN in str(error.body or ""):
-                raise _ReplyRefused from None
+                raise ReplyTokenRefused from None
             raise _describe(error) from error
         except TransportError as error:
             raise DeliveryError(f"LINE unreachable: {type(error).__name__}") from error

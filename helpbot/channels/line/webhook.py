@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from helpbot.channels.line.channel import RejectedWebhook
+from helpbot.errors import RejectedWebhook
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 
-from helpbot.cases.service import CaseNotFoundError, CaseService
-from helpbot.cases.states import InvalidTransitionError
+from helpbot.cases.service import CaseService
 from helpbot.channels.slack.blocks import (
     CLAIM_ACTION,
     FALSE_ALARM_ACTION,
@@ -30,8 +29,9 @@ from helpbot.channels.slack.blocks import (
     followup_form,
 )
 from helpbot.channels.slack.guards import RequestGuards, answer_error
+from helpbot.errors import CaseNotFoundError, InvalidTransitionError, WhenError
 from helpbot.reminders.service import Reminders
-from helpbot.reminders.when import WhenError, parse_when, split_when_and_message
+from helpbot.reminders.when import parse_when, split_when_and_message
 from helpbot.storage.inbox import Inbox, NewEvent
 
 logger = logging.getLogger(__name__)

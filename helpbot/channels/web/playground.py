@@ -25,7 +25,7 @@ from helpbot.channels.web.session import (
     required_session,
     session_exists,
 )
-from helpbot.conversation.messages import Incoming, MessageKind, Reply
+from helpbot.core.messages import Incoming, MessageKind, Reply
 from helpbot.storage import history
 from helpbot.storage.models import DeliveryStatus
 

@@ -12,11 +12,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify
 
 from helpbot.cases.ports import CaseView
-from helpbot.cases.service import CaseNotFoundError, CaseService, cases_of_contact
-from helpbot.cases.states import InvalidTransitionError
+from helpbot.cases.service import CaseService, cases_of_contact
 from helpbot.channels.slack.blocks import state_text, waited_text
 from helpbot.channels.web.inputs import MAX_ID, MAX_TEXT, json_object, refuse, text_field
 from helpbot.channels.web.session import CHANNEL, required_session
+from helpbot.errors import CaseNotFoundError, InvalidTransitionError
 
 blueprint = Blueprint("staff_pane", __name__)
 

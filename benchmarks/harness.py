@@ -259,8 +259,8 @@ def line_env(database_url: str, faq_dir: Path, line_api_url: str) -> dict[str, s
 
 
 def default_faq_dir() -> Path:
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package.parent / "faq", package / "_sample_faq"):
+    root = Path(__file__).resolve().parent.parent  # the checkout, or site-packages
+    for candidate in (root / "faq", root / "helpbot" / "_sample_faq"):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("no faq/ folder found; pass --faq-dir")

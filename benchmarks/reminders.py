@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from helpbot.bench.harness import (
+from benchmarks.harness import (
     CHANNEL_SECRET,
     CHANNEL_TOKEN,
     LocalLineApi,
@@ -39,10 +39,7 @@ from helpbot.bench.harness import (
     temporary_workdir,
     worker_command,
 )
-
-
-class SqliteWorkersError(ValueError):
-    """More than one worker was asked for on SQLite."""
+from helpbot.errors import SqliteWorkersError
 
 
 # -- the database -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 ``POST /webhooks/line`` verifies ``X-Line-Signature`` (base64 HMAC-SHA256 of the raw body with
 ``LINE_CHANNEL_SECRET``) and answers 200; nothing is parsed, stored or processed. Served by
-gunicorn with helpbot's command line: ``gunicorn ... 'helpbot.bench.bare_app:create_app()'``.
+gunicorn with helpbot's command line: ``gunicorn ... 'benchmarks.bare_app:create_app()'``.
 """
 
 from __future__ import annotations

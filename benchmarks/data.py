@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpbot.errors import BenchFormatError
 from helpbot.knowledge.entries import Entry, EntryKind, KnowledgeBase
 
 BREAK_MARKER = "＜改＞"  # the bench files' line-break marker inside answers
@@ -16,10 +17,6 @@ class Query:
     qid: str
     text: str
     relevant: frozenset[str]  # entry ids graded A or B
-
-
-class BenchFormatError(ValueError):
-    """A bench file line that is not what the format says."""
 
 
 def _read_jsonl(path: Path) -> list[dict[str, object]]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from helpbot.bench.harness import sign
+from benchmarks.harness import sign
 
 ODD_TEXT = ["\x00", "\ud800", "\udfff", "a\x00b", "\ufeff", "\u202e", "𠮷", "\\u0000", "'--",
             "", "食べ物に困っています", "<!channel>", "%00", "x" * 5000]

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from helpbot.bench.harness import (
+from benchmarks.harness import (
     HELPBOT_APP,
     WEBHOOK_PATH,
     LocalLineApi,

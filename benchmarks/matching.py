@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpbot.bench.data import Query, load_faq, load_queries
-from helpbot.bench.metrics import RetrievalMetrics, evaluate
+from benchmarks.data import Query, load_faq, load_queries
+from benchmarks.metrics import RetrievalMetrics, evaluate
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.matching.base import Bands, Decision, Matcher
 
@@ -91,7 +91,7 @@ def run_bench(
     faq: Path, queries_path: Path, *, factory: MatcherFactory | None = None, sample: int = 0
 ) -> dict[str, Any]:
     """The whole benchmark as one JSON-ready dict (matcher metrics, baseline, bands, memory)."""
-    from helpbot.bench.baseline import WRatioMatcher
+    from benchmarks.baseline import WRatioMatcher
 
     kb = load_faq(faq)
     queries = load_queries(queries_path)

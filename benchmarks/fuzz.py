@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from helpbot.bench.escalation import LocalSlackApi
-from helpbot.bench.fuzz_inputs import FuzzRequest, line_event, line_request, slack_request
-from helpbot.bench.fuzz_inputs import web_request as web_chat_request
-from helpbot.bench.harness import (
+from benchmarks.escalation import LocalSlackApi
+from benchmarks.fuzz_inputs import FuzzRequest, line_event, line_request, slack_request
+from benchmarks.fuzz_inputs import web_request as web_chat_request
+from benchmarks.harness import (
     CHANNEL_SECRET,
     LocalLineApi,
     default_faq_dir,
@@ -90,7 +90,7 @@ def _valid_events_stored(
     """Send ``count`` valid events after the hostile ones: how many got 200 and are stored."""
     from sqlalchemy import select
 
-    from helpbot.bench.fuzz_inputs import encode
+    from benchmarks.fuzz_inputs import encode
     from helpbot.storage.database import Database
     from helpbot.storage.models import WebhookEvent
 

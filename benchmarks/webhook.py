@@ -5,7 +5,7 @@ answers the stored events (woken by NOTIFY on PostgreSQL, polling every 0.2 s on
 
 Two measurements:
 
-1. **Throughput.** The bare app (:mod:`helpbot.bench.bare_app`: verify the signature, answer
+1. **Throughput.** The bare app (:mod:`benchmarks.bare_app`: verify the signature, answer
    200) and helpbot (``helpbot.app:create_app()``) are each started under the Procfile's gunicorn
    command line (2 workers, 4 threads, access log to stdout) on a loopback port and driven by
    ``wrk`` with distinct signed text events. During the helpbot run a ``helpbot worker`` process
@@ -20,7 +20,7 @@ Two measurements:
    reply) are timed per event by wrapping them for the bench.
 
 The signed bodies, the local LINE stand-in and the processes come from
-:mod:`helpbot.bench.harness`; nothing here imports ``tests/``.
+:mod:`benchmarks.harness`; nothing here imports ``tests/``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpbot.bench.harness import (
+from benchmarks.harness import (
     CHANNEL_SECRET,
     HELPBOT_APP,
     WEBHOOK_PATH,
@@ -56,7 +56,7 @@ from helpbot.bench.harness import (
     webhook_headers,
 )
 
-BARE_APP = "helpbot.bench.bare_app:create_app()"
+BARE_APP = "benchmarks.bare_app:create_app()"
 
 # Messages people send that the sample faq/ does not answer word for word.
 EXTRA_TEXTS = (

@@ -2,7 +2,7 @@
 
 Entries are made from a fixed vocabulary of support-service words with a seeded random
 generator: a question of about 25 characters and an answer of about 150, the size of the entries
-staff write in ``faq/``. Run with ``helpbot bench scale`` or ``python -m helpbot.bench.scale``.
+staff write in ``faq/``. Run with ``helpbot bench scale`` or ``python -m benchmarks.scale``.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def _embed_entries(kb: KnowledgeBase) -> int:
 
 def measure_scale(size: int, *, n_queries: int = 200) -> dict[str, Any]:
     """Build a matcher on ``size`` synthetic entries and time ``n_queries`` top-10 rankings."""
-    from helpbot.bench.matching import peak_memory_mb
+    from benchmarks.matching import peak_memory_mb
     from helpbot.matching import build_matcher
 
     kb = synthetic_kb(size)

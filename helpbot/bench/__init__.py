@@ -1,1 +1,0 @@
-"""Benchmarks for the matcher: retrieval metrics on FAQ data and scaling measurements."""

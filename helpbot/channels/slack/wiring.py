@@ -1,0 +1,60 @@
+"""Build helpbot's Slack objects from the settings, so that only this package imports Slack's
+SDKs: ``app.py`` asks for a notifier and a request handler and knows no SDK class."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import Executor
+from zoneinfo import ZoneInfo
+
+from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_sdk import WebClient
+
+from helpbot.cases.service import CaseService
+from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
+from helpbot.channels.slack.guards import RequestGuards
+from helpbot.channels.slack.notifier import SlackNotifier
+from helpbot.config import SlackKeys
+from helpbot.reminders.service import Reminders
+from helpbot.storage.inbox import Inbox
+
+
+def slack_client(keys: SlackKeys, *, base_url: str) -> WebClient:
+    """The Web API client (bot token; 5 s timeout)."""
+    return WebClient(token=keys.bot_token, base_url=base_url, timeout=5)
+
+
+def slack_notifier(client: WebClient, keys: SlackKeys) -> SlackNotifier:
+    """Posts cases and notices to the escalation channel."""
+    return SlackNotifier(client, keys.escalation_channel)
+
+
+def slack_request_handler(
+    keys: SlackKeys,
+    *,
+    client: WebClient,
+    cases: CaseService,
+    reminders: Reminders,
+    inbox: Inbox,
+    clock: Callable[[], dt.datetime],
+    timezone: Callable[[], ZoneInfo],
+    team_id: str | None,
+    executor: Executor,
+) -> SlackRequestHandler:
+    """bolt's Flask handler for case workers' buttons, modals and thread replies."""
+    listeners = CaseWorkerListeners(
+        cases=cases, reminders=reminders, inbox=inbox, clock=clock, timezone=timezone
+    )
+    return SlackRequestHandler(
+        build_bolt_app(
+            signing_secret=keys.signing_secret,
+            client=client,
+            listeners=listeners,
+            executor=executor,
+            guards=RequestGuards(
+                inbox=inbox, clock=clock, escalation_channel=keys.escalation_channel,
+                team_id=team_id,
+            ),
+        )
+    )
