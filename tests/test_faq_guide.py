@@ -153,3 +153,15 @@ def test_the_guide_documents_the_checks():
     assert "2026/10/1" in text
     assert "categories" in text
     assert "FAQ problems fixed" in text
+
+
+def test_the_readme_example_is_a_new_entry_that_passes(copy: Path):
+    readme = (SAMPLE_FAQ.parent / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+              if b.lstrip().startswith("- id:")]
+    assert blocks
+    for block in blocks:
+        with (copy / "food.yaml").open("a", encoding="utf-8") as file:
+            file.write("\n" + block)
+    code, lines = _check(copy)
+    assert code == 0, "\n".join(lines)
