@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint bench-matching
+.PHONY: install run shell test lint bench-matching
 
 install: $(VENV)/.installed
 
@@ -15,6 +15,11 @@ $(VENV)/.installed: pyproject.toml
 
 run: install
 	$(BIN)/helpbot serve
+
+# A shell with .venv/bin first on PATH, so `helpbot ...` works (exit to leave it).
+shell: install
+	@echo "helpbot is on PATH in this shell (.venv/bin). Type exit to leave."
+	@PATH="$(abspath $(BIN)):$$PATH" VIRTUAL_ENV="$(abspath $(VENV))" $${SHELL:-/bin/sh}
 
 lint: install
 	$(BIN)/ruff check helpbot benchmarks tests migrations

@@ -38,8 +38,12 @@ def test_check_prints_each_problem_and_exits_one(folder: Path) -> None:
     result = CliRunner().invoke(faq, ["check", "--dir", str(folder)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert "faq/b.yaml:1: duplicate id 'a' (first used at faq/a.yaml:1)" in lines[0]
-    assert lines[1] == "faq/b.yaml:3: unknown field 'anser' (hint: did you mean 'answer'?)"
+    assert "/ duplicate id 'a' (first used at faq/a.yaml:1)" in lines[0]
+    assert lines[0].startswith("faq/b.yaml:1: ID「a」はもう使われています（最初は faq/a.yaml:1）")
+    assert lines[1] == (
+        "faq/b.yaml:3: 「anser」という項目はありません / unknown field 'anser' "
+        "(hint: 「answer」のまちがいではありませんか？ / did you mean 'answer'?)"
+    )
     assert "2 problem(s)" in result.output
 
 
@@ -98,7 +102,8 @@ def test_export_reports_skipped_entries_on_stderr(folder: Path) -> None:
     result = CliRunner().invoke(faq, ["export", "--json", str(folder)])
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 2
-    assert "skipped: faq/b.yaml:1: missing 'answer'" in result.stderr
+    skipped = "skipped: faq/b.yaml:1: 「answer」（答え）がありません / missing 'answer'"
+    assert skipped in result.stderr
 
 
 def test_export_table(folder: Path) -> None:

@@ -275,7 +275,9 @@ def test_duplicate_id_names_the_first_occurrence(faq: Path) -> None:
 def test_problem_string_is_file_line_message_hint(faq: Path) -> None:
     write(faq, "a.yaml", "- id: a\n  question: q\n  anser: x\n")
     _kb, problems = load_dir(faq)
-    assert str(problems[0]).startswith("faq/a.yaml:3: unknown field 'anser' (hint: ")
+    assert str(problems[0]).startswith(
+        "faq/a.yaml:3: 「anser」という項目はありません / unknown field 'anser' (hint: "
+    )
 
 
 def test_missing_folder_names_path_and_env_var(tmp_path: Path) -> None:

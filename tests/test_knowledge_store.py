@@ -211,3 +211,30 @@ def test_readers_do_not_wait_for_a_running_reload(faq: Path, clock: FakeClock) -
     release.set()
     worker.join(5)
     assert store.snapshot().index == ["a", "b"]
+
+
+@pytest.mark.parametrize("fixed_text", [ONE, TWO], ids=["restored", "new-entries"])
+def test_fixing_a_broken_edit_logs_which_version_is_served(
+    store: KnowledgeStore[list[str]], faq: Path, clock: FakeClock,
+    caplog: pytest.LogCaptureFixture, fixed_text: str,
+) -> None:
+    store.snapshot()
+    edit(faq / "main.yaml", BROKEN)
+    clock.advance(2)
+    with caplog.at_level(logging.INFO, logger="helpbot.knowledge.store"):
+        store.snapshot()
+    assert "FAQ problems fixed" not in caplog.text
+    caplog.clear()
+    edit(faq / "main.yaml", fixed_text)
+    clock.advance(2)
+    with caplog.at_level(logging.INFO, logger="helpbot.knowledge.store"):
+        served = store.snapshot()
+    fixed = [r.getMessage() for r in caplog.records if "FAQ problems fixed" in r.getMessage()]
+    assert len(fixed) == 1
+    assert f"knowledge version {served.version} " in fixed[0]
+    assert f"{len(served.kb.entries)} entries" in fixed[0]
+    caplog.clear()  # said once, not at every check
+    clock.advance(2)
+    with caplog.at_level(logging.INFO, logger="helpbot.knowledge.store"):
+        store.snapshot()
+    assert "FAQ problems fixed" not in caplog.text

@@ -215,3 +215,25 @@ def test_faq_status_shows_the_published_version_and_each_process(
     assert text.exit_code == 0
     assert f"published: {served(web)[:12]}" in text.output
     assert text.output.count(f"serves {served(web)[:12]}  current") == 2
+
+
+def test_restoring_a_broken_file_logs_that_the_good_version_is_served(
+    fast_settings: Settings, faq_dir: Path, clock: FakeClock, processes: list[Services],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    web = build_services(fast_settings, clock=clock, role="web")
+    processes.append(web)
+    original = served(web)
+    food = faq_dir / "food.yaml"
+    good = food.read_text(encoding="utf-8")
+    edit(food, good + BROKEN_ENTRY)
+    web.knowledge.snapshot()
+    assert served(web) == original
+    edit(food, good)  # the broken entry taken out again: the published version, unchanged
+    with caplog.at_level("INFO", logger="helpbot.knowledge.store"):
+        web.knowledge.snapshot()
+    assert served(web) == original
+    assert any(
+        "FAQ problems fixed" in r.getMessage() and original[:12] in r.getMessage()
+        for r in caplog.records
+    ), caplog.text

@@ -262,7 +262,7 @@ def test_long_answers_are_split_within_line_limits(line, fake_line, faq_dir):
     (faq_dir / "long.yaml").write_text(
         "- id: long-one\n  question: とても長い説明のテスト項目\n  answer: |\n"
         + "".join(f"    {line_}\n" for line_ in long_answer.splitlines())
-        + "  category: テスト\n",
+        + "  category: 暮らしの困りごと\n",
         encoding="utf-8",
     )
     user = new_user_id()

@@ -11,7 +11,7 @@ from helpbot.cases.triage import asks_for_human
 from helpbot.conversation.buttons import MAX_QUICK_REPLIES
 from helpbot.conversation.turn import Outcome, TurnContext
 from helpbot.core.messages import QuickReply, Reply
-from helpbot.core.texts import phrases
+from helpbot.core.texts import PHRASES, phrases
 from helpbot.crisis.detector import Assessment, CrisisHit, snapshot_detector
 from helpbot.crisis.resources import resources_text
 from helpbot.crisis.review import record_near_miss
@@ -21,6 +21,15 @@ logger = logging.getLogger(__name__)
 
 HUMAN_POSTBACK = "a=human"
 DEFAULT_STAFF_POLICY = StaffPolicy()
+# Words that tell a person to reach staff: an answer holding one offers the staff button.
+STAFF_WORDS = ("スタッフ", "相談員", "支援員", "担当者", "staff", "caseworker", "case worker")
+
+
+def mentions_staff(text: str) -> bool:
+    """Whether an answer mentions staff (or the staff button's label, in any language)."""
+    folded = text.casefold()
+    labels = (words.talk_to_staff.casefold() for words in PHRASES.values())
+    return any(word in folded for word in STAFF_WORDS) or any(lab in folded for lab in labels)
 
 
 class Handoff:
@@ -137,6 +146,8 @@ class Handoff:
         self, buttons: tuple[QuickReply, ...], ctx: TurnContext
     ) -> tuple[QuickReply, ...]:
         label = phrases(ctx.contact.language).talk_to_staff
+        if any(button.postback == HUMAN_POSTBACK for button in buttons):
+            return buttons
         return (
             *buttons[: MAX_QUICK_REPLIES - 1],
             QuickReply(label=label, postback=HUMAN_POSTBACK, display_text=label),

@@ -14,7 +14,7 @@ from helpbot.conversation.buttons import (
     entry_buttons,
     suggestion_buttons,
 )
-from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
+from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff, mentions_staff
 from helpbot.conversation.recovery import TurnRecovery
 from helpbot.conversation.turn import (
     Clock,
@@ -307,14 +307,19 @@ class ConversationService:
     # -- answers and the person's own reminders ---------------------------------------------
 
     def _answer(self, ctx: TurnContext, entry: Entry) -> Reply:
-        """The entry's answer; a program with a deadline ahead offers a reminder."""
+        """The entry's answer; a program with a deadline ahead offers a reminder, and an
+        answer that mentions staff offers the 「スタッフと話す」 button it points to."""
         policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
         today = ctx.now.astimezone(policy.zone).date()
-        if self._reminders is None or entry.deadline is None or entry.deadline <= today:
-            return Reply(text=entry.answer)
-        label = phrases(ctx.contact.language).remind_me
-        button = QuickReply(label=label, postback=remind_postback(entry.id), display_text=label)
-        return Reply(text=entry.answer, quick_replies=(button,))
+        buttons: tuple[QuickReply, ...] = ()
+        if self._reminders is not None and entry.deadline is not None and entry.deadline > today:
+            label = phrases(ctx.contact.language).remind_me
+            buttons = (
+                QuickReply(label=label, postback=remind_postback(entry.id), display_text=label),
+            )
+        if mentions_staff(entry.answer):
+            buttons = self._with_staff(buttons, ctx)
+        return Reply(text=entry.answer, quick_replies=buttons)
 
     def _remind_before_deadline(
         self, ctx: TurnContext, entry: Entry, reminders: Reminders, deadline: dt.date

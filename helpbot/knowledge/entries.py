@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from helpbot.knowledge.problem_texts import japanese_hint, japanese_message
+
 if TYPE_CHECKING:
     from helpbot.knowledge.crisis_file import CrisisRules
     from helpbot.knowledge.policies import StaffPolicy
@@ -67,8 +69,17 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}: {self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        """``file:line: 日本語 / English (hint: ヒント / hint)`` for staff and developers."""
+        text = f"{self.file}:{self.line}: {self.bilingual_message()}"
+        return f"{text} (hint: {self.bilingual_hint()})" if self.hint else text
+
+    def bilingual_message(self) -> str:
+        japanese = japanese_message(self.message)
+        return f"{japanese} / {self.message}" if japanese else self.message
+
+    def bilingual_hint(self) -> str:
+        japanese = japanese_hint(self.hint) if self.hint else None
+        return f"{japanese} / {self.hint}" if japanese else self.hint
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ mistake is left out and reported as a Problem; every good entry still loads.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from collections.abc import Mapping
@@ -58,6 +59,8 @@ class _Collector:
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     first_seen: dict[str, str] = field(default_factory=dict)
+    # (entry, file, line of its category) for the check against staff.yaml's categories.
+    categorized: list[tuple[Entry, str, int]] = field(default_factory=list)
     crisis: CrisisRules | None = None
     staff: StaffPolicy | None = None
 
@@ -86,6 +89,7 @@ def load_files(
         _load_file(PurePosixPath(relative), f"{folder_name}/{relative}", files[relative],
                    collected)
         collected.problems[start:] = sorted(collected.problems[start:], key=lambda p: p.line)
+    _check_categories(collected)
     if collected.crisis is None:
         # No crisis.yaml of its own (or one with mistakes, reported above): watch for danger
         # with the built-in signs rather than not at all.
@@ -159,6 +163,25 @@ def _add_record(record: Record, name: str, collected: _Collector) -> None:
     collected.problems.extend(problems)
     if entry is not None and not problems:
         collected.entries.append(entry)
+        if entry.category:
+            line = record.field_lines.get("category", record.line)
+            collected.categorized.append((entry, name, line))
+
+
+def _check_categories(collected: _Collector) -> None:
+    """With ``categories:`` in staff.yaml, an entry in any other category is a problem."""
+    known = collected.staff.categories if collected.staff else ()
+    if not known:
+        return
+    for entry, name, line in collected.categorized:
+        if entry.category in known:
+            continue
+        close = difflib.get_close_matches(entry.category or "", known, n=1, cutoff=0.5)
+        hint = (f"did you mean '{close[0]}'? " if close else "") + (
+            f"use one of: {', '.join(known)} (or add it to 'categories' in staff.yaml)")
+        collected.problems.append(Problem(name, line, f"unknown category '{entry.category}'",
+                                          hint))
+        collected.entries.remove(entry)
 
 
 def decode_text(data: bytes | OSError, name: str) -> tuple[str, Problem | None]:

@@ -47,6 +47,8 @@ class StaffPolicy:
     # How to reach the NPO without the bot (phone, hours), by language; sent with an apology
     # when a message could not be answered.
     contact: dict[str, str] = field(default_factory=dict)
+    # The categories entries may use (``categories:``); empty: any category is accepted.
+    categories: tuple[str, ...] = ()
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -64,7 +66,8 @@ def _line(data: LineDict, key: str) -> int:
 
 
 STAFF_FIELDS = (
-    "timezone", "hours", "holidays", "handoff_phrases", "expected_reply", "contact"
+    "timezone", "hours", "holidays", "handoff_phrases", "expected_reply", "contact",
+    "categories",
 )
 
 
@@ -124,9 +127,14 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         if isinstance(raw_contact, LineDict)
         else {}
     )
+    categories = _text_list(data.get("categories", LineList()))
+    if categories is None:
+        problems.append(Problem(file, _line(data, "categories"), "'categories' must be a list",
+                                "categories: [食べ物, 住まい]"))
     if problems:
         return None, problems
     return StaffPolicy(
+        categories=categories or (),
         timezone=str(timezone),
         hours=hours,
         holidays=frozenset(holidays),

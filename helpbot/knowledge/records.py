@@ -48,7 +48,9 @@ _JAPANESE_NAMES = {
     "対象": "for",
     "電話": "contact",
 }
-_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
+# Only year-month-day with hyphens: 2026/10/1 or 10/1/2026 are read differently by people.
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_SLASHED_DATE = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
 _DATE_HINT = "write the date like 2026-04-01"
 
 
@@ -107,7 +109,10 @@ class _Checker:
                 raise ValueError(value)
             return dt.date(*(int(part) for part in match.groups()))
         except ValueError:
-            self.report(key, f"'{key}' is not a valid date: {value!r}", _DATE_HINT)
+            slashed = _SLASHED_DATE.fullmatch(value)
+            hint = _DATE_HINT if slashed is None else "write it as {}-{:02d}-{:02d}".format(
+                *(int(part) for part in slashed.groups()))
+            self.report(key, f"'{key}' is not a valid date: {value!r}", hint)
             return None
 
     def required(self, key: str, value: str | None, hint: str) -> None:

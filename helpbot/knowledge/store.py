@@ -97,6 +97,7 @@ class KnowledgeStore(Generic[T]):
         self._board_error: str | None = None
         self._board_logged_at = -BOARD_LOG_EVERY
         self._unreported: _Loaded | None = None
+        self._broken_edit = False  # a rejected edit not yet followed by a good one
         self._beat: tuple[str | None, float] | None = None
         self.last_problems: tuple[Problem, ...] = ()
         # Called with a message for staff, once per distinct broken version (app wires Slack).
@@ -148,6 +149,7 @@ class KnowledgeStore(Generic[T]):
                        else "the edit was NOT used; still serving version %s")
             self._log_problems(problems, outcome)
             self._unreported = files
+            self._broken_edit = self._broken_edit or not first
         if self._unreported is not None:
             self._report(self._unreported)
         if self._board is None:
@@ -155,8 +157,22 @@ class KnowledgeStore(Generic[T]):
                 self._install(files.kb, files.problems, files.contents.content_hash, first=first)
         else:
             self._follow_board(self._board, changed=changed and not first, first=first)
+        if changed and files is not None and not files.problems and self._broken_edit:
+            self._broken_edit = False
+            self._log_fixed()
         self._heartbeat()
         return problems
+
+    def _log_fixed(self) -> None:
+        """After a rejected edit, say once that the folder is good again and what is served."""
+        current = self._snapshot
+        if current is None:
+            return
+        logger.info(
+            "FAQ problems fixed: now serving the new knowledge version %s (%s, %s entries) "
+            "from %s", current.version, short(current.content_hash), len(current.kb.entries),
+            self.faq_dir,
+        )
 
     def _read_files(self, *, force: bool, first: bool) -> bool:
         """Re-read the folder if it changed; True when it holds new contents."""

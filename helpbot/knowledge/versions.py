@@ -167,8 +167,8 @@ def rejected_edit_notice(
         "直して保存すると自動で反映されます。`helpbot faq check` で確認できます。",
     ]
     for problem in problems[:limit]:
-        hint = f"\n    → {problem.hint}" if problem.hint else ""
-        lines.append(f"• {problem.file}:{problem.line}: {problem.message}{hint}")
+        hint = f"\n    → {problem.bilingual_hint()}" if problem.hint else ""
+        lines.append(f"• {problem.file}:{problem.line}: {problem.bilingual_message()}{hint}")
     if len(problems) > limit:
         lines.append(f"…ほか{len(problems) - limit}件")
     return "\n".join(lines)

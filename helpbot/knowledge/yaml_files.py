@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from helpbot.knowledge.entries import Problem
 from helpbot.knowledge.records import Record
@@ -39,6 +39,8 @@ class LineList(list[Any]):
 
 class _TextLoader(yaml.SafeLoader):
     """A safe loader that keeps scalars as text and records line numbers."""
+
+    merged_lines: list[int]  # lines of '- ' items that were folded into the text above
 
     yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's class-level registry
         first: [(tag, regexp) for tag, regexp in resolvers if tag in _KEEP_TAGS]
@@ -71,6 +73,19 @@ def _construct_sequence(loader: _TextLoader, node: SequenceNode) -> Iterator[Lin
     data.extend(loader.construct_object(child, deep=True) for child in node.value)
 
 
+def _construct_text(loader: _TextLoader, node: ScalarNode) -> str:
+    """A scalar as text; remember a plain one that swallowed an over-indented '- ' item."""
+    value = loader.construct_scalar(node)
+    buffer = node.start_mark.buffer
+    if node.style is None and node.end_mark.line > node.start_mark.line and buffer:
+        raw = buffer[node.start_mark.index : node.end_mark.index]
+        for offset, line in enumerate(raw.splitlines()[1:], start=1):
+            if line.lstrip().startswith("- "):
+                loader.merged_lines.append(node.start_mark.line + offset + 1)
+    return value
+
+
+_TextLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 _TextLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _TextLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
@@ -85,8 +100,10 @@ _SYNTAX_HINTS = (
 
 def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text; return the data (or None) and any syntax problem."""
+    loader = _TextLoader(text)  # a SafeLoader subclass
+    loader.merged_lines = []
     try:
-        return yaml.load(text, Loader=_TextLoader), []  # a SafeLoader subclass
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -95,6 +112,14 @@ def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(file, line, f"YAML syntax error: {problem}", hint or _YAML_HINT)]
     except yaml.YAMLError as error:
         return None, [Problem(file, 1, f"YAML error: {error}", _YAML_HINT)]
+    finally:
+        loader.dispose()
+    merged = [
+        Problem(file, line, "this list item is indented too far and was joined to the line "
+                "above", "line up '- ' with the item above it")
+        for line in sorted(set(loader.merged_lines))
+    ]
+    return (None if merged else data), merged
 
 
 _YAML_HINT = "compare with an entry that works, or with the example in faq/README.md"

@@ -6,6 +6,7 @@ session: the pane is for trying both sides, never a window onto real people's ca
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from helpbot.cases.ports import CaseView
 from helpbot.cases.service import CaseService, cases_of_contact
-from helpbot.channels.slack.blocks import state_text, waited_text
+from helpbot.cases.states import CaseState
 from helpbot.channels.web.inputs import MAX_ID, MAX_TEXT, json_object, refuse, text_field
 from helpbot.channels.web.session import CHANNEL, required_session
 from helpbot.errors import CaseNotFoundError, InvalidTransitionError
@@ -23,13 +24,32 @@ blueprint = Blueprint("staff_pane", __name__)
 WORKER_ID = "playground-worker"
 WORKER_NAME = "you (playground)"
 REPLY_EXAMPLE = '{"text": "..."}'
+# The pane sits beside a Japanese chat: its words are Japanese (Slack keeps its own).
+_SATISFACTION = {3: "よかった", 2: "ふつう", 1: "よくなかった"}
+
+
+def state_text(view: CaseView) -> str:
+    """The case's state in the pane's words; the playground's worker is 「あなた」."""
+    who = "あなた" if view.claimed_by == WORKER_ID else (view.claimed_by_name or view.claimed_by)
+    if view.state is CaseState.CLAIMED:
+        return f"対応中（担当: {who}）" if who else "対応中"
+    if view.state is CaseState.RESOLVED:
+        said = _SATISFACTION.get(view.satisfaction or 0)
+        text = "終了" + (f"（担当: {who}）" if who else "")
+        return text + (f" · 相談者の声: {said}" if said else "")
+    return "受付: 担当者を待っています"
+
+
+def waited_text(waited: dt.timedelta) -> str:
+    minutes = int(waited.total_seconds() // 60)
+    return f"{minutes}分" if minutes < 60 else f"{minutes // 60}時間{minutes % 60}分"
 
 
 def _view_json(view: CaseView) -> dict[str, Any]:
     return {
         "number": view.number,
         "state": view.state,
-        "state_text": state_text(view).replace(f"<@{WORKER_ID}>", WORKER_NAME),
+        "state_text": state_text(view),
         "urgency": view.urgency,
         "reason": view.reason,
         "topic": view.topic,

@@ -91,10 +91,11 @@
     const box = document.createElement("div");
     box.className = "case" + (c.urgency === "urgent" ? " urgent" : "");
     box.dataset.case = c.number;
+    box.tabIndex = -1;
     const title = document.createElement("h3");
-    title.textContent = `${c.urgency === "urgent" ? "🚨 URGENT · " : ""}Case #${c.number}`;
+    title.textContent = `${c.urgency === "urgent" ? "🚨 緊急 · " : ""}相談 #${c.number}`;
     const meta = document.createElement("div");
-    meta.textContent = `${c.state_text} · waited ${c.waited} · topic: ${c.topic || "-"}`;
+    meta.textContent = `${c.state_text} · 待ち時間 ${c.waited} · 話題: ${c.topic || "-"}`;
     const recent = document.createElement("div");
     recent.className = "recent";
     const icons = {person: "👤", bot: "🤖", staff: "🧑‍💼"};
@@ -103,20 +104,21 @@
     if (c.state !== "resolved") {
       if (c.state === "open") {
         const claim = document.createElement("button");
-        claim.textContent = "Claim";
+        claim.textContent = "担当する";
         claim.className = "claim";
         claim.onclick = () => act(c.number, "claim");
         box.append(claim);
       }
       const resolve = document.createElement("button");
-      resolve.textContent = "Resolve";
+      resolve.textContent = "終了する";
       resolve.className = "resolve";
       resolve.onclick = () => act(c.number, "resolve");
       const reply = document.createElement("textarea");
-      reply.placeholder = "Reply to the person (lines starting with // stay internal)";
+      reply.placeholder = "相談者への返事（// で始まる行はスタッフだけのメモ）";
+      reply.setAttribute("aria-label", `相談 #${c.number} への返事`);
       reply.className = "reply";
       const sendReply = document.createElement("button");
-      sendReply.textContent = "Send reply";
+      sendReply.textContent = "返事を送る";
       sendReply.className = "send-reply";
       sendReply.onclick = () => {
         const text = reply.value.trim();
@@ -129,6 +131,20 @@
   function typing() {
     return [...document.querySelectorAll(".case textarea.reply")].some((t) => t.value);
   }
+  // Which control has the keyboard focus, so a redraw can give it back.
+  function focused() {
+    const el = document.activeElement;
+    const box = el && cases.contains(el) ? el.closest(".case") : null;
+    return box ? {number: box.dataset.case, cls: el.className} : null;
+  }
+  function refocus(where) {
+    if (!where) return;
+    const box = cases.querySelector(`.case[data-case="${where.number}"]`);
+    const el = box && [...box.querySelectorAll("button, textarea")]
+      .find((e) => e.className === where.cls);
+    (el || box || document.getElementById("staff")).focus({preventScroll: true});
+  }
+  let drawn = "";
   async function pollCases() {
     try {
       const res = await fetch("api/playground/cases");
@@ -137,12 +153,20 @@
       if (!data.cases.length) return;
       // Checked after the fetch: a redraw must never wipe a reply the worker is writing.
       if (typing()) return;
+      // Redraw only what changed; keep the keyboard focus where it was.
+      const state = JSON.stringify(data.cases);
+      if (state === drawn) return;
+      drawn = state;
+      const where = focused();
       cases.replaceChildren(...data.cases.map(renderCase));
+      refocus(where);
     } catch (e) { /* the next poll tries again */ }
   }
   fetch("api/playground/config").then((r) => r.json()).then((config) => {
     if (config.staff_pane) {
       document.getElementById("staff").style.display = "block";
+      // On a phone the pane is below the chat: the header links to it.
+      document.getElementById("staff-link").hidden = false;
       setInterval(pollCases, 2000);
       pollCases();
     }

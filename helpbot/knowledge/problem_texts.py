@@ -1,0 +1,123 @@
+"""Check messages in Japanese for staff, beside the English kept for developers.
+
+Problems are built in English where they are found (records, yaml_files, loader, csv_files,
+policies); this table gives each one a Japanese sentence, so ``helpbot faq check`` prints
+``faq/food.yaml:12: 「answer」（答え）がありません / missing 'answer' (hint: …)``. A message
+with no row here is shown in English only.
+"""
+
+from __future__ import annotations
+
+import re
+
+# What staff call each field (the field names themselves stay as written in the files).
+FIELD_NAMES = {
+    "id": "ID", "question": "質問", "answer": "答え", "alternates": "別の言い方",
+    "keywords": "キーワード", "category": "分類", "language": "言葉", "name": "名前",
+    "type": "種類", "last_checked": "情報を確かめた日", "deadline": "締め切り",
+    "contact": "連絡先", "hours": "時間", "holidays": "休みの日", "categories": "分類の一覧",
+}
+
+
+def _field(key: str) -> str:
+    name = FIELD_NAMES.get(key)
+    return f"「{key}」（{name}）" if name else f"「{key}」"
+
+
+_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), japanese)
+    for pattern, japanese in (
+        (r"missing '(?P<key>[\w.]+)'", "{key}がありません"),
+        (r"unknown field '(?P<key>[^']+)'.*", "{key}という項目はありません"),
+        (r"'(?P<key>[\w.]+)' must be text", "{key}は文字で書いてください"),
+        (r"'(?P<key>[\w.]+)' must be a list of texts",
+         "{key}は言葉の並び（[a, b]）で書いてください"),
+        (r"'(?P<key>[\w.]+)' must be a list", "{key}は並び（- で始まる行）で書いてください"),
+        (r"'(?P<key>[\w.]+)' is not a valid date: (?P<value>.*)",
+         "{key}の日付 {value} が読めません"),
+        (r"bad date (?P<value>.*)", "日付 {value} が読めません"),
+        (r"unknown type (?P<value>.*)", "種類（type）{value} はありません"),
+        (r"duplicate id '(?P<id>[^']*)' \(first used at (?P<first>[^)]*)\)",
+         "ID「{id}」はもう使われています（最初は {first}）"),
+        (r"unknown category '(?P<value>[^']*)'",
+         "分類「{value}」は staff.yaml の categories にありません"),
+        (r"field '(?P<key>[^']+)' is written twice", "{key}が2回書かれています"),
+        (r"this list item is indented too far.*",
+         "この「- 」の字下げが深すぎて、上の行の文につながっています"),
+        (r"this item is not an entry", "この項目は質問の形（- id: ...）になっていません"),
+        (r"the file should be a list of entries",
+         "ファイルは質問の並び（- id: ...）にしてください"),
+        (r"YAML syntax error: .*", "書き方のまちがいがあります（YAML）"),
+        (r"YAML error: .*", "書き方のまちがいがあります（YAML）"),
+        (r"the file is not UTF-8.*", "ファイルの文字コードが UTF-8 ではありません"),
+        (r"cannot read the file: .*", "ファイルが読めません"),
+        (r"a synonym group must be a list of words", "同じ意味の言葉は [ ] の中に並べてください"),
+        (r"a synonym group needs two or more words", "同じ意味の言葉は2つ以上書いてください"),
+        (r"the synonyms file should be a list of groups",
+         "synonyms.yaml は言葉のグループの並びにしてください"),
+        (r"this row has more cells than the header", "この行は見出しより列が多すぎます"),
+        (r"unknown column '(?P<value>[^']*)' in the header",
+         "見出しに知らない列「{value}」があります"),
+        (r"the header has no .* column", "見出し（1行目）に必要な列がありません"),
+        (r"CSV error: .*", "CSV の書き方のまちがいがあります"),
+        (r"unknown weekday (?P<value>.*)", "曜日 {value} が読めません"),
+        (r"cannot read hours (?P<value>.*)", "時間 {value} が読めません"),
+        (r"unknown time zone (?P<value>.*)", "タイムゾーン {value} が読めません"),
+    )
+)
+
+_HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), japanese)
+    for pattern, japanese in (
+        (r"did you mean '(?P<key>[^']+)'\?(?P<rest>.*)", "「{key}」のまちがいではありませんか？"),
+        (r"write the question people ask", "よく聞かれる質問の文を書いてください"),
+        (r"write the reply the bot should send", "ボットが送る返事を書いてください"),
+        (r"write the name of the program", "制度の名前を書いてください"),
+        (r"add a short, unique id like .*",
+         "ほかと重ならない短いIDを書いてください（例: food-bank）"),
+        (r"give this entry a different id.*", "ほかで使っていないIDに変えてください"),
+        (r"write it as (?P<value>\S+)", "{value} のように書いてください"),
+        (r"write (the date|it) like 2026-04-01", "2026-04-01 のように書いてください"),
+        (r"line up '- ' with the item above it",
+         "「- 」を上の行の「- 」と同じ位置にそろえてください"),
+        (r"keep only one of them", "どちらか1つだけにしてください"),
+        (r"start each entry with '- id: \.\.\.'.*",
+         "質問は「- id: ...」で始めて、項目はその下に字下げして書きます"),
+        (r"indent with spaces, not tabs", "字下げは半角スペースで（タブは使えません）"),
+        (r"put text that contains .* in quotes.*", "「: 」がある文は \"...\" でかこんでください"),
+        (r"check the indentation.*", "字下げを確かめてください（同じ質問の項目は同じ位置に）"),
+        (r"every field needs a colon.*", "項目名のあとに「:」が必要です（例: answer: ...）"),
+        (r"a quote is not closed", "かこみの \" が閉じていません"),
+        (r"compare with an entry that works.*",
+         "うまく動いている質問か、faq/README.md の例とくらべてください"),
+        (r"save the file as UTF-8.*", "UTF-8 で保存してください（Excel では「CSV UTF-8」）"),
+        (r"use one of: (?P<value>.*) \(or add it .*",
+         "次の中から選んでください: {value}（新しい分類は staff.yaml の categories に足します）"),
+        (r"write field names in English: '(?P<key>[^']+)'", "項目名は英語で書きます: 「{key}」"),
+        (r"this field is for support programs.*",
+         "この項目は支援制度用です。「type: program」を足してください"),
+    )
+)
+
+
+def _translate(
+    text: str, table: tuple[tuple[re.Pattern[str], str], ...], *, fields: bool
+) -> str | None:
+    for pattern, japanese in table:
+        match = pattern.fullmatch(text)
+        if match is not None:
+            values = match.groupdict()
+            if fields and "key" in values:
+                values["key"] = _field(values["key"])
+            return japanese.format(**values)
+    return None
+
+
+def japanese_message(message: str) -> str | None:
+    """The Japanese for an English check message, or None when there is none."""
+    return _translate(message, _MESSAGES, fields=True)
+
+
+def japanese_hint(hint: str) -> str | None:
+    """The Japanese for an English hint, or None when there is none."""
+    return _translate(hint, _HINTS, fields=False)
