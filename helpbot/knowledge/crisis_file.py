@@ -32,7 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.yaml_files import LineDict, LineList, parse_yaml
+from helpbot.knowledge.yaml_files import (
+    LineDict,
+    LineList,
+    key_line,
+    parse_yaml,
+    text_list,
+    unknown_fields,
+)
 
 CRISIS_FIELDS = (
     "categories", "not_crisis", "about_the_topic", "over_now", "joking", "hotlines", "resources"
@@ -87,30 +94,10 @@ class CrisisRules:
         return next((c for c in self.categories if c.key == key), None)
 
 
-def _texts(value: Any) -> tuple[str, ...] | None:
-    if isinstance(value, LineList) and all(isinstance(v, str) for v in value):
-        return tuple(v.strip() for v in value if v.strip())
-    return None
-
-
 def _language_texts(value: Any) -> dict[str, str]:
     if not isinstance(value, LineDict):
         return {}
     return {str(k): v.strip() for k, v in value.items() if isinstance(v, str) and v.strip()}
-
-
-def _line(data: LineDict, key: str) -> int:
-    return data.key_lines.get(key, data.line or 1)
-
-
-def _unknown(data: LineDict, allowed: tuple[str, ...], file: str, where: str) -> list[Problem]:
-    problems = []
-    for key in data:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(allowed)}"
-            problems.append(Problem(file, _line(data, key), f"unknown field '{key}' {where}", hint))
-    return problems
 
 
 def parse_pattern(text: str) -> tuple[tuple[str, ...], ...] | None:
@@ -125,9 +112,9 @@ def _read_category(item: Any, line: int, file: str, problems: list[Problem]) -> 
     if not isinstance(item, LineDict):
         problems.append(Problem(file, line, "each category must be a set of fields", "- id: ..."))
         return CrisisCategory(name="", expressions=())
-    problems.extend(_unknown(item, CATEGORY_FIELDS, file, "in a category"))
+    problems.extend(unknown_fields(item, CATEGORY_FIELDS, file, "in a category"))
     name = item.get("name") if isinstance(item.get("name"), str) else None
-    expressions = _texts(item.get("expressions", LineList())) or ()
+    expressions = text_list(item.get("expressions", LineList())) or ()
     if not name or not expressions:
         problems.append(
             Problem(
@@ -156,11 +143,11 @@ def _read_category(item: Any, line: int, file: str, problems: list[Problem]) -> 
     return CrisisCategory(
         id=str(item.get("id") or "").strip(),
         name=(name or "").strip(),
-        call=_texts(item.get("call", LineList())) or (),
+        call=text_list(item.get("call", LineList())) or (),
         expressions=expressions,
         patterns=tuple(patterns),
-        exemplars=_texts(item.get("exemplars", LineList())) or (),
-        alone=_texts(item.get("alone", LineList())) or (),
+        exemplars=text_list(item.get("exemplars", LineList())) or (),
+        alone=text_list(item.get("alone", LineList())) or (),
     )
 
 
@@ -169,7 +156,8 @@ def _read_hotlines(data: LineDict, file: str, problems: list[Problem]) -> dict[s
     if raw is None:
         return {}
     if not isinstance(raw, LineDict):
-        problems.append(Problem(file, _line(data, "hotlines"), "'hotlines' must be a set of ids"))
+        line = key_line(data, "hotlines")
+        problems.append(Problem(file, line, "'hotlines' must be a set of ids"))
         return {}
     hotlines = {}
     for key, value in raw.items():
@@ -177,7 +165,7 @@ def _read_hotlines(data: LineDict, file: str, problems: list[Problem]) -> dict[s
         if not isinstance(value, LineDict):
             problems.append(Problem(file, line, f"hotline '{key}' needs number and name"))
             continue
-        problems.extend(_unknown(value, HOTLINE_FIELDS, file, f"in hotline '{key}'"))
+        problems.extend(unknown_fields(value, HOTLINE_FIELDS, file, f"in hotline '{key}'"))
         number = value.get("number")
         if number is not None and not PHONE_NUMBER.match(str(number).strip()):
             problems.append(
@@ -206,24 +194,24 @@ def _read_context(
     over_now = data.get("over_now")
     if over_now is not None and not isinstance(over_now, LineDict):
         problems.append(
-            Problem(file, _line(data, "over_now"), "'over_now' needs 'past' and 'calm' lists",
+            Problem(file, key_line(data, "over_now"), "'over_now' needs 'past' and 'calm' lists",
                     "over_now:\n  past: [昔, 去年]\n  calm: [今は落ち着いています]")
         )
         over_now = None
-    joking = _texts(data.get("joking", LineList())) or ()
+    joking = text_list(data.get("joking", LineList())) or ()
     written = {e for c in categories for e in c.expressions} | {
         " + ".join("|".join(word) for word in p) for c in categories for p in c.patterns
     }
     for rule in joking:
         if rule not in written:
             problems.append(
-                Problem(file, _line(data, "joking"), f"'joking' names {rule!r}, which no "
+                Problem(file, key_line(data, "joking"), f"'joking' names {rule!r}, which no "
                         "category lists", "copy the expression or pattern exactly as written")
             )
     return {
-        "about_the_topic": _texts(data.get("about_the_topic", LineList())) or (),
-        "over_now_past": (_texts(over_now.get("past", LineList())) or ()) if over_now else (),
-        "over_now_calm": (_texts(over_now.get("calm", LineList())) or ()) if over_now else (),
+        "about_the_topic": text_list(data.get("about_the_topic", LineList())) or (),
+        "over_now_past": (text_list(over_now.get("past", LineList())) or ()) if over_now else (),
+        "over_now_calm": (text_list(over_now.get("calm", LineList())) or ()) if over_now else (),
         "joking": joking,
     }
 
@@ -234,14 +222,14 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
         return None, problems
     if not isinstance(data, LineDict):
         return None, [Problem(file, 1, "crisis.yaml should have 'categories' and 'resources'")]
-    problems.extend(_unknown(data, CRISIS_FIELDS, file, "in crisis.yaml"))
+    problems.extend(unknown_fields(data, CRISIS_FIELDS, file, "in crisis.yaml"))
     raw_categories = data.get("categories")
     categories: list[CrisisCategory] = []
     if not isinstance(raw_categories, LineList) or not raw_categories:
         problems.append(
             Problem(
                 file,
-                _line(data, "categories"),
+                key_line(data, "categories"),
                 "'categories' must be a list",
                 "write - name: ... and expressions: [..] for each kind of danger",
             )
@@ -264,13 +252,13 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
         problems.append(Problem(file, 1, f"two categories have the id '{key}'", "make ids unique"))
     resources = data.get("resources")
     texts = _language_texts(resources)
-    intro = _language_texts(resources.get("intro")) if isinstance(resources, LineDict) else {}
-    closing = _language_texts(resources.get("closing")) if isinstance(resources, LineDict) else {}
+    parts = resources if isinstance(resources, LineDict) else LineDict()
+    intro, closing = _language_texts(parts.get("intro")), _language_texts(parts.get("closing"))
     if "ja" not in texts and "ja" not in intro:
         problems.append(
             Problem(
                 file,
-                _line(data, "resources"),
+                key_line(data, "resources"),
                 "'resources' needs a Japanese text",
                 "resources:\n  intro: {ja: あなたの安全がいちばん大切です。...}",
             )
@@ -280,7 +268,7 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
         return None, problems
     rules = CrisisRules(
         categories=tuple(categories),
-        not_crisis=_texts(data.get("not_crisis", LineList())) or (),
+        not_crisis=text_list(data.get("not_crisis", LineList())) or (),
         **context,
         resources={k: v for k, v in texts.items() if k not in {"intro", "closing"}},
         hotlines=hotlines,

@@ -11,10 +11,16 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import Any
 
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.yaml_files import LineDict, LineList, parse_yaml
+from helpbot.knowledge.yaml_files import (
+    LineDict,
+    LineList,
+    key_line,
+    parse_yaml,
+    text_list,
+    unknown_fields,
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
@@ -55,32 +61,10 @@ class StaffPolicy:
         return zoneinfo.ZoneInfo(self.timezone)
 
 
-def _text_list(value: Any) -> tuple[str, ...] | None:
-    if isinstance(value, LineList) and all(isinstance(v, str) for v in value):
-        return tuple(v.strip() for v in value if v.strip())
-    return None
-
-
-def _line(data: LineDict, key: str) -> int:
-    return data.key_lines.get(key, data.line or 1)
-
-
 STAFF_FIELDS = (
     "timezone", "hours", "holidays", "handoff_phrases", "expected_reply", "contact",
     "categories",
 )
-
-
-def _unknown_fields(data: LineDict, allowed: tuple[str, ...], file: str) -> list[Problem]:
-    import difflib
-
-    problems = []
-    for key in data:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(allowed)}"
-            problems.append(Problem(file, _line(data, key), f"unknown field '{key}'", hint))
-    return problems
 
 
 def _parse_hours(value: str) -> tuple[dt.time, dt.time] | None:
@@ -100,7 +84,7 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         return None, problems
     if not isinstance(data, LineDict):
         return None, [Problem(file, 1, "staff.yaml should be a set of fields like 'hours:'")]
-    problems.extend(_unknown_fields(data, STAFF_FIELDS, file))
+    problems.extend(unknown_fields(data, STAFF_FIELDS, file))
     defaults = StaffPolicy()
     timezone = data.get("timezone", defaults.timezone)
     try:
@@ -109,14 +93,14 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         problems.append(
             Problem(
                 file,
-                _line(data, "timezone"),
+                key_line(data, "timezone"),
                 f"unknown time zone {timezone!r}",
                 "write it like Asia/Tokyo",
             )
         )
     hours = _read_hours(data, file, problems, defaults.hours)
     holidays = _read_holidays(data, file, problems)
-    phrases = _text_list(data.get("handoff_phrases", LineList())) or defaults.handoff_phrases
+    phrases = text_list(data.get("handoff_phrases", LineList())) or defaults.handoff_phrases
     expected = data.get("expected_reply")
     expected_reply = dict(defaults.expected_reply)
     if isinstance(expected, LineDict):
@@ -127,9 +111,9 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         if isinstance(raw_contact, LineDict)
         else {}
     )
-    categories = _text_list(data.get("categories", LineList()))
+    categories = text_list(data.get("categories", LineList()))
     if categories is None:
-        problems.append(Problem(file, _line(data, "categories"), "'categories' must be a list",
+        problems.append(Problem(file, key_line(data, "categories"), "'categories' must be a list",
                                 "categories: [食べ物, 住まい]"))
     if problems:
         return None, problems
@@ -155,7 +139,7 @@ def _read_hours(
         return dict(default)
     if not isinstance(raw_hours, LineDict):
         problems.append(
-            Problem(file, _line(data, "hours"), "'hours' must list weekdays", "mon: 09:00-18:00")
+            Problem(file, key_line(data, "hours"), "'hours' must list weekdays", "mon: 09:00-18:00")
         )
         return dict(default)
     hours: dict[int, tuple[dt.time, dt.time]] = {}
@@ -192,7 +176,7 @@ def _read_holidays(data: LineDict, file: str, problems: list[Problem]) -> set[dt
         problems.append(
             Problem(
                 file,
-                _line(data, "holidays"),
+                key_line(data, "holidays"),
                 "'holidays' must be a list",
                 "holidays: [2026-12-29, 2026-12-30]",
             )

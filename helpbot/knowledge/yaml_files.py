@@ -10,6 +10,7 @@ keeps phone numbers, ids like ``010`` and answers like ``yes`` exactly as writte
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -96,6 +97,32 @@ _SYNTAX_HINTS = (
     ("could not find expected ':'", "every field needs a colon, like 'answer: ...'"),
     ("found unexpected end of stream", "a quote is not closed"),
 )
+
+
+def text_list(value: Any) -> tuple[str, ...] | None:
+    """A YAML list of texts, stripped and without empty ones; None when it is not one."""
+    if isinstance(value, LineList) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value if v.strip())
+    return None
+
+
+def key_line(data: LineDict, key: str) -> int:
+    """The line of ``key`` in a mapping (the mapping's own line when the key is absent)."""
+    return data.key_lines.get(key, data.line or 1)
+
+
+def unknown_fields(
+    data: LineDict, allowed: tuple[str, ...], file: str, where: str = ""
+) -> list[Problem]:
+    """A problem for every key not in ``allowed``, with the nearest known one as the hint."""
+    problems = []
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(allowed)}"
+            message = f"unknown field '{key}'" + (f" {where}" if where else "")
+            problems.append(Problem(file, key_line(data, key), message, hint))
+    return problems
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
