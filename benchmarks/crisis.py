@@ -43,7 +43,9 @@ def run_crisis_bench(
 ) -> dict[str, Any]:
     crisis, everyday = load_eval(eval_path)
     detector = build_detector(faq_dir, semantic=semantic, cache_dir=cache_dir)
-    detector.assess("準備")  # load Sudachi, the encoder and the language model first
+    for warm_up in ("準備", "I want to die"):  # load Sudachi, the encoder, the language model
+        detector.prepare(warm_up)
+        detector.assess(warm_up)
     found: Counter[str] = Counter()
     total: Counter[str] = Counter()
     right_category = 0
