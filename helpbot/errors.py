@@ -21,7 +21,8 @@
      ├── UnsafeInputError   a request body helpbot will not store (too deep, too big, NaN, ...)
      ├── StorageError       the database could not store a request's rows
      │    ├── UnstorableRowError     the database refused this request's rows (others stored)
-     │    └── StorageUnavailableError  the database is down or too slow; try again later
+     │    ├── StorageUnavailableError  the database is down or too slow; try again later
+     │    └── LeaseLostError         another worker holds the row now: this one's work is void
      └── DeliveryError      a platform refused or failed to take an outbound message
           └── RateLimitedError   the platform said 429; ``retry_after`` seconds when it said so
 
@@ -88,6 +89,10 @@ class UnstorableRowError(StorageError):
 
 class StorageUnavailableError(StorageError):
     """The database could not be reached or did not answer in time."""
+
+
+class LeaseLostError(StorageError):
+    """The row's lease passed to another worker (ours ran out): roll back, do nothing more."""
 
 
 class KnowledgeError(HelpbotError):

@@ -62,6 +62,19 @@ def test_layers_find_what_people_write(detector, text, category, layer):
         assert hit.layer == layer, (text, hit)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "名前は田中です。今は大丈夫じゃない。死にたい",  # 名前は is no past; the calm is denied
+        "昔DVを受けていて今は落ち着いていますが、最近また死にたいと思う",  # a word of now
+        "去年離婚して今は落ち着いてますが、夫に殴られた",  # danger after the calm words
+        "I want to die now",  # "now" is no laughter
+    ],
+)
+def test_context_never_hides_danger_told_in_the_present(detector, text):
+    assert detector.detect(text) is not None, text
+
+
 def test_negation_and_other_peoples_danger_still_fire_and_say_so(detector):
     negated = detector.detect("死にたいとは思わないけど、消えたい")
     assert negated is not None and "negated" in negated.notes and "negated" in negated.why

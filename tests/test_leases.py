@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import time
 
+import pytest
 from sqlalchemy import select
 
 from helpbot.core.retry import RetryPolicy
@@ -96,3 +97,27 @@ def test_claim_returns_the_asked_columns_in_order(database, clock):
     with database.session() as session:
         states = dict(session.execute(select(StaffPost.id, StaffPost.status)).all())
     assert states == {1: "leased", 2: "pending", 3: "leased"}
+
+
+def test_a_turn_is_recorded_only_by_the_worker_that_still_holds_the_event(database, clock):
+    """A worker whose lease ran out (another claimed the event) cannot record a second turn:
+    its whole transaction rolls back, so the person is not answered twice."""
+    from helpbot.errors import LeaseLostError
+    from helpbot.storage.inbox import Inbox, NewEvent, record_turn
+
+    inbox = Inbox(database)
+    try:
+        inbox.store(channel="line", now=clock(), events=[
+            NewEvent(event_id="ev-1", event_type="message", payload={"type": "message"},
+                     source="U1")])
+        (first,) = inbox.claim_due(channel="line", now=clock())
+        clock.advance(minutes=5)  # the first worker's lease runs out
+        (second,) = inbox.claim_due(channel="line", now=clock())
+        with pytest.raises(LeaseLostError), database.session() as session:
+            record_turn(session, first, {"replies": ["a"]})
+        with database.session() as session:
+            record_turn(session, second, {"replies": ["b"]})
+        with pytest.raises(LeaseLostError), database.session() as session:
+            record_turn(session, second, {"replies": ["c"]})  # a turn is recorded once
+    finally:
+        inbox.close()

@@ -311,3 +311,21 @@ def test_the_page_runs_under_the_policy_with_no_inline_script_or_style(make_app)
         with client.get(asset) as response:
             assert response.status_code == 200
     assert "script-src 'self'" in SECURITY_HEADERS["Content-Security-Policy"]
+
+
+def test_a_database_failure_under_the_web_chat_is_a_clear_503_not_a_500(client, database):
+    """The database refusing (here: a table gone) answers JSON 503, never a 500 page.
+
+    On SQLite only: each test has its own file there, while PostgreSQL tests share a schema
+    that must keep its tables; the handler does not depend on the backend."""
+    from sqlalchemy import text
+
+    if not database.is_sqlite:
+        pytest.skip("drops a table: only on a test's own SQLite file")
+    with database.session() as session:
+        session.execute(text("DROP TABLE crisis_signals"))
+        session.execute(text("DROP TABLE messages"))
+    response = client.post("/api/playground/messages", json={"text": "フードバンクはどこ"},
+                           headers={"X-Helpbot-Session": "abcdefgh-1234"})
+    assert response.status_code == 503
+    assert "try again" in response.get_json()["error"]

@@ -109,11 +109,7 @@ class StaffOutbox:
                 )
             self.deliver([post.id])
             return True  # stored: sent now or retried with the other staff posts
-        try:
-            self._notifier.post_notice(f"⚠️ {text}")
-        except DeliveryError as error:
-            logger.warning("could not alert staff: %s", error)
-            return False
+        self.notice(text)  # about no case: a notice, stored and retried the same way
         return True
 
     def add_notice(self, session: Session, text: str) -> int:

@@ -53,7 +53,17 @@ _SOMEONE_ELSE = re.compile(
 )
 
 
-_LAUGHING = re.compile(r"(w{2,}|ｗ{2,}|[wｗ笑草]\s*$|\(笑\)|😂|🤣|\blol\b|\bkkk+|ㅋㅋ)", re.I)
+# Laughter as Japanese writers type it (死にそうw, 笑, 草), emoji, lol, kkkk, ㅋㅋ; not a word
+# that ends in w (now, how).
+_LAUGHING = re.compile(
+    r"((?<=[\u3040-\u30ff\u4e00-\u9fff])[wｗ]+\s*$|[wｗ]{2,}\s*$|ｗ{2,}|[笑草]\s*$|\(笑\)"
+    r"|😂|🤣|\blol\b|\bk{4,}\b|ㅋㅋ)",
+    re.I,
+)
+# Words of the present that keep a "past" story watched, and a calm word that is denied.
+_STILL_NOW = re.compile(r"最近|また|今日|きのう|昨日|今夜|今朝|毎日|いまも|今も|たすけて|助けて")
+_DENIED = re.compile(r"^(じや|では|でも|と(は|も)?(言|い)えない|なんかじや)")
+MAX_TEXT = 5000  # LINE's longest text message
 _HIRAGANA = re.compile(r"[\u3040-\u309f]")
 
 
@@ -142,7 +152,7 @@ class CrisisDetector:
         return self.assess(text).hit
 
     def assess(self, text: str) -> Assessment:
-        text = text[:2000]
+        text = text[:MAX_TEXT]
         context = self._context(text)
         if context.over_now:
             return Assessment(None)
@@ -161,12 +171,29 @@ class CrisisDetector:
 
     def _context(self, text: str) -> _Context:
         folded = fold(text)
-        topic, past, calm = self._context_words
+        topic, _, _ = self._context_words
         return _Context(
             topic_only=any(w in folded for w in topic),
-            over_now=any(w in folded for w in past) and any(w in folded for w in calm),
+            over_now=self._over_now(folded),
             laughing=_LAUGHING.search(text) is not None,
         )
+
+    def _over_now(self, folded: str) -> bool:
+        """Danger told as past, then a calm present, and nothing dangerous after the calm words
+        (「去年DVから逃げて、今は落ち着いています。手当のことを…」). A calm word denied
+        (今は大丈夫じゃない) or a word of now (最近, また, 今日) keeps the message watched."""
+        _, past, calm = self._context_words
+        if not any(w in folded for w in past) or _STILL_NOW.search(folded):
+            return False
+        for word in calm:
+            at = folded.find(word)
+            if at < 0:
+                continue
+            after = folded[at + len(word) :]
+            if _DENIED.match(after):
+                return False
+            return next(self._lexicon.matches(after), None) is None
+        return False
 
     def _hit(self, text: str, category: str, layer: str, rule: str, score: float) -> CrisisHit:
         folded = self._lexicon.clean(text)[0] + " " + text.lower()
@@ -219,12 +246,14 @@ _snapshots_lock = threading.Lock()
 
 def snapshot_detector(kb: KnowledgeBase, matcher: object) -> CrisisDetector | None:
     """The detector of a knowledge snapshot, built once (the store calls this when it loads
-    a snapshot, so the first message after an edit does not wait for it)."""
+    a snapshot, so the first message after an edit does not wait for it). It is built outside
+    the lock: turns of the snapshot being served never wait for the next one's."""
     with _snapshots_lock:
         for known_kb, known_matcher, detector in _snapshots:
             if known_kb is kb and known_matcher is matcher:
                 return detector
-        detector = detector_for(kb.crisis, kb, matcher) if kb.crisis is not None else None
+    detector = detector_for(kb.crisis, kb, matcher) if kb.crisis is not None else None
+    with _snapshots_lock:
         _snapshots.insert(0, (kb, matcher, detector))
         del _snapshots[2:]  # the one served and the one being built
-        return detector
+    return detector

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, or_, update
 from sqlalchemy.orm import Session
 
-from helpbot.errors import StorageUnavailableError, UnstorableRowError
+from helpbot.errors import LeaseLostError, StorageUnavailableError, UnstorableRowError
 from helpbot.storage.database import Database
 from helpbot.storage.db_errors import describe_db_error, is_row_error
 from helpbot.storage.event_writer import RawEventWriter
@@ -199,9 +199,23 @@ class Inbox:
         return self.queue.retry_later(event.lease, now=at, at=at, counts=False, error=error)
 
 
-def record_turn(session: Session, row_id: int, turn: dict[str, Any]) -> None:
-    """Remember an event's turn, in the turn's own transaction (see ``WebhookEvent.turn``)."""
-    session.execute(update(WebhookEvent).where(WebhookEvent.id == row_id).values(turn=turn))
+def record_turn(session: Session, event: ClaimedEvent, turn: dict[str, Any]) -> None:
+    """Remember an event's turn, in the turn's own transaction (see ``WebhookEvent.turn``).
+
+    Only while this worker still holds the event's lease and no turn is recorded: otherwise
+    LeaseLostError rolls the whole turn back, so a person is never answered twice."""
+    result = session.execute(
+        update(WebhookEvent)
+        .where(
+            WebhookEvent.id == event.id,
+            WebhookEvent.status == QueueState.LEASED,
+            WebhookEvent.attempts == event.attempts,
+            WebhookEvent.turn.is_(None),
+        )
+        .values(turn=turn)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise LeaseLostError(f"event {event.event_id} is held by another worker now")
 
 
 def _waits_for_earlier(earlier: Any, now: dt.datetime) -> ColumnElement[bool]:

@@ -23,6 +23,7 @@ from helpbot.conversation.service import ConversationService
 from helpbot.conversation.turn import Turn
 from helpbot.core.retry import RetryPolicy
 from helpbot.errors import (
+    LeaseLostError,
     RejectedWebhook,
     StorageUnavailableError,
     UnsafeInputError,
@@ -142,6 +143,10 @@ class LineChannel:
         """Answer one claimed event. Errors are recorded on the event, never raised."""
         try:
             self._process(stored)
+        except LeaseLostError:
+            # Our lease ran out and another worker has the event: it answers, we do nothing.
+            logger.warning("LINE event %s: lease lost to another worker", stored.event_id)
+            return
         except Exception:
             logger.exception("could not answer LINE event %s", stored.event_id)
             status = self._inbox.retry_later(
@@ -173,7 +178,7 @@ class LineChannel:
         if stored.turn is None:
             turn = self._conversation.handle(
                 event.incoming,
-                on_recorded=lambda session, t: record_turn(session, stored.id, turn_record(t)),
+                on_recorded=lambda session, t: record_turn(session, stored, turn_record(t)),
             )
         else:  # an earlier try decided: resend that turn, never a second answer
             turn = self._conversation.recovery.recorded_turn(stored.turn)

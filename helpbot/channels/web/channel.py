@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, Response, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from helpbot.channels.web.limits import WebChatLimits
+from helpbot.errors import DatabaseError, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,15 @@ def _api_errors_as_json(error: HTTPException) -> HTTPException | tuple[Response,
     if not request.path.startswith(API_PREFIX) or error.response is not None:
         return error
     return jsonify(error=error.description or error.name), error.code or 400
+
+
+def _storage_errors_as_503(error: Exception) -> tuple[Response, int]:
+    """The database failing under the web chat: a clear 503, never a 500 page."""
+    if not request.path.startswith(API_PREFIX):
+        raise error
+    logger.warning("web chat: the database failed (%s)", type(error).__name__)
+    return jsonify(error="一時的に使えません。少し待ってから送ってください。"
+                         " Temporarily unavailable: please try again in a moment."), 503
 
 
 def install_web_chat(app: Flask) -> None:
@@ -71,3 +82,5 @@ def install_web_chat(app: Flask) -> None:
         WebChatLimits(app, settings, [playground, staff_pane]) if limited else None
     )
     app.register_error_handler(HTTPException, _api_errors_as_json)
+    for storage_error in (SQLAlchemyError, StorageError, DatabaseError):
+        app.register_error_handler(storage_error, _storage_errors_as_503)
