@@ -102,13 +102,11 @@ def _replies(text: str, extra: dict[str, Any] | None) -> list[Reply]:
 
 
 def _waits_for_earlier(earlier: Any, now: dt.datetime) -> ColumnElement[bool]:
-    """A person's message waits while an earlier due one of theirs is unfinished; but not for
-    a reminder that quiet hours moved to the morning (a crisis reply must not wait for it)."""
+    """A person's message waits while an earlier due one of theirs is unfinished."""
     return and_(
         earlier.contact_id == Delivery.contact_id,
         earlier.state.in_(UNFINISHED),
         earlier.due_at <= now,
-        or_(earlier.kind != "reminder", earlier.next_attempt_at <= now),
         or_(
             earlier.due_at < Delivery.due_at,
             and_(earlier.due_at == Delivery.due_at, earlier.id < Delivery.id),
