@@ -196,7 +196,7 @@ class CrisisDetector:
         return False
 
     def _hit(self, text: str, category: str, layer: str, rule: str, score: float) -> CrisisHit:
-        folded = self._lexicon.clean(text)[0] + " " + text.lower()
+        folded = fold(text) + " " + text.lower()
         notes = []
         if _NEGATED.search(folded):
             notes.append("negated")

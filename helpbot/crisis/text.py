@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpbot.matching.normalize import fold_kana
+from helpbot.matching.tokenize import sudachi_tokenizer
 
 _SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
 _NOISE = re.compile(r"[\s、。,.!?！？…‥・「」『』()（）〜~\-_*#＃'\"]+")
@@ -90,8 +91,6 @@ class Morphology:
     """Sudachi, loaded on first use, one tokenizer per thread; small per-text cache."""
 
     def __init__(self, *, cache_size: int = 4096) -> None:
-        self._dictionary: Any = None
-        self._lock = threading.Lock()
         self._local = threading.local()
         self._cache: dict[str, Analysis] = {}
         self._cache_size = cache_size
@@ -99,13 +98,7 @@ class Morphology:
     def _tokenizer(self) -> Any:
         tokenizer = getattr(self._local, "tokenizer", None)
         if tokenizer is None:
-            from sudachipy import Dictionary, SplitMode
-
-            with self._lock:
-                if self._dictionary is None:
-                    self._dictionary = Dictionary(dict="core")
-                tokenizer = self._dictionary.tokenizer(mode=SplitMode.C)
-            self._local.tokenizer = tokenizer
+            tokenizer = self._local.tokenizer = sudachi_tokenizer("C")
         return tokenizer
 
     def analyse(self, text: str) -> Analysis:

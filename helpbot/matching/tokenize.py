@@ -41,6 +41,23 @@ def english_stem(word: str) -> str:
     return word
 
 
+_dictionary: Any = None
+_dictionary_lock = threading.Lock()
+
+
+def sudachi_tokenizer(mode: str) -> Any:
+    """A new Sudachi tokenizer in split mode ``mode`` ("A" or "C") over the process's one
+    dictionary, loaded on first use. Tokenizers are not thread-safe: keep one per thread."""
+    global _dictionary  # noqa: PLW0603 - one lazily loaded dictionary per process
+    from sudachipy import Dictionary, SplitMode
+
+    with _dictionary_lock:
+        if _dictionary is None:
+            _dictionary = Dictionary(dict="core")
+            log.debug("sudachi dictionary loaded")
+        return _dictionary.tokenizer(mode=getattr(SplitMode, mode))
+
+
 @dataclass(slots=True)
 class Analysis:
     """Terms for one text, per field."""
@@ -58,8 +75,6 @@ class Analyzer:
     """
 
     def __init__(self, *, cache_size: int = 20_000) -> None:
-        self._dictionary: Any = None
-        self._lock = threading.Lock()
         self._local = threading.local()
         self._pos_kinds: dict[int, int] = {}
         self._cache: dict[tuple[str, bool], Analysis] = {}
@@ -68,14 +83,7 @@ class Analyzer:
     def _get_tokenizer(self) -> Any:
         tokenizer = getattr(self._local, "tokenizer", None)
         if tokenizer is None:
-            from sudachipy import Dictionary, SplitMode
-
-            with self._lock:
-                if self._dictionary is None:
-                    self._dictionary = Dictionary(dict="core")
-                    log.debug("sudachi dictionary loaded")
-                tokenizer = self._dictionary.tokenizer(mode=SplitMode.A)
-            self._local.tokenizer = tokenizer
+            tokenizer = self._local.tokenizer = sudachi_tokenizer("A")
         return tokenizer
 
     def analyze_many(self, texts: Sequence[tuple[str, bool]]) -> list[Analysis]:
