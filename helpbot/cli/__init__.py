@@ -30,11 +30,12 @@ def _register() -> None:
     from helpbot.cli.bench_crisis import crisis as crisis_bench
     faq.add_command(status)
     from helpbot.cli.bench_escalation import escalation
+    from helpbot.cli.bench_footprint import footprint
     from helpbot.cli.bench_fuzz import fuzz
     from helpbot.cli.bench_reminders import reminders
     from helpbot.cli.bench_webhook import webhook
 
-    for benchmark in (webhook, escalation, reminders, crisis_bench, fuzz):
+    for benchmark in (webhook, escalation, reminders, crisis_bench, fuzz, footprint):
         bench.add_command(benchmark)
     for command in (db, faq, ask, serve, events, bench, worker, crisis):
         main.add_command(command)
