@@ -27,12 +27,10 @@ from helpbot.config import Settings, load_settings
 from helpbot.conversation.service import ConversationService
 from helpbot.conversation.turn import utc_now
 from helpbot.core.retry import RetryPolicy
-from helpbot.crisis.detector import snapshot_detector
 from helpbot.delivery.outbox import PeopleOutbox
 from helpbot.errors import DatabaseError
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.knowledge.store import KnowledgeStore
-from helpbot.matching import build_matcher
 from helpbot.matching.base import Matcher
 from helpbot.privacy import Pseudonymizer
 from helpbot.reminders.gate import QuietHoursGate
@@ -104,21 +102,38 @@ class Services:
 
 def build_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None) -> Matcher:
     """The matcher of a knowledge snapshot, and its crisis detector built beside it."""
+    from helpbot.crisis.detector import snapshot_detector
+    from helpbot.matching import build_matcher
+
     matcher = build_matcher(kb, semantic=semantic, cache_dir=cache_dir)
     snapshot_detector(kb, matcher)
     return matcher
 
 
+def deferred_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None) -> Matcher:
+    """A stand-in that builds :func:`build_index` on first use (the web process, chat off)."""
+    from helpbot.matching.deferred import DeferredMatcher
+
+    return DeferredMatcher(
+        kb, functools.partial(build_index, semantic=semantic, cache_dir=cache_dir)
+    )
+
+
 def build_services(
     settings: Settings, *, clock: Callable[[], dt.datetime] = utc_now, role: str = "web"
 ) -> Services:
-    """Wire every service; ``role`` names this process in ``helpbot faq status``."""
+    """Wire every service; ``role`` names this process in ``helpbot faq status``.
+
+    The web process matches messages only for the web chat: with it off, the matcher (Sudachi,
+    the sentence encoder, the vectors) is built only if something asks for a match.
+    """
     database = Database(settings.database_url)
     board = KnowledgeBoard(database, name=process_name(role), role=role, clock=clock)
+    defer = role == "web" and not settings.web_chat_enabled
     knowledge: KnowledgeStore[Matcher] = KnowledgeStore(
         settings.faq_dir,
         build_index=functools.partial(
-            build_index,
+            deferred_index if defer else build_index,
             semantic=settings.semantic_matching,
             cache_dir=settings.embedding_cache_dir,
         ),

@@ -1,17 +1,35 @@
-"""The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``."""
+"""The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``.
+
+The subcommands are imported when the command line is read, not when this package is: gunicorn's
+master imports ``helpbot.cli.access_log`` for its logger class and should not carry SQLAlchemy,
+numpy and the crisis lexicon for it (about 35 MiB).
+"""
 
 from __future__ import annotations
 
 import click
 
-from helpbot.cli.ask import ask
-from helpbot.cli.db import db
-from helpbot.cli.events import events
-from helpbot.cli.serve import serve
-from helpbot.cli.worker import worker
+
+class _HelpbotGroup(click.Group):
+    """A click group whose subcommands are added on first use."""
+
+    _registered = False
+
+    def _ensure_registered(self) -> None:
+        if not self._registered:
+            self._registered = True
+            _register(self)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._ensure_registered()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._ensure_registered()
+        return super().list_commands(ctx)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_HelpbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """helpbot: a LINE chatbot for NPOs, answering from the files in faq/."""
     from helpbot.storage.redact import install_log_redaction
@@ -19,26 +37,27 @@ def main() -> None:
     install_log_redaction()  # database errors in the logs never carry what people wrote
 
 
-def _register() -> None:
+def _register(group: click.Group) -> None:
+    from helpbot.cli.ask import ask
     from helpbot.cli.bench import bench
-    from helpbot.cli.crisis import crisis
-    from helpbot.cli.faq import faq
-    from helpbot.cli.faq_status import status
-    from helpbot.cli.gaps import gaps
-
-    faq.add_command(gaps)
     from helpbot.cli.bench_crisis import crisis as crisis_bench
-    faq.add_command(status)
     from helpbot.cli.bench_escalation import escalation
     from helpbot.cli.bench_footprint import footprint
     from helpbot.cli.bench_fuzz import fuzz
     from helpbot.cli.bench_reminders import reminders
     from helpbot.cli.bench_webhook import webhook
+    from helpbot.cli.crisis import crisis
+    from helpbot.cli.db import db
+    from helpbot.cli.events import events
+    from helpbot.cli.faq import faq
+    from helpbot.cli.faq_status import status
+    from helpbot.cli.gaps import gaps
+    from helpbot.cli.serve import serve
+    from helpbot.cli.worker import worker
 
+    faq.add_command(gaps)
+    faq.add_command(status)
     for benchmark in (webhook, escalation, reminders, crisis_bench, fuzz, footprint):
         bench.add_command(benchmark)
     for command in (db, faq, ask, serve, events, bench, worker, crisis):
-        main.add_command(command)
-
-
-_register()
+        group.add_command(command)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.exc import DBAPIError
 
 from helpbot.storage.database import Database
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def migrations_dir() -> Path:
@@ -23,6 +25,8 @@ def migrations_dir() -> Path:
 
 
 def alembic_config(database: Database) -> Config:
+    from alembic.config import Config  # Alembic only when migrating (not in gunicorn's master)
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     # '%' must be doubled for configparser; URLs may carry %-escapes.
@@ -36,6 +40,8 @@ def upgrade(database: Database, revision: str = "head") -> None:
     Raises DatabaseUnavailableError (one line: URL without password, cause) when the
     database cannot be reached.
     """
+    from alembic import command
+
     from helpbot.storage.health import is_connection_error, unavailable
 
     config = alembic_config(database)

@@ -20,23 +20,15 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-
-from linebot.v3.messaging import (
-    ApiClient,
-    ApiException,
-    Configuration,
-    MessagingApi,
-    PostbackAction,
-    PushMessageRequest,
-    QuickReplyItem,
-    ReplyMessageRequest,
-    TextMessage,
-)
-from linebot.v3.messaging import QuickReply as LineQuickReply
-from urllib3.exceptions import HTTPError as TransportError
+from typing import TYPE_CHECKING
 
 from helpbot.core.messages import Reply
 from helpbot.errors import DeliveryError, RateLimitedError, ReplyTokenRefused
+
+if TYPE_CHECKING:
+    # The LINE SDK (about 50 MiB of modules) is imported on the first send, not when the web
+    # process builds a sender it never uses (it only stores webhooks).
+    from linebot.v3.messaging import ApiException, MessagingApi, TextMessage
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +61,9 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 def to_line_messages(replies: Sequence[Reply]) -> list[TextMessage]:
     """LINE text messages for the replies; quick replies go on the last message."""
+    from linebot.v3.messaging import PostbackAction, QuickReplyItem, TextMessage
+    from linebot.v3.messaging import QuickReply as LineQuickReply
+
     messages: list[TextMessage] = []
     for reply in replies:
         pieces = split_text(reply.text)
@@ -146,16 +141,19 @@ class LineSender:
     def __init__(
         self, *, access_token: str, base_url: str, timeout: float = REPLY_TIMEOUT
     ) -> None:
-        configuration = Configuration(host=base_url, access_token=access_token)
-        configuration.retries = 1  # connection errors only; 5xx/429 are recorded, not hidden
-        self._configuration = configuration
+        self._host = base_url
+        self._access_token = access_token
         self._timeout = timeout
         self._api: MessagingApi | None = None
 
     @property
     def api(self) -> MessagingApi:
         if self._api is None:
-            self._api = MessagingApi(ApiClient(self._configuration))
+            from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
+
+            configuration = Configuration(host=self._host, access_token=self._access_token)
+            configuration.retries = 1  # connection errors only; 5xx/429 are recorded, not hidden
+            self._api = MessagingApi(ApiClient(configuration))
         return self._api
 
     def deliver(
@@ -235,6 +233,9 @@ class LineSender:
 
     def _reply(self, reply_token: str, messages: list[TextMessage]) -> None:
         """LINE took the reply, or ReplyTokenRefused (token spent or expired), or DeliveryError."""
+        from linebot.v3.messaging import ApiException, ReplyMessageRequest
+        from urllib3.exceptions import HTTPError as TransportError
+
         try:
             self.api.reply_message(
                 ReplyMessageRequest(replyToken=reply_token, messages=messages),
@@ -248,6 +249,9 @@ class LineSender:
             raise DeliveryError(f"LINE unreachable: {type(error).__name__}") from error
 
     def push(self, user_id: str, messages: list[TextMessage], *, retry_key: str) -> None:
+        from linebot.v3.messaging import ApiException, PushMessageRequest
+        from urllib3.exceptions import HTTPError as TransportError
+
         try:
             self.api.push_message(
                 PushMessageRequest(to=user_id, messages=messages),

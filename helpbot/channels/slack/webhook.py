@@ -11,14 +11,6 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
-
-from helpbot.channels.slack.guards import (
-    SHAPE_ERRORS,
-    malformed_auth_headers,
-    unreadable_by_bolt,
-    valid_signature,
-)
 
 blueprint = Blueprint("slack", __name__)
 
@@ -31,6 +23,16 @@ def receive_slack_request() -> Response | tuple[Response, int]:
             error="Slack is not configured: set SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and "
             "SLACK_ESCALATION_CHANNEL and restart helpbot."
         ), 503
+    # bolt is imported only where Slack is configured (not in a LINE-only web process).
+    from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
+
+    from helpbot.channels.slack.guards import (
+        SHAPE_ERRORS,
+        malformed_auth_headers,
+        unreadable_by_bolt,
+        valid_signature,
+    )
+
     problem = malformed_auth_headers(request.headers)
     if problem is not None:
         return jsonify(error=problem), 401

@@ -13,7 +13,6 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from helpbot.channels.web.limits import WebChatLimits
 from helpbot.errors import DatabaseError, StorageError
 
 logger = logging.getLogger(__name__)
@@ -54,9 +53,6 @@ def _storage_errors_as_503(error: Exception) -> tuple[Response, int]:
 
 def install_web_chat(app: Flask) -> None:
     """Register the web chat's blueprints (or the 404 note), its limits and error format."""
-    from helpbot.channels.web.playground import blueprint as playground
-    from helpbot.channels.web.staff_pane import blueprint as staff_pane
-
     settings = app.extensions["helpbot"].settings
     if not settings.web_chat_enabled:
         app.register_blueprint(off_blueprint)
@@ -73,6 +69,10 @@ def install_web_chat(app: Flask) -> None:
             settings.web_chat_client_limit,
             settings.web_chat_new_session_limit,
         )
+    from helpbot.channels.web.limits import WebChatLimits
+    from helpbot.channels.web.playground import blueprint as playground
+    from helpbot.channels.web.staff_pane import blueprint as staff_pane
+
     app.register_blueprint(playground)
     app.register_blueprint(staff_pane)
     # Limits beside LINE or Slack (a public web chat); the local playground has none unless
