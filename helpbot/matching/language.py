@@ -31,6 +31,11 @@ def _model() -> Any:
 
             identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
             identifier.set_languages(list(LANGUAGES))
+            # The model keeps all 142 languages' table (28 MB) beside the ten we use, for a
+            # later set_languages(None) that helpbot never makes.
+            identifier._full_model = (
+                identifier.nb_ptc, identifier.nb_pc, identifier.nb_classes
+            )
             _identifier = identifier
         return _identifier
 

