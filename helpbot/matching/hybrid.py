@@ -22,16 +22,18 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from helpbot.knowledge.entries import Entry, KnowledgeBase
 from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
+from helpbot.matching.fields import SemanticField, SynonymGroups, semantic_texts
+from helpbot.matching.kana import KanaLexicon
 from helpbot.matching.ngrams import BigramIndex
 from helpbot.matching.normalize import normalize
-from helpbot.matching.semantic import SentenceEncoder, relative_scores
+from helpbot.matching.semantic import SentenceEncoder
 from helpbot.matching.tokenize import Analysis, Analyzer
 
 log = logging.getLogger(__name__)
@@ -64,91 +66,22 @@ class _Query:
     synonyms: list[str]
     bigrams: str
     reading: str
+    semantic_text: str = ""  # what the encoder reads ("" = the message is not for it)
 
 
-class SynonymGroups:
-    """Staff-written synonym groups: any member found in a text adds the group's token."""
+@dataclass(slots=True)
+class Signals:
+    """Every field's scores for one message, before fusion (see :meth:`HybridMatcher.signals`).
 
-    def __init__(self, groups: Sequence[Sequence[str]]) -> None:
-        self._members: list[tuple[str, str]] = []
-        for index, group in enumerate(groups):
-            for member in group:
-                folded = normalize(member)
-                if folded:
-                    self._members.append((folded, f"@{index}"))
-
-    def tokens(self, text: str) -> list[str]:
-        if not self._members:
-            return []
-        folded = normalize(text)
-        return sorted({token for member, token in self._members if member in folded})
-
-
-_ANSWER_CHARS = 128  # answer text embedded with the question: its opening says what it is about
-
-
-def semantic_texts(entries: Sequence[Entry]) -> tuple[list[str], list[int]]:
-    """Texts embedded for the entries: every phrasing, then each question with its answer's
-    opening; and the entry index of each phrasing."""
-    texts: list[str] = []
-    owners: list[int] = []
-    for index, entry in enumerate(entries):
-        for phrasing in entry.phrasings():
-            texts.append(phrasing)
-            owners.append(index)
-    texts.extend(f"{entry.question}\n{entry.answer[:_ANSWER_CHARS]}".strip() for entry in entries)
-    return texts, owners
-
-
-class _SemanticField:
-    """Cosine of the message's sentence vector with each entry's, rescaled per query.
-
-    An entry has a vector per phrasing (question and alternates; the best one counts) and one
-    for its question with the opening of its answer; the two similarities are averaged.
+    ``lexical`` holds (weight, scores, the query's BM25 mass in that field) per field that the
+    message has terms in; ``semantic`` the rescaled cosines (None without the encoder or for a
+    message it cannot read).
     """
 
-    def __init__(
-        self, encoder: SentenceEncoder, phrasings: np.ndarray, owners: np.ndarray, qa: np.ndarray
-    ) -> None:
-        self.encoder = self._encoder = encoder
-        self._n = len(qa)
-        self.entry_vectors = qa  # question + opening of the answer, one unit vector per entry
-        if len(owners) == len(qa):
-            # one phrasing per entry: the mean of two cosines is the cosine with the mean
-            # vector, so one matrix-vector product serves both (half the memory traffic)
-            self._vectors: np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray] = (
-                (phrasings + qa) / 2.0
-            )
-        else:  # several phrasings per entry: (phrasing vectors, their entries, q+a vectors)
-            self._vectors = (phrasings, owners, qa)
-
-    @classmethod
-    def build(
-        cls, entries: Sequence[Entry], weight: float, encoder: SentenceEncoder | None
-    ) -> _SemanticField | None:
-        if weight <= 0 or not entries or encoder is None:
-            return None
-        texts, owners = semantic_texts(entries)
-        n_phrasings = len(owners)
-        try:
-            vectors = encoder.encode_entries(texts)
-            encoder.warm_up()
-        except Exception:  # a broken model install must not take matching down: stay lexical
-            log.exception("sentence encoder unavailable; matching on words only")
-            return None
-        return cls(encoder, vectors[:n_phrasings], np.asarray(owners), vectors[n_phrasings:])
-
-    def scores(self, text: str) -> np.ndarray:
-        with self._encoder.single_thread():
-            query = self._encoder.encode_query(text)
-            if isinstance(self._vectors, np.ndarray):
-                return relative_scores(self._vectors @ query)
-            phrasings, owners, qa_vectors = self._vectors
-            per_phrasing = phrasings @ query
-            qa = qa_vectors @ query
-        best = np.full(self._n, -1.0, dtype=np.float32)
-        np.maximum.at(best, owners, per_phrasing)
-        return relative_scores((best + qa) / 2.0)
+    lexical: list[tuple[str, float, np.ndarray, float]] = field(default_factory=list)
+    semantic: np.ndarray | None = None
+    kana_only: bool = False
+    length: int = 0
 
 
 class HybridMatcher:
@@ -170,7 +103,8 @@ class HybridMatcher:
         self.entries = kb.entries
         self._analyzer = analyzer or Analyzer()
         self._synonyms = SynonymGroups(kb.synonyms)
-        docs = self._documents(kb.entries)
+        docs, lexicon = self._documents(kb.entries)
+        self._kana = KanaLexicon(lexicon)
         self._indexes: dict[str, BM25Index | BigramIndex] = {}
         k1, b = self.weights.k1, self.weights.b
         for name in ("words", "question", "synonyms", "bigrams", "reading"):
@@ -181,10 +115,13 @@ class HybridMatcher:
                 self._indexes[name] = BigramIndex(column, k1=k1, b=b)
             else:
                 self._indexes[name] = BM25Index(column, k1=k1, b=b)
-        self._semantic = _SemanticField.build(kb.entries, self.weights.semantic, encoder)
+        self._semantic = SemanticField.build(kb.entries, self.weights.semantic, encoder)
 
-    def _documents(self, entries: Sequence[Entry]) -> list[_Query]:
-        """Fields of every entry: question, alternates, keywords and answer, analysed once."""
+    def _documents(
+        self, entries: Sequence[Entry]
+    ) -> tuple[list[_Query], list[tuple[str, str, tuple[str, ...]]]]:
+        """Fields of every entry (question, alternates, keywords and answer, analysed once),
+        and the readings of the content words of their phrasings and keywords."""
         jobs: list[tuple[str, bool]] = []
         spans: list[tuple[int, int, int]] = []  # (first job, phrasings, parts)
         for entry in entries:
@@ -194,6 +131,7 @@ class HybridMatcher:
             jobs.extend((part, i < short) for i, part in enumerate(parts))
         analyses = self._analyzer.analyze_many(jobs)
         docs: list[_Query] = []
+        lexicon = [item for analysis in analyses for item in analysis.lexicon]
         for start, n_phrasings, n_parts in spans:
             own = analyses[start : start + n_parts]
             full = Analysis(
@@ -204,7 +142,7 @@ class HybridMatcher:
             question = [word for a in own[:n_phrasings] for word in a.words]
             texts = [text for text, _ in jobs[start : start + n_parts]]
             docs.append(self._fields("\n".join(texts), full, question, "\n".join(texts[:-1])))
-        return docs
+        return docs, lexicon
 
     def _fields(
         self, text: str, analysis: Analysis, question: list[str], short_text: str | None = None
@@ -217,26 +155,31 @@ class HybridMatcher:
             synonyms=[*analysis.synonyms, *staff_synonyms],
             bigrams=text if short_text is None else short_text,
             reading=analysis.reading,
+            semantic_text=text,
         )
 
     def _query(self, text: str) -> _Query:
-        kana_only = _KANJI.search(text) is None
-        analysis = self._analyzer.analyze(text, readings=kana_only)
-        query = self._fields(text, analysis, analysis.words)
-        return query if kana_only else replace(query, reading="")
+        if _KANJI.search(text) is not None:
+            query = self._fields(text, self._analyzer.analyze(text), [])
+            return replace(query, question=query.words, reading="")
+        analysis = self._analyzer.analyze(text, readings=True)
+        if _KANA.search(text) is None:  # e.g. English: its words, bigrams and meaning
+            return self._fields(text, analysis, analysis.words)
+        # kana only: the entries' own words spelt out in it (with one slip forgiven) join
+        # Sudachi's, and the encoder reads the message in the entries' spelling; a message in
+        # which none is found stays with the reading field (the encoder's vectors for
+        # まいなんばーかーど are noise)
+        found = self._kana.read(normalize(text))
+        words = [*analysis.words, *found.words]
+        query = self._fields(text, replace(analysis, words=words), words)
+        synonyms = [*query.synonyms, *found.synonyms]
+        return replace(query, synonyms=synonyms, semantic_text=found.text if found.words else "")
 
-    def scores(self, text: str) -> tuple[np.ndarray, float]:
-        """Fused score of every entry, and the confidence in the top entry (0..1).
-
-        Confidence = coverage x (1 - runner-up / top / 2): how much of the query's BM25 mass the
-        top entry reaches, discounted when the runner-up is nearly as good (an ambiguous query).
-        """
+    def signals(self, text: str) -> Signals:
+        """The scores of every field for ``text``, each divided by its best (0..1)."""
         query = self._query(text)
-        fused = np.zeros(len(self.entries), dtype=np.float32)
-        parts: list[tuple[float, np.ndarray, float]] = []
-        total_weight = 0.0
+        out = Signals(kana_only=_KANJI.search(text) is None, length=len(text.strip()))
         for name, index in self._indexes.items():
-            weight = getattr(self.weights, name)
             terms = getattr(query, name)
             if not terms:
                 continue
@@ -244,27 +187,50 @@ class HybridMatcher:
             if bound <= 0:
                 continue
             field_scores = index.scores(terms)  # type: ignore[arg-type]
+            out.lexical.append((name, getattr(self.weights, name), field_scores, bound))
+        if self._semantic is not None and query.semantic_text:
+            out.semantic = self._semantic.scores(query.semantic_text)
+        return out
+
+    def fuse(self, signals: Signals) -> np.ndarray:
+        """The weighted sum of the fields: lexical ones scaled to 1 together, then meaning."""
+        fused = np.zeros(len(self.entries), dtype=np.float32)
+        for _, weight, field_scores, _ in signals.lexical:
             best = float(field_scores.max())
             if best > 0:
                 fused += (weight / best) * field_scores
-            parts.append((weight, field_scores, bound))
-            total_weight += weight
-        # Japanese written in kana alone is far from what the encoder learnt (its vectors for
-        # まいなんばーかーど are noise); such messages stay with the reading field.
-        semantic = self._semantic
-        if semantic is not None and not _KANJI.search(text) and _KANA.search(text):
-            semantic = None
-        if not parts or not fused.any():
-            # no word in common with any entry: rank by meaning alone, with no confidence
-            # (the coverage is 0), so the message still falls back
-            return (fused, 0.0) if semantic is None else (semantic.scores(text), 0.0)
-        if semantic is not None:
-            fused /= float(fused.max())
-            fused += self.weights.semantic * semantic.scores(text)
+        if signals.semantic is None:
+            return fused
+        if not fused.any():
+            # no word in common with any entry: rank by meaning alone (with no confidence:
+            # the coverage is 0, so the message still falls back)
+            return signals.semantic.astype(np.float32)
+        fused /= float(fused.max())
+        fused += self.weights.semantic * signals.semantic
+        return fused
+
+    @staticmethod
+    def coverage(signals: Signals, top: int) -> float:
+        """How much of the query's BM25 mass the entry ``top`` reaches, over the fields."""
+        total = sum(weight for _, weight, _, _ in signals.lexical)
+        if total <= 0:
+            return 0.0
+        reached = sum(w * float(s[top]) / bound for _, w, s, bound in signals.lexical)
+        return min(reached / total, 1.0)
+
+    def scores(self, text: str) -> tuple[np.ndarray, float]:
+        """Fused score of every entry, and the confidence in the top entry (0..1).
+
+        Confidence = coverage x (1 - runner-up / top / 2): how much of the query's BM25 mass the
+        top entry reaches, discounted when the runner-up is nearly as good (an ambiguous query).
+        """
+        signals = self.signals(text)
+        fused = self.fuse(signals)
+        if not fused.any():
+            return fused, 0.0
         top, runner_up = np.argsort(-fused)[:2] if len(fused) > 1 else (0, 0)
-        coverage = sum(w * float(s[top]) / bound for w, s, bound in parts) / total_weight
         ratio = float(fused[runner_up] / fused[top]) if len(fused) > 1 else 0.0
-        return fused, min(coverage, 1.0) * (1.0 - ratio / 2.0)
+        return fused, self.coverage(signals, int(top)) * (1.0 - ratio / 2.0)
 
     def sentence_space(self) -> tuple[SentenceEncoder, np.ndarray] | None:
         """The encoder and the entries' vectors (None when matching is on words only)."""
@@ -293,3 +259,6 @@ class HybridMatcher:
             Candidate(entry=entries[i], score=score)
             for i, score in zip(order.tolist(), scores, strict=True)
         ]
+
+
+__all__ = ["FieldWeights", "HybridMatcher", "Signals", "semantic_texts"]

@@ -65,6 +65,8 @@ class Analysis:
     words: list[str] = field(default_factory=list)
     synonyms: list[str] = field(default_factory=list)
     reading: str = ""
+    # with readings: (hiragana reading, dictionary form, synonym-group terms) of content words
+    lexicon: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
 
 
 class Analyzer:
@@ -155,10 +157,13 @@ class Analyzer:
                 kana.append(morpheme.reading_form())
             if kind != _KIND_CONTENT:
                 continue
-            words.append(morpheme.normalized_form())
+            word = morpheme.normalized_form()
+            words.append(word)
             group_ids = morpheme.synonym_group_ids()
-            if group_ids:
-                synonyms.extend([f"#{gid}" for gid in group_ids])
+            groups = tuple(f"#{gid}" for gid in group_ids) if group_ids else ()
+            synonyms.extend(groups)
+            if kana is not None:
+                result.lexicon.append((fold_kana(morpheme.reading_form()), word, groups))
         if kana is not None:
             reading = fold_kana("".join(kana))
             result.reading = f"{result.reading} {reading}" if result.reading else reading

@@ -1,0 +1,99 @@
+"""Entry fields beside the BM25 indexes: staff synonym groups and sentence vectors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+
+from helpbot.knowledge.entries import Entry
+from helpbot.matching.normalize import normalize
+from helpbot.matching.semantic import SentenceEncoder, relative_scores
+
+log = logging.getLogger(__name__)
+
+
+class SynonymGroups:
+    """Staff-written synonym groups: any member found in a text adds the group's token."""
+
+    def __init__(self, groups: Sequence[Sequence[str]]) -> None:
+        self._members: list[tuple[str, str]] = []
+        for index, group in enumerate(groups):
+            for member in group:
+                folded = normalize(member)
+                if folded:
+                    self._members.append((folded, f"@{index}"))
+
+    def tokens(self, text: str) -> list[str]:
+        if not self._members:
+            return []
+        folded = normalize(text)
+        return sorted({token for member, token in self._members if member in folded})
+
+
+_ANSWER_CHARS = 128  # answer text embedded with the question: its opening says what it is about
+
+
+def semantic_texts(entries: Sequence[Entry]) -> tuple[list[str], list[int]]:
+    """Texts embedded for the entries: every phrasing, then each question with its answer's
+    opening; and the entry index of each phrasing."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for index, entry in enumerate(entries):
+        for phrasing in entry.phrasings():
+            texts.append(phrasing)
+            owners.append(index)
+    texts.extend(f"{entry.question}\n{entry.answer[:_ANSWER_CHARS]}".strip() for entry in entries)
+    return texts, owners
+
+
+class SemanticField:
+    """Cosine of the message's sentence vector with each entry's, rescaled per query.
+
+    An entry has a vector per phrasing (question and alternates; the best one counts) and one
+    for its question with the opening of its answer; the two similarities are averaged.
+    """
+
+    def __init__(
+        self, encoder: SentenceEncoder, phrasings: np.ndarray, owners: np.ndarray, qa: np.ndarray
+    ) -> None:
+        self.encoder = self._encoder = encoder
+        self._n = len(qa)
+        self.entry_vectors = qa  # question + opening of the answer, one unit vector per entry
+        if len(owners) == len(qa):
+            # one phrasing per entry: the mean of two cosines is the cosine with the mean
+            # vector, so one matrix-vector product serves both (half the memory traffic)
+            self._vectors: np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray] = (
+                phrasings + qa
+            ) / 2.0
+        else:  # several phrasings per entry: (phrasing vectors, their entries, q+a vectors)
+            self._vectors = (phrasings, owners, qa)
+
+    @classmethod
+    def build(
+        cls, entries: Sequence[Entry], weight: float, encoder: SentenceEncoder | None
+    ) -> SemanticField | None:
+        if weight <= 0 or not entries or encoder is None:
+            return None
+        texts, owners = semantic_texts(entries)
+        n_phrasings = len(owners)
+        try:
+            vectors = encoder.encode_entries(texts)
+            encoder.warm_up()
+        except Exception:  # a broken model install must not take matching down: stay lexical
+            log.exception("sentence encoder unavailable; matching on words only")
+            return None
+        return cls(encoder, vectors[:n_phrasings], np.asarray(owners), vectors[n_phrasings:])
+
+    def scores(self, text: str) -> np.ndarray:
+        with self._encoder.single_thread():
+            query = self._encoder.encode_query(text)
+            if isinstance(self._vectors, np.ndarray):
+                return relative_scores(self._vectors @ query)
+            phrasings, owners, qa_vectors = self._vectors
+            per_phrasing = phrasings @ query
+            qa = qa_vectors @ query
+        best = np.full(self._n, -1.0, dtype=np.float32)
+        np.maximum.at(best, owners, per_phrasing)
+        return relative_scores((best + qa) / 2.0)
