@@ -16,7 +16,7 @@ Two measurements:
 2. **Handling time, in-process.** Each signed text event is given to the WSGI app and timed
    from the call to the last byte of the response (the request path: verify, store, 200).
    Then ``Worker(services).answer_events()`` drains the K stored events and is timed (per
-   event); ``LineChannel.process`` (match, store, reply) and ``LineSender.deliver`` (the HTTP
+   event); ``EventRunner.process`` (match, store, reply) and ``LineSender.deliver`` (the HTTP
    reply) are timed per event by wrapping them for the bench.
 
 The signed bodies, the local LINE stand-in and the processes come from
@@ -352,18 +352,19 @@ class _Timings:
 
 @contextlib.contextmanager
 def _timed_channel(timings: _Timings) -> Iterator[None]:
-    """Time ``LineChannel.process`` and ``LineSender.deliver`` (for the bench only)."""
-    from helpbot.channels.line.channel import LineChannel
+    """Time ``EventRunner.process`` (one LINE event, end to end in the core) and
+    ``LineSender.deliver`` (for the bench only)."""
     from helpbot.channels.line.sender import LineSender
+    from helpbot.conversation.runner import EventAdapter, EventRunner
     from helpbot.storage.inbox import ClaimedEvent
 
-    original_process = LineChannel.process
+    original_process = EventRunner.process
     original_deliver = LineSender.deliver
 
-    def process(self: LineChannel, stored: ClaimedEvent) -> None:
+    def process(self: EventRunner, adapter: EventAdapter, stored: ClaimedEvent) -> None:
         start = time.perf_counter()
         try:
-            original_process(self, stored)
+            original_process(self, adapter, stored)
         finally:
             timings.process.append(time.perf_counter() - start)
 
@@ -374,12 +375,12 @@ def _timed_channel(timings: _Timings) -> Iterator[None]:
         finally:
             timings.deliver.append(time.perf_counter() - start)
 
-    LineChannel.process = process  # type: ignore[method-assign]
+    EventRunner.process = process  # type: ignore[method-assign]
     LineSender.deliver = deliver  # type: ignore[method-assign]
     try:
         yield
     finally:
-        LineChannel.process = original_process  # type: ignore[method-assign]
+        EventRunner.process = original_process  # type: ignore[method-assign]
         LineSender.deliver = original_deliver  # type: ignore[method-assign]
 
 
@@ -565,7 +566,7 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"  {'':<40}{'p50 ms':>9}{'p99 ms':>9}{'mean ms':>9}{'max ms':>9}")
         for label, key in (
             ("request: WSGI call -> response", "request"),
-            ("worker: LineChannel.process", "process"),
+            ("worker: EventRunner.process", "process"),
             ("  of which the reply HTTP call", "deliver"),
         ):
             row = hd[key]

@@ -207,7 +207,8 @@ def build_services(
 
         slack_executor = CountingExecutor(4, name="slack")
         slack_handler = slack_request_handler(
-            slack_keys, client=slack_client, cases=cases, reminders=reminders, inbox=inbox,
+            slack_keys, client=slack_client, cases=cases, database=database,
+            reminders=reminders, inbox=inbox,
             clock=clock, timezone=gate.timezone, team_id=settings.slack_team_id,
             executor=slack_executor,
         )

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY
-from helpbot.conversation.turn import Clock, Turn
-from helpbot.core.messages import reply_extra, stored_reply
+from helpbot.conversation.turn import Clock, SendStatus, Sent, Turn
+from helpbot.core.messages import Reply, stored_reply
 from helpbot.core.retry import RetryPolicy, is_retryable
 from helpbot.core.texts import phrases
-from helpbot.delivery.outbox import enqueue
+from helpbot.delivery.messages import APOLOGY, queue_for_person, queue_refused_replies
 from helpbot.errors import DeliveryError
 from helpbot.matching.base import KnowledgeSource
 from helpbot.storage import history
@@ -85,6 +85,26 @@ class TurnRecovery:
             contact_id=record.get("contact"),
         )
 
+    def record_sending(self, turn: Turn, sent: Sent) -> bool:
+        """Record how the turn's replies went out; False while their fate is open.
+
+        Taken: marked sent. Refused: what did not arrive becomes deliveries the worker
+        retries (or fails for good). Unknown: marked pending, for the caller to send again."""
+        if sent.status is SendStatus.UNKNOWN:
+            self._mark(turn.outbound_ids, DeliveryStatus.PENDING, sent.error)
+            return False
+        if sent.status is SendStatus.SENT:
+            self._mark(turn.outbound_ids, DeliveryStatus.SENT, sent.doubt)
+        else:
+            self.retry_replies(
+                turn, failure=sent.failure, already_sent=sent.replied, doubt=sent.doubt
+            )
+        return True
+
+    def _mark(self, outbound_ids: list[int], status: DeliveryStatus, error: str | None) -> None:
+        with self._database.session() as session:
+            history.mark_delivery(session, outbound_ids, status=status, error=error)
+
     def retry_replies(
         self,
         turn: Turn,
@@ -111,25 +131,11 @@ class TurnRecovery:
                 status=DeliveryStatus.PENDING if retryable else DeliveryStatus.FAILED,
                 error=error,
             )
-            if not retryable or turn.contact_id is None:
-                return
-            for message_id, reply in pending:
-                row = enqueue(
-                    session,
-                    contact_id=turn.contact_id,
-                    kind="reply",
-                    text=reply.text,
-                    extra=reply_extra(reply),
-                    due_at=now,
-                    now=now,
-                    message_id=message_id,
+            if retryable and turn.contact_id is not None:
+                queue_refused_replies(
+                    session, contact_id=turn.contact_id, replies=pending, failure=failure,
+                    error=error, policy=self._retry, now=now,
                 )
-                row.attempts = 1
-                row.last_error = error
-                if failure is not None:
-                    row.next_attempt_at = self._retry.next_attempt(
-                        attempts=1, error=failure, now=now
-                    )
 
     def apologize(self, *, channel: str, user_id: str | None, what: str) -> Apology:
         """A message that failed for good: the person gets a short apology with the NPO's
@@ -144,16 +150,9 @@ class TurnRecovery:
                 words = phrases(contact.language)
                 reach_us = staff.contact.get(contact.language) or staff.contact.get("ja")
                 text = "\n".join(t for t in (words.sorry_error, reach_us) if t)
-                conversation = history.current_conversation(session, contact, now=now)
-                message = history.add_outbound(
-                    session, conversation, text=text, extra=None, entry_id=None,
-                    decision=None, score=None, now=now,
+                delivery_id = queue_for_person(
+                    session, contact, Reply(text=text), kind=APOLOGY, now=now
                 )
-                session.flush()
-                delivery_id = enqueue(
-                    session, contact_id=contact.id, kind="apology", text=text, due_at=now,
-                    now=now, message_id=message.id,
-                ).id
                 what = f"{what} (contact #{contact.id}; they were sent an apology)"
             if self._cases is not None:
                 posts.append(self._cases.outbox.add_notice(session, what))

@@ -6,45 +6,30 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from helpbot.cases.office import describe_date, describe_opening, reminder_time
 from helpbot.cases.states import CaseReason
-from helpbot.conversation.buttons import (
-    MAX_SUGGESTIONS,
-    category_buttons,
-    entry_buttons,
-    suggestion_buttons,
-)
-from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff, mentions_staff
+from helpbot.conversation.answers import Answers
+from helpbot.conversation.buttons import MAX_SUGGESTIONS, category_buttons, suggestion_buttons
+from helpbot.conversation.handoff import Handoff
+from helpbot.conversation.postbacks import Postbacks
 from helpbot.conversation.recovery import TurnRecovery
 from helpbot.conversation.turn import (
+    SENT,
     Clock,
     Outcome,
+    ReplySender,
     Turn,
     TurnContext,
     utc_now,
 )
-from helpbot.core.messages import (
-    NON_TEXT_KINDS,
-    Incoming,
-    MessageKind,
-    QuickReply,
-    Reply,
-    parse_postback,
-    remind_postback,
-    reply_extra,
-)
+from helpbot.core.messages import NON_TEXT_KINDS, Incoming, MessageKind, Reply, reply_extra
 from helpbot.core.retry import RetryPolicy
 from helpbot.core.texts import detect_language, phrases
-from helpbot.knowledge.entries import Entry
 from helpbot.matching.base import Decision, KnowledgeSource
 from helpbot.matching.normalize import nfkc
 from helpbot.storage import history
 from helpbot.storage.database import Database
-from helpbot.storage.models import DeliveryStatus
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from sqlalchemy.orm import Session
 
     from helpbot.cases.service import CaseService
@@ -81,9 +66,11 @@ class ConversationService:
         self.recovery = TurnRecovery(
             database=database, knowledge=knowledge, clock=clock, cases=cases, retry=self._retry
         )
+        self._answers = Answers(handoff=self._handoff, reminders=reminders)
+        postbacks = Postbacks(answers=self._answers, handoff=self._handoff, cases=cases)
         self._handlers: dict[MessageKind, Callable[[TurnContext], Outcome]] = {
             MessageKind.TEXT: self._on_text,
-            MessageKind.POSTBACK: self._on_postback,
+            MessageKind.POSTBACK: postbacks.handle,
             MessageKind.FOLLOW: self._on_follow,
             MessageKind.UNFOLLOW: self._on_unfollow,
             **{kind: self._on_non_text for kind in NON_TEXT_KINDS},
@@ -158,16 +145,21 @@ class ConversationService:
                 on_recorded(session, turn)
             return turn
 
+    def answer(self, incoming: Incoming, send: ReplySender) -> Turn:
+        """Finish a turn of a channel that answers at once (the web chat): decide, hand the
+        replies to the channel's transport, record how it went, then tell case workers.
+
+        Channels whose events are stored first use ``conversation/runner.py`` instead."""
+        turn = self.handle(incoming)
+        sent = send(turn, resend=False) if turn.replies else SENT
+        if self.recovery.record_sending(turn, sent):
+            self.deliver_staff_posts(turn)
+        return turn
+
     def deliver_staff_posts(self, turn: Turn) -> None:
         """Send the turn's posts for case workers (after the person has their answer)."""
         if self._cases is not None and turn.staff_post_ids:
             self._cases.outbox.deliver(turn.staff_post_ids)
-
-    def record_delivery(
-        self, outbound_ids: list[int], *, status: DeliveryStatus, error: str | None = None
-    ) -> None:
-        with self._database.session() as session:
-            history.mark_delivery(session, outbound_ids, status=status, error=error)
 
     # -- handlers, one per kind of message -------------------------------------------
 
@@ -186,7 +178,7 @@ class ConversationService:
         if decision is Decision.ANSWER and best is not None:
             ctx.conversation.misses_in_a_row = 0
             return Outcome(
-                replies=[self._answer(ctx, best.entry)],
+                replies=[self._answers.answer(ctx, best.entry)],
                 decision=decision,
                 entry_id=best.entry.id,
                 score=best.score,
@@ -217,68 +209,17 @@ class ConversationService:
             )
         if decision is Decision.SUGGEST:
             buttons = suggestion_buttons(candidates)
-            reply = Reply(text=words.did_you_mean, quick_replies=self._with_staff(buttons, ctx))
+            reply = Reply(
+                text=words.did_you_mean, quick_replies=self._answers.with_staff(buttons, ctx)
+            )
         else:
             buttons = category_buttons(ctx.kb, ctx.contact.language)
-            reply = Reply(text=words.fallback, quick_replies=self._with_staff(buttons, ctx))
+            reply = Reply(text=words.fallback, quick_replies=self._answers.with_staff(buttons, ctx))
         return Outcome(
             replies=[reply],
             decision=decision,
             entry_id=best.entry.id if best else None,
             score=best.score if best else None,
-        )
-
-    def _on_postback(self, ctx: TurnContext) -> Outcome:
-        data = parse_postback(ctx.incoming.postback)
-        action = data.get("a")
-        words = phrases(ctx.contact.language)
-        if action == "answer":
-            entry = ctx.kb.by_id().get(data.get("id", ""))
-            if entry is not None:
-                ctx.conversation.misses_in_a_row = 0
-                return Outcome(
-                    replies=[self._answer(ctx, entry)],
-                    decision=Decision.ANSWER,
-                    entry_id=entry.id,
-                )
-        elif action == "remind" and self._reminders is not None:
-            entry = ctx.kb.by_id().get(data.get("id", ""))
-            if entry is not None and entry.deadline is not None:
-                reply = self._remind_before_deadline(ctx, entry, self._reminders, entry.deadline)
-                return Outcome(replies=[reply])
-        elif action == "category":
-            return Outcome(replies=[self._category_reply(ctx, data.get("c", ""))])
-        elif action == "human" and self._handoff is not None:
-            return self._handoff.hand_over(
-                ctx, reason=CaseReason.ASKED, topic=self._handoff.topic(ctx)
-            )
-        elif action == "csat" and self._cases is not None:
-            try:
-                case_id, score = int(data.get("case", "")), int(data.get("v", ""))
-            except ValueError:
-                case_id, score = 0, 0
-            if self._cases.record_satisfaction(ctx.session, ctx.contact, case_id, score):
-                return Outcome(replies=[Reply(text=words.satisfaction_thanks)])
-        # A button from an older knowledge base, or data we never sent.
-        logger.info("postback with unknown target; answering with the topic list")
-        return Outcome(
-            replies=[
-                Reply(
-                    text=words.fallback,
-                    quick_replies=category_buttons(ctx.kb, ctx.contact.language),
-                )
-            ]
-        )
-
-    def _category_reply(self, ctx: TurnContext, category: str) -> Reply:
-        words = phrases(ctx.contact.language)
-        entries: list[Entry] = [e for e in ctx.kb.entries if e.category == category]
-        preferred = [e for e in entries if e.language == ctx.contact.language] or entries
-        if not preferred:
-            return Reply(text=words.empty_category)
-        return Reply(
-            text=words.category_intro.format(category=category),
-            quick_replies=entry_buttons(preferred),
         )
 
     def _on_follow(self, ctx: TurnContext) -> Outcome:
@@ -298,50 +239,6 @@ class ConversationService:
         if self._reminders is not None:
             self._reminders.cancel_for_contact(ctx.session, ctx.contact.id)
         return Outcome(replies=[])
-
-    def _with_staff(
-        self, buttons: tuple[QuickReply, ...], ctx: TurnContext
-    ) -> tuple[QuickReply, ...]:
-        return buttons if self._handoff is None else self._handoff.with_staff(buttons, ctx)
-
-    # -- answers and the person's own reminders ---------------------------------------------
-
-    def _answer(self, ctx: TurnContext, entry: Entry) -> Reply:
-        """The entry's answer; a program with a deadline ahead offers a reminder, and an
-        answer that mentions staff offers the 「スタッフと話す」 button it points to."""
-        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
-        today = ctx.now.astimezone(policy.zone).date()
-        buttons: tuple[QuickReply, ...] = ()
-        if self._reminders is not None and entry.deadline is not None and entry.deadline > today:
-            label = phrases(ctx.contact.language).remind_me
-            buttons = (
-                QuickReply(label=label, postback=remind_postback(entry.id), display_text=label),
-            )
-        if mentions_staff(entry.answer):
-            buttons = self._with_staff(buttons, ctx)
-        return Reply(text=entry.answer, quick_replies=buttons)
-
-    def _remind_before_deadline(
-        self, ctx: TurnContext, entry: Entry, reminders: Reminders, deadline: dt.date
-    ) -> Reply:
-        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
-        words = phrases(ctx.contact.language)
-        when = reminder_time(deadline=deadline, now=ctx.now, zone=policy.zone)
-        if when is None:
-            return Reply(text=entry.answer)
-        shown = describe_date(deadline, ctx.contact.language)
-        text = words.deadline_reminder.format(name=entry.name or entry.question, deadline=shown)
-        row = reminders.schedule_for_contact(
-            ctx.session,
-            contact_id=ctx.contact.id,
-            when=when,
-            text=text,
-            entry_id=entry.id,
-            now=ctx.now,
-        )
-        local = row.due_at.astimezone(policy.zone)
-        when_text = describe_opening(local, ctx.contact.language)
-        return Reply(text=words.reminder_set.format(when=when_text))
 
     def _on_non_text(self, ctx: TurnContext) -> Outcome:
         if self._cases is not None:

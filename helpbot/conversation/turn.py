@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from helpbot.core.messages import Incoming, Reply
 from helpbot.crisis.detector import CrisisHit
+from helpbot.errors import DeliveryError
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.matching.base import Candidate, Decision, Matcher
 from helpbot.storage.models import Contact, Conversation
@@ -63,3 +66,31 @@ class TurnContext:
     # The matcher's ranking of a text message, computed before the transaction began.
     candidates: list[Candidate] = field(default_factory=list)
     inbound_id: int | None = None  # the stored message this turn answers
+
+
+class SendStatus(StrEnum):
+    SENT = "sent"  # the platform took every reply
+    REFUSED = "refused"  # the first ``replied`` replies arrived; the rest were not taken
+    UNKNOWN = "unknown"  # the platform left their fate open: the same turn is sent again soon
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """How a channel's transport got a turn's replies out (what ``ReplySender`` reports)."""
+
+    status: SendStatus
+    replied: int = 0  # REFUSED: how many replies, from the first, reached the person
+    failure: DeliveryError | None = None
+    error: str | None = None  # what the platform said, for the records (no message text)
+    doubt: str | None = None  # the replies may have arrived twice: kept on the records
+
+
+SENT = Sent(SendStatus.SENT)
+
+
+class ReplySender(Protocol):
+    """A channel's transport for one turn: platform calls only, no bookkeeping.
+
+    ``resend`` is true when an earlier try of the same turn got as far as sending."""
+
+    def __call__(self, turn: Turn, *, resend: bool) -> Sent: ...

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,12 +28,15 @@ from sqlalchemy.orm import Session
 from helpbot.core.messages import Reply, stored_reply
 from helpbot.core.ports import PersonMessenger
 from helpbot.core.retry import RetryPolicy, is_retryable
+from helpbot.delivery.messages import cancel, enqueue
 from helpbot.errors import DeliveryError
 from helpbot.storage.database import Database
 from helpbot.storage.leases import UNFINISHED, Lease, LeaseQueue
 from helpbot.storage.models import Contact, Delivery, DeliveryStatus, Message, QueueState
 
 logger = logging.getLogger(__name__)
+# Rows are filled in delivery/messages.py; these two are also reached from here.
+__all__ = ["Claimed", "PeopleOutbox", "cancel", "enqueue"]
 # People sent to at once by one worker; each person's own messages stay in order.
 PARALLEL_PEOPLE = 4
 
@@ -57,44 +59,6 @@ class Claimed:
 
 
 StaffAlert = Callable[[int | None, str], bool]
-
-
-def enqueue(
-    session: Session,
-    *,
-    contact_id: int,
-    kind: str,
-    text: str,
-    due_at: dt.datetime,
-    now: dt.datetime,
-    extra: dict[str, Any] | None = None,
-    case_id: int | None = None,
-    message_id: int | None = None,
-    created_by: str | None = None,
-    keep_after_resolve: bool = False,
-    entry_id: str | None = None,
-) -> Delivery:
-    """Store a message for a person; it goes out when due (see ``PeopleOutbox.run_due``)."""
-    row = Delivery(
-        contact_id=contact_id,
-        case_id=case_id,
-        message_id=message_id,
-        kind=kind,
-        text=text,
-        extra=extra,
-        state=QueueState.PENDING,
-        due_at=due_at,
-        next_attempt_at=due_at,
-        attempts=0,
-        retry_key=str(uuid.uuid4()),
-        created_by=created_by,
-        keep_after_resolve=keep_after_resolve,
-        entry_id=entry_id,
-        created_at=now,
-    )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def _replies(text: str, extra: dict[str, Any] | None) -> list[Reply]:
@@ -287,13 +251,3 @@ class PeopleOutbox:
                 .where(Message.id == row.message_id)
                 .values(delivery_status=status, delivery_error=error and error[:255])
             )
-
-
-def cancel(session: Session, *, where: Any) -> int:
-    """Cancel pending rows matching ``where`` (a SQLAlchemy condition); count them."""
-    result = session.execute(
-        update(Delivery)
-        .where(Delivery.state == QueueState.PENDING, where)
-        .values(state=QueueState.CANCELLED)
-    )
-    return result.rowcount  # type: ignore[attr-defined,no-any-return]

@@ -8,37 +8,27 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from helpbot.channels.line.events import (
-    CHANNEL,
-    LineEvent,
-    to_new_event,
-    translate,
-)
+from helpbot.channels.line.events import CHANNEL, to_new_event, translate
 from helpbot.channels.line.sender import REPLY_WINDOW, LineSender, ReplyOutcome, ReplyToken
-from helpbot.conversation.recovery import turn_record
+from helpbot.conversation.runner import EventRunner
 from helpbot.conversation.service import ConversationService
-from helpbot.conversation.turn import Turn
+from helpbot.conversation.turn import SendStatus, Sent, Turn
+from helpbot.core.messages import Incoming
 from helpbot.core.retry import RetryPolicy
 from helpbot.errors import (
-    LeaseLostError,
     RejectedWebhook,
     StorageUnavailableError,
     UnsafeInputError,
     UnstorableRowError,
-    UnsupportedEvent,
 )
 from helpbot.privacy import Pseudonymizer
-from helpbot.storage.inbox import ClaimedEvent, Inbox, record_turn
-from helpbot.storage.models import DeliveryStatus, QueueState
+from helpbot.storage.inbox import ClaimedEvent, Inbox
 from helpbot.storage.safe_json import parse_json
 
 logger = logging.getLogger(__name__)
 
-# People answered at once by one worker: while LINE is slow, replies wait in parallel.
-PARALLEL_PEOPLE = 8
 DOUBT = "reply outcome unknown and its token expired: pushed; it may have arrived twice"
 
 
@@ -67,7 +57,11 @@ class Accepted:
 
 
 class LineChannel:
-    """Verifies, stores and later answers LINE events; never lets an error reach LINE."""
+    """Verifies and stores LINE events; later translates them for the core and sends its
+    replies (the core's ``EventRunner`` does the rest). Never lets an error reach LINE."""
+
+    channel = CHANNEL
+    label = "LINE"
 
     def __init__(
         self,
@@ -83,11 +77,12 @@ class LineChannel:
         self._secret = channel_secret.encode()
         self._sender = sender
         self._inbox = inbox
-        self._conversation = conversation
-        self._pseudonym = pseudonym
         self._clock = clock
-        # When a failed event is tried again (the same policy as every queue).
-        self._retry = retry or RetryPolicy()
+        # The core answers the stored events; this adapter translates and sends.
+        self._runner = EventRunner(
+            inbox=inbox, conversation=conversation, clock=clock, pseudonym=pseudonym,
+            retry=retry,
+        )
 
     def accept(self, body: bytes, signature: str) -> Accepted:
         """Check the signature on the raw bytes and store the events; nothing else."""
@@ -115,127 +110,44 @@ class LineChannel:
         return Accepted(received=len(events), new_row_ids=row_ids)
 
     def answer_due(self, *, limit: int = 20) -> int:
-        """Claim and answer due events (the worker's job); return how many were handled.
-
-        People are answered in parallel (a slow LINE delays one reply, not the batch), each
-        person's events in order. The batch's leases are renewed while it is answered, so they
-        can be short: a killed worker's events come back while their reply tokens are good."""
-        claimed = self._inbox.claim_due(channel=CHANNEL, now=self._clock(), limit=limit)
-        by_person: dict[str | None, list[ClaimedEvent]] = {}
-        for event in claimed:
-            by_person.setdefault(event.source or event.event_id, []).append(event)
-        with self._inbox.keep_alive(claimed, self._clock):
-            if len(by_person) <= 1:
-                self._process_in_order(claimed)
-            else:
-                with ThreadPoolExecutor(
-                    max_workers=min(PARALLEL_PEOPLE, len(by_person)),
-                    thread_name_prefix="helpbot-answer",
-                ) as pool:
-                    list(pool.map(self._process_in_order, by_person.values()))
-        return len(claimed)
-
-    def _process_in_order(self, events: list[ClaimedEvent]) -> None:
-        for event in events:
-            self.process(event)
+        """Claim and answer due events (the worker's job): the core's runner does the work."""
+        return self._runner.answer_due(self, limit=limit)
 
     def process(self, stored: ClaimedEvent) -> None:
-        """Answer one claimed event. Errors are recorded on the event, never raised."""
-        try:
-            self._process(stored)
-        except LeaseLostError:
-            # Our lease ran out and another worker has the event: it answers, we do nothing.
-            logger.warning("LINE event %s: lease lost to another worker", stored.event_id)
-            return
-        except Exception:
-            logger.exception("could not answer LINE event %s", stored.event_id)
-            status = self._inbox.retry_later(
-                stored, now=self._clock(), error="answer failed", backoff=self._retry
-            )
-            logger.warning("LINE event %s is now %s", stored.event_id, status)
-            if status is QueueState.FAILED:
-                self._apologize(stored)
+        """Answer one claimed event (errors are recorded on the event, never raised)."""
+        self._runner.process(self, stored)
 
-    def _apologize(self, stored: ClaimedEvent) -> None:
-        """Nobody is left in silence: the person gets an apology, staff are told."""
-        what = (
-            f"A LINE message could not be answered after {stored.attempts} tries "
-            f"(event {stored.event_id})."
-        )
-        try:
-            self._conversation.recovery.apologize(channel=CHANNEL, user_id=stored.source,
-                                                  what=what)
-        except Exception:
-            logger.exception("could not apologise for LINE event %s", stored.event_id)
+    # -- the EventAdapter the runner calls: translation in, transport out -------------
 
-    def _process(self, stored: ClaimedEvent) -> None:
-        try:
-            event = translate(stored.payload)
-        except UnsupportedEvent as why:
-            logger.info("ignoring LINE event %s: %s", stored.event_id, why)
-            self._inbox.finish(stored, now=self._clock())
-            return
-        if stored.turn is None:
-            turn = self._conversation.handle(
-                event.incoming,
-                on_recorded=lambda session, t: record_turn(session, stored, turn_record(t)),
-            )
-        else:  # an earlier try decided: resend that turn, never a second answer
-            turn = self._conversation.recovery.recorded_turn(stored.turn)
-        doubt = None
-        if turn.replies:
-            settled, doubt = self._send(stored, event, turn)
-            if not settled:
-                return  # the reply's fate is open: the event comes back while the token is good
-        self._inbox.finish(stored, now=self._clock(), error=doubt)
-        self._conversation.deliver_staff_posts(turn)
-        logger.info(
-            "answered LINE %s from %s: decision=%s entry=%s",
-            event.incoming.kind,
-            self._pseudonym(event.incoming.user_id),
-            turn.decision,
-            turn.entry_id,
-        )
+    def incoming(self, event: ClaimedEvent) -> Incoming:
+        return translate(event.payload).incoming
 
-    def _send(self, stored: ClaimedEvent, event: LineEvent, turn: Turn) -> tuple[bool, str | None]:
-        """Send the turn's replies; (False, None) when LINE left their fate open."""
+    def send(self, event: ClaimedEvent, turn: Turn, *, resend: bool) -> Sent:
+        """Send the turn's replies: reply token while it is fresh, push otherwise."""
+        line_event = translate(event.payload)
         token = None
-        if event.reply_token:
+        if line_event.reply_token:
             token = ReplyToken(
-                event.reply_token,
-                fresh_until=stored.received_at + REPLY_WINDOW,
-                maybe_used=stored.turn is not None,  # an earlier try got as far as sending
+                line_event.reply_token,
+                fresh_until=event.received_at + REPLY_WINDOW,
+                maybe_used=resend,  # an earlier try got as far as sending
             )
         delivery = self._sender.deliver(
-            user_id=event.incoming.user_id,
+            user_id=line_event.incoming.user_id,
             reply_token=token,
             replies=turn.replies,
-            key=f"line-event/{stored.event_id}",
+            key=f"line-event/{event.event_id}",
             clock=self._clock,
         )
-        person = self._pseudonym(event.incoming.user_id)
         if delivery.outcome is ReplyOutcome.UNKNOWN:
-            now = self._clock()
-            at = self._retry.next_attempt(attempts=1, now=now, error=delivery.failure)
-            self._conversation.record_delivery(
-                turn.outbound_ids, status=DeliveryStatus.PENDING, error=delivery.error
-            )
-            self._inbox.retry_reply(stored, at=at, error=(delivery.error or "")[:255])
-            logger.warning("reply to %s: no answer from LINE (%s); trying the same token again",
-                           person, delivery.error)
-            return False, None
+            return Sent(SendStatus.UNKNOWN, failure=delivery.failure, error=delivery.error)
         doubt = DOUBT if delivery.in_doubt else None
         if delivery.ok:
-            self._conversation.record_delivery(
-                turn.outbound_ids, status=DeliveryStatus.SENT, error=doubt
-            )
-        else:
-            # Stored for the worker to push again with backoff; the person gets it later.
-            self._conversation.recovery.retry_replies(
-                turn, failure=delivery.failure, already_sent=delivery.replied, doubt=doubt
-            )
-            logger.warning("reply to %s not delivered (%s); queued for retry", person,
-                           delivery.error)
-        if doubt:
-            logger.warning("reply to %s: %s", person, doubt)
-        return True, doubt
+            return Sent(SendStatus.SENT, doubt=doubt)
+        return Sent(
+            SendStatus.REFUSED,
+            replied=delivery.replied,
+            failure=delivery.failure,
+            error=delivery.error,
+            doubt=doubt,
+        )

@@ -29,6 +29,7 @@ from helpbot.channels.slack.blocks import (
     followup_form,
 )
 from helpbot.channels.slack.guards import RequestGuards, answer_error
+from helpbot.channels.slack.threads import CaseThreads
 from helpbot.errors import CaseNotFoundError, InvalidTransitionError, WhenError
 from helpbot.reminders.service import Reminders
 from helpbot.reminders.when import parse_when, split_when_and_message
@@ -55,12 +56,14 @@ class CaseWorkerListeners:
         self,
         *,
         cases: CaseService,
+        threads: CaseThreads,
         reminders: Reminders,
         inbox: Inbox,
         clock: Callable[[], dt.datetime],
         timezone: Callable[[], ZoneInfo],
     ) -> None:
         self._cases = cases
+        self._threads = threads
         self._reminders = reminders
         self._inbox = inbox
         self._clock = clock
@@ -144,11 +147,11 @@ class CaseWorkerListeners:
             or event.get("subtype") is not None
         ):
             return
+        case_id = self._threads.case_in_thread(channel=channel, thread_ts=thread_ts)
+        if case_id is None:
+            return  # a thread that is not a case's
         self._cases.relay_from_worker(
-            thread_ts,
-            worker_name=str(event.get("user", "")),
-            text=str(event.get("text", "")),
-            channel=channel,
+            case_id, worker_name=str(event.get("user", "")), text=str(event.get("text", ""))
         )
 
     def on_command(self, ack: Ack, command: dict[str, Any]) -> None:

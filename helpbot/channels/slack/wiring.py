@@ -15,8 +15,10 @@ from helpbot.cases.service import CaseService
 from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
 from helpbot.channels.slack.guards import RequestGuards
 from helpbot.channels.slack.notifier import SlackNotifier
+from helpbot.channels.slack.threads import CaseThreads
 from helpbot.config import SlackKeys
 from helpbot.reminders.service import Reminders
+from helpbot.storage.database import Database
 from helpbot.storage.inbox import Inbox
 
 
@@ -35,6 +37,7 @@ def slack_request_handler(
     *,
     client: WebClient,
     cases: CaseService,
+    database: Database,
     reminders: Reminders,
     inbox: Inbox,
     clock: Callable[[], dt.datetime],
@@ -44,7 +47,8 @@ def slack_request_handler(
 ) -> SlackRequestHandler:
     """bolt's Flask handler for case workers' buttons, modals and thread replies."""
     listeners = CaseWorkerListeners(
-        cases=cases, reminders=reminders, inbox=inbox, clock=clock, timezone=timezone
+        cases=cases, threads=CaseThreads(database), reminders=reminders, inbox=inbox,
+        clock=clock, timezone=timezone,
     )
     return SlackRequestHandler(
         build_bolt_app(

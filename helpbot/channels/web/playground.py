@@ -25,9 +25,9 @@ from helpbot.channels.web.session import (
     required_session,
     session_exists,
 )
+from helpbot.conversation.turn import SENT, Sent, Turn
 from helpbot.core.messages import Incoming, MessageKind, Reply
 from helpbot.storage import history
-from helpbot.storage.models import DeliveryStatus
 
 STATIC = Path(__file__).parent / "static"
 EXAMPLE = '{"text": "..."}'
@@ -60,6 +60,11 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
             for q in reply.quick_replies
         ],
     }
+
+
+def in_response(turn: Turn, *, resend: bool) -> Sent:
+    """The web chat's transport: the replies go out as this request's response body."""
+    return SENT
 
 
 def _incoming(body: dict[str, Any], session_id: str) -> Incoming:
@@ -97,9 +102,7 @@ def playground_message() -> tuple[Response, int]:
         allowed, retry_after = limits.new_session_allowed()
         if not allowed:
             return limits.too_many_sessions(retry_after)
-    turn = services.conversation.handle(incoming)
-    services.conversation.record_delivery(turn.outbound_ids, status=DeliveryStatus.SENT)
-    services.conversation.deliver_staff_posts(turn)
+    turn = services.conversation.answer(incoming, in_response)
     response = jsonify(
         replies=[
             {"id": row_id, **_reply_json(reply)}

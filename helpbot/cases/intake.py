@@ -1,0 +1,151 @@
+"""The steps of a case that run inside the conversation core's transaction: find the
+person's case, open one (or raise its urgency), relay what they wrote, reopen, record their
+satisfaction. Each step stores its posts for case workers; the core sends them after the
+person has their answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpbot.cases.masking import mask_personal_data
+from helpbot.cases.outbox import PostKind, add_post
+from helpbot.cases.states import (
+    ACTIVE_STATES,
+    CaseAction,
+    CaseReason,
+    CaseState,
+    Urgency,
+    next_state,
+)
+from helpbot.storage.models import Case, Contact
+
+logger = logging.getLogger(__name__)
+
+# A person who writes again this soon after resolution reopens the case.
+REOPEN_WINDOW = dt.timedelta(hours=24)
+SATISFACTION_SCORES = (3, 2, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    case: Case
+    is_new: bool
+    post_ids: list[int]
+
+
+class CaseIntake:
+    """The in-transaction half of ``CaseService``: each step takes the core's session."""
+
+    @staticmethod
+    def active_case(session: Session, contact: Contact) -> Case | None:
+        return session.scalars(
+            select(Case)
+            .where(Case.contact_id == contact.id, Case.state.in_(list(ACTIVE_STATES)))
+            .order_by(Case.id.desc())
+            .limit(1)
+        ).one_or_none()
+
+    @staticmethod
+    def recently_resolved(session: Session, contact: Contact, *, now: dt.datetime) -> Case | None:
+        case = session.scalars(
+            select(Case)
+            .where(Case.contact_id == contact.id, Case.state == CaseState.RESOLVED)
+            .order_by(Case.id.desc())
+            .limit(1)
+        ).one_or_none()
+        if case is None or case.resolved_at is None or now - case.resolved_at > REOPEN_WINDOW:
+            return None
+        return case
+
+    def open_case(
+        self,
+        session: Session,
+        contact: Contact,
+        *,
+        reason: CaseReason,
+        urgency: Urgency,
+        topic: str | None,
+        crisis_category: str | None,
+        now: dt.datetime,
+        crisis_why: str | None = None,
+    ) -> Opened:
+        """Open a case for the contact, or raise the urgency of the one already open."""
+        case = self.active_case(session, contact)
+        if case is not None:
+            posts: list[int] = []
+            if urgency is Urgency.URGENT and case.urgency != Urgency.URGENT:
+                case.urgency = Urgency.URGENT
+                case.crisis_category = crisis_category
+                case.crisis_why = crisis_why[:255] if crisis_why else None
+                # The danger is now what the case is about, not the earlier question.
+                case.topic = topic[:255] if topic else case.topic
+                posts.append(
+                    add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id
+                )
+            if urgency is Urgency.URGENT:
+                note = f"URGENT: danger signs ({topic or crisis_category}: {crisis_why or '-'})."
+                posts.append(
+                    add_post(session, case_id=case.id, kind=PostKind.URGENT, text=note, now=now).id
+                )
+            return Opened(case=case, is_new=False, post_ids=posts)
+        case = Case(
+            contact_id=contact.id,
+            state=CaseState.OPEN,
+            urgency=urgency,
+            reason=reason,
+            topic=topic[:255] if topic else None,
+            crisis_category=crisis_category,
+            crisis_why=crisis_why[:255] if crisis_why else None,
+            opened_at=now,
+            last_announced_at=now,
+            times_reopened=0,
+        )
+        session.add(case)
+        session.flush()
+        post_ids = [add_post(session, case_id=case.id, kind=PostKind.CASE, text="", now=now).id]
+        if urgency is Urgency.URGENT:
+            note = (
+                f"URGENT: danger signs ({topic or crisis_category}: {crisis_why or '-'}). "
+                "Please claim this case now."
+            )
+            post_ids.append(
+                add_post(session, case_id=case.id, kind=PostKind.URGENT, text=note, now=now).id
+            )
+        logger.info("opened case %s (%s, %s)", case.id, reason, urgency)
+        return Opened(case=case, is_new=True, post_ids=post_ids)
+
+    def relay_from_person(
+        self, session: Session, case: Case, text: str, *, now: dt.datetime
+    ) -> list[int]:
+        """What the person wrote, into the case's thread (contact details masked)."""
+        if case.person_waiting_since is None:
+            case.person_waiting_since = now
+        line = f"👤 {mask_personal_data(text)}"
+        return [add_post(session, case_id=case.id, kind=PostKind.THREAD, text=line, now=now).id]
+
+    def reopen(self, session: Session, case: Case, *, now: dt.datetime) -> list[int]:
+        case.state = next_state(CaseState(case.state), CaseAction.REOPEN)
+        case.times_reopened += 1
+        case.resolved_at = None
+        case.claimed_at = None
+        case.claimed_by = case.claimed_by_name = None
+        case.opened_at = case.last_announced_at = now
+        note = "The person wrote again after the case was resolved: reopened."
+        return [
+            add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id,
+            add_post(session, case_id=case.id, kind=PostKind.THREAD, text=note, now=now).id,
+        ]
+
+    def record_satisfaction(
+        self, session: Session, contact: Contact, case_id: int, score: int
+    ) -> bool:
+        case = session.get(Case, case_id)
+        if case is None or case.contact_id != contact.id or score not in SATISFACTION_SCORES:
+            return False
+        case.satisfaction = score
+        return True

@@ -1,0 +1,98 @@
+"""Taps on the bot's buttons, routed by their action through one table."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from helpbot.cases.states import CaseReason
+from helpbot.conversation.answers import Answers
+from helpbot.conversation.buttons import category_buttons
+from helpbot.conversation.handoff import Handoff
+from helpbot.conversation.turn import Outcome, TurnContext
+from helpbot.core.messages import Reply, parse_postback
+from helpbot.core.texts import phrases
+from helpbot.matching.base import Decision
+
+if TYPE_CHECKING:
+    from helpbot.cases.service import CaseService
+
+logger = logging.getLogger(__name__)
+
+# An action's handler: the outcome, or None when the button's target is gone.
+Action = Callable[[TurnContext, dict[str, str]], Outcome | None]
+
+
+class Postbacks:
+    """One handler per button action (``a=`` in the postback data)."""
+
+    def __init__(
+        self, *, answers: Answers, handoff: Handoff | None, cases: CaseService | None
+    ) -> None:
+        self._answers = answers
+        self._handoff = handoff
+        self._cases = cases
+        self._actions: dict[str, Action] = {
+            "answer": self._answer,
+            "remind": self._remind,
+            "category": self._category,
+            "human": self._human,
+            "csat": self._satisfaction,
+        }
+
+    def handle(self, ctx: TurnContext) -> Outcome:
+        data = parse_postback(ctx.incoming.postback)
+        action = self._actions.get(data.get("a", ""))
+        outcome = action(ctx, data) if action is not None else None
+        if outcome is not None:
+            return outcome
+        # A button from an older knowledge base, or data we never sent.
+        logger.info("postback with unknown target; answering with the topic list")
+        return Outcome(
+            replies=[
+                Reply(
+                    text=phrases(ctx.contact.language).fallback,
+                    quick_replies=category_buttons(ctx.kb, ctx.contact.language),
+                )
+            ]
+        )
+
+    def _answer(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
+        entry = ctx.kb.by_id().get(data.get("id", ""))
+        if entry is None:
+            return None
+        ctx.conversation.misses_in_a_row = 0
+        return Outcome(
+            replies=[self._answers.answer(ctx, entry)], decision=Decision.ANSWER,
+            entry_id=entry.id,
+        )
+
+    def _remind(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
+        reminders = self._answers.reminders
+        entry = ctx.kb.by_id().get(data.get("id", ""))
+        if reminders is None or entry is None or entry.deadline is None:
+            return None
+        reply = self._answers.remind_before_deadline(ctx, entry, reminders, entry.deadline)
+        return Outcome(replies=[reply])
+
+    def _category(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
+        return Outcome(replies=[self._answers.category(ctx, data.get("c", ""))])
+
+    def _human(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
+        if self._handoff is None:
+            return None
+        return self._handoff.hand_over(
+            ctx, reason=CaseReason.ASKED, topic=self._handoff.topic(ctx)
+        )
+
+    def _satisfaction(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
+        if self._cases is None:
+            return None
+        try:
+            case_id, score = int(data.get("case", "")), int(data.get("v", ""))
+        except ValueError:
+            return None
+        if not self._cases.record_satisfaction(ctx.session, ctx.contact, case_id, score):
+            return None
+        return Outcome(replies=[Reply(text=phrases(ctx.contact.language).satisfaction_thanks)])

@@ -1,0 +1,179 @@
+"""The core finishes every turn of a stored event; the channel adapter only translates.
+
+Like bolt's listener runner and errbot's backend base class: an adapter gives the core two
+things, the translation of a stored platform event into an ``Incoming`` and a transport for the
+turn's replies (``EventAdapter``). The runner owns everything between and after:
+
+    claim due events (a person's in order, people in parallel, leases renewed)
+      ─▶ adapter.incoming(event)            nothing to answer: the event is finished
+      ─▶ decide once: ConversationService.handle, the turn recorded with the event in the
+         same transaction; an event decided before resends its recorded turn instead
+      ─▶ adapter.send(event, turn)          platform calls only
+      ─▶ record how it went: sent / refused (deliveries the worker retries) / unknown
+         (the event comes back soon, the same turn is sent again)
+      ─▶ finish the event, then the turn's posts for case workers
+    a failure: tried again later; after the last try the person gets an apology, staff a notice
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
+
+from helpbot.conversation.recovery import turn_record
+from helpbot.conversation.service import ConversationService
+from helpbot.conversation.turn import Clock, SendStatus, Sent, Turn
+from helpbot.core.messages import Incoming
+from helpbot.core.retry import RetryPolicy
+from helpbot.errors import LeaseLostError, UnsupportedEvent
+from helpbot.privacy import Pseudonymizer
+from helpbot.storage.inbox import ClaimedEvent, Inbox, record_turn
+from helpbot.storage.models import QueueState
+
+logger = logging.getLogger(__name__)
+
+# People answered at once by one worker: while a platform is slow, replies wait in parallel.
+PARALLEL_PEOPLE = 8
+
+
+class EventAdapter(Protocol):
+    """What a channel whose events are stored first gives the core (errbot's backend)."""
+
+    @property
+    def channel(self) -> str:
+        """The channel's name in the inbox and on contacts (``line``)."""
+
+    @property
+    def label(self) -> str:
+        """The channel's name for people (``LINE``)."""
+
+    def incoming(self, event: ClaimedEvent) -> Incoming:
+        """The neutral message of a stored event; UnsupportedEvent when there is none."""
+
+    def send(self, event: ClaimedEvent, turn: Turn, *, resend: bool) -> Sent:
+        """Put the turn's replies on the wire; ``resend``: an earlier try got that far."""
+
+
+class EventRunner:
+    """Claims a channel's stored events and answers each exactly once."""
+
+    def __init__(
+        self,
+        *,
+        inbox: Inbox,
+        conversation: ConversationService,
+        clock: Clock,
+        pseudonym: Pseudonymizer,
+        retry: RetryPolicy | None = None,
+        parallel: int = PARALLEL_PEOPLE,
+    ) -> None:
+        self._inbox = inbox
+        self._conversation = conversation
+        self._clock = clock
+        self._pseudonym = pseudonym
+        # When a failed event is tried again (the same policy as every queue).
+        self._retry = retry or RetryPolicy()
+        self._parallel = parallel
+
+    def answer_due(self, adapter: EventAdapter, *, limit: int = 20) -> int:
+        """Claim and answer due events (the worker's job); return how many were handled.
+
+        People are answered in parallel (a slow platform delays one reply, not the batch),
+        each person's events in order. The batch's leases are renewed while it is answered, so
+        they can be short: a killed worker's events come back while reply tokens are good."""
+        claimed = self._inbox.claim_due(channel=adapter.channel, now=self._clock(), limit=limit)
+        by_person: dict[str | None, list[ClaimedEvent]] = {}
+        for event in claimed:
+            by_person.setdefault(event.source or event.event_id, []).append(event)
+
+        def in_order(events: Sequence[ClaimedEvent]) -> None:
+            for event in events:
+                self.process(adapter, event)
+
+        with self._inbox.keep_alive(claimed, self._clock):
+            if len(by_person) <= 1:
+                in_order(claimed)
+            else:
+                with ThreadPoolExecutor(
+                    max_workers=min(self._parallel, len(by_person)),
+                    thread_name_prefix="helpbot-answer",
+                ) as pool:
+                    list(pool.map(in_order, by_person.values()))
+        return len(claimed)
+
+    def process(self, adapter: EventAdapter, stored: ClaimedEvent) -> None:
+        """Answer one claimed event. Errors are recorded on the event, never raised."""
+        try:
+            self._process(adapter, stored)
+        except LeaseLostError:
+            # Our lease ran out and another worker has the event: it answers, we do nothing.
+            logger.warning("%s event %s: lease lost to another worker", adapter.label,
+                           stored.event_id)
+            return
+        except Exception:
+            logger.exception("could not answer %s event %s", adapter.label, stored.event_id)
+            status = self._inbox.retry_later(
+                stored, now=self._clock(), error="answer failed", backoff=self._retry
+            )
+            logger.warning("%s event %s is now %s", adapter.label, stored.event_id, status)
+            if status is QueueState.FAILED:
+                self._apologize(adapter, stored)
+
+    def _process(self, adapter: EventAdapter, stored: ClaimedEvent) -> None:
+        try:
+            incoming = adapter.incoming(stored)
+        except UnsupportedEvent as why:
+            logger.info("ignoring %s event %s: %s", adapter.label, stored.event_id, why)
+            self._inbox.finish(stored, now=self._clock())
+            return
+        resend = stored.turn is not None
+        if stored.turn is None:
+            turn = self._conversation.handle(
+                incoming,
+                on_recorded=lambda session, t: record_turn(session, stored, turn_record(t)),
+            )
+        else:  # an earlier try decided: resend that turn, never a second answer
+            turn = self._conversation.recovery.recorded_turn(stored.turn)
+        doubt = None
+        if turn.replies:
+            sent = adapter.send(stored, turn, resend=resend)
+            person = self._pseudonym(incoming.user_id)
+            if not self._conversation.recovery.record_sending(turn, sent):
+                # The reply's fate is open: the event comes back, with the same turn, soon.
+                at = self._retry.next_attempt(attempts=1, now=self._clock(), error=sent.failure)
+                self._inbox.retry_reply(stored, at=at, error=(sent.error or "")[:255])
+                logger.warning("reply to %s: no answer from %s (%s); sending again soon",
+                               person, adapter.label, sent.error)
+                return
+            if sent.status is SendStatus.REFUSED:
+                logger.warning("reply to %s not delivered (%s); queued for retry", person,
+                               sent.error)
+            if sent.doubt:
+                logger.warning("reply to %s: %s", person, sent.doubt)
+            doubt = sent.doubt
+        self._inbox.finish(stored, now=self._clock(), error=doubt)
+        self._conversation.deliver_staff_posts(turn)
+        logger.info(
+            "answered %s %s from %s: decision=%s entry=%s",
+            adapter.label,
+            incoming.kind,
+            self._pseudonym(incoming.user_id),
+            turn.decision,
+            turn.entry_id,
+        )
+
+    def _apologize(self, adapter: EventAdapter, stored: ClaimedEvent) -> None:
+        """Nobody is left in silence: the person gets an apology, staff are told."""
+        what = (
+            f"A {adapter.label} message could not be answered after {stored.attempts} tries "
+            f"(event {stored.event_id})."
+        )
+        try:
+            self._conversation.recovery.apologize(
+                channel=adapter.channel, user_id=stored.source, what=what
+            )
+        except Exception:
+            logger.exception("could not apologise for %s event %s", adapter.label,
+                             stored.event_id)
