@@ -38,6 +38,7 @@ from helpbot.core.texts import detect_language, phrases
 from helpbot.knowledge.entries import Entry
 from helpbot.matching.base import Decision, KnowledgeSource
 from helpbot.matching.normalize import nfkc
+from helpbot.matching.offered import offered_today, rank_offered
 from helpbot.storage import history
 from helpbot.storage.database import Database
 from helpbot.storage.models import DeliveryStatus
@@ -98,10 +99,13 @@ class ConversationService:
         so that a retry resends this turn rather than answering again)."""
         snapshot = self._knowledge.snapshot()
         now = self._clock()
+        zone = (snapshot.kb.staff or DEFAULT_STAFF_POLICY).zone
+        offered = offered_today(snapshot.kb, now.astimezone(zone).date())
         # Rank before the transaction: matching is the slow part of a turn, and on SQLite a
         # transaction that has written holds the one write lock the web process also needs.
         candidates = (
-            snapshot.index.rank(incoming.text.strip(), limit=MAX_SUGGESTIONS)
+            rank_offered(snapshot.index, incoming.text.strip(), limit=MAX_SUGGESTIONS,
+                         withdrawn=offered.withdrawn)
             if incoming.kind is MessageKind.TEXT
             else []
         )
@@ -128,6 +132,7 @@ class ConversationService:
                 now=now,
                 candidates=candidates,
                 inbound_id=inbound.id,
+                offered=offered.kb,
             )
             outcome = self._handlers[incoming.kind](context)
             rows = [
@@ -219,7 +224,7 @@ class ConversationService:
             buttons = suggestion_buttons(candidates)
             reply = Reply(text=words.did_you_mean, quick_replies=self._with_staff(buttons, ctx))
         else:
-            buttons = category_buttons(ctx.kb, ctx.contact.language)
+            buttons = category_buttons(ctx.shown, ctx.contact.language)
             reply = Reply(text=words.fallback, quick_replies=self._with_staff(buttons, ctx))
         return Outcome(
             replies=[reply],
@@ -233,7 +238,7 @@ class ConversationService:
         action = data.get("a")
         words = phrases(ctx.contact.language)
         if action == "answer":
-            entry = ctx.kb.by_id().get(data.get("id", ""))
+            entry = ctx.shown.by_id().get(data.get("id", ""))
             if entry is not None:
                 ctx.conversation.misses_in_a_row = 0
                 return Outcome(
@@ -242,7 +247,7 @@ class ConversationService:
                     entry_id=entry.id,
                 )
         elif action == "remind" and self._reminders is not None:
-            entry = ctx.kb.by_id().get(data.get("id", ""))
+            entry = ctx.shown.by_id().get(data.get("id", ""))
             if entry is not None and entry.deadline is not None:
                 reply = self._remind_before_deadline(ctx, entry, self._reminders, entry.deadline)
                 return Outcome(replies=[reply])
@@ -265,14 +270,14 @@ class ConversationService:
             replies=[
                 Reply(
                     text=words.fallback,
-                    quick_replies=category_buttons(ctx.kb, ctx.contact.language),
+                    quick_replies=category_buttons(ctx.shown, ctx.contact.language),
                 )
             ]
         )
 
     def _category_reply(self, ctx: TurnContext, category: str) -> Reply:
         words = phrases(ctx.contact.language)
-        entries: list[Entry] = [e for e in ctx.kb.entries if e.category == category]
+        entries: list[Entry] = [e for e in ctx.shown.entries if e.category == category]
         preferred = [e for e in entries if e.language == ctx.contact.language] or entries
         if not preferred:
             return Reply(text=words.empty_category)
@@ -288,7 +293,7 @@ class ConversationService:
             replies=[
                 Reply(
                     text=words.greeting,
-                    quick_replies=category_buttons(ctx.kb, ctx.contact.language),
+                    quick_replies=category_buttons(ctx.shown, ctx.contact.language),
                 )
             ]
         )
