@@ -58,6 +58,7 @@ class _Collector:
     entries: list[Entry] = field(default_factory=list)
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # told, but nothing is refused
     first_seen: dict[str, str] = field(default_factory=dict)
     # (entry, file, line of its category) for the check against staff.yaml's categories.
     categorized: list[tuple[Entry, str, int]] = field(default_factory=list)
@@ -99,6 +100,7 @@ def load_files(
         synonyms=tuple(collected.synonyms),
         crisis=collected.crisis,
         staff=collected.staff,
+        notices=tuple(collected.notices),
     )
     logger.debug(
         "loaded %s entries and %s problems from %s",
@@ -120,7 +122,16 @@ def _load_file(
     file_path: PurePosixPath, name: str, data: bytes | OSError, collected: _Collector
 ) -> None:
     lower = file_path.name.lower()
+    is_csv = file_path.suffix.lower() == ".csv"
     text, problem = decode_text(data, name)
+    if problem is not None and is_csv and not isinstance(data, OSError):
+        # Excel saves "CSV" as Shift_JIS: read it as such and say so, rather than refuse it.
+        converted = _shift_jis_text(data)
+        if converted is not None:
+            text, problem = converted, None
+            collected.notices.append(Problem(
+                name, 1, "the file was Shift_JIS; it was read as Shift_JIS (cp932)",
+                "save it as UTF-8 to silence this notice; in Excel choose 'CSV UTF-8'"))
     if problem is not None:
         collected.problems.append(problem)
         return
@@ -137,8 +148,10 @@ def _load_file(
         collected.synonyms.extend(groups)
         collected.problems.extend(problems)
         return
-    reader = read_csv_records if file_path.suffix.lower() == ".csv" else read_entry_records
-    records, problems = reader(text, name)
+    if is_csv:
+        records, problems = read_csv_records(text, name, collected.notices)
+    else:
+        records, problems = read_entry_records(text, name)
     collected.problems.extend(problems)
     for record in records:
         _add_record(record, name, collected)
@@ -198,6 +211,13 @@ def decode_text(data: bytes | OSError, name: str) -> tuple[str, Problem | None]:
         message = f"{message}: cannot read byte 0x{data[error.start]:02x}"
         return "", Problem(name, line, message, hint)
     return text, None
+
+
+def _shift_jis_text(data: bytes) -> str | None:
+    """The text of a Shift_JIS (cp932) file with Japanese in it; None when it is not one."""
+    if not _looks_japanese(data, "cp932"):
+        return None
+    return data.decode("cp932")
 
 
 def _looks_japanese(data: bytes, encoding: str) -> bool:
