@@ -35,6 +35,7 @@ from helpbot.core.messages import (
 )
 from helpbot.core.retry import RetryPolicy
 from helpbot.core.texts import detect_language, phrases
+from helpbot.crisis.resources import resources_text
 from helpbot.knowledge.entries import Entry
 from helpbot.matching.base import Decision, KnowledgeSource
 from helpbot.matching.normalize import nfkc
@@ -88,6 +89,12 @@ class ConversationService:
             MessageKind.FOLLOW: self._on_follow,
             MessageKind.UNFOLLOW: self._on_unfollow,
             **{kind: self._on_non_text for kind in NON_TEXT_KINDS},
+        }
+        # Postbacks that only show something: a topic, the topics, the crisis lines.
+        self._menus: dict[str, Callable[[TurnContext, dict[str, str]], Reply]] = {
+            "category": self._category_reply,
+            "topics": self._topics_reply,
+            "crisis": self._crisis_lines_reply,
         }
 
     def handle(
@@ -251,8 +258,8 @@ class ConversationService:
             if entry is not None and entry.deadline is not None:
                 reply = self._remind_before_deadline(ctx, entry, self._reminders, entry.deadline)
                 return Outcome(replies=[reply])
-        elif action == "category":
-            return Outcome(replies=[self._category_reply(ctx, data.get("c", ""))])
+        elif action in self._menus:  # a topic list, or the rich menu's buttons
+            return Outcome(replies=[self._menus[action](ctx, data)])
         elif action == "human" and self._handoff is not None:
             return self._handoff.hand_over(
                 ctx, reason=CaseReason.ASKED, topic=self._handoff.topic(ctx)
@@ -275,7 +282,23 @@ class ConversationService:
             ]
         )
 
-    def _category_reply(self, ctx: TurnContext, category: str) -> Reply:
+    def _topics_reply(self, ctx: TurnContext, _data: dict[str, str]) -> Reply:
+        """The rich menu's 「よくある質問」: the topics to choose from."""
+        buttons = category_buttons(ctx.shown, ctx.contact.language)
+        return Reply(text=phrases(ctx.contact.language).topics_intro, quick_replies=buttons)
+
+    def _crisis_lines_reply(self, ctx: TurnContext, _data: dict[str, str]) -> Reply:
+        """The rich menu's 「緊急のとき」: every line crisis.yaml lists, and the staff button.
+
+        No case is opened: a tap is not a message about danger (words are, and open one)."""
+        rules = ctx.kb.crisis
+        language = ctx.contact.language
+        lines = resources_text(rules, category=None, language=language) if rules else ""
+        return Reply(text=lines or phrases(language).urgent_help,
+                     quick_replies=self._with_staff((), ctx))
+
+    def _category_reply(self, ctx: TurnContext, data: dict[str, str]) -> Reply:
+        category = data.get("c", "")
         words = phrases(ctx.contact.language)
         entries: list[Entry] = [e for e in ctx.shown.entries if e.category == category]
         preferred = [e for e in entries if e.language == ctx.contact.language] or entries

@@ -41,6 +41,8 @@ class Phrases:
     remind_me: str
     reminder_set: str
     deadline_reminder: str
+    # The rich menu's 「よくある質問」 button.
+    topics_intro: str = ""
 
 
 PHRASES: dict[str, Phrases] = {
@@ -95,6 +97,10 @@ PHRASES: dict[str, Phrases] = {
         deadline_reminder=(
             "お知らせです。「{name}」の締切は {deadline} です。準備はできていますか？"
         ),
+        topics_intro=(
+            "よくある質問を分類ごとに見られます。知りたいものを押してください。"
+            "困っていることをそのまま書いても大丈夫です。"
+        ),
     ),
     "en": Phrases(
         greeting=(
@@ -142,6 +148,10 @@ PHRASES: dict[str, Phrases] = {
         remind_me="Remind me",
         reminder_set="We will remind you here around {when}.",
         deadline_reminder=('A reminder: the deadline for "{name}" is {deadline}. Are you ready?'),
+        topics_intro=(
+            "Common questions by topic: tap the one you want. You can also just write what "
+            "is troubling you."
+        ),
     ),
 }
 

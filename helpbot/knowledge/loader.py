@@ -4,7 +4,8 @@ Every ``*.yaml``, ``*.yml`` and ``*.csv`` file is read in sorted order (sub-fold
 Files and folders whose names start with ``_`` or ``.`` are skipped, except the
 special files: ``synonyms.yaml`` / ``_synonyms.yaml`` holds synonym groups, and
 ``crisis.yaml`` holds the danger signs and crisis resources, and ``staff.yaml`` the office
-hours and handoff phrases (see ``policies.py``). An entry with a
+hours and handoff phrases (see ``policies.py``); ``richmenu.yaml`` (the LINE rich menu) is not
+knowledge and is skipped. An entry with a
 mistake is left out and reported as a Problem; every good entry still loads.
 """
 
@@ -23,6 +24,7 @@ from helpbot.knowledge.csv_files import read_csv_records
 from helpbot.knowledge.entries import Entry, KnowledgeBase, Problem
 from helpbot.knowledge.policies import StaffPolicy, read_staff_policy
 from helpbot.knowledge.records import Record, build_entry
+from helpbot.knowledge.richmenu_file import RICHMENU_FILES
 from helpbot.knowledge.yaml_files import read_entry_records, read_synonym_groups
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,10 @@ def knowledge_files(folder: Path) -> list[Path]:
         relative = path.relative_to(folder)
         if not path.is_file() or path.suffix.lower() not in ENTRY_SUFFIXES:
             continue
-        special = len(relative.parts) == 1 and path.name.lower() in SYNONYM_FILES | RESERVED_FILES
+        top = len(relative.parts) == 1
+        if top and path.name.lower() in RICHMENU_FILES:
+            continue  # the LINE rich menu (helpbot line richmenu apply), not knowledge
+        special = top and path.name.lower() in SYNONYM_FILES | RESERVED_FILES
         if special or not any(part.startswith(("_", ".")) for part in relative.parts):
             found.append(path)
     return found
