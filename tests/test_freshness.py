@@ -228,3 +228,28 @@ def test_no_digest_when_everything_is_fresh(app, fake_slack, database, faq_dir, 
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert Worker(app.extensions["helpbot"]).digest.post_if_due() == 0
     assert _digests(database) == []
+
+
+def test_several_workers_post_one_digest(app, fake_slack, database, faq_dir, clock):
+    """On PostgreSQL any number of workers run; the week's digest is still posted once."""
+    import threading
+
+    if database.is_sqlite:
+        pytest.skip("SQLite runs exactly one worker (README); PostgreSQL decides under a lock")
+    (faq_dir / "zz_old.yaml").write_text(OLD_PROGRAM, encoding="utf-8")
+    clock.now = MONDAY_0930_TOKYO
+    workers = [Worker(app.extensions["helpbot"]) for _ in range(4)]
+    start = threading.Barrier(len(workers))
+    posted: list[int] = []
+
+    def run(worker: Worker) -> None:
+        start.wait()
+        posted.append(worker.digest.post_if_due())
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(posted) == [0, 0, 0, 1]
+    assert len(_digests(database)) == 1
