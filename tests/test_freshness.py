@@ -166,6 +166,17 @@ def test_an_inactive_program_is_never_offered(line, fake_line, faq_dir):
     assert "【春の引っ越し支援金】" in _ask(line, fake_line, person, "春の引っ越し支援金")
 
 
+def test_a_stale_answer_says_when_it_was_last_checked(line, fake_line, faq_dir):
+    stale = OLD_PROGRAM.replace("  deadline: 2020-03-31\n", "")  # still open, checked in 2019
+    (faq_dir / "zz_old.yaml").write_text(stale + WINTER, encoding="utf-8")
+    person = new_user_id()
+    old = _ask(line, fake_line, person, "古い給付金")
+    assert "【古い給付金】" in old
+    assert "※この情報は2019年1月1日に確かめたものです。いまは変わっているかもしれません。" in old
+    fresh = _ask(line, fake_line, person, "冬の緊急支援金")  # checked 2026-11-01
+    assert "【冬の緊急支援金】" in fresh and "確かめたものです" not in fresh
+
+
 # -- the weekly digest --------------------------------------------------------------------------
 
 MONDAY_0930_TOKYO = dt.datetime(2026, 12, 7, 0, 30, tzinfo=dt.UTC)

@@ -136,6 +136,7 @@ def test_apply_creates_uploads_and_sets_the_default(fake_line: FakeLineApi, line
     assert menus.default_menu_id == menu_id and menu_id in result.output
     menu = menus.menus[menu_id]
     assert menu["size"] == {"width": 2500, "height": 843}
+    assert menu["selected"] is True  # shown open: people see the buttons without a tap
     assert menu["chatBarText"] == "メニュー" and menu["name"].startswith("helpbot ")
     actions = [area["action"] for area in menu["areas"]]
     assert actions[0] == {"type": "postback", "label": "スタッフに相談", "data": "a=human",

@@ -37,6 +37,7 @@ from helpbot.core.retry import RetryPolicy
 from helpbot.core.texts import detect_language, phrases
 from helpbot.crisis.resources import resources_text
 from helpbot.knowledge.entries import Entry
+from helpbot.knowledge.freshness import is_stale
 from helpbot.matching.base import Decision, KnowledgeSource
 from helpbot.matching.normalize import nfkc
 from helpbot.matching.offered import offered_today, rank_offered
@@ -335,8 +336,9 @@ class ConversationService:
     # -- answers and the person's own reminders ---------------------------------------------
 
     def _answer(self, ctx: TurnContext, entry: Entry) -> Reply:
-        """The entry's answer; a program with a deadline ahead offers a reminder, and an
-        answer that mentions staff offers the 「スタッフと話す」 button it points to."""
+        """The entry's answer; a program with a deadline ahead offers a reminder, an answer
+        that mentions staff offers the 「スタッフと話す」 button it points to, and one not
+        checked for ``stale_after_months`` says when it was last checked."""
         policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
         today = ctx.now.astimezone(policy.zone).date()
         buttons: tuple[QuickReply, ...] = ()
@@ -347,7 +349,13 @@ class ConversationService:
             )
         if mentions_staff(entry.answer):
             buttons = self._with_staff(buttons, ctx)
-        return Reply(text=entry.answer, quick_replies=buttons)
+        text = entry.answer
+        if entry.last_checked and is_stale(entry, today=today, months=policy.stale_after_months):
+            checked = (entry.last_checked.isoformat() if ctx.contact.language == "en" else
+                       f"{entry.last_checked.year}年{entry.last_checked.month}月"
+                       f"{entry.last_checked.day}日")
+            text += "\n\n" + phrases(ctx.contact.language).stale_note.format(date=checked)
+        return Reply(text=text, quick_replies=buttons)
 
     def _remind_before_deadline(
         self, ctx: TurnContext, entry: Entry, reminders: Reminders, deadline: dt.date

@@ -43,6 +43,8 @@ class Phrases:
     deadline_reminder: str
     # The rich menu's 「よくある質問」 button.
     topics_intro: str = ""
+    # Added to the answer of an entry not checked for ``stale_after_months``.
+    stale_note: str = "{date}"
 
 
 PHRASES: dict[str, Phrases] = {
@@ -101,6 +103,10 @@ PHRASES: dict[str, Phrases] = {
             "よくある質問を分類ごとに見られます。知りたいものを押してください。"
             "困っていることをそのまま書いても大丈夫です。"
         ),
+        stale_note=(
+            "※この情報は{date}に確かめたものです。いまは変わっているかもしれません。"
+            "申し込む前に窓口で確かめてください。"
+        ),
     ),
     "en": Phrases(
         greeting=(
@@ -151,6 +157,10 @@ PHRASES: dict[str, Phrases] = {
         topics_intro=(
             "Common questions by topic: tap the one you want. You can also just write what "
             "is troubling you."
+        ),
+        stale_note=(
+            "Note: this information was last checked on {date} and may have changed. "
+            "Please confirm with the office before you apply."
         ),
     ),
 }

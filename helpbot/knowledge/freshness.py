@@ -6,7 +6,8 @@
   deadline without a reload, and an edit that sets a new deadline brings it back.
 * A record is **stale** when ``last_checked`` is more than ``stale_after_months`` (staff.yaml,
   default 12) before today; **expiring** when its deadline is within ``deadline_warning_days``
-  (default 30). `helpbot faq check` warns about both; the worker posts them once a week.
+  (default 30). `helpbot faq check` warns about both; the worker posts them once a week; and a
+  stale entry's answer reaches people with a note saying when it was last checked.
 
 "Today" is always passed in (a date in the NPO's time zone): no function here reads a clock.
 """
@@ -37,6 +38,11 @@ def withdrawn_ids(kb: KnowledgeBase, today: dt.date) -> frozenset[str]:
     return frozenset(entry.id for entry in kb.entries if not is_offered(entry, today))
 
 
+def is_stale(entry: Entry, *, today: dt.date, months: int) -> bool:
+    """Whether the entry was last checked more than ``months`` before ``today``."""
+    return entry.last_checked is not None and entry.last_checked < months_before(today, months)
+
+
 def months_before(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` earlier (the month's last day when it is shorter)."""
     year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
@@ -63,7 +69,6 @@ class Review:
 def review(kb: KnowledgeBase, *, today: dt.date) -> Review:
     """Sort the active entries that need staff's attention (inactive ones are left alone)."""
     policy = kb.staff or StaffPolicy()
-    oldest_fresh = months_before(today, policy.stale_after_months)
     soon = today + dt.timedelta(days=policy.deadline_warning_days)
     active = [entry for entry in kb.entries if entry.status == ACTIVE]
     return Review(
@@ -71,7 +76,7 @@ def review(kb: KnowledgeBase, *, today: dt.date) -> Review:
         expired=tuple(e for e in active if e.deadline is not None and e.deadline < today),
         expiring=tuple(e for e in active if e.deadline is not None and today <= e.deadline <= soon),
         stale=tuple(
-            e for e in active if e.last_checked is not None and e.last_checked < oldest_fresh
+            e for e in active if is_stale(e, today=today, months=policy.stale_after_months)
         ),
         stale_after_months=policy.stale_after_months,
         warning_days=policy.deadline_warning_days,

@@ -64,7 +64,7 @@ def menu_request(spec: RichMenuSpec, *, name: str) -> RichMenuRequest:
         RichMenuArea(bounds=RichMenuBounds(x=x, y=y, width=w, height=h), action=_action(button))
         for button, (x, y, w, h) in zip(spec.buttons, button_boxes(spec), strict=True)
     ]
-    return RichMenuRequest(size=RichMenuSize(width=width, height=height), selected=False,
+    return RichMenuRequest(size=RichMenuSize(width=width, height=height), selected=True,
                            name=name, chat_bar_text=spec.chat_bar_text, areas=areas)
 
 
