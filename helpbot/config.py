@@ -19,6 +19,8 @@ from helpbot.errors import ConfigError
 logger = logging.getLogger(__name__)
 
 DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
+# LINE's host for images (the rich menu's): LINE_API_DATA_BASE_URL.
+DEFAULT_LINE_API_DATA_BASE_URL = "https://api-data.line.me"
 DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
 DEFAULT_PORT = 8000
 
@@ -45,6 +47,7 @@ class Settings:
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
     line_api_base_url: str = DEFAULT_LINE_API_BASE_URL
+    line_api_data_base_url: str = DEFAULT_LINE_API_DATA_BASE_URL
     port: int = DEFAULT_PORT
     # Seconds between checks of faq/ for edits.
     faq_check_interval: float = 2.0
@@ -195,6 +198,10 @@ def load_settings(
     base_url = (env.get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL).rstrip("/")
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"LINE_API_BASE_URL must start with http:// or https://: {base_url!r}")
+    data_url = (env.get("LINE_API_DATA_BASE_URL") or DEFAULT_LINE_API_DATA_BASE_URL).rstrip("/")
+    if not data_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"LINE_API_DATA_BASE_URL must start with http:// or https://: {data_url!r}")
     slack = _slack_settings(env)
     quiet_hours = env.get("HELPBOT_QUIET_HOURS", "21:00-08:00")
     _check_quiet_hours(quiet_hours)
@@ -219,6 +226,7 @@ def load_settings(
         line_channel_secret=secret,
         line_channel_access_token=token,
         line_api_base_url=base_url,
+        line_api_data_base_url=data_url,
         port=_port(env.get("PORT")),
         faq_check_interval=_positive_float(
             "HELPBOT_FAQ_CHECK_INTERVAL", env.get("HELPBOT_FAQ_CHECK_INTERVAL"), 2.0

@@ -16,6 +16,8 @@ Jobs (ids are fixed, so a restart replaces rather than duplicates them):
     alert_failures       tell staff about given-up messages   every 5 min
     check_knowledge      follow faq/ edits and the published   every HELPBOT_FAQ_CHECK_INTERVAL
                          knowledge version; heartbeat         (at least 1 s)
+    post_freshness_digest  weekly list of passed/near deadlines  every hour (posts Mondays
+                         and stale records for staff           from 09:00, once a week)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from helpbot.cases.digest import FreshnessDigest
 from helpbot.storage.health import is_connection_error
 from helpbot.storage.inbox import NOTIFY_CHANNEL
 from helpbot.storage.outage import DatabaseOutage
@@ -68,6 +71,10 @@ class Worker:
         self._stopping = threading.Event()
         # While the database is away, every job and the pump wait for the same backoff.
         self.outage = DatabaseOutage(services.database.url, clock=monotonic)
+        self.digest = FreshnessDigest(
+            database=services.database, knowledge=services.knowledge,
+            outbox=services.cases.outbox, clock=services.clock,
+        )
 
     def answer_events(self) -> int:
         line = self.services.line
@@ -85,6 +92,7 @@ class Worker:
             Job("acknowledge_waiting", 60, s.cases.acknowledge_waiting),
             Job("alert_failures", 300, s.people.tell_staff_about_failures),
             Job("check_knowledge", max(1.0, s.settings.faq_check_interval), self.check_knowledge),
+            Job("post_freshness_digest", 3600, self.digest.post_if_due),
         ]
 
     def check_knowledge(self) -> int:

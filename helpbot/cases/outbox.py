@@ -33,6 +33,7 @@ class PostKind(StrEnum):
     THREAD = "thread"  # a line in the case's thread
     URGENT = "urgent"  # a line in the thread that mentions the whole channel
     NOTICE = "notice"  # a line in the staff channel, about no case
+    DIGEST = "digest"  # the weekly list of records to review, in the staff channel
 
 
 def add_post(
@@ -141,7 +142,7 @@ class StaffOutbox:
             select(Case.slack_ts).where(Case.id == StaffPost.case_id).scalar_subquery()
         ).is_not(None)
         ready: ColumnElement[bool] = or_(
-            StaffPost.kind.in_((PostKind.CASE, PostKind.NOTICE)), case_is_posted
+            StaffPost.kind.in_((PostKind.CASE, PostKind.NOTICE, PostKind.DIGEST)), case_is_posted
         )
         leases = self.queue.claim(now, ids=[post_id], where=[ready])
         return leases[0] if leases else None
@@ -178,7 +179,7 @@ class StaffOutbox:
         view: CaseView | None,
         ref: StaffRef | None,
     ) -> None:
-        if kind is PostKind.NOTICE:
+        if kind in (PostKind.NOTICE, PostKind.DIGEST):
             self._notifier.post_notice(text)
             return
         if case is None or view is None:

@@ -1,4 +1,4 @@
-"""The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``.
+"""The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``, ``line``.
 
 The subcommands are imported when the command line is read, not when this package is: gunicorn's
 master imports ``helpbot.cli.access_log`` for its logger class and should not carry SQLAlchemy,
@@ -52,6 +52,7 @@ def _register(group: click.Group) -> None:
     from helpbot.cli.faq import faq
     from helpbot.cli.faq_status import status
     from helpbot.cli.gaps import gaps
+    from helpbot.cli.line import line
     from helpbot.cli.serve import serve
     from helpbot.cli.worker import worker
 
@@ -59,5 +60,5 @@ def _register(group: click.Group) -> None:
     faq.add_command(status)
     for benchmark in (webhook, escalation, reminders, crisis_bench, fuzz, footprint):
         bench.add_command(benchmark)
-    for command in (db, faq, ask, serve, events, bench, worker, crisis):
+    for command in (db, faq, ask, serve, events, bench, worker, crisis, line):
         group.add_command(command)

@@ -19,7 +19,9 @@ from helpbot.conversation.turn import Turn
 from helpbot.core.messages import Incoming, MessageKind
 from helpbot.errors import KnowledgeError
 from helpbot.knowledge.loader import load_dir
+from helpbot.knowledge.policies import StaffPolicy
 from helpbot.matching.base import Bands, Candidate, Decision
+from helpbot.matching.offered import offered_today, rank_offered
 
 
 def _turn(text: str, folder: Path) -> tuple[Turn, list[Candidate], Bands, str | None]:
@@ -43,7 +45,10 @@ def _turn(text: str, folder: Path) -> tuple[Turn, list[Candidate], Bands, str | 
         try:
             upgrade(services.database)
             snapshot = services.knowledge.snapshot()
-            candidates = snapshot.index.rank(text.strip(), limit=5)
+            zone = (snapshot.kb.staff or StaffPolicy()).zone
+            offered = offered_today(snapshot.kb, dt.datetime.now(zone).date())
+            candidates = rank_offered(snapshot.index, text.strip(), limit=5,
+                                      withdrawn=offered.withdrawn)
             turn = services.conversation.handle(
                 Incoming(
                     channel="ask",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import unicodedata
@@ -12,7 +13,9 @@ import click
 
 from helpbot.errors import KnowledgeError
 from helpbot.knowledge.entries import Entry, EntryKind, KnowledgeBase, Problem
+from helpbot.knowledge.freshness import freshness_warnings
 from helpbot.knowledge.loader import FAQ_DIR_ENV, knowledge_files, load_dir
+from helpbot.knowledge.policies import StaffPolicy
 
 DEFAULT_FAQ_DIR = Path("faq")
 
@@ -55,20 +58,42 @@ def faq() -> None:
 @faq.command()
 @_dir_argument
 @_dir_option
-def check(directory: Path | None, dir_option: Path | None) -> None:
-    """Check every FAQ file and print each problem with its file and line."""
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Check dates as of this day (default: today in staff.yaml's time zone).",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (stale records, deadlines).")
+def check(
+    directory: Path | None, dir_option: Path | None, today: dt.datetime | None, strict: bool
+) -> None:
+    """Check every FAQ file and print each problem with its file and line.
+
+    Warnings (not errors) name records not checked for ``stale_after_months`` (staff.yaml,
+    default 12), passed or near deadlines, Shift_JIS files read and open-data columns kept."""
     folder, kb, problems = _load(directory, dir_option)
     for problem in problems:
         click.echo(str(problem))
+    zone = (kb.staff or StaffPolicy()).zone
+    day = today.date() if today else dt.datetime.now(zone).date()
+    warnings = [*kb.notices, *freshness_warnings(kb, today=day)]
+    for warning in warnings:
+        click.echo(f"warning: {warning}")
     programs = sum(1 for entry in kb.entries if entry.kind is EntryKind.PROGRAM)
     click.echo(
         f"{folder}: {len(knowledge_files(folder))} files, {len(kb.entries)} entries "
         f"({len(kb.entries) - programs} FAQ, {programs} programs), "
-        f"{len(kb.synonyms)} synonym groups, {len(problems)} problem(s)"
+        f"{len(kb.synonyms)} synonym groups, {len(problems)} problem(s), "
+        f"{len(warnings)} warning(s) as of {day.isoformat()}"
     )
     if problems:
         click.echo("Fix the problems above, then run this check again.")
         raise click.exceptions.Exit(1)
+    if warnings:
+        click.echo("OK: no problems found, but look at the warnings above "
+                   "（問題はありませんが、上の注意を確かめてください）.")
+        if strict:
+            raise click.exceptions.Exit(1)
+        return
     click.echo("OK: no problems found.")
 
 
@@ -113,6 +138,9 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
         "hours": entry.hours,
         "last_checked": entry.last_checked.isoformat() if entry.last_checked else None,
         "deadline": entry.deadline.isoformat() if entry.deadline else None,
+        "status": entry.status if entry.status != "active" else None,
+        "area_code": entry.area_code,
+        "extra": dict(entry.extra) or None,
     }
     contact = {
         key: value

@@ -13,6 +13,7 @@ from helpbot.conversation.turn import TurnContext
 from helpbot.core.messages import QuickReply, Reply, remind_postback
 from helpbot.core.texts import phrases
 from helpbot.knowledge.entries import Entry
+from helpbot.knowledge.freshness import is_stale
 
 if TYPE_CHECKING:
     from helpbot.reminders.service import Reminders
@@ -26,8 +27,9 @@ class Answers:
         self.reminders = reminders
 
     def answer(self, ctx: TurnContext, entry: Entry) -> Reply:
-        """The entry's answer; a program with a deadline ahead offers a reminder, and an
-        answer that mentions staff offers the 「スタッフと話す」 button it points to."""
+        """The entry's answer; a program with a deadline ahead offers a reminder, an answer
+        that mentions staff offers the 「スタッフと話す」 button it points to, and one not
+        checked for ``stale_after_months`` says when it was last checked."""
         policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
         today = ctx.now.astimezone(policy.zone).date()
         buttons: tuple[QuickReply, ...] = ()
@@ -38,12 +40,18 @@ class Answers:
             )
         if mentions_staff(entry.answer):
             buttons = self.with_staff(buttons, ctx)
-        return Reply(text=entry.answer, quick_replies=buttons)
+        text = entry.answer
+        if entry.last_checked and is_stale(entry, today=today, months=policy.stale_after_months):
+            checked = (entry.last_checked.isoformat() if ctx.contact.language == "en" else
+                       f"{entry.last_checked.year}年{entry.last_checked.month}月"
+                       f"{entry.last_checked.day}日")
+            text += "\n\n" + phrases(ctx.contact.language).stale_note.format(date=checked)
+        return Reply(text=text, quick_replies=buttons)
 
     def category(self, ctx: TurnContext, category: str) -> Reply:
         """The entries of one category as buttons, in the person's language if there are any."""
         words = phrases(ctx.contact.language)
-        entries = [e for e in ctx.kb.entries if e.category == category]
+        entries = [e for e in ctx.shown.entries if e.category == category]
         preferred = [e for e in entries if e.language == ctx.contact.language] or entries
         if not preferred:
             return Reply(text=words.empty_category)

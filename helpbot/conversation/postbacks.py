@@ -13,6 +13,7 @@ from helpbot.conversation.handoff import Handoff
 from helpbot.conversation.turn import Outcome, TurnContext
 from helpbot.core.messages import Reply, parse_postback
 from helpbot.core.texts import phrases
+from helpbot.crisis.resources import resources_text
 from helpbot.matching.base import Decision
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class Postbacks:
             "answer": self._answer,
             "remind": self._remind,
             "category": self._category,
+            "topics": self._topics,  # the rich menu's 「よくある質問」
+            "crisis": self._crisis_lines,  # the rich menu's 「緊急のとき」
             "human": self._human,
             "csat": self._satisfaction,
         }
@@ -53,13 +56,13 @@ class Postbacks:
             replies=[
                 Reply(
                     text=phrases(ctx.contact.language).fallback,
-                    quick_replies=category_buttons(ctx.kb, ctx.contact.language),
+                    quick_replies=category_buttons(ctx.shown, ctx.contact.language),
                 )
             ]
         )
 
     def _answer(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
-        entry = ctx.kb.by_id().get(data.get("id", ""))
+        entry = ctx.shown.by_id().get(data.get("id", ""))
         if entry is None:
             return None
         ctx.conversation.misses_in_a_row = 0
@@ -70,7 +73,7 @@ class Postbacks:
 
     def _remind(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
         reminders = self._answers.reminders
-        entry = ctx.kb.by_id().get(data.get("id", ""))
+        entry = ctx.shown.by_id().get(data.get("id", ""))
         if reminders is None or entry is None or entry.deadline is None:
             return None
         reply = self._answers.remind_before_deadline(ctx, entry, reminders, entry.deadline)
@@ -78,6 +81,23 @@ class Postbacks:
 
     def _category(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
         return Outcome(replies=[self._answers.category(ctx, data.get("c", ""))])
+
+    def _topics(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
+        buttons = category_buttons(ctx.shown, ctx.contact.language)
+        text = phrases(ctx.contact.language).topics_intro
+        return Outcome(replies=[Reply(text=text, quick_replies=buttons)])
+
+    def _crisis_lines(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
+        """Every line crisis.yaml lists, and the staff button. No case is opened: a tap is not
+        a message about danger (words are, and open one)."""
+        rules = ctx.kb.crisis
+        language = ctx.contact.language
+        lines = resources_text(rules, category=None, language=language) if rules else ""
+        reply = Reply(
+            text=lines or phrases(language).urgent_help,
+            quick_replies=self._answers.with_staff((), ctx),
+        )
+        return Outcome(replies=[reply])
 
     def _human(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
         if self._handoff is None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from helpbot.cases.states import CaseReason
 from helpbot.conversation.answers import Answers
 from helpbot.conversation.buttons import MAX_SUGGESTIONS, category_buttons, suggestion_buttons
-from helpbot.conversation.handoff import Handoff
+from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
 from helpbot.conversation.postbacks import Postbacks
 from helpbot.conversation.recovery import TurnRecovery
 from helpbot.conversation.turn import (
@@ -26,6 +26,7 @@ from helpbot.core.retry import RetryPolicy
 from helpbot.core.texts import detect_language, phrases
 from helpbot.matching.base import Decision, KnowledgeSource
 from helpbot.matching.normalize import nfkc
+from helpbot.matching.offered import offered_today, rank_offered
 from helpbot.storage import history
 from helpbot.storage.database import Database
 
@@ -85,10 +86,13 @@ class ConversationService:
         so that a retry resends this turn rather than answering again)."""
         snapshot = self._knowledge.snapshot()
         now = self._clock()
+        zone = (snapshot.kb.staff or DEFAULT_STAFF_POLICY).zone
+        offered = offered_today(snapshot.kb, now.astimezone(zone).date())
         # Rank before the transaction: matching is the slow part of a turn, and on SQLite a
         # transaction that has written holds the one write lock the web process also needs.
         candidates = (
-            snapshot.index.rank(incoming.text.strip(), limit=MAX_SUGGESTIONS)
+            rank_offered(snapshot.index, incoming.text.strip(), limit=MAX_SUGGESTIONS,
+                         withdrawn=offered.withdrawn)
             if incoming.kind is MessageKind.TEXT
             else []
         )
@@ -115,6 +119,7 @@ class ConversationService:
                 now=now,
                 candidates=candidates,
                 inbound_id=inbound.id,
+                offered=offered.kb,
             )
             outcome = self._handlers[incoming.kind](context)
             rows = [
@@ -213,7 +218,7 @@ class ConversationService:
                 text=words.did_you_mean, quick_replies=self._answers.with_staff(buttons, ctx)
             )
         else:
-            buttons = category_buttons(ctx.kb, ctx.contact.language)
+            buttons = category_buttons(ctx.shown, ctx.contact.language)
             reply = Reply(text=words.fallback, quick_replies=self._answers.with_staff(buttons, ctx))
         return Outcome(
             replies=[reply],
@@ -229,7 +234,7 @@ class ConversationService:
             replies=[
                 Reply(
                     text=words.greeting,
-                    quick_replies=category_buttons(ctx.kb, ctx.contact.language),
+                    quick_replies=category_buttons(ctx.shown, ctx.contact.language),
                 )
             ]
         )

@@ -66,6 +66,13 @@ class TurnContext:
     # The matcher's ranking of a text message, computed before the transaction began.
     candidates: list[Candidate] = field(default_factory=list)
     inbound_id: int | None = None  # the stored message this turn answers
+    # ``kb`` with only the entries offered today (no passed deadline, status active): what
+    # buttons, categories and postbacks may show. ``kb`` itself keeps every entry.
+    offered: KnowledgeBase | None = None
+
+    @property
+    def shown(self) -> KnowledgeBase:
+        return self.offered if self.offered is not None else self.kb
 
 
 class SendStatus(StrEnum):

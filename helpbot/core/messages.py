@@ -71,6 +71,11 @@ def remind_postback(entry_id: str) -> str:
     return urlencode({"a": "remind", "id": entry_id})
 
 
+# The rich menu's buttons (``helpbot line richmenu apply``); the conversation answers them.
+TOPICS_POSTBACK = "a=topics"
+CRISIS_POSTBACK = "a=crisis"
+
+
 def category_postback(category: str) -> str:
     return urlencode({"a": "category", "c": category})
 

@@ -41,6 +41,10 @@ class Phrases:
     remind_me: str
     reminder_set: str
     deadline_reminder: str
+    # The rich menu's 「よくある質問」 button.
+    topics_intro: str = ""
+    # Added to the answer of an entry not checked for ``stale_after_months``.
+    stale_note: str = "{date}"
 
 
 PHRASES: dict[str, Phrases] = {
@@ -95,6 +99,14 @@ PHRASES: dict[str, Phrases] = {
         deadline_reminder=(
             "お知らせです。「{name}」の締切は {deadline} です。準備はできていますか？"
         ),
+        topics_intro=(
+            "よくある質問を分類ごとに見られます。知りたいものを押してください。"
+            "困っていることをそのまま書いても大丈夫です。"
+        ),
+        stale_note=(
+            "※この情報は{date}に確かめたものです。いまは変わっているかもしれません。"
+            "申し込む前に窓口で確かめてください。"
+        ),
     ),
     "en": Phrases(
         greeting=(
@@ -142,6 +154,14 @@ PHRASES: dict[str, Phrases] = {
         remind_me="Remind me",
         reminder_set="We will remind you here around {when}.",
         deadline_reminder=('A reminder: the deadline for "{name}" is {deadline}. Are you ready?'),
+        topics_intro=(
+            "Common questions by topic: tap the one you want. You can also just write what "
+            "is troubling you."
+        ),
+        stale_note=(
+            "Note: this information was last checked on {date} and may have changed. "
+            "Please confirm with the office before you apply."
+        ),
     ),
 }
 

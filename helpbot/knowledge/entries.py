@@ -53,6 +53,11 @@ class Entry:
     hours: str | None = None
     last_checked: dt.date | None = None
     deadline: dt.date | None = None
+    # HSDS service status: "active", "inactive" or "defunct"; only active entries are offered.
+    status: str = "active"
+    area_code: str | None = None  # 全国地方公共団体コード, when the file gives one
+    # Columns of an open-data CSV that helpbot has no field for, kept as written.
+    extra: tuple[tuple[str, str], ...] = ()
 
     def phrasings(self) -> tuple[str, ...]:
         """The question and every alternate phrasing, for matching."""
@@ -91,6 +96,9 @@ class KnowledgeBase:
     # From crisis.yaml and staff.yaml; None when the folder has no such file.
     crisis: CrisisRules | None = None
     staff: StaffPolicy | None = None
+    # Things staff should know that do not stop the files from being used (a Shift_JIS file
+    # that was converted, open-data columns kept as they are), told by `helpbot faq check`.
+    notices: tuple[Problem, ...] = ()
 
     def by_id(self) -> dict[str, Entry]:
         return {entry.id: entry for entry in self.entries}

@@ -4,7 +4,8 @@ Every ``*.yaml``, ``*.yml`` and ``*.csv`` file is read in sorted order (sub-fold
 Files and folders whose names start with ``_`` or ``.`` are skipped, except the
 special files: ``synonyms.yaml`` / ``_synonyms.yaml`` holds synonym groups, and
 ``crisis.yaml`` holds the danger signs and crisis resources, and ``staff.yaml`` the office
-hours and handoff phrases (see ``policies.py``). An entry with a
+hours and handoff phrases (see ``policies.py``); ``richmenu.yaml`` (the LINE rich menu) is not
+knowledge and is skipped. An entry with a
 mistake is left out and reported as a Problem; every good entry still loads.
 """
 
@@ -23,6 +24,7 @@ from helpbot.knowledge.csv_files import read_csv_records
 from helpbot.knowledge.entries import Entry, KnowledgeBase, Problem
 from helpbot.knowledge.policies import StaffPolicy, read_staff_policy
 from helpbot.knowledge.records import Record, build_entry
+from helpbot.knowledge.richmenu_file import RICHMENU_FILES
 from helpbot.knowledge.yaml_files import read_entry_records, read_synonym_groups
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,10 @@ def knowledge_files(folder: Path) -> list[Path]:
         relative = path.relative_to(folder)
         if not path.is_file() or path.suffix.lower() not in ENTRY_SUFFIXES:
             continue
-        special = len(relative.parts) == 1 and path.name.lower() in SYNONYM_FILES | RESERVED_FILES
+        top = len(relative.parts) == 1
+        if top and path.name.lower() in RICHMENU_FILES:
+            continue  # the LINE rich menu (helpbot line richmenu apply), not knowledge
+        special = top and path.name.lower() in SYNONYM_FILES | RESERVED_FILES
         if special or not any(part.startswith(("_", ".")) for part in relative.parts):
             found.append(path)
     return found
@@ -58,6 +63,7 @@ class _Collector:
     entries: list[Entry] = field(default_factory=list)
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # told, but nothing is refused
     first_seen: dict[str, str] = field(default_factory=dict)
     # (entry, file, line of its category) for the check against staff.yaml's categories.
     categorized: list[tuple[Entry, str, int]] = field(default_factory=list)
@@ -99,6 +105,7 @@ def load_files(
         synonyms=tuple(collected.synonyms),
         crisis=collected.crisis,
         staff=collected.staff,
+        notices=tuple(collected.notices),
     )
     logger.debug(
         "loaded %s entries and %s problems from %s",
@@ -120,7 +127,16 @@ def _load_file(
     file_path: PurePosixPath, name: str, data: bytes | OSError, collected: _Collector
 ) -> None:
     lower = file_path.name.lower()
+    is_csv = file_path.suffix.lower() == ".csv"
     text, problem = decode_text(data, name)
+    if problem is not None and is_csv and not isinstance(data, OSError):
+        # Excel saves "CSV" as Shift_JIS: read it as such and say so, rather than refuse it.
+        converted = _shift_jis_text(data)
+        if converted is not None:
+            text, problem = converted, None
+            collected.notices.append(Problem(
+                name, 1, "the file was Shift_JIS; it was read as Shift_JIS (cp932)",
+                "save it as UTF-8 to silence this notice; in Excel choose 'CSV UTF-8'"))
     if problem is not None:
         collected.problems.append(problem)
         return
@@ -137,8 +153,10 @@ def _load_file(
         collected.synonyms.extend(groups)
         collected.problems.extend(problems)
         return
-    reader = read_csv_records if file_path.suffix.lower() == ".csv" else read_entry_records
-    records, problems = reader(text, name)
+    if is_csv:
+        records, problems = read_csv_records(text, name, collected.notices)
+    else:
+        records, problems = read_entry_records(text, name)
     collected.problems.extend(problems)
     for record in records:
         _add_record(record, name, collected)
@@ -198,6 +216,13 @@ def decode_text(data: bytes | OSError, name: str) -> tuple[str, Problem | None]:
         message = f"{message}: cannot read byte 0x{data[error.start]:02x}"
         return "", Problem(name, line, message, hint)
     return text, None
+
+
+def _shift_jis_text(data: bytes) -> str | None:
+    """The text of a Shift_JIS (cp932) file with Japanese in it; None when it is not one."""
+    if not _looks_japanese(data, "cp932"):
+        return None
+    return data.decode("cp932")
 
 
 def _looks_japanese(data: bytes, encoding: str) -> bool:

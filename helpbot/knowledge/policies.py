@@ -55,6 +55,11 @@ class StaffPolicy:
     contact: dict[str, str] = field(default_factory=dict)
     # The categories entries may use (``categories:``); empty: any category is accepted.
     categories: tuple[str, ...] = ()
+    # Freshness (``stale_after_months``, ``deadline_warning_days``): a record last checked
+    # longer ago is "stale" in `helpbot faq check` and the weekly digest; a deadline this close
+    # is "expiring" in the digest.
+    stale_after_months: int = 12
+    deadline_warning_days: int = 30
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -63,7 +68,7 @@ class StaffPolicy:
 
 STAFF_FIELDS = (
     "timezone", "hours", "holidays", "handoff_phrases", "expected_reply", "contact",
-    "categories",
+    "categories", "stale_after_months", "deadline_warning_days",
 )
 
 
@@ -115,9 +120,15 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
     if categories is None:
         problems.append(Problem(file, key_line(data, "categories"), "'categories' must be a list",
                                 "categories: [食べ物, 住まい]"))
+    stale_after_months = _whole_number(data, "stale_after_months", defaults.stale_after_months,
+                                       unit="months", file=file, problems=problems)
+    warning_days = _whole_number(data, "deadline_warning_days", defaults.deadline_warning_days,
+                                 unit="days", file=file, problems=problems)
     if problems:
         return None, problems
     return StaffPolicy(
+        stale_after_months=stale_after_months,
+        deadline_warning_days=warning_days,
         categories=categories or (),
         timezone=str(timezone),
         hours=hours,
@@ -126,6 +137,21 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         expected_reply=expected_reply,
         contact=contact,
     ), []
+
+
+def _whole_number(
+    data: LineDict, key: str, default: int, *, unit: str, file: str, problems: list[Problem]
+) -> int:
+    """A positive whole number setting such as ``stale_after_months: 12``."""
+    value = data.get(key)  # plain YAML scalars are read as text here
+    if value is None:
+        return default
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        problems.append(Problem(file, key_line(data, key),
+                                f"'{key}' must be a whole number of {unit}", f"{key}: {default}"))
+        return default
+    return int(text)
 
 
 def _read_hours(

@@ -20,19 +20,24 @@ COMMON_FIELDS = (
     "keywords",
     "category",
     "language",
+    "url",
+    "area",
+    "area_code",
+    "last_checked",
+    "status",
 )
 PROGRAM_FIELDS = (
     "name",
     "summary",
     "for",
     "eligibility",
-    "area",
     "how_to_apply",
     "contact",
     "hours",
-    "last_checked",
     "deadline",
 )
+# HSDS 3 service status; only "active" entries are offered to people.
+STATUSES = ("active", "inactive", "defunct")
 CONTACT_FIELDS = ("phone", "url", "address")
 # Hints only: field names staff may write in Japanese.
 _JAPANESE_NAMES = {
@@ -61,6 +66,8 @@ class Record:
     line: int
     fields: dict[str, Any]
     field_lines: dict[str, int] = field(default_factory=dict)
+    # Open-data CSV columns helpbot has no field for: (column name, cell), kept on the entry.
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -141,14 +148,21 @@ def build_entry(record: Record, file: str) -> tuple[Entry | None, list[Problem]]
         "category": check.text("category"),
         "language": (check.text("language") or "ja").lower(),
         "source": f"{file}:{record.line}",
+        "area": check.text("area"),
+        "area_code": check.text("area_code"),
+        "last_checked": check.date("last_checked"),
+        "status": _status(check),
+        "extra": record.extra,
     }
+    url = check.text("url")
     if kind is EntryKind.PROGRAM:
-        entry = _program(check, entry_id, common)
+        entry = _program(check, entry_id, common, url)
     else:
         question, answer = check.text("question"), check.text("answer")
         check.required("question", question, "write the question people ask")
         check.required("answer", answer, "write the reply the bot should send")
-        entry = Entry(entry_id, EntryKind.FAQ, question or "", answer or "", **common)
+        entry = Entry(entry_id, EntryKind.FAQ, question or "", _with_url(answer or "", url,
+                      english=common["language"] == "en"), contact=Contact(url=url), **common)
     if check.problems or kind is None:
         return None, check.problems
     return entry, []
@@ -171,18 +185,37 @@ def _entry_id(check: _Checker) -> str:
     return value or ""
 
 
-def _program(check: _Checker, entry_id: str, common: dict[str, Any]) -> Entry:
+def _status(check: _Checker) -> str:
+    value = check.text("status")
+    if value is None:
+        return "active"
+    if value.lower() not in STATUSES:
+        check.report("status", f"unknown status {value!r}",
+                     "use active, inactive (paused) or defunct (ended)")
+        return "active"
+    return value.lower()
+
+
+def _with_url(answer: str, url: str | None, *, english: bool) -> str:
+    """An FAQ answer with its source page (an open-data 回答URL) when the text lacks it."""
+    if not url or url in answer:
+        return answer
+    return f"{answer}\n{'More' if english else 'くわしくは'}: {url}"
+
+
+def _program(check: _Checker, entry_id: str, common: dict[str, Any], url: str | None) -> Entry:
     name = check.text("name")
     check.required("name", name, "write the name of the program")
+    contact = _contact(check)
+    if url and not contact.url:
+        contact = replace(contact, url=url)
     fields = {
         "name": name,
         "summary": check.text("summary"),
         "eligibility": check.text("for") or check.text("eligibility"),
-        "area": check.text("area"),
         "how_to_apply": check.text("how_to_apply"),
-        "contact": _contact(check),
+        "contact": contact,
         "hours": check.text("hours"),
-        "last_checked": check.date("last_checked"),
         "deadline": check.date("deadline"),
     }
     question = check.text("question") or name or ""

@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 from . import contracts
 from .http_server import JsonResponse as _Response
 from .http_server import LoopbackServer
+from .line_richmenu import FakeRichMenus, RichMenuViolationError
 
 REPLY_PATH = "/v2/bot/message/reply"
 PUSH_PATH = "/v2/bot/message/push"
@@ -202,6 +203,8 @@ class FakeLineApi(LoopbackServer[RecordedRequest]):
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
         self._late_answers: list[_Delay] = []
+        # Rich menus (tests/fakes/line_richmenu.py): menus, images and the default.
+        self.rich_menus = FakeRichMenus(self.contract)
 
     # -- test controls -------------------------------------------------------------------------
     def issue_reply_token(self, *, user_id: str | None = None, ttl_seconds: float = 60.0) -> str:
@@ -417,6 +420,13 @@ class FakeLineApi(LoopbackServer[RecordedRequest]):
                     "markAsReadMode": "auto",
                 },
             )
+        if self.rich_menus.handles(path):
+            try:
+                answer = self.rich_menus.dispatch(method, path, headers, raw, body)
+            except RichMenuViolationError as exc:
+                raise _ContractViolationError(exc.details) from None
+            if answer is not None:
+                return answer
         self._violation(method, path, "endpoint not implemented by FakeLineApi")
         return _Response(404, {"message": "Not found"})
 
