@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, jsonify
 
 from helpbot.background import CountingExecutor
+from helpbot.cases.masking import KnowledgeMasker
 from helpbot.cases.outbox import StaffOutbox
 from helpbot.cases.ports import PlaygroundNotifier, StaffNotifier
 from helpbot.cases.service import CaseService
@@ -149,7 +150,8 @@ def build_services(
     gate = QuietHoursGate(knowledge, default=settings.quiet_hours)
     retry = RetryPolicy(give_up_after=dt.timedelta(hours=settings.delivery_give_up_hours))
     staff_outbox = StaffOutbox(
-        database=database, notifier=notifier, clock=clock, timezone=gate.timezone, policy=retry
+        database=database, notifier=notifier, clock=clock, timezone=gate.timezone, policy=retry,
+        mask=KnowledgeMasker(lambda: knowledge.snapshot().kb),
     )
     people = PeopleOutbox(
         database=database,

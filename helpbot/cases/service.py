@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from helpbot.cases.masking import mask_personal_data
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
 from helpbot.cases.ports import CaseView
 from helpbot.cases.states import (
@@ -155,7 +154,7 @@ class CaseService:
         """What the person wrote, into the case's thread (contact details masked)."""
         if case.person_waiting_since is None:
             case.person_waiting_since = now
-        line = f"👤 {mask_personal_data(text)}"
+        line = f"👤 {self.outbox.mask(text)}"
         return [add_post(session, case_id=case.id, kind=PostKind.THREAD, text=line, now=now).id]
 
     def reopen(self, session: Session, case: Case, *, now: dt.datetime) -> list[int]:
