@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from helpbot.cases.masking import NO_PUBLIC_NUMBERS
-from helpbot.cases.ports import CaseView, StaffNotifier, StaffRef
+from helpbot.cases.ports import CaseView, StaffNotifier, StaffRef, ThreadErasure
 from helpbot.cases.views import case_view
 from helpbot.core.retry import RetryPolicy
 from helpbot.errors import DeliveryError
@@ -73,6 +73,10 @@ class StaffOutbox:
         self._policy = policy or RetryPolicy()
         self.mask = mask  # personal data out, the NPO's public numbers kept
         self.queue = LeaseQueue(database, StaffPost, order_by=(StaffPost.id,))
+
+    def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
+        """Erasure reaches the staff tool: the app's messages in the case's thread replaced."""
+        return self._notifier.redact_thread(ref, notice)
 
     def deliver(self, post_ids: Iterable[int]) -> None:
         for post_id in sorted(post_ids):

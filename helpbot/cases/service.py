@@ -27,6 +27,8 @@ from helpbot.crisis.review import mark_false_alarm
 from helpbot.delivery.outbox import PeopleOutbox, cancel, enqueue
 from helpbot.errors import CaseNotFoundError
 from helpbot.storage import history
+from helpbot.storage.audit import AuditAction  # the audit trail
+from helpbot.storage.audit import on_case as audit_case
 from helpbot.storage.database import Database
 from helpbot.storage.models import Case, Contact, Delivery
 
@@ -163,7 +165,9 @@ class CaseService:
         case.resolved_at = None
         case.claimed_at = None
         case.claimed_by = case.claimed_by_name = None
+        case.resolved_by = case.resolved_by_name = None
         case.opened_at = case.last_announced_at = now
+        audit_case(session, case, actor="system", action=AuditAction.REOPEN, now=now)
         note = "The person wrote again after the case was resolved: reopened."
         return [
             add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id,
@@ -178,6 +182,7 @@ class CaseService:
             case = self._get(session, case_id)
             case.state = next_state(CaseState(case.state), CaseAction.CLAIM)
             case.claimed_at, case.claimed_by, case.claimed_by_name = now, worker_id, worker_name
+            audit_case(session, case, actor=worker_id, action=AuditAction.CLAIM, now=now)
             posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
             contact = contact_of(session, case)
             words = phrases(contact.language)
@@ -185,6 +190,19 @@ class CaseService:
                 session, contact, case, Reply(text=words.case_claimed), now=now, kind="notice"
             )
         self.people.deliver_now([delivery])
+        self.outbox.deliver(posts)
+        return case
+
+    def release(self, case_id: int, *, worker_id: str) -> Case:
+        """The worker gives a claimed case back: open again, announced again."""
+        now = self._clock()
+        with self._database.session() as session:
+            case = self._get(session, case_id)
+            case.state = next_state(CaseState(case.state), CaseAction.RELEASE)
+            case.claimed_at, case.claimed_by, case.claimed_by_name = None, None, None
+            case.last_announced_at = now
+            audit_case(session, case, actor=worker_id, action=AuditAction.RELEASE, now=now)
+            posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
         self.outbox.deliver(posts)
         return case
 
@@ -199,6 +217,7 @@ class CaseService:
                 session, case, by=worker_id, now=now
             ):
                 return False
+            audit_case(session, case, actor=worker_id, action=AuditAction.FALSE_ALARM, now=now)
             note = f"// <@{worker_id}> marked this alert 危険ではない (not a crisis)."
             posts = [
                 add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id,
@@ -213,8 +232,8 @@ class CaseService:
             case = self._get(session, case_id)
             case.state = next_state(CaseState(case.state), CaseAction.RESOLVE)
             case.resolved_at = now
-            if case.claimed_by is None:
-                case.claimed_by, case.claimed_by_name = worker_id, worker_name
+            case.resolved_by, case.resolved_by_name = worker_id, worker_name  # claimed_by stays
+            audit_case(session, case, actor=worker_id, action=AuditAction.RESOLVE, now=now)
             posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
             contact = contact_of(session, case)
             words = phrases(contact.language)
@@ -249,8 +268,6 @@ class CaseService:
         body = "\n".join(
             line for line in text.splitlines() if not line.lstrip().startswith(NOTE_MARKER)
         ).strip()
-        if not body:
-            return False
         now = self._clock()
         with self._database.session() as session:
             query = select(Case).where(Case.slack_ts == ref_ts)
@@ -259,6 +276,10 @@ class CaseService:
             case = session.scalars(query).one_or_none()
             if case is None:
                 return False
+            audit_case(session, case, actor=worker_name, now=now,  # the author of the reply
+                       action=AuditAction.REPLY if body else AuditAction.NOTE)
+            if not body:
+                return False  # only note lines: they stay in Slack
             contact = contact_of(session, case)
             delivery = self._queue_for_person(session, contact, case, Reply(text=body), now=now)
             case.person_waiting_since = None

@@ -127,7 +127,7 @@ def case_view(
         person_channel=contact.channel,
         opened_at=case.opened_at,
         waited=max(waited_until - case.opened_at, dt.timedelta(0)),
-        recent=recent_messages(session, case.contact_id, mask=mask),
+        recent=() if contact.erased_at else recent_messages(session, case.contact_id, mask=mask),
         claimed_by=case.claimed_by,
         claimed_by_name=case.claimed_by_name,
         satisfaction=case.satisfaction,
@@ -136,6 +136,8 @@ def case_view(
         ),
         crisis_why=case.crisis_why,
         false_alarm_by=false_alarm_by(session, case.id),
+        resolved_by=case.resolved_by,
+        erased=contact.erased_at is not None,
     )
 
 

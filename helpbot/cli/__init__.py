@@ -1,4 +1,5 @@
-"""The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``."""
+"""The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``,
+``data``, ``person``, ``audit``."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def _register() -> None:
     from helpbot.cli.faq import faq
     from helpbot.cli.faq_status import status
     from helpbot.cli.gaps import gaps
+    from helpbot.cli.personal_data import audit, data, person
 
     faq.add_command(gaps)
     from helpbot.cli.bench_crisis import crisis as crisis_bench
@@ -36,7 +38,7 @@ def _register() -> None:
 
     for benchmark in (webhook, escalation, reminders, crisis_bench, fuzz):
         bench.add_command(benchmark)
-    for command in (db, faq, ask, serve, events, bench, worker, crisis):
+    for command in (db, faq, ask, serve, events, bench, worker, crisis, data, person, audit):
         main.add_command(command)
 
 

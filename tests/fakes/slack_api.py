@@ -693,6 +693,18 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
         self._deletions.append(existing)
         return _ok(channel=channel, ts=existing.ts)
 
+    def _conversations_replies(self, params: dict[str, Any]) -> _Response:
+        """The parent then its replies, oldest first (one page: the fake's threads are short)."""
+        channel = self._channel(params)
+        ts = str(params.get("ts", ""))
+        parent = self._find(channel, ts)
+        replies = [m for m in self._messages if m.channel == channel and m.thread_ts == ts]
+        if parent is None and not replies:
+            return _error("thread_not_found")
+        messages = ([parent] if parent is not None else []) + replies
+        return _ok(messages=[self._message_json(m) for m in messages], has_more=False,
+                   response_metadata={"next_cursor": ""})
+
     def _post_ephemeral(self, params: dict[str, Any]) -> _Response:
         channel = self._channel(params)
         user = params.get("user")
@@ -797,6 +809,7 @@ _HANDLERS: dict[str, Callable[[FakeSlackApi, dict[str, Any]], _Response]] = {
     "users.info": FakeSlackApi._users_info,
     "conversations.info": FakeSlackApi._conversations_info,
     "views.open": FakeSlackApi._views_open,
+    "conversations.replies": FakeSlackApi._conversations_replies,
 }
 
 

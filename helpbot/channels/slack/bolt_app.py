@@ -38,11 +38,11 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "slack"
 # Case numbers fit a database integer: nine digits at most.
-_COMMAND = re.compile(r"^\s*(claim|resolve)\s+#?([0-9]{1,9})\s*$", re.IGNORECASE)
+_COMMAND = re.compile(r"^\s*(claim|release|resolve)\s+#?([0-9]{1,9})\s*$", re.IGNORECASE)
 _REMIND = re.compile(r"^\s*remind\s+#?([0-9]{1,9})\s+(.+)$", re.IGNORECASE | re.DOTALL)
 _CASE_NUMBER = re.compile(r"[0-9]{1,9}")
 USAGE = (
-    "Usage: `/helpbot claim 12`, `/helpbot resolve 12`, "
+    "Usage: `/helpbot claim 12`, `/helpbot release 12`, `/helpbot resolve 12`, "
     "`/helpbot remind 12 <when> <message>` (e.g. `remind 12 3日後 フードバンクに行けましたか？`). "
     "Answer a person by replying in their case's thread; lines starting with `//` stay internal."
 )
@@ -88,6 +88,8 @@ class CaseWorkerListeners:
         try:
             if action == "claim":
                 self._cases.claim(case_id, worker_id=worker_id, worker_name=worker_name)
+            elif action == "release":
+                self._cases.release(case_id, worker_id=worker_id)
             elif action == "not_crisis":
                 if not self._cases.mark_false_alarm(case_id, worker_id=worker_id):
                     return f"Case #{case_id}: already marked, or not a crisis alert."
