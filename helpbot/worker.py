@@ -16,6 +16,10 @@ Jobs (ids are fixed, so a restart replaces rather than duplicates them):
     alert_failures       tell staff about given-up messages   every 5 min
     check_knowledge      follow faq/ edits and the published   every HELPBOT_FAQ_CHECK_INTERVAL
                          knowledge version; heartbeat         (at least 1 s)
+    purge_old_texts      texts older than                     daily
+                         HELPBOT_RETENTION_DAYS redacted
+    erase_unfollowed     people who blocked the account       daily
+                         HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS ago
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from helpbot.personal_data.jobs import PrivacyJobs
 from helpbot.storage.health import is_connection_error
 from helpbot.storage.inbox import NOTIFY_CHANNEL
 from helpbot.storage.outage import DatabaseOutage
@@ -40,6 +45,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BATCH = 20
+DAY = 24 * 60 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,11 @@ class Worker:
         self._stopping = threading.Event()
         # While the database is away, every job and the pump wait for the same backoff.
         self.outage = DatabaseOutage(services.database.url, clock=monotonic)
+        self.privacy = PrivacyJobs(
+            database=services.database, outbox=services.cases.outbox, clock=services.clock,
+            retention_days=services.settings.retention_days,
+            erase_after_unfollow_days=services.settings.erase_after_unfollow_days,
+        )
 
     def answer_events(self) -> int:
         line = self.services.line
@@ -85,6 +96,8 @@ class Worker:
             Job("acknowledge_waiting", 60, s.cases.acknowledge_waiting),
             Job("alert_failures", 300, s.people.tell_staff_about_failures),
             Job("check_knowledge", max(1.0, s.settings.faq_check_interval), self.check_knowledge),
+            Job("purge_old_texts", DAY, self.privacy.purge),
+            Job("erase_unfollowed", DAY, self.privacy.erase_unfollowed),
         ]
 
     def check_knowledge(self) -> int:

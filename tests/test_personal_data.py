@@ -31,8 +31,9 @@ from helpbot.storage.models import (
     UnansweredQuestion,
     WebhookEvent,
 )
+from helpbot.worker import Worker
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
-from tests.fakes.line_webhooks import new_user_id, text_event
+from tests.fakes.line_webhooks import follow_event, new_user_id, text_event, unfollow_event
 from tests.fakes.slack_requests import block_action, event_callback, message_event, new_ts
 
 WORKER = "UWORKER01"
@@ -265,3 +266,35 @@ def test_deliveries_to_an_erased_person_are_cancelled(line, slack, fake_line, fa
     with database.session() as session:
         states = session.scalars(select(Delivery.state).where(Delivery.kind == "reminder")).all()
     assert states == ["cancelled"]
+
+
+def test_unfollow_starts_a_countdown_to_erasure(line, fake_line, database, app, clock):
+    gone, back = new_user_id(), new_user_id()
+    for user in (gone, back):
+        _say(line, fake_line, user, f"zqxmarkc {user[-4:]} ぬぬぬ")
+        line.post(unfollow_event(user_id=user))
+        line.settle()
+    line.post(follow_event(user_id=back, reply_token=fake_line.issue_reply_token(user_id=back)))
+    line.settle()
+    jobs = Worker(app.extensions["helpbot"]).privacy
+    clock.advance(days=29)
+    assert jobs.erase_unfollowed() == 0, "not yet"
+    clock.advance(days=2)
+    assert jobs.erase_unfollowed() == 1
+    assert jobs.erase_unfollowed() == 0, "once"
+    after = dump(database)
+    assert gone not in after and back in after
+    (row,) = [a for a in audit_lines(database) if a.action == "erase"]
+    assert row.actor == "system"
+
+
+def test_the_worker_purges_daily_with_the_configured_window(line, fake_line, database, app,
+                                                           clock):
+    user = new_user_id()
+    _say(line, fake_line, user, "zqxmarkd ぬぬぬ")
+    worker = Worker(app.extensions["helpbot"])
+    assert {job.id: job.seconds for job in worker.jobs()}["purge_old_texts"] == 24 * 60 * 60
+    assert worker.privacy.purge() == 0
+    clock.advance(days=366)
+    assert worker.privacy.purge() > 0
+    assert "zqxmarkd" not in dump(database)
