@@ -35,6 +35,7 @@ from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.knowledge.store import KnowledgeStore
 from helpbot.matching import build_matcher
 from helpbot.matching.base import Matcher
+from helpbot.personal_data.service import PersonalData
 from helpbot.privacy import Pseudonymizer
 from helpbot.reminders.gate import QuietHoursGate
 from helpbot.reminders.service import Reminders
@@ -197,6 +198,7 @@ def build_services(
             slack_keys, client=slack_client, cases=cases, reminders=reminders, inbox=inbox,
             clock=clock, timezone=gate.timezone, team_id=settings.slack_team_id,
             executor=slack_executor,
+            personal_data=PersonalData(database=database, outbox=staff_outbox, clock=clock),
         )
     return Services(
         settings=settings,

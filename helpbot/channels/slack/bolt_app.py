@@ -29,6 +29,8 @@ from helpbot.channels.slack.blocks import (
     followup_form,
 )
 from helpbot.channels.slack.guards import RequestGuards, answer_error
+from helpbot.channels.slack.privacy import COMMAND as PRIVACY_COMMAND
+from helpbot.channels.slack.privacy import PRIVACY_CALLBACK, PrivacyCommands
 from helpbot.errors import CaseNotFoundError, InvalidTransitionError, WhenError
 from helpbot.reminders.service import Reminders
 from helpbot.reminders.when import parse_when, split_when_and_message
@@ -43,7 +45,8 @@ _REMIND = re.compile(r"^\s*remind\s+#?([0-9]{1,9})\s+(.+)$", re.IGNORECASE | re.
 _CASE_NUMBER = re.compile(r"[0-9]{1,9}")
 USAGE = (
     "Usage: `/helpbot claim 12`, `/helpbot release 12`, `/helpbot resolve 12`, "
-    "`/helpbot remind 12 <when> <message>` (e.g. `remind 12 3日後 フードバンクに行けましたか？`). "
+    "`/helpbot remind 12 <when> <message>` (e.g. `remind 12 3日後 フードバンクに行けましたか？`), "
+    "`/helpbot export 12`, `/helpbot erase 12` (the person's data, after a confirmation). "
     "Answer a person by replying in their case's thread; lines starting with `//` stay internal."
 )
 
@@ -59,7 +62,9 @@ class CaseWorkerListeners:
         inbox: Inbox,
         clock: Callable[[], dt.datetime],
         timezone: Callable[[], ZoneInfo],
+        privacy: PrivacyCommands | None = None,
     ) -> None:
+        self.privacy = privacy
         self._cases = cases
         self._reminders = reminders
         self._inbox = inbox
@@ -153,8 +158,12 @@ class CaseWorkerListeners:
             channel=channel,
         )
 
-    def on_command(self, ack: Ack, command: dict[str, Any]) -> None:
+    def on_command(self, ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         text = command.get("text", "")
+        privacy = PRIVACY_COMMAND.match(text)
+        if privacy is not None and self.privacy is not None:
+            self.privacy.on_command(ack, command, client, privacy)
+            return
         remind = _REMIND.match(text)
         if remind is not None:
             try:
@@ -246,4 +255,6 @@ def build_bolt_app(
     bolt.view(FOLLOWUP_CALLBACK)(listeners.on_followup_form)
     bolt.event("message")(listeners.on_message)
     bolt.command("/helpbot")(listeners.on_command)
+    if listeners.privacy is not None:
+        bolt.view(PRIVACY_CALLBACK)(listeners.privacy.on_confirm)
     return bolt
