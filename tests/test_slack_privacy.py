@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from helpbot.storage.audit import audit_lines
@@ -94,3 +95,30 @@ def test_export_and_erase_only_in_the_case_channel(line, slack, fake_line, fake_
     response = _command(slack, "export 999")
     assert "no case #999" in response.get_data(as_text=True)
     assert fake_slack.views == []
+
+
+@pytest.mark.parametrize(
+    ("words", "told"),
+    [("記録を消してほしいです", "まだ何も消していません"),
+     ("Please delete my data", "Nothing has been deleted yet")],
+)
+def test_a_person_asking_is_told_and_staff_asked_nothing_erased(
+    line, slack, fake_line, fake_slack, database, words, told
+):
+    person = new_user_id()
+    _say(line, fake_line, person, "zqxmarkf1 こんにちは")
+    _say(line, fake_line, person, words)
+    assert any(told in sent for sent in fake_line.sent_texts(user_id=person))
+    case = _case(database)
+    thread = " ".join(m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts))
+    assert f"/helpbot erase {case.id}" in thread
+    assert [a.action for a in audit_lines(database)] == ["erase_requested"]
+    with database.session() as session:
+        assert session.get(Contact, case.contact_id).erased_at is None
+    assert person in dump(database) and "zqxmarkf1" in dump(database)
+
+
+@pytest.mark.parametrize("words", ["メッセージを消してしまった", "データを送ってほしい"])
+def test_other_messages_about_deleting_are_not_requests(line, fake_line, database, words):
+    _say(line, fake_line, new_user_id(), words)
+    assert not [a for a in audit_lines(database) if a.action == "erase_requested"]

@@ -49,7 +49,8 @@ def purge_old_texts(
         )
         scope = Scope(before=before, keep=keep, kept_users=users_of(session, keep))
         removed = redact(session, scope, apply=not dry_run)
-        if not dry_run:
+        # The daily job runs in every worker: only a purge that removed something is audited.
+        if not dry_run and any(removed.values()):  # a run that found nothing is not recorded
             detail = " ".join(f"{table}={count}" for table, count in removed.items())
             record(session, actor=actor, action=AuditAction.PURGE, now=now,
                    detail=f"days={days} {detail}")
