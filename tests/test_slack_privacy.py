@@ -122,3 +122,19 @@ def test_a_person_asking_is_told_and_staff_asked_nothing_erased(
 def test_other_messages_about_deleting_are_not_requests(line, fake_line, database, words):
     _say(line, fake_line, new_user_id(), words)
     assert not [a for a in audit_lines(database) if a.action == "erase_requested"]
+
+
+def test_show_original_is_for_the_asking_worker_only_and_audited(line, slack, fake_line,
+                                                                fake_slack, database):
+    person = new_user_id()
+    _say(line, fake_line, person, "人と話したいです")
+    _say(line, fake_line, person, "電話は090-1234-5678です")
+    case = _case(database)
+    thread = " ".join(m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts))
+    assert "090-1234-5678" not in thread and "[電話番号]" in thread
+    response = _command(slack, f"original {case.id}")
+    assert "090-1234-5678" in response.get_data(as_text=True)
+    assert "in_channel" not in response.get_data(as_text=True), "an ephemeral answer"
+    (row,) = [a for a in audit_lines(database) if a.action == "show_original"]
+    assert (row.actor, row.case_id) == (WORKER, case.id)
+    assert "090" not in (row.detail or "")

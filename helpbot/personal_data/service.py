@@ -7,10 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from helpbot.cases.outbox import StaffOutbox
+from helpbot.cases.views import recent_messages
+from helpbot.errors import PersonNotFoundError
 from helpbot.personal_data.erase import ErasureReport, erase_person
 from helpbot.personal_data.export import export_person
 from helpbot.personal_data.identity import contact_of_case
+from helpbot.storage.audit import AuditAction, record
 from helpbot.storage.database import Database
+from helpbot.storage.models import Case
 
 
 class PersonalData:
@@ -31,6 +35,19 @@ class PersonalData:
     def export_case(self, case_id: int, *, actor: str) -> dict[str, Any]:
         return export_person(self._database, self.person_of_case(case_id), actor=actor,
                              now=self._clock())
+
+    def original_messages(self, case_id: int, *, actor: str) -> str:
+        """The case's recent messages unmasked, for one worker; the look is audited."""
+        now = self._clock()
+        with self._database.session() as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise PersonNotFoundError(f"there is no case #{case_id}")
+            recent = recent_messages(session, case.contact_id, mask=lambda text: text)
+            record(session, actor=actor, action=AuditAction.SHOW_ORIGINAL, now=now,
+                   case_id=case.id, contact_id=case.contact_id, detail=f"messages={len(recent)}")
+        lines = [f"{m.at:%m/%d %H:%M} {m.who}: {m.text}" for m in recent]
+        return "\n".join(lines) or "(no messages)"
 
     def erase_case(self, case_id: int, *, actor: str) -> ErasureReport:
         return erase_person(self._database, self.person_of_case(case_id), actor=actor,

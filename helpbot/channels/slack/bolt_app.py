@@ -46,7 +46,8 @@ _CASE_NUMBER = re.compile(r"[0-9]{1,9}")
 USAGE = (
     "Usage: `/helpbot claim 12`, `/helpbot release 12`, `/helpbot resolve 12`, "
     "`/helpbot remind 12 <when> <message>` (e.g. `remind 12 3日後 フードバンクに行けましたか？`), "
-    "`/helpbot export 12`, `/helpbot erase 12` (the person's data, after a confirmation). "
+    "`/helpbot export 12`, `/helpbot erase 12` (the person's data, after a confirmation), "
+    "`/helpbot original 12` (the recent messages unmasked, to you only; audited). "
     "Answer a person by replying in their case's thread; lines starting with `//` stay internal."
 )
 

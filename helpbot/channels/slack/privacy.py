@@ -1,5 +1,8 @@
 """``/helpbot export 12`` and ``/helpbot erase 12``: a confirmation dialog, then the action.
 
+``/helpbot original 12`` shows the case's recent messages unmasked, to the worker who asked
+only (the command's ephemeral answer), and writes an audit row.
+
 Only in the case channel (its members see the cases anyway). The export goes to the worker
 who asked, as a private file in their direct messages with the app (files.uploadV2); it is
 unmasked, so the dialog says so. Both are written to the audit trail with the worker's id.
@@ -22,7 +25,7 @@ from helpbot.personal_data.service import PersonalData, erasure_summary
 logger = logging.getLogger(__name__)
 
 PRIVACY_CALLBACK = "privacy_confirm"
-COMMAND = re.compile(r"^\s*(export|erase)\s+#?([0-9]{1,9})\s*$", re.IGNORECASE)
+COMMAND = re.compile(r"^\s*(export|erase|original)\s+#?([0-9]{1,9})\s*$", re.IGNORECASE)
 _METADATA = re.compile(r"(export|erase):([0-9]{1,9})")
 
 _EXPLAIN = {
@@ -70,6 +73,10 @@ class PrivacyCommands:
             return
         action, number = match.group(1).lower(), int(match.group(2))
         try:
+            if action == "original":  # the unmasked words, to this worker only, audited
+                user_id = str(command.get("user_id", ""))
+                ack(self._data.original_messages(number, actor=user_id)[:3000])
+                return
             self._data.person_of_case(number)
         except PersonNotFoundError as why:
             ack(f"Case #{number}: {why}.")
