@@ -60,6 +60,7 @@ def faq_masker() -> KnowledgeMasker:
         ("こんにちは、山田花子と申します。", "こんにちは、[名前]と申します。"),
         ("はじめまして田中といいます", "はじめまして[名前]といいます"),
         ("my name is Taro Yamada, hello", "my name is [名前], hello"),
+        ("誕生日は4月1日です", "誕生日は[生年月日]です"),
     ],
 )
 def test_personal_data_is_masked_and_the_rest_kept(text: str, expected: str) -> None:
@@ -74,6 +75,9 @@ def test_personal_data_is_masked_and_the_rest_kept(text: str, expected: str) -> 
         "10:00-18:00に開いています",
         "12月3日に面談があります",  # a date without "birth" is not a birthdate
         "100,000円の借金",
+        "名前は言いたくないです",
+        "電話 0900-1800 の間",  # hours, not a phone number
+        "192.168.0.1 につながらない",
     ],
 )
 def test_ordinary_text_and_numbers_stay(text: str) -> None:

@@ -28,6 +28,7 @@ from helpbot.cases.pii_rules import (
     NAME_AFTER_LABEL,
     NAME_BEFORE_MOSHIMASU,
     NAME_ENGLISH,
+    NOT_A_NAME,
     NUMBER,
     classify_number,
 )
@@ -88,7 +89,8 @@ def find_personal_data(text: str, *, public: Collection[str] = ()) -> list[Span]
             add(match.start("date"), match.end("date"), "[生年月日]")
     for pattern in (NAME_AFTER_LABEL, NAME_BEFORE_MOSHIMASU, NAME_ENGLISH):
         for match in pattern.finditer(folded):
-            add(match.start("name"), match.end("name"), "[名前]")
+            if NOT_A_NAME.search(match.group("name")) is None:
+                add(match.start("name"), match.end("name"), "[名前]")
     for match in NUMBER.finditer(folded):
         for start, end, label in _numbers_in(match.group(), public=public, offset=match.start(),
                                              folded=folded):

@@ -42,7 +42,7 @@ _DATE = (
 )
 BIRTHDATE_BEFORE = re.compile(
     r"(?:生年月日|誕生日|たんじょうび|date of birth|birthday|DOB|born(?: on)?)"
-    rf"\s?(?:は|が|:|：|is)?\s?(?P<date>{_DATE})",
+    rf"\s?(?:は|が|:|：|is)?\s?(?P<date>{_DATE}|\d{{1,2}}\s?月\s?\d{{1,2}}\s?日)",
     re.IGNORECASE,
 )
 BIRTHDATE_AFTER = re.compile(rf"(?P<date>{_DATE})\s?(?:生まれ|うまれ|に生まれ)")
@@ -53,6 +53,8 @@ NAME_AFTER_LABEL = re.compile(
     rf"(?P<name>{_NAME_CHARS}+?(?:[ 　・]{_NAME_CHARS}+?)??)"
     r"\s?(?=です|でした|だよ|だ[。、!]|といいます|と言います|と申します|[、。,.!！]|$)"
 )
+# 「名前は言いたくないです」: not a name.
+NOT_A_NAME = re.compile(r"ない|秘密|ひみつ|内緒|ないしょ|わから|分から|まだ")
 NAME_BEFORE_MOSHIMASU = re.compile(
     rf"(?P<name>[{_KANJI}{_KATAKANA}A-Za-z]+(?:[ 　・][{_KANJI}{_KATAKANA}A-Za-z]+)?)"
     r"\s?(?:と申します|と申す|といいます|と言います)"
