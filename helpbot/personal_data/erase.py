@@ -21,7 +21,14 @@ from helpbot.errors import DeliveryError
 from helpbot.personal_data.redaction import UNFINISHED, Scope, redact
 from helpbot.storage.audit import AuditAction, record
 from helpbot.storage.database import Database
-from helpbot.storage.models import Case, Contact, Delivery, QueueState, StaffPost
+from helpbot.storage.models import (
+    Case,
+    Contact,
+    Delivery,
+    QueueState,
+    StaffPost,
+    WebhookEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +76,13 @@ def erase_person(
             .where(StaffPost.case_id.in_(case_ids or [-1]), StaffPost.status.in_(UNFINISHED))
             .values(status=QueueState.CANCELLED)
         ).rowcount
+        report.cancelled["webhook_events"] = session.execute(
+            update(WebhookEvent)
+            .where(WebhookEvent.channel == contact.channel,
+                   WebhookEvent.source == contact.channel_user_id,
+                   WebhookEvent.status.in_(UNFINISHED))
+            .values(status=QueueState.CANCELLED)
+        ).rowcount  # not yet answered: never answered now (the person is gone)
         for case in cases:
             if CaseState(case.state) in ACTIVE_STATES:
                 case.state, case.resolved_at = CaseState.RESOLVED, now
