@@ -161,3 +161,4 @@ def test_surrounding_text_is_never_eaten(before: str, secret: tuple[str, str], a
 @given(text=_AROUND)
 def test_text_without_personal_data_is_unchanged(text: str) -> None:
     assert mask_personal_data(text) == text
+

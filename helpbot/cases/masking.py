@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from helpbot.cases.pii_rules import (
     ADDRESS,
+    ADDRESS_ANCHOR,
+    ADDRESS_REACH,
     BIRTHDATE_AFTER,
     BIRTHDATE_BEFORE,
     EMAIL,
@@ -34,7 +36,7 @@ from helpbot.cases.pii_rules import (
 )
 from helpbot.knowledge.entries import KnowledgeBase
 
-_LEADING_SEPARATORS = re.compile(r"[-‐‑–—−ー . ]*")
+MAX_DIGITS = 19  # the longest personal number (a card)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +84,10 @@ def find_personal_data(text: str, *, public: Collection[str] = ()) -> list[Span]
 
     for match in EMAIL.finditer(folded):
         add(match.start(), match.end(), "[メール]")
-    for match in ADDRESS.finditer(folded):
-        add(match.start("place"), match.end("place"), "[住所]")
+    for anchor in ADDRESS_ANCHOR.finditer(folded):
+        window = (max(0, anchor.start() - ADDRESS_REACH), min(len(folded), anchor.end() + 20))
+        for match in ADDRESS.finditer(folded, *window):
+            add(match.start("place"), match.end("place"), "[住所]")
     for pattern in (BIRTHDATE_BEFORE, BIRTHDATE_AFTER):
         for match in pattern.finditer(folded):
             add(match.start("date"), match.end("date"), "[生年月日]")
@@ -104,35 +108,39 @@ def _numbers_in(
     """Split a run of digit groups into the longest pieces that are personal data.
 
     「090-1234-5678 3日」 masks the phone number and keeps 「3日」; a public number is kept.
+    A piece holds at most ``MAX_DIGITS`` digits (a card number), so long runs stay fast.
     """
-    ends = [m.end() for m in re.finditer(r"\d+", raw)]
-    at = 0
-    while at < len(raw):
-        starts_at = at + _LEADING_SEPARATORS.match(raw, at).end() - at
+    groups = [(m.start(), m.end()) for m in re.finditer(r"\d+", raw)]
+    first = 0
+    while first < len(groups):
+        start = 0 if first == 0 else groups[first][0]  # the first keeps its "+" or "("
+        last, digits_count = first, groups[first][1] - groups[first][0]
+        while last + 1 < len(groups):
+            more = groups[last + 1][1] - groups[last + 1][0]
+            if digits_count + more > MAX_DIGITS:
+                break
+            last, digits_count = last + 1, digits_count + more
+        before = folded[max(0, offset + start - 12):offset + start]
         found: tuple[int, str | None] | None = None
-        before = folded[max(0, offset + starts_at - 12):offset + starts_at]
-        for end in reversed([e for e in ends if e > starts_at]):
-            piece = raw[starts_at:end]
+        for index in range(last, first - 1, -1):
+            piece = raw[start:groups[index][1]]
             digits = digits_of(piece)
             if digits in public:
-                found = (end, None)
+                found = (index, None)
                 break
             label = classify_number(piece, digits, before=before)
             if label == GENERIC_NUMBER:  # a long number: unless a shorter piece says more
-                found = found or (end, label)
+                found = found or (index, label)
             elif label is not None:
-                found = (end, label)
+                found = (index, label)
                 break
         if found is None:
-            next_ends = [e for e in ends if e > starts_at]
-            if not next_ends:
-                return
-            at = next_ends[0]
+            first += 1
             continue
-        end, label = found
+        index, label = found
         if label is not None:
-            yield offset + starts_at, offset + end, label
-        at = end
+            yield offset + start, offset + groups[index][1], label
+        first = index + 1
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:

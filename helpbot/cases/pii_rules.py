@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Patterns start only where a run starts, with bounded parts: long input stays linear.
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+"
+)
 
 # A number: digit groups joined by one separator each, or 03(1234)5678, or (03)1234-5678.
 _SEP = r"[-‐‑–—−ー .]"
@@ -35,6 +38,11 @@ ADDRESS = re.compile(
     rf"{_BLOCK}(?:丁目|番地|番|号|-\d+)(?:{_BLOCK}(?:丁目|番地|番|号)|-\d+)*)"
 )
 
+# Where an address can end: a block number. The address pattern runs only in a window around
+# each (an address starts at most ~30 characters before it), which keeps long text fast.
+ADDRESS_ANCHOR = re.compile(r"(?:\d{1,6}|[一二三四五六七八九十]{1,4})(?:丁目|番地|番|号|-\d)")
+ADDRESS_REACH = 40
+
 _DATE = (
     r"(?:(?:19|20)\d{2}\s?[年/.-]\s?\d{1,2}\s?[月/.-]\s?\d{1,2}日?"
     r"|(?:昭和|平成|令和|[SHR])\s?(?:\d{1,2}|元)\s?[年./-]\s?\d{1,2}\s?[月./-]\s?\d{1,2}日?"
@@ -55,8 +63,8 @@ NAME_AFTER_LABEL = re.compile(
 )
 # 「名前は言いたくないです」: not a name.
 NOT_A_NAME = re.compile(r"ない|秘密|ひみつ|内緒|ないしょ|わから|分から|まだ")
-NAME_BEFORE_MOSHIMASU = re.compile(
-    rf"(?P<name>[{_KANJI}{_KATAKANA}A-Za-z]+(?:[ 　・][{_KANJI}{_KATAKANA}A-Za-z]+)?)"
+NAME_BEFORE_MOSHIMASU = re.compile(  # bounded parts: a long kanji run stays fast
+    rf"(?P<name>[{_KANJI}{_KATAKANA}A-Za-z]{{1,12}}(?:[ 　・][{_KANJI}{_KATAKANA}A-Za-z]{{1,12}})?)"
     r"\s?(?:と申します|と申す|といいます|と言います)"
 )
 NAME_ENGLISH = re.compile(
