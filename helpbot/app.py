@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, jsonify
 
 from helpbot.background import CountingExecutor
+from helpbot.cases.masking import KnowledgeMasker
 from helpbot.cases.outbox import StaffOutbox
 from helpbot.cases.ports import PlaygroundNotifier, StaffNotifier
 from helpbot.cases.service import CaseService
@@ -32,6 +33,7 @@ from helpbot.errors import DatabaseError
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.knowledge.store import KnowledgeStore
 from helpbot.matching.base import Matcher
+from helpbot.personal_data.service import PersonalData
 from helpbot.privacy import Pseudonymizer
 from helpbot.reminders.gate import QuietHoursGate
 from helpbot.reminders.service import Reminders
@@ -164,7 +166,8 @@ def build_services(
     gate = QuietHoursGate(knowledge, default=settings.quiet_hours)
     retry = RetryPolicy(give_up_after=dt.timedelta(hours=settings.delivery_give_up_hours))
     staff_outbox = StaffOutbox(
-        database=database, notifier=notifier, clock=clock, timezone=gate.timezone, policy=retry
+        database=database, notifier=notifier, clock=clock, timezone=gate.timezone, policy=retry,
+        mask=KnowledgeMasker(lambda: knowledge.snapshot().kb),
     )
     people = PeopleOutbox(
         database=database,
@@ -211,6 +214,7 @@ def build_services(
             reminders=reminders, inbox=inbox,
             clock=clock, timezone=gate.timezone, team_id=settings.slack_team_id,
             executor=slack_executor,
+            personal_data=PersonalData(database=database, outbox=staff_outbox, clock=clock),
         )
     return Services(
         settings=settings,

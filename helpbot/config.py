@@ -84,6 +84,11 @@ class Settings:
     web_chat_new_session_limit: str = "10/hour"
     # Reverse proxies in front of the web process whose X-Forwarded-For/-Proto to trust.
     trusted_proxies: int = 0
+    # Days a conversation's texts are kept (HELPBOT_RETENTION_DAYS); None ("off"): forever.
+    retention_days: int | None = 365
+    # Days after a person blocks the account (unfollow) before their data is erased
+    # (HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS); None ("off"): never by that alone.
+    erase_after_unfollow_days: int | None = 30
 
     @property
     def line_keys(self) -> LineKeys | None:
@@ -232,8 +237,34 @@ def load_settings(
             "HELPBOT_FAQ_CHECK_INTERVAL", env.get("HELPBOT_FAQ_CHECK_INTERVAL"), 2.0
         ),
         log_pseudonym_key=_log_key(env.get("HELPBOT_LOG_KEY") or secret),
+        retention_days=_days("HELPBOT_RETENTION_DAYS", env.get("HELPBOT_RETENTION_DAYS"), 365),
+        erase_after_unfollow_days=_days(
+            "HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS", env.get("HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS"), 30
+        ),
         **_web_chat_settings(env),
     )
+
+
+def _days(name: str, raw: str | None, default: int) -> int | None:
+    """A number of days, or None for "off" (keep forever)."""
+    if raw is None or not raw.strip():
+        return default
+    if raw.strip().lower() == "off":
+        if name == "HELPBOT_RETENTION_DAYS":
+            logger.warning(
+                "HELPBOT_RETENTION_DAYS is off: what people wrote is kept forever. Set a number "
+                "of days (365 is the default) unless your NPO has decided to keep everything."
+            )
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be a whole number of days like 365, or off, got {raw!r}."
+        ) from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {raw!r}.")
+    return value
 
 
 def _log_key(configured: str | None) -> str:

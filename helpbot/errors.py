@@ -5,6 +5,7 @@
      ├── KnowledgeError     the faq/ folder cannot be read at all
      ├── InvalidTransitionError  a case action that does not apply in the case's state
      ├── CaseNotFoundError  no case with that number (or that thread)
+     ├── PersonNotFoundError  no person stored as CHANNEL:USER_ID (or a malformed one)
      ├── WhenError (also ValueError)  a reminder time we cannot read, or one in the past;
      │                      the message is shown to the case worker as is
      ├── RejectedWebhook    a LINE webhook body we will not store; ``status`` is the HTTP answer
@@ -110,6 +111,10 @@ class InvalidTransitionError(HelpbotError):
 
 class CaseNotFoundError(HelpbotError):
     """No case with that number (or that thread)."""
+
+
+class PersonNotFoundError(HelpbotError):
+    """No person is stored under that CHANNEL:USER_ID (or the reference is malformed)."""
 
 
 class WhenError(HelpbotError, ValueError):

@@ -18,6 +18,10 @@ Jobs (ids are fixed, so a restart replaces rather than duplicates them):
                          knowledge version; heartbeat         (at least 1 s)
     post_freshness_digest  weekly list of passed/near deadlines  every hour (posts Mondays
                          and stale records for staff           from 09:00, once a week)
+    purge_old_texts      texts older than                     daily
+                         HELPBOT_RETENTION_DAYS redacted
+    erase_unfollowed     people who blocked the account       daily
+                         HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS ago
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from helpbot.cases.digest import FreshnessDigest
+from helpbot.personal_data.jobs import PrivacyJobs
 from helpbot.storage.health import is_connection_error
 from helpbot.storage.inbox import NOTIFY_CHANNEL
 from helpbot.storage.outage import DatabaseOutage
@@ -43,6 +48,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BATCH = 20
+DAY = 24 * 60 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,11 @@ class Worker:
             database=services.database, knowledge=services.knowledge,
             outbox=services.cases.outbox, clock=services.clock,
         )
+        self.privacy = PrivacyJobs(
+            database=services.database, outbox=services.cases.outbox, clock=services.clock,
+            retention_days=services.settings.retention_days,
+            erase_after_unfollow_days=services.settings.erase_after_unfollow_days,
+        )
 
     def answer_events(self) -> int:
         line = self.services.line
@@ -93,6 +104,8 @@ class Worker:
             Job("alert_failures", 300, s.people.tell_staff_about_failures),
             Job("check_knowledge", max(1.0, s.settings.faq_check_interval), self.check_knowledge),
             Job("post_freshness_digest", 3600, self.digest.post_if_due),
+            Job("purge_old_texts", DAY, self.privacy.purge),
+            Job("erase_unfollowed", DAY, self.privacy.erase_unfollowed),
         ]
 
     def check_knowledge(self) -> int:

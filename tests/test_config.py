@@ -61,3 +61,23 @@ def test_dotenv_file_is_read_and_the_environment_wins(tmp_path: Path):
 def test_bad_settings_fail_naming_the_variable(tmp_path: Path, environ, names):
     with pytest.raises(ConfigError, match=names):
         load_settings(environ=environ, env_file=None, instance_path=tmp_path)
+
+
+def test_retention_days_default_number_and_off(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    def read(value: str | None):
+        environ = {} if value is None else {"HELPBOT_RETENTION_DAYS": value}
+        return load_settings(environ=environ, env_file=None, instance_path=tmp_path)
+
+    assert read(None).retention_days == 365
+    assert read("30").retention_days == 30
+    assert read("0").retention_days == 0
+    with caplog.at_level("WARNING"):
+        assert read("off").retention_days is None
+    assert "HELPBOT_RETENTION_DAYS is off" in caplog.text
+    for bad in ("a year", "-1", "3.5"):
+        with pytest.raises(ConfigError, match="HELPBOT_RETENTION_DAYS"):
+            read(bad)
+    unfollow = load_settings(environ={"HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS": "off"},
+                             env_file=None, instance_path=tmp_path)
+    assert unfollow.erase_after_unfollow_days is None
+    assert read(None).erase_after_unfollow_days == 30

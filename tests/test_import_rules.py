@@ -23,6 +23,7 @@ LAYERS = (
     "delivery",
     "cases",
     "reminders",
+    "personal_data",  # retention, export, erasure: closes cases, cancels deliveries
     "conversation",
     "config",  # settings are read at the top and handed down
     "channels",

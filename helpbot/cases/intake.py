@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpbot.cases.masking import mask_personal_data
-from helpbot.cases.outbox import PostKind, add_post
+from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
 from helpbot.cases.states import (
     ACTIVE_STATES,
     CaseAction,
@@ -22,6 +21,8 @@ from helpbot.cases.states import (
     Urgency,
     next_state,
 )
+from helpbot.storage.audit import AuditAction
+from helpbot.storage.audit import on_case as audit_case
 from helpbot.storage.models import Case, Contact
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ class Opened:
 
 class CaseIntake:
     """The in-transaction half of ``CaseService``: each step takes the core's session."""
+
+    outbox: StaffOutbox  # set by CaseService: its masking knows the NPO's public numbers
 
     @staticmethod
     def active_case(session: Session, contact: Contact) -> Case | None:
@@ -125,7 +128,7 @@ class CaseIntake:
         """What the person wrote, into the case's thread (contact details masked)."""
         if case.person_waiting_since is None:
             case.person_waiting_since = now
-        line = f"👤 {mask_personal_data(text)}"
+        line = f"👤 {self.outbox.mask(text)}"
         return [add_post(session, case_id=case.id, kind=PostKind.THREAD, text=line, now=now).id]
 
     def reopen(self, session: Session, case: Case, *, now: dt.datetime) -> list[int]:
@@ -134,7 +137,9 @@ class CaseIntake:
         case.resolved_at = None
         case.claimed_at = None
         case.claimed_by = case.claimed_by_name = None
+        case.resolved_by = case.resolved_by_name = None
         case.opened_at = case.last_announced_at = now
+        audit_case(session, case, actor="system", action=AuditAction.REOPEN, now=now)
         note = "The person wrote again after the case was resolved: reopened."
         return [
             add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id,

@@ -16,7 +16,8 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from helpbot.cases.ports import CaseView, StaffNotifier, StaffRef
+from helpbot.cases.masking import NO_PUBLIC_NUMBERS
+from helpbot.cases.ports import CaseView, StaffNotifier, StaffRef, ThreadErasure
 from helpbot.cases.views import case_view
 from helpbot.core.retry import RetryPolicy
 from helpbot.errors import DeliveryError
@@ -64,13 +65,19 @@ class StaffOutbox:
         clock: Callable[[], dt.datetime],
         timezone: Callable[[], dt.tzinfo] = lambda: dt.UTC,
         policy: RetryPolicy | None = None,
+        mask: Callable[[str], str] = NO_PUBLIC_NUMBERS,
     ) -> None:
         self._database = database
         self._notifier = notifier
         self._clock = clock
         self._timezone = timezone
         self._policy = policy or RetryPolicy()
+        self.mask = mask  # personal data out, the NPO's public numbers kept
         self.queue = LeaseQueue(database, StaffPost, order_by=(StaffPost.id,))
+
+    def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
+        """Erasure reaches the staff tool: the app's messages in the case's thread replaced."""
+        return self._notifier.redact_thread(ref, notice)
 
     def deliver(self, post_ids: Iterable[int]) -> None:
         for post_id in sorted(post_ids):
@@ -158,7 +165,11 @@ class StaffOutbox:
                 return 0
             kind, text = PostKind(post.kind), post.text
             case = session.get(Case, post.case_id) if post.case_id is not None else None
-            view = case_view(session, case, now=now, tz=self._timezone()) if case else None
+            view = (
+                case_view(session, case, now=now, tz=self._timezone(), mask=self.mask)
+                if case
+                else None
+            )
             ref = StaffRef(case.slack_channel, case.slack_ts) if case and case.slack_ts else None
         try:
             self._post(kind, text, case, view, ref)

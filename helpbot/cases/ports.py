@@ -32,6 +32,16 @@ class RecentMessage:
     at: dt.datetime
 
 
+# What staff see where an erased person's words were (the case message, its thread).
+ERASED_NOTICE = "記録は本人の希望で削除されました (erased at the person's request)"
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadErasure:
+    redacted: int  # messages replaced by the erasure notice
+    left: int  # messages the app may not change (a worker's own): staff delete them by hand
+
+
 @dataclass(frozen=True, slots=True)
 class CaseView:
     """Everything a case worker sees about a case; nothing more."""
@@ -52,6 +62,8 @@ class CaseView:
     followups: tuple[str, ...] = ()
     crisis_why: str | None = None  # the rule or nearest example that fired
     false_alarm_by: str | None = None  # the worker who marked the alarm as not a crisis
+    resolved_by: str | None = None  # who resolved it (claimed_by is who claimed it)
+    erased: bool = False  # the person's records were erased at their request
 
 
 class StaffNotifier(Protocol):
@@ -65,6 +77,10 @@ class StaffNotifier(Protocol):
 
     def post_notice(self, text: str) -> None: ...
 
+    def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
+        """Replace the app's messages in a case's thread by ``notice`` (erasure)."""
+        ...
+
 
 class PlaygroundNotifier:
     """Without Slack: cases live only in the database; the playground's staff pane shows them."""
@@ -77,6 +93,10 @@ class PlaygroundNotifier:
 
     def post_in_thread(self, ref: StaffRef, text: str, *, mention_channel: bool) -> None:
         """The staff pane shows the conversation from the database; nothing to send."""
+
+    def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
+        """The staff pane reads the (erased) database; nothing to change."""
+        return ThreadErasure(redacted=0, left=0)
 
     def post_notice(self, text: str) -> None:
         logger.warning("staff notice (no Slack configured): %s", text)

@@ -26,6 +26,8 @@ from helpbot.crisis.review import mark_false_alarm
 from helpbot.delivery.messages import NOTICE, STAFF, cancel, queue_for_person
 from helpbot.delivery.outbox import PeopleOutbox
 from helpbot.errors import CaseNotFoundError
+from helpbot.storage.audit import AuditAction  # the audit trail
+from helpbot.storage.audit import on_case as audit_case
 from helpbot.storage.database import Database
 from helpbot.storage.models import Case, Contact, Delivery
 
@@ -68,6 +70,7 @@ class CaseService(CaseIntake):
             case = self._get(session, case_id)
             case.state = next_state(CaseState(case.state), CaseAction.CLAIM)
             case.claimed_at, case.claimed_by, case.claimed_by_name = now, worker_id, worker_name
+            audit_case(session, case, actor=worker_id, action=AuditAction.CLAIM, now=now)
             posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
             contact = contact_of(session, case)
             words = phrases(contact.language)
@@ -76,6 +79,19 @@ class CaseService(CaseIntake):
                 case_id=case.id,
             )
         self.people.deliver_now([delivery])
+        self.outbox.deliver(posts)
+        return case
+
+    def release(self, case_id: int, *, worker_id: str) -> Case:
+        """The worker gives a claimed case back: open again, announced again."""
+        now = self._clock()
+        with self._database.session() as session:
+            case = self._get(session, case_id)
+            case.state = next_state(CaseState(case.state), CaseAction.RELEASE)
+            case.claimed_at, case.claimed_by, case.claimed_by_name = None, None, None
+            case.last_announced_at = now
+            audit_case(session, case, actor=worker_id, action=AuditAction.RELEASE, now=now)
+            posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
         self.outbox.deliver(posts)
         return case
 
@@ -90,6 +106,7 @@ class CaseService(CaseIntake):
                 session, case, by=worker_id, now=now
             ):
                 return False
+            audit_case(session, case, actor=worker_id, action=AuditAction.FALSE_ALARM, now=now)
             note = f"// <@{worker_id}> marked this alert 危険ではない (not a crisis)."
             posts = [
                 add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id,
@@ -104,8 +121,8 @@ class CaseService(CaseIntake):
             case = self._get(session, case_id)
             case.state = next_state(CaseState(case.state), CaseAction.RESOLVE)
             case.resolved_at = now
-            if case.claimed_by is None:
-                case.claimed_by, case.claimed_by_name = worker_id, worker_name
+            case.resolved_by, case.resolved_by_name = worker_id, worker_name  # claimed_by stays
+            audit_case(session, case, actor=worker_id, action=AuditAction.RESOLVE, now=now)
             posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
             contact = contact_of(session, case)
             words = phrases(contact.language)
@@ -140,11 +157,13 @@ class CaseService(CaseIntake):
         body = "\n".join(
             line for line in text.splitlines() if not line.lstrip().startswith(NOTE_MARKER)
         ).strip()
-        if not body:
-            return False
         now = self._clock()
         with self._database.session() as session:
             case = self._get(session, case_id)
+            audit_case(session, case, actor=worker_name, now=now,  # the author of the reply
+                       action=AuditAction.REPLY if body else AuditAction.NOTE)
+            if not body:
+                return False  # only note lines: they stay in Slack
             contact = contact_of(session, case)
             delivery = queue_for_person(
                 session, contact, Reply(text=body), kind=STAFF, now=now, case_id=case.id

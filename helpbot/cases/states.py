@@ -1,7 +1,8 @@
 """Case states and the one table of allowed transitions.
 
       claim                 resolve
-OPEN ───────▶ CLAIMED ───────────────▶ RESOLVED
+OPEN ◀──────▶ CLAIMED ───────────────▶ RESOLVED
+     release
   │                                       │
   └──────────────── resolve ──────────────┤
   ▲                                       │
@@ -24,6 +25,7 @@ class CaseState(StrEnum):
 
 class CaseAction(StrEnum):
     CLAIM = "claim"
+    RELEASE = "release"  # the worker gives the case back: open for anyone again
     RESOLVE = "resolve"
     REOPEN = "reopen"
 
@@ -41,6 +43,7 @@ class CaseReason(StrEnum):
 
 TRANSITIONS: dict[tuple[CaseState, CaseAction], CaseState] = {
     (CaseState.OPEN, CaseAction.CLAIM): CaseState.CLAIMED,
+    (CaseState.CLAIMED, CaseAction.RELEASE): CaseState.OPEN,
     (CaseState.OPEN, CaseAction.RESOLVE): CaseState.RESOLVED,
     (CaseState.CLAIMED, CaseAction.RESOLVE): CaseState.RESOLVED,
     (CaseState.RESOLVED, CaseAction.REOPEN): CaseState.OPEN,

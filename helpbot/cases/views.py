@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpbot.cases.masking import mask_personal_data
+from helpbot.cases.masking import NO_PUBLIC_NUMBERS
 from helpbot.cases.ports import CaseView, RecentMessage
 from helpbot.cases.states import CaseReason, CaseState, Urgency
 from helpbot.errors import MissingRowError
@@ -35,7 +36,13 @@ def _who(message: Message) -> str:
     return "staff" if message.kind == "staff" else "bot"
 
 
-def recent_messages(session: Session, contact_id: int, limit: int = RECENT_MESSAGES):
+def recent_messages(
+    session: Session,
+    contact_id: int,
+    limit: int = RECENT_MESSAGES,
+    *,
+    mask: Callable[[str], str] = NO_PUBLIC_NUMBERS,
+):
     rows = session.scalars(
         select(Message)
         .join(Conversation, Message.conversation_id == Conversation.id)
@@ -44,12 +51,13 @@ def recent_messages(session: Session, contact_id: int, limit: int = RECENT_MESSA
         .limit(limit)
     ).all()
     return tuple(
-        RecentMessage(who=_who(m), text=_quote(m.text), at=m.created_at) for m in reversed(rows)
+        RecentMessage(who=_who(m), text=_quote(m.text, mask), at=m.created_at)
+        for m in reversed(rows)
     )
 
 
-def _quote(text: str) -> str:
-    text = mask_personal_data(text)
+def _quote(text: str, mask: Callable[[str], str]) -> str:
+    text = mask(text)
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
 
 
@@ -100,7 +108,12 @@ def contact_of(session: Session, case: Case) -> Contact:
 
 
 def case_view(
-    session: Session, case: Case, *, now: dt.datetime, tz: dt.tzinfo = dt.UTC
+    session: Session,
+    case: Case,
+    *,
+    now: dt.datetime,
+    tz: dt.tzinfo = dt.UTC,
+    mask: Callable[[str], str] = NO_PUBLIC_NUMBERS,
 ) -> CaseView:
     contact = contact_of(session, case)
     waited_until = case.claimed_at or case.resolved_at or now
@@ -114,7 +127,7 @@ def case_view(
         person_channel=contact.channel,
         opened_at=case.opened_at,
         waited=max(waited_until - case.opened_at, dt.timedelta(0)),
-        recent=recent_messages(session, case.contact_id),
+        recent=() if contact.erased_at else recent_messages(session, case.contact_id, mask=mask),
         claimed_by=case.claimed_by,
         claimed_by_name=case.claimed_by_name,
         satisfaction=case.satisfaction,
@@ -123,6 +136,8 @@ def case_view(
         ),
         crisis_why=case.crisis_why,
         false_alarm_by=false_alarm_by(session, case.id),
+        resolved_by=case.resolved_by,
+        erased=contact.erased_at is not None,
     )
 
 

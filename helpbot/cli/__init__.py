@@ -1,4 +1,5 @@
-"""The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``, ``line``.
+"""The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``, ``line``,
+``data``, ``person``, ``audit``.
 
 The subcommands are imported when the command line is read, not when this package is: gunicorn's
 master imports ``helpbot.cli.access_log`` for its logger class and should not carry SQLAlchemy,
@@ -53,6 +54,7 @@ def _register(group: click.Group) -> None:
     from helpbot.cli.faq_status import status
     from helpbot.cli.gaps import gaps
     from helpbot.cli.line import line
+    from helpbot.cli.personal_data import audit, data, person
     from helpbot.cli.serve import serve
     from helpbot.cli.worker import worker
 
@@ -60,5 +62,5 @@ def _register(group: click.Group) -> None:
     faq.add_command(status)
     for benchmark in (webhook, escalation, reminders, crisis_bench, fuzz, footprint):
         bench.add_command(benchmark)
-    for command in (db, faq, ask, serve, events, bench, worker, crisis, line):
+    for command in (db, faq, ask, serve, events, bench, worker, crisis, line, data, person, audit):
         group.add_command(command)

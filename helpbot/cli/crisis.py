@@ -7,7 +7,7 @@ import json
 
 import click
 
-from helpbot.cases.masking import mask_personal_data
+from helpbot.cases.masking import NO_PUBLIC_NUMBERS
 from helpbot.cli.settings import cli_settings
 from helpbot.crisis.review import review_items
 from helpbot.storage.database import Database
@@ -32,7 +32,7 @@ def review(days: int, as_json: bool) -> None:
     finally:
         database.dispose()
     for item in items:
-        text = mask_personal_data(item.text) if item.text else None
+        text = NO_PUBLIC_NUMBERS(item.text) if item.text else None
         if as_json:
             click.echo(json.dumps({
                 "kind": item.kind, "at": item.at.isoformat(), "category": item.category,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from helpbot.cases.office import describe_opening, is_open, next_opening
+from helpbot.cases.outbox import PostKind, add_post
 from helpbot.cases.service import CaseService
 from helpbot.cases.states import CaseReason, Urgency
 from helpbot.cases.triage import asks_for_human
@@ -16,6 +18,10 @@ from helpbot.crisis.detector import Assessment, CrisisHit, snapshot_detector
 from helpbot.crisis.resources import resources_text
 from helpbot.crisis.review import record_near_miss
 from helpbot.knowledge.policies import StaffPolicy
+from helpbot.personal_data.requests import STAFF_NOTE as ERASURE_NOTE
+from helpbot.personal_data.requests import TOPIC as ERASURE_TOPIC
+from helpbot.personal_data.requests import asks_for_erasure, record_request
+from helpbot.personal_data.requests import reply_for as erasure_reply
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +54,13 @@ class Handoff:
         words = phrases(ctx.contact.language)
         assessment = self.assess(ctx, text)
         hit = assessment.hit if assessment is not None else None
-        if hit is not None:
-            return self._crisis_turn(ctx, text, hit)
+        if hit is not None:  # danger first; a request to erase in the same words is kept too
+            turn = self._crisis_turn(ctx, text, hit)
+            return self.erasure_request(ctx, text, after=turn) if asks_for_erasure(text) else turn
         if assessment is not None and assessment.near_miss and assessment.nearest is not None:
             record_near_miss(ctx.session, assessment.nearest, ctx.inbound_id, now=ctx.now)
+        if asks_for_erasure(text):  # explained, and staff asked to confirm: nothing erased yet
+            return self.erasure_request(ctx, text)
         active = cases.active_case(ctx.session, ctx.contact)
         if active is not None:
             # A person talking with a case worker is not answered by the bot.
@@ -100,6 +109,29 @@ class Handoff:
             crisis=hit,
             case_id=opened.case.id,
         )
+
+    def erasure_request(self, ctx: TurnContext, text: str, *, after: Outcome | None = None
+                        ) -> Outcome:
+        """The person asks to erase their records: explained, and staff asked on a case."""
+        cases = self.cases
+        if after is None or after.case_id is None:
+            active = cases.active_case(ctx.session, ctx.contact)
+            relayed = (cases.relay_from_person(ctx.session, active, text, now=ctx.now)
+                       if active else [])
+            opened = cases.open_case(ctx.session, ctx.contact, reason=CaseReason.ASKED,
+                                     urgency=Urgency.NORMAL, topic=ERASURE_TOPIC,
+                                     crisis_category=None, now=ctx.now)
+            after = Outcome(replies=[], staff_post_ids=[*relayed, *opened.post_ids],
+                            case_id=opened.case.id)
+        case = cases.active_case(ctx.session, ctx.contact)
+        if case is None or case.id != after.case_id:
+            return after
+        note = add_post(ctx.session, case_id=case.id, kind=PostKind.THREAD,
+                        text=ERASURE_NOTE.format(case=case.id), now=ctx.now)
+        record_request(ctx.session, case, now=ctx.now)
+        reply = Reply(text=erasure_reply(ctx.contact.language))
+        return replace(after, replies=[*after.replies, reply],
+                       staff_post_ids=[*after.staff_post_ids, note.id])
 
     def hand_over(self, ctx: TurnContext, *, reason: CaseReason, topic: str | None) -> Outcome:
         opened = self.cases.open_case(

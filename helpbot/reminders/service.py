@@ -18,6 +18,8 @@ from helpbot.cases.views import Followup
 from helpbot.delivery.outbox import cancel, enqueue
 from helpbot.errors import CaseNotFoundError
 from helpbot.reminders.gate import REMINDER, QuietHoursGate
+from helpbot.storage.audit import SYSTEM, AuditAction, record
+from helpbot.storage.audit import on_case as audit_case
 from helpbot.storage.database import Database
 from helpbot.storage.models import Case, Delivery
 
@@ -75,6 +77,8 @@ class Reminders:
                 keep_after_resolve=keep_after_resolve,
             )
             post = add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now)
+            audit_case(session, case, actor=created_by, action=AuditAction.FOLLOWUP_CREATED,
+                       now=now, detail=f"delivery={row.id}")
             followup = Followup(row.id, row.due_at, row.state, row.text, None)
         self._staff_outbox.deliver([post.id])
         logger.info("follow-up %s scheduled for case %s", followup.id, case_id)
@@ -96,11 +100,17 @@ class Reminders:
             entry_id=entry_id,
         )
 
-    def cancel_followup(self, followup_id: int) -> bool:
+    def cancel_followup(self, followup_id: int, *, by: str = SYSTEM) -> bool:
         with self._database.session() as session:
-            return bool(
+            row = session.get(Delivery, followup_id)
+            cancelled = bool(
                 cancel(session, where=(Delivery.id == followup_id) & (Delivery.kind == REMINDER))
             )
+            if cancelled and row is not None:
+                record(session, actor=by, action=AuditAction.FOLLOWUP_CANCELLED,
+                       now=self._clock(), case_id=row.case_id, contact_id=row.contact_id,
+                       detail=f"delivery={followup_id}")
+            return cancelled
 
     @staticmethod
     def cancel_for_contact(session: Session, contact_id: int) -> int:

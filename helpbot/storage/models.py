@@ -98,6 +98,9 @@ class Contact(Base):
     reachable: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Set when the person's data was erased: the row stays as a tombstone (no user id) so
+    # counts still add up.
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     conversations: Mapped[list[Conversation]] = relationship(back_populates="contact")
 
@@ -207,6 +210,9 @@ class Case(Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     claimed_by_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # Who resolved it (claimed_by stays the worker who claimed it).
+    resolved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    resolved_by_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
     times_reopened: Mapped[int] = mapped_column(Integer, default=0)
     satisfaction: Mapped[int | None] = mapped_column(Integer, nullable=True)
     last_announced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -349,3 +355,27 @@ class KnowledgeProcess(Base):
     served_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """Who did what on which case or person, when: append-only, and never any message text.
+
+    ``actor`` is a Slack user id, ``cli:<os user>`` or ``system``; ``contact_id`` names the
+    person by their row (no user id), so the trail survives erasure. No foreign keys: a
+    record outlives what it is about. Written through ``storage/audit.py`` only.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_case_id", "case_id"),
+        Index("ix_audit_events_contact_id", "contact_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(140))
+    action: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    contact_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Ids and counts only (a follow-up id, "messages=3"): never text a person or worker wrote.
+    detail: Mapped[str | None] = mapped_column(String(255), nullable=True)

@@ -97,7 +97,7 @@ BLOCK_TYPES = frozenset(
 )
 _TS = re.compile(r"^\d{10}\.\d{6}$")
 _TRIGGER_ID = re.compile(r"^\d+\.\d+\.[0-9a-f]+$")
-_JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+_JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "files")
 _HTTP_ERRORS = {
     429: "ratelimited",
     500: "internal_error",
@@ -175,6 +175,18 @@ class Ephemeral:
     text: str
     blocks: list[dict[str, Any]] | None
     thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """A file uploaded with files.uploadV2 (getUploadURLExternal, POST, completeUploadExternal)."""
+
+    file_id: str
+    filename: str
+    title: str
+    content: bytes
+    channel: str | None
+    initial_comment: str | None
 
 
 @dataclass(frozen=True)
@@ -312,6 +324,8 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
         self._expired_triggers: set[str] = set()
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
+        self._uploads: dict[str, dict[str, Any]] = {}  # upload path -> file being uploaded
+        self._files: list[SharedFile] = []
 
     # -- lifecycle (start/stop, ``with``, port, base_url: LoopbackServer) ---------------------
     @property
@@ -459,6 +473,11 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
         return self._snapshot(self._ephemerals)
 
     @property
+    def files(self) -> list[SharedFile]:
+        """Files shared with files.completeUploadExternal, in order."""
+        return self._snapshot(self._files)
+
+    @property
     def views(self) -> list[OpenedView]:
         return self._snapshot(self._views)
 
@@ -503,7 +522,8 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
         with self._lock:
             params: dict[str, Any] = {}
             try:
-                params = _parse_params(content_type, raw, parts.query)
+                if path not in self._uploads:  # an upload's body is the file's bytes
+                    params = _parse_params(content_type, raw, parts.query)
                 response = self._dispatch(api_method, path, headers, params, raw)
             except _InvalidError as exc:
                 for detail in exc.details:
@@ -540,6 +560,9 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
     ) -> _Response:
         if path in self._response_urls:
             return self._response_url(path, raw)
+        if path in self._uploads:  # step 2 of files.uploadV2: the bytes, no token
+            self._uploads[path]["content"] = raw
+            return _Response(200, {"ok": True})
         if api_method is None:
             self._violation(
                 path,
@@ -693,6 +716,50 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
         self._deletions.append(existing)
         return _ok(channel=channel, ts=existing.ts)
 
+    def _conversations_replies(self, params: dict[str, Any]) -> _Response:
+        """The parent then its replies, oldest first (one page: the fake's threads are short)."""
+        channel = self._channel(params)
+        ts = str(params.get("ts", ""))
+        parent = self._find(channel, ts)
+        replies = [m for m in self._messages if m.channel == channel and m.thread_ts == ts]
+        if parent is None and not replies:
+            return _error("thread_not_found")
+        messages = ([parent] if parent is not None else []) + replies
+        return _ok(messages=[self._message_json(m) for m in messages], has_more=False,
+                   response_metadata={"next_cursor": ""})
+
+    def _conversations_open(self, params: dict[str, Any]) -> _Response:
+        users = str(params.get("users", ""))
+        if not users or "," in users:
+            raise _InvalidError("invalid_arguments", ["users: one user id for a direct message"])
+        return _ok(channel={"id": "D" + users.removeprefix("U"), "is_im": True})
+
+    def _get_upload_url(self, params: dict[str, Any]) -> _Response:
+        filename, length = params.get("filename"), params.get("length")
+        if not filename or not str(length or "").isdigit():
+            raise _InvalidError("invalid_arguments", ["filename and length are required"])
+        file_id = f"F{len(self._uploads) + 1:08d}"
+        path = f"/upload/v1/{file_id}"
+        self._uploads[path] = {"file_id": file_id, "filename": str(filename), "content": None}
+        return _ok(upload_url=self.base_url + path, file_id=file_id)
+
+    def _complete_upload(self, params: dict[str, Any]) -> _Response:
+        files = params.get("files")
+        if not isinstance(files, list) or not files:
+            raise _InvalidError("invalid_arguments", ["files must be a JSON array"])
+        shared = []
+        for item in files:
+            upload = next((u for u in self._uploads.values() if u["file_id"] == item.get("id")),
+                          None)
+            if upload is None or upload["content"] is None:
+                return _error("file_not_found")
+            self._files.append(SharedFile(
+                upload["file_id"], upload["filename"], str(item.get("title") or ""),
+                upload["content"], params.get("channel_id"), params.get("initial_comment"),
+            ))
+            shared.append({"id": upload["file_id"], "name": upload["filename"]})
+        return _ok(files=shared)
+
     def _post_ephemeral(self, params: dict[str, Any]) -> _Response:
         channel = self._channel(params)
         user = params.get("user")
@@ -797,6 +864,10 @@ _HANDLERS: dict[str, Callable[[FakeSlackApi, dict[str, Any]], _Response]] = {
     "users.info": FakeSlackApi._users_info,
     "conversations.info": FakeSlackApi._conversations_info,
     "views.open": FakeSlackApi._views_open,
+    "conversations.replies": FakeSlackApi._conversations_replies,
+    "conversations.open": FakeSlackApi._conversations_open,
+    "files.getUploadURLExternal": FakeSlackApi._get_upload_url,
+    "files.completeUploadExternal": FakeSlackApi._complete_upload,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from helpbot.cases.ports import CaseView
+from helpbot.cases.ports import ERASED_NOTICE, CaseView
 from helpbot.cases.states import CaseReason, CaseState, Urgency
 
 CLAIM_ACTION = "case_claim"
@@ -41,7 +41,8 @@ def state_text(view: CaseView) -> str:
     if view.state is CaseState.CLAIMED:
         return f"claimed by <@{view.claimed_by}>" if view.claimed_by else "claimed"
     if view.state is CaseState.RESOLVED:
-        who = f" by <@{view.claimed_by}>" if view.claimed_by else ""
+        resolver = view.resolved_by or view.claimed_by
+        who = f" by <@{resolver}>" if resolver else ""
         csat = _SATISFACTION.get(view.satisfaction or 0)
         return f"resolved{who}" + (f" · person said: {csat}" if csat else "")
     return "open: waiting for a case worker"
@@ -49,11 +50,19 @@ def state_text(view: CaseView) -> str:
 
 def summary_text(view: CaseView) -> str:
     """The plain-text fallback (notifications, screen readers)."""
+    if view.erased:
+        return f"Case #{view.number}: {ERASED_NOTICE}"
     urgent = "URGENT " if view.urgency is Urgency.URGENT else ""
     return f"{urgent}Case #{view.number} ({channel_label(view)}): {state_text(view)}"
 
 
 def case_blocks(view: CaseView) -> list[dict[str, Any]]:
+    if view.erased:
+        return [
+            {"type": "header", "text": {"type": "plain_text",
+                                        "text": f"Case #{view.number} · {channel_label(view)}"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": ERASED_NOTICE}},
+        ]
     urgent = view.urgency is Urgency.URGENT
     title = f"{'🚨 URGENT · ' if urgent else ''}Case #{view.number} · {channel_label(view)}"
     reason = _REASONS[view.reason]

@@ -29,6 +29,8 @@ from helpbot.channels.slack.blocks import (
     followup_form,
 )
 from helpbot.channels.slack.guards import RequestGuards, answer_error
+from helpbot.channels.slack.privacy import COMMAND as PRIVACY_COMMAND
+from helpbot.channels.slack.privacy import PRIVACY_CALLBACK, PrivacyCommands
 from helpbot.channels.slack.threads import CaseThreads
 from helpbot.errors import CaseNotFoundError, InvalidTransitionError, WhenError
 from helpbot.reminders.service import Reminders
@@ -39,12 +41,14 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "slack"
 # Case numbers fit a database integer: nine digits at most.
-_COMMAND = re.compile(r"^\s*(claim|resolve)\s+#?([0-9]{1,9})\s*$", re.IGNORECASE)
+_COMMAND = re.compile(r"^\s*(claim|release|resolve)\s+#?([0-9]{1,9})\s*$", re.IGNORECASE)
 _REMIND = re.compile(r"^\s*remind\s+#?([0-9]{1,9})\s+(.+)$", re.IGNORECASE | re.DOTALL)
 _CASE_NUMBER = re.compile(r"[0-9]{1,9}")
 USAGE = (
-    "Usage: `/helpbot claim 12`, `/helpbot resolve 12`, "
-    "`/helpbot remind 12 <when> <message>` (e.g. `remind 12 3日後 フードバンクに行けましたか？`). "
+    "Usage: `/helpbot claim 12`, `/helpbot release 12`, `/helpbot resolve 12`, "
+    "`/helpbot remind 12 <when> <message>` (e.g. `remind 12 3日後 フードバンクに行けましたか？`), "
+    "`/helpbot export 12`, `/helpbot erase 12` (the person's data, after a confirmation), "
+    "`/helpbot original 12` (the recent messages unmasked, to you only; audited). "
     "Answer a person by replying in their case's thread; lines starting with `//` stay internal."
 )
 
@@ -61,7 +65,9 @@ class CaseWorkerListeners:
         inbox: Inbox,
         clock: Callable[[], dt.datetime],
         timezone: Callable[[], ZoneInfo],
+        privacy: PrivacyCommands | None = None,
     ) -> None:
+        self.privacy = privacy
         self._cases = cases
         self._threads = threads
         self._reminders = reminders
@@ -91,6 +97,8 @@ class CaseWorkerListeners:
         try:
             if action == "claim":
                 self._cases.claim(case_id, worker_id=worker_id, worker_name=worker_name)
+            elif action == "release":
+                self._cases.release(case_id, worker_id=worker_id)
             elif action == "not_crisis":
                 if not self._cases.mark_false_alarm(case_id, worker_id=worker_id):
                     return f"Case #{case_id}: already marked, or not a crisis alert."
@@ -154,8 +162,12 @@ class CaseWorkerListeners:
             case_id, worker_name=str(event.get("user", "")), text=str(event.get("text", ""))
         )
 
-    def on_command(self, ack: Ack, command: dict[str, Any]) -> None:
+    def on_command(self, ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         text = command.get("text", "")
+        privacy = PRIVACY_COMMAND.match(text)
+        if privacy is not None and self.privacy is not None:
+            self.privacy.on_command(ack, command, client, privacy)
+            return
         remind = _REMIND.match(text)
         if remind is not None:
             try:
@@ -247,4 +259,6 @@ def build_bolt_app(
     bolt.view(FOLLOWUP_CALLBACK)(listeners.on_followup_form)
     bolt.event("message")(listeners.on_message)
     bolt.command("/helpbot")(listeners.on_command)
+    if listeners.privacy is not None:
+        bolt.view(PRIVACY_CALLBACK)(listeners.privacy.on_confirm)
     return bolt

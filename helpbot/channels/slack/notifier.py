@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from helpbot.cases.ports import CaseView, StaffRef
+from helpbot.cases.ports import CaseView, StaffRef, ThreadErasure
 from helpbot.channels.slack.blocks import case_blocks, summary_text
 from helpbot.errors import DeliveryError, RateLimitedError
 
@@ -69,3 +69,28 @@ class SlackNotifier:
 
     def post_notice(self, text: str) -> None:
         _call(self._client.chat_postMessage, channel=self._channel, text=text)
+
+    def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
+        """Replace the app's messages in a case's thread by ``notice``; delete none of a worker's.
+
+        The app may change only its own messages (the person's words it relayed); a worker's
+        replies are counted as ``left`` for staff to delete by hand.
+        """
+        redacted = left = 0
+        cursor: str | None = None
+        while True:
+            page = _call(self._client.conversations_replies, channel=ref.channel, ts=ref.ts,
+                         limit=200, **({"cursor": cursor} if cursor else {}))
+            for message in page.get("messages", []):
+                ts = message.get("ts")
+                if ts == ref.ts or not isinstance(ts, str):
+                    continue  # the case message itself is redrawn from the erased case
+                if not message.get("bot_id"):
+                    left += 1
+                    continue
+                if message.get("text") != notice:
+                    _call(self._client.chat_update, channel=ref.channel, ts=ts, text=notice)
+                redacted += 1
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if cursor is None:
+                return ThreadErasure(redacted=redacted, left=left)

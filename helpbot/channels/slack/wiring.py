@@ -15,8 +15,10 @@ from helpbot.cases.service import CaseService
 from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
 from helpbot.channels.slack.guards import RequestGuards
 from helpbot.channels.slack.notifier import SlackNotifier
+from helpbot.channels.slack.privacy import PrivacyCommands
 from helpbot.channels.slack.threads import CaseThreads
 from helpbot.config import SlackKeys
+from helpbot.personal_data.service import PersonalData
 from helpbot.reminders.service import Reminders
 from helpbot.storage.database import Database
 from helpbot.storage.inbox import Inbox
@@ -44,11 +46,16 @@ def slack_request_handler(
     timezone: Callable[[], ZoneInfo],
     team_id: str | None,
     executor: Executor,
+    personal_data: PersonalData | None = None,
 ) -> SlackRequestHandler:
     """bolt's Flask handler for case workers' buttons, modals and thread replies."""
+    privacy = None
+    if personal_data is not None:
+        privacy = PrivacyCommands(personal_data=personal_data,
+                                  escalation_channel=keys.escalation_channel)
     listeners = CaseWorkerListeners(
         cases=cases, threads=CaseThreads(database), reminders=reminders, inbox=inbox,
-        clock=clock, timezone=timezone,
+        clock=clock, timezone=timezone, privacy=privacy,
     )
     return SlackRequestHandler(
         build_bolt_app(

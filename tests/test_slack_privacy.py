@@ -1,0 +1,140 @@
+"""`/helpbot export 12` and `/helpbot erase 12`: a dialog first, then the file or the erasure."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from helpbot.storage.audit import audit_lines
+from helpbot.storage.models import Case, Contact
+from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
+from tests.fakes.line_webhooks import new_user_id, text_event
+from tests.fakes.slack_requests import slash_command, view_submission
+from tests.test_personal_data import dump
+
+WORKER = "UWORKER01"
+
+
+def _say(line, fake_line, user: str, words: str) -> None:
+    token = fake_line.issue_reply_token(user_id=user)
+    assert line.post(text_event(words, user_id=user, reply_token=token)).status_code == 200
+    line.settle()
+
+
+def _case(database) -> Case:
+    with database.session() as session:
+        return session.scalars(select(Case)).one()
+
+
+def _command(slack, words: str, channel: str = SLACK_CHANNEL):
+    response = slack.send(slash_command("/helpbot", words, user_id=WORKER, channel_id=channel,
+                                        signing_secret=SLACK_SECRET))
+    assert response.status_code == 200
+    slack.settle()
+    return response
+
+
+def _confirm(slack, fake_slack):
+    opened = fake_slack.views[-1]
+    response = slack.send(view_submission(opened.callback_id, {}, user_id=WORKER,
+                                          private_metadata=opened.private_metadata,
+                                          signing_secret=SLACK_SECRET))
+    assert response.status_code == 200
+    slack.settle()
+
+
+def test_export_asks_first_then_sends_a_private_file(line, slack, fake_line, fake_slack,
+                                                     database):
+    person = new_user_id()
+    _say(line, fake_line, person, "zqxmarke1 のことで人と話したいです")
+    case = _case(database)
+    _command(slack, f"export {case.id}")
+    assert fake_slack.files == [] and not [a for a in audit_lines(database)
+                                           if a.action == "export"], "nothing before the dialog"
+    assert "unmasked" in json.dumps(fake_slack.views[-1].view)
+    _confirm(slack, fake_slack)
+    (shared,) = fake_slack.files
+    assert shared.channel == "D" + WORKER.removeprefix("U"), "to the requester alone"
+    record = json.loads(shared.content)
+    assert record["person"]["user_id"] == person
+    assert "zqxmarke1" in json.dumps(record, ensure_ascii=False)
+    (row,) = [a for a in audit_lines(database) if a.action == "export"]
+    assert (row.actor, row.contact_id) == (WORKER, case.contact_id)
+    assert fake_slack.violations == []
+
+
+def test_erase_asks_first_then_erases(line, slack, fake_line, fake_slack, database):
+    person = new_user_id()
+    _say(line, fake_line, person, "zqxmarke2 のことで人と話したいです")
+    _say(line, fake_line, person, "zqxmarke3 よろしくお願いします")
+    case = _case(database)
+    _command(slack, f"erase {case.id}")
+    assert person in dump(database), "nothing erased before the confirmation"
+    _confirm(slack, fake_slack)
+    after = dump(database)
+    assert person not in after and "zqxmarke2" not in after and "zqxmarke3" not in after
+    thread = fake_slack.thread(SLACK_CHANNEL, case.slack_ts)
+    assert not any("zqxmarke3" in m.text for m in thread)
+    told = [m.text for m in fake_slack.messages("D" + WORKER.removeprefix("U"))]
+    assert any(t.startswith("Erased person #") for t in told)
+    with database.session() as session:
+        assert session.get(Contact, case.contact_id).erased_at is not None
+    (row,) = [a for a in audit_lines(database) if a.action == "erase"]
+    assert row.actor == WORKER
+    assert fake_slack.violations == []
+
+
+def test_export_and_erase_only_in_the_case_channel(line, slack, fake_line, fake_slack,
+                                                   database):
+    _say(line, fake_line, new_user_id(), "スタッフと話したい")
+    case = _case(database)
+    response = _command(slack, f"erase {case.id}", channel="C0OTHER01")
+    assert "only in the case channel" in response.get_data(as_text=True)
+    response = _command(slack, "export 999")
+    assert "no case #999" in response.get_data(as_text=True)
+    assert fake_slack.views == []
+
+
+@pytest.mark.parametrize(
+    ("words", "told"),
+    [("記録を消してほしいです", "まだ何も消していません"),
+     ("Please delete my data", "Nothing has been deleted yet")],
+)
+def test_a_person_asking_is_told_and_staff_asked_nothing_erased(
+    line, slack, fake_line, fake_slack, database, words, told
+):
+    person = new_user_id()
+    _say(line, fake_line, person, "zqxmarkf1 こんにちは")
+    _say(line, fake_line, person, words)
+    assert any(told in sent for sent in fake_line.sent_texts(user_id=person))
+    case = _case(database)
+    thread = " ".join(m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts))
+    assert f"/helpbot erase {case.id}" in thread
+    assert [a.action for a in audit_lines(database)] == ["erase_requested"]
+    with database.session() as session:
+        assert session.get(Contact, case.contact_id).erased_at is None
+    assert person in dump(database) and "zqxmarkf1" in dump(database)
+
+
+@pytest.mark.parametrize("words", ["メッセージを消してしまった", "データを送ってほしい"])
+def test_other_messages_about_deleting_are_not_requests(line, fake_line, database, words):
+    _say(line, fake_line, new_user_id(), words)
+    assert not [a for a in audit_lines(database) if a.action == "erase_requested"]
+
+
+def test_show_original_is_for_the_asking_worker_only_and_audited(line, slack, fake_line,
+                                                                fake_slack, database):
+    person = new_user_id()
+    _say(line, fake_line, person, "人と話したいです")
+    _say(line, fake_line, person, "電話は090-1234-5678です")
+    case = _case(database)
+    thread = " ".join(m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts))
+    assert "090-1234-5678" not in thread and "[電話番号]" in thread
+    response = _command(slack, f"original {case.id}")
+    assert "090-1234-5678" in response.get_data(as_text=True)
+    assert "in_channel" not in response.get_data(as_text=True), "an ephemeral answer"
+    (row,) = [a for a in audit_lines(database) if a.action == "show_original"]
+    assert (row.actor, row.case_id) == (WORKER, case.id)
+    assert "090" not in (row.detail or "")
