@@ -12,6 +12,7 @@ from helpbot.knowledge.problem_texts import japanese_hint, japanese_message
 if TYPE_CHECKING:
     from helpbot.knowledge.crisis_file import CrisisRules
     from helpbot.knowledge.policies import StaffPolicy
+    from helpbot.programs.records import ProgramRecord
 
 
 class EntryKind(StrEnum):
@@ -53,6 +54,8 @@ class Entry:
     hours: str | None = None
     last_checked: dt.date | None = None
     deadline: dt.date | None = None
+    # The structured record (HSDS fields, conditions) the program finder reads.
+    program: ProgramRecord | None = None
 
     def phrasings(self) -> tuple[str, ...]:
         """The question and every alternate phrasing, for matching."""

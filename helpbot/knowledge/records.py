@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from helpbot.knowledge.entries import Contact, Entry, EntryKind, Problem
+from helpbot.programs.records import HSDS_FIELDS, ProgramRecord, read_program_fields
 
 COMMON_FIELDS = (
     "id",
@@ -32,6 +33,7 @@ PROGRAM_FIELDS = (
     "hours",
     "last_checked",
     "deadline",
+    *HSDS_FIELDS,  # helpbot/programs/records.py: HSDS 3 fields and machine-readable conditions
 )
 CONTACT_FIELDS = ("phone", "url", "address")
 # Hints only: field names staff may write in Japanese.
@@ -174,20 +176,40 @@ def _entry_id(check: _Checker) -> str:
 def _program(check: _Checker, entry_id: str, common: dict[str, Any]) -> Entry:
     name = check.text("name")
     check.required("name", name, "write the name of the program")
+    record = check.record
+    hsds, found = read_program_fields(record.fields, record.field_lines, record.line)
+    for line, message, hint in found:
+        check.problems.append(Problem(check.file, line, message, hint))
     fields = {
         "name": name,
         "summary": check.text("summary"),
-        "eligibility": check.text("for") or check.text("eligibility"),
+        "eligibility": hsds["eligibility_description"] or check.text("for")
+        or check.text("eligibility"),
         "area": check.text("area"),
-        "how_to_apply": check.text("how_to_apply"),
+        "how_to_apply": hsds["application_process"] or check.text("how_to_apply"),
         "contact": _contact(check),
-        "hours": check.text("hours"),
+        "hours": hsds["schedule"] or check.text("hours"),
         "last_checked": check.date("last_checked"),
         "deadline": check.date("deadline"),
     }
     question = check.text("question") or name or ""
     draft = Entry(entry_id, EntryKind.PROGRAM, question, "", **common, **fields)
+    program = _program_record(draft, hsds)
+    draft = replace(draft, program=program)
     return replace(draft, answer=check.text("answer") or render_program_answer(draft))
+
+
+def _program_record(entry: Entry, hsds: dict[str, Any]) -> ProgramRecord:
+    details = {key: value for key, value in hsds.items()
+               if key not in {"eligibility_description", "application_process", "schedule"}}
+    return ProgramRecord(
+        id=entry.id, name=entry.name or entry.question, language=entry.language,
+        source=entry.source, summary=entry.summary, eligibility_description=entry.eligibility,
+        application_process=entry.how_to_apply, schedule=entry.hours, deadline=entry.deadline,
+        phone=entry.contact.phone, address=entry.contact.address,
+        last_checked=entry.last_checked,
+        **{**details, "url": details["url"] or entry.contact.url},
+    )
 
 
 def _contact(check: _Checker) -> Contact:
@@ -234,6 +256,7 @@ _LABELS = {
         "for": "対象",
         "area": "地域",
         "apply": "申し込み方法",
+        "documents": "持っていくもの",
         "phone": "電話",
         "url": "ウェブ",
         "address": "場所",
@@ -245,6 +268,7 @@ _LABELS = {
         "for": "Who it is for",
         "area": "Area",
         "apply": "How to apply",
+        "documents": "What to bring",
         "phone": "Phone",
         "url": "Web",
         "address": "Address",
@@ -266,6 +290,7 @@ def render_program_answer(entry: Entry) -> str:
         ("for", entry.eligibility),
         ("area", entry.area),
         ("apply", entry.how_to_apply),
+        ("documents", "、".join(entry.program.required_documents) if entry.program else None),
         ("phone", entry.contact.phone),
         ("url", entry.contact.url),
         ("address", entry.contact.address),
