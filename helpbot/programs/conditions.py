@@ -160,7 +160,7 @@ def evaluate(conditions: Conditions, facts: Mapping[str, Any]) -> Verdict:
     for clause in conditions.clauses:
         outcome = clause_outcome(clause, facts)
         if outcome is Outcome.HOLDS:
-            verdict.holds.append(clause.describe())
+            verdict.holds.append(_stated(clause, facts))
         elif outcome is Outcome.CONTRADICTED:
             verdict.contradicted.append(clause.describe())
         elif clause.key not in verdict.unknown:
@@ -179,6 +179,16 @@ def evaluate(conditions: Conditions, facts: Mapping[str, Any]) -> Verdict:
                 verdict.holds.extend(h for h in part.holds if h not in verdict.holds)
                 verdict.unknown.extend(k for k in part.unknown if k not in verdict.unknown)
     return verdict
+
+
+def _stated(clause: Clause, facts: Mapping[str, Any]) -> str:
+    """Why a clause holds, in the person's terms: 「世帯: ひとり親と子ども」."""
+    fact = FACTS_BY_KEY[clause.key]
+    if known(facts, clause.key):
+        value = facts[clause.key]
+        return f"{fact.label}: {value}" if fact.kind is FactKind.NUMBER else (
+            f"{fact.label}: {fact.describe(value)}")
+    return clause.describe()
 
 
 def clause_outcome(clause: Clause, facts: Mapping[str, Any]) -> Outcome:
@@ -215,7 +225,8 @@ def _implied_outcome(clause: Clause, facts: Mapping[str, Any]) -> Outcome | None
     if key == "months_since_job_loss" and not known(facts, key) and known(facts, "employment") \
             and facts["employment"] not in {"lost_job", "not_working"}:
         return Outcome.CONTRADICTED  # never lost a job: no "within N months" holds
-    if key == "children" and not known(facts, key) and facts.get("household") == "single_parent":
+    if key == "children" and not known(facts, key) and (
+            facts.get("household") == "single_parent" or known(facts, "youngest_child_age")):
         return Outcome.HOLDS if (clause.minimum or 0) <= 1 else Outcome.UNKNOWN
     return None
 
@@ -223,6 +234,8 @@ def _implied_outcome(clause: Clause, facts: Mapping[str, Any]) -> Outcome | None
 def _implied(key: str, facts: Mapping[str, Any]) -> Any:
     if known(facts, key):
         return facts[key]
+    if key == "residence_status" and facts.get("nationality") != "foreign":
+        return "resident"  # only foreign residents have a residence status to ask about
     if key == "disability" and facts.get("household") == "with_disabled":
         return "family"
     return None

@@ -1,0 +1,91 @@
+"""``helpbot programs find "TEXT" [--fact key=value ...] --json``: programs that fit a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+import click
+
+from helpbot.cli.faq import resolve_faq_dir
+from helpbot.errors import KnowledgeError
+
+
+def _today(value: str | None) -> dt.date:
+    if value is None:
+        return dt.datetime.now(zoneinfo.ZoneInfo("Asia/Tokyo")).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("write the date like 2026-12-01", param_hint="--today") from None
+
+
+def _facts(text: str, pairs: tuple[str, ...]) -> dict[str, Any]:
+    from helpbot.programs.facts import coerce
+    from helpbot.programs.words import facts_from_words
+
+    facts = facts_from_words(text)
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r}: write it as key=value, like children=2",
+                                     param_hint="--fact")
+        try:
+            facts[key.strip()] = coerce(key.strip(), raw)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--fact") from None
+    return facts
+
+
+@click.group()
+def programs() -> None:
+    """Find the support programs in faq/ that fit a person's situation."""
+
+
+@programs.command("find")
+@click.argument("text")
+@click.option("--fact", "fact_pairs", multiple=True, metavar="KEY=VALUE",
+              help="A fact (or an answer: unknown / declined); repeat for several. "
+              "Known facts: see faq/README.md.")
+@click.option("--asked", multiple=True, metavar="FACT",
+              help="Facts already asked about (they count toward the 4 questions).")
+@click.option("--dir", "faq_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The FAQ folder (default: $HELPBOT_FAQ_DIR or ./faq).")
+@click.option("--today", default=None, metavar="YYYY-MM-DD",
+              help="The day deadlines are compared with (default: today in Japan).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def find(*, text: str, fact_pairs: tuple[str, ...], asked: tuple[str, ...],
+         faq_dir: Path | None, today: str | None, as_json: bool) -> None:
+    """Facts from TEXT (and --fact), the programs that fit, and the next question."""
+    from helpbot.knowledge.loader import load_dir
+    from helpbot.programs.finder import find_programs
+
+    facts = _facts(text, fact_pairs)
+    try:
+        kb, problems = load_dir(resolve_faq_dir(None, faq_dir))
+    except KnowledgeError as error:
+        raise click.ClickException(str(error)) from error
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in the FAQ folder: run `helpbot faq check`; "
+                   "the entries without problems are used.", err=True)
+    records = [entry.program for entry in kb.entries if entry.program is not None]
+    asked_facts = {*asked, *(pair.partition("=")[0].strip() for pair in fact_pairs)}
+    finding = find_programs(records, facts, today=_today(today), asked=asked_facts)
+    report = finding.to_json()
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+        return
+    click.echo("わかったこと: " + (", ".join(f"{k}={v}" for k, v in report["facts"].items())
+                                 or "（なし）"))
+    for index, program in enumerate(report["programs"], start=1):
+        click.echo(f"{index}. {program['name']} ({program['id']}, {program['score']})")
+        click.echo(f"   なぜ: {' / '.join(program['why']) or '-'}")
+        if program["unknown"]:
+            click.echo(f"   まだわからない: {', '.join(program['unknown'])}")
+    question = report["next_question"]
+    if question:
+        labels = " / ".join(option["label"] for option in question["options"])
+        click.echo(f"次の質問 ({question['fact']}): {question['text']} [{labels}]")
