@@ -32,10 +32,11 @@ def _register() -> None:
     faq.add_command(status)
     from helpbot.cli.bench_escalation import escalation
     from helpbot.cli.bench_fuzz import fuzz
+    from helpbot.cli.bench_programs import programs as programs_bench
     from helpbot.cli.bench_reminders import reminders
     from helpbot.cli.bench_webhook import webhook
 
-    for benchmark in (webhook, escalation, reminders, crisis_bench, fuzz):
+    for benchmark in (webhook, escalation, reminders, crisis_bench, fuzz, programs_bench):
         bench.add_command(benchmark)
     for command in (db, faq, ask, serve, events, bench, worker, crisis, programs):
         main.add_command(command)

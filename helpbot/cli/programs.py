@@ -73,7 +73,7 @@ def find(*, text: str, fact_pairs: tuple[str, ...], asked: tuple[str, ...],
                    "the entries without problems are used.", err=True)
     records = [entry.program for entry in kb.entries if entry.program is not None]
     asked_facts = {*asked, *(pair.partition("=")[0].strip() for pair in fact_pairs)}
-    finding = find_programs(records, facts, today=_today(today), asked=asked_facts)
+    finding = find_programs(records, facts, today=_today(today), asked=asked_facts, text=text)
     report = finding.to_json()
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))

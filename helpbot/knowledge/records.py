@@ -207,7 +207,7 @@ def _program_record(entry: Entry, hsds: dict[str, Any]) -> ProgramRecord:
         source=entry.source, summary=entry.summary, eligibility_description=entry.eligibility,
         application_process=entry.how_to_apply, schedule=entry.hours, deadline=entry.deadline,
         phone=entry.contact.phone, address=entry.contact.address,
-        last_checked=entry.last_checked,
+        last_checked=entry.last_checked, names=(entry.name or entry.question, *entry.keywords),
         **{**details, "url": details["url"] or entry.contact.url},
     )
 

@@ -67,6 +67,7 @@ class Conditions:
 class Verdict:
     contradicted: list[str] = field(default_factory=list)
     holds: list[str] = field(default_factory=list)
+    held_keys: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # fact keys still to find out
 
     @property
@@ -161,6 +162,7 @@ def evaluate(conditions: Conditions, facts: Mapping[str, Any]) -> Verdict:
         outcome = clause_outcome(clause, facts)
         if outcome is Outcome.HOLDS:
             verdict.holds.append(_stated(clause, facts))
+            verdict.held_keys.append(clause.key)
         elif outcome is Outcome.CONTRADICTED:
             verdict.contradicted.append(clause.describe())
         elif clause.key not in verdict.unknown:
@@ -171,12 +173,15 @@ def evaluate(conditions: Conditions, facts: Mapping[str, Any]) -> Verdict:
         open_parts = [part for part in parts if part.ok]
         if best:
             verdict.holds.extend(best[0].holds)
+            verdict.held_keys.extend(best[0].held_keys)
         elif not open_parts:
             verdict.contradicted.append(
                 " / ".join("・".join(part.contradicted) for part in parts))
         else:
-            for part in open_parts:
+            for part in open_parts[:1]:
                 verdict.holds.extend(h for h in part.holds if h not in verdict.holds)
+                verdict.held_keys.extend(part.held_keys)
+            for part in open_parts:
                 verdict.unknown.extend(k for k in part.unknown if k not in verdict.unknown)
     return verdict
 

@@ -54,7 +54,7 @@ INCOMES = ("none", "very_low", "low", "middle", "high")
 SAVINGS = ("none", "little", "some")
 NEEDS = (
     "housing", "money", "food", "medical", "debt", "work", "school", "violence", "childcare",
-    "pension", "insurance", "legal", "loan", "consult",
+    "pension", "insurance", "legal", "loan", "consult", "shelter", "care", "foreign",
 )
 
 FACTS: tuple[Fact, ...] = (
@@ -110,7 +110,8 @@ FACTS: tuple[Fact, ...] = (
         ("housing", "住まい・家賃"), ("money", "お金"), ("food", "食べ物"), ("medical", "医療費"),
         ("debt", "借金"), ("work", "仕事"), ("school", "学校のお金"), ("violence", "暴力"),
         ("childcare", "子育て"), ("pension", "年金"), ("insurance", "保険料"),
-        ("legal", "法律の相談"), ("loan", "奨学金の返済"), ("consult", "相談先"))),
+        ("legal", "法律の相談"), ("loan", "奨学金の返済"), ("consult", "相談先"),
+        ("shelter", "今夜いる場所"), ("care", "介護"), ("foreign", "外国籍の人の手続き"))),
 )
 FACTS_BY_KEY = {fact.key: fact for fact in FACTS}
 

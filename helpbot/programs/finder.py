@@ -2,9 +2,11 @@
 
 1. Programs past their deadline, not ``active``, or outside the person's stated area are
    never shown; neither is one whose conditions a stated fact contradicts.
-2. The rest are scored: each condition that holds counts, a program that helps with what
-   the person needs (``helps_with`` against ``needs``) counts more, each unknown a little
-   less.
+2. The rest are scored: a program the person names counts most, then one that helps with
+   what the person needs (``helps_with`` against ``needs``; its first need counts double),
+   then each condition that holds, weighted by how telling its fact is (pregnancy, violence,
+   a single-parent household tell more than an income band); each unknown counts a little
+   less. The NPO's own services come up when they meet a need.
 3. The next question is the fact that splits the best candidates most: for every answer
    (taken as equally likely) we count the candidates it would rule out, weighted by their
    score; the fact with the largest expected weight ruled out is asked, at most
@@ -21,11 +23,12 @@ from typing import Any
 from helpbot.programs.conditions import evaluate
 from helpbot.programs.facts import DECLINED, FACTS_BY_KEY, UNKNOWN, known
 from helpbot.programs.records import ProgramRecord
+from helpbot.programs.words import fold
 
 MAX_QUESTIONS = 4
 RESULTS = 5
-CANDIDATES = 10  # the questions are chosen to split these
-MIN_GAIN = 0.35  # a question that rules out less than this (expected weight) is not asked
+CANDIDATES = 8  # the questions are chosen to split these
+MIN_GAIN = 1.0  # a question that rules out less than this (expected weight) is not asked
 # Facts we ask about, in the order used to break ties (most natural first).
 ASKABLE = (
     "household", "children", "employment", "income", "youngest_child_age", "savings",
@@ -33,6 +36,13 @@ ASKABLE = (
     "disability", "pregnant", "residence_status",
 )
 _NEED_LABELS = dict(FACTS_BY_KEY["needs"].value_labels)
+# How much a condition that holds tells about fit, by fact (others: 0.5).
+_TELLING = {
+    "pregnant": 3.0, "dv": 3.0, "student_loan": 3.0, "disability": 2.5, "nationality": 2.5,
+    "household": 2.0, "illness": 1.5, "employment_insurance": 1.5, "age": 1.0,
+    "youngest_child_age": 1.0, "children": 1.0, "months_since_job_loss": 1.0,
+    "health_insurance": 1.0, "residence_status": 0.0,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +88,13 @@ class Finding:
 def find_programs(
     programs: Iterable[ProgramRecord], facts: Mapping[str, Any], *, today: dt.date,
     asked: Iterable[str] = (), max_questions: int = MAX_QUESTIONS, language: str = "ja",
+    text: str = "",
 ) -> Finding:
-    """The best programs for these facts, and the next question (None when done)."""
+    """The best programs for these facts (and the person's words), and the next question."""
     facts = dict(facts)
     pool = [p for p in programs if p.language == language and p.available(today)
             and _in_area(p, facts)]
-    ranked = rank(pool, facts)
+    ranked = rank(pool, facts, text=text)
     asked = set(asked)
     question = None
     if len(asked) < max_questions:
@@ -91,21 +102,28 @@ def find_programs(
     return Finding(facts, question, tuple(ranked[:RESULTS]))
 
 
-def rank(programs: Iterable[ProgramRecord], facts: Mapping[str, Any]) -> list[Match]:
+def rank(programs: Iterable[ProgramRecord], facts: Mapping[str, Any], *, text: str = "",
+         ) -> list[Match]:
     """Programs not contradicted by any stated fact, best first."""
     needs = set(facts.get("needs") or ()) if known(facts, "needs") else set()
+    folded = fold(text)
     matches = []
     for program in programs:
         verdict = evaluate(program.conditions, facts)
         if not verdict.ok:
             continue
         helped = [need for need in program.helps_with if need in needs]
-        score = 1.0 * len(verdict.holds) + 2.0 * len(helped) - 0.25 * len(verdict.unknown)
-        if helped and program.helps_with and program.helps_with[0] in helped:
-            score += 0.5  # what the program is mainly for
+        score = 1.5 * len(helped) - 0.25 * len(verdict.unknown)
+        score += sum(_TELLING.get(key, 0.5) for key in verdict.held_keys)
+        if helped and program.helps_with[0] in helped:
+            score += 1.5  # what the program is mainly for
+        named = any(len(name) >= 3 and fold(name) in folded for name in program.names)
+        if named:
+            score += 4.0
         if program.level == "npo" and not helped:
             score -= 1.0  # the NPO's own services when they meet a need, not by default
-        why = [f"{_NEED_LABELS.get(n, n)}のこまりごとに" for n in helped] + verdict.holds
+        why = ["名前が出ました"] if named else []
+        why += [f"{_NEED_LABELS.get(n, n)}のこまりごとに" for n in helped] + verdict.holds
         matches.append(Match(program, score, tuple(why), tuple(verdict.unknown)))
     matches.sort(key=lambda m: (-m.score, m.program.id))
     return matches
@@ -120,8 +138,8 @@ def _in_area(program: ProgramRecord, facts: Mapping[str, Any]) -> bool:
 def _next_question(
     candidates: list[Match], facts: dict[str, Any], asked: set[str],
 ) -> Question | None:
-    if len(candidates) < 2:
-        return None
+    if len(candidates) < 2 or not any(match.unknown for match in candidates[:RESULTS]):
+        return None  # the programs shown depend on nothing we could still ask
     weights = [max(match.score, 0.0) + 1.0 for match in candidates]
     best: tuple[float, int, str] | None = None
     for order, key in enumerate(ASKABLE):

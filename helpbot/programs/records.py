@@ -78,6 +78,7 @@ class ProgramRecord:
     status: str = "active"
     helps_with: tuple[str, ...] = ()
     conditions: Conditions = field(default_factory=Conditions)
+    names: tuple[str, ...] = ()  # its name and keywords: a person who names it means it
 
     def available(self, today: dt.date) -> bool:
         """Active and not past its deadline: only such a program is ever recommended."""
