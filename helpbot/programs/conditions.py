@@ -240,7 +240,7 @@ def _implied(key: str, facts: Mapping[str, Any]) -> Any:
     if known(facts, key):
         return facts[key]
     if key == "residence_status" and facts.get("nationality") != "foreign":
-        return "resident"  # only foreign residents have a residence status to ask about
+        return "permanent"  # only foreign residents have a residence status to ask about
     if key == "disability" and facts.get("household") == "with_disabled":
         return "family"
     return None

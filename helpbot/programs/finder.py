@@ -36,6 +36,7 @@ ASKABLE = (
     "disability", "pregnant", "residence_status",
 )
 _NEED_LABELS = dict(FACTS_BY_KEY["needs"].value_labels)
+_URGENT = frozenset({"violence", "shelter", "food"})
 # How much a condition that holds tells about fit, by fact (others: 0.5).
 _TELLING = {
     "pregnant": 3.0, "dv": 3.0, "student_loan": 3.0, "disability": 2.5, "nationality": 2.5,
@@ -113,10 +114,12 @@ def rank(programs: Iterable[ProgramRecord], facts: Mapping[str, Any], *, text: s
         if not verdict.ok:
             continue
         helped = [need for need in program.helps_with if need in needs]
-        score = 1.5 * len(helped) - 0.25 * len(verdict.unknown)
+        score = 1.5 * len(helped) - sum(0.25 + 0.4 * _TELLING.get(key, 0.5)
+                                        for key in verdict.unknown)
         score += sum(_TELLING.get(key, 0.5) for key in verdict.held_keys)
         if helped and program.helps_with[0] in helped:
-            score += 1.5  # what the program is mainly for
+            # what the program is mainly for; more when that is urgent (violence, no roof)
+            score += 3.0 if program.helps_with[0] in _URGENT else 1.5
         named = any(len(name) >= 3 and fold(name) in folded for name in program.names)
         if named:
             score += 4.0

@@ -56,7 +56,7 @@ _PHRASES: tuple[tuple[str, Any, str], ...] = (
      r"年金暮らし|年金生活"),
     ("income", "none",
      r"収入が?(ない|無い|ゼロ|ぜろ|0)|無収入|一文無し|所持金.{0,4}(ない|\d{1,4}円)|"
-     r"お金が(全く|まったく|ぜんぜん|全然)?(ない|無い)|お金がなくて|金がない|noincome|nomoney"),
+     r"noincome"),
     ("income", "very_low", r"生活でき(ない|なく|ません)|食べていけ(ない|ません)|生活が成り立た"),
     ("income", "low", r"収入が(少な|低)|低収入|給料が(少な|安)|生活が(苦し|くるし)|ぎりぎり|"
      r"生活保護を受けて|住民税(が)?非課税|年金だけ|年金が少な|lowincome"),
@@ -81,26 +81,29 @@ _PHRASES: tuple[tuple[str, Any, str], ...] = (
     ("nationality", "foreign",
      r"外国人|外国籍|在留(カード|資格)|ビザ|びざ|留学生|技能実習|特定技能|"
      r"ベトナム|べとなむ|フィリピン|ふぃりぴん|ネパール|ねぱーる|ブラジル|ぶらじる|中国人|韓国籍|"
-     r"日本語が(苦手|わから|下手)|永住|定住者|i'mfrom|foreigner|visa"),
+     r"日本語が(苦手|わから|下手)|永住|定住者|i'mfrom|iamfrom|foreigner|visa|philippin|vietnam|"
+     r"nepal|brazil|indonesia|myanmar|china"),
     ("residence_status", "none",
      r"おーばーすてい|オーバーステイ|(ビザ|びざ|在留資格|在留カード)(が|は)?"
      r"(切れ|ない|無い)|仮放免|不法滞在|novisa"),
     ("residence_status", "short_stay", r"短期滞在|観光(ビザ|びざ)|touristvisa"),
+    ("residence_status", "permanent",
+     r"永住|定住者|日本人の配偶者|配偶者(ビザ|びざ)|特別永住|permanentresident"),
     ("residence_status", "resident",
-     r"永住|定住者|在留カード(が|は)?(ある|あり|持って)|配偶者(ビザ|びざ)|"
-     r"特定技能|技能実習|就労(ビザ|びざ)|留学(ビザ|びざ)|留学生"),
+     r"在留カード(が|は)?(ある|あり|持って)|特定技能|技能実習|就労(ビザ|びざ)|留学(ビザ|びざ)|留学生|"
+     r"workvisa|studentvisa"),
     ("dv", True, r"dv|ＤＶ|暴力|殴られ|なぐられ|叩かれ|たたかれ|蹴られ|けられ|もらはら|怒鳴られ|"
      r"(夫|旦那|彼氏|パートナー|ぱーとなー|親)から逃げ|逃げてきた|hitsme|abuse"),
     ("student_loan", True, r"奨学金(を|が|の)?(返|払|かえ|返済|返還)|奨学金が返せ|jasso"),
 )
 
 _NEEDS: tuple[tuple[str, str], ...] = (
-    ("housing", r"家賃|やちん|住む(所|ところ|場所)|住まい|家が(ない|無)|ほーむれす|野宿|路上|"
+    ("housing", r"家賃|やちん|家ちん|住む(所|ところ|場所)|住まい|家が(ない|無)|ほーむれす|野宿|路上|"
      r"ねっとかふぇ|漫画喫茶|追い出|立ち退|たちのき|部屋を借り|寝る(所|ところ|場所)|泊ま|"
      r"アパート|あぱーと|引っ越|ひっこし|rent|homeless|住宅"),
     ("money", r"お金|おかね|生活費|生活でき|金欠|給料|収入|貯金|借りたい|money|手当"),
     ("food", r"食べ物|たべもの|食料|ご飯|ごはん|食べる物|食べて(い|な)|お米|おこめ|空腹|food"),
-    ("medical", r"病院|医療費|薬|治療|通院|入院|出産|病気|びょうき|歯医者|medical|hospital|doctor"),
+    ("medical", r"うつ|鬱|精神科|心療内科|病院|医療費|薬|治療|通院|入院|出産|病気|びょうき|歯医者|medical|hospital|doctor"),
     ("debt", r"借金|しゃっきん|ろーん|消費者金融|サラ金|さらきん|カードの支払|滞納|返済|debt"),
     ("work", r"仕事(を|が)?(探|さが|見つ|み つ|ない)|就職|求職|職業訓練|資格(を|が)?(取|と)|"
      r"仕事したい|働きたい|くび|解雇|失業|job|work"),
@@ -108,14 +111,14 @@ _NEEDS: tuple[tuple[str, str], ...] = (
     ("violence", r"dv|暴力|殴|なぐ|叩か|たたか|蹴ら|逃げ|もらはら|虐待|violence|abuse"),
     ("childcare", r"子ども|子供|こども|子育て|育児|保育|息子|娘|赤ちゃん|kids|child"),
     ("pension", r"年金|ねんきん|pension"),
-    ("insurance", r"保険料|国保|国民健康保険|年金(の)?(保険料|払|未納)|保険証"),
+    ("insurance", r"保険料|国保|国民健康保険|年金(の)?(保険料|払|未納)"),
     ("legal", r"弁護士|法律|離婚|養育費|裁判|調停|lawyer|legal"),
     ("loan", r"奨学金|しょうがくきん|scholarship|studentloan"),
     ("consult", r"相談|どこに|だれに|誰に|help"),
     ("shelter", r"今夜|今日(泊|寝)|泊ま(る|れる)(所|ところ|場所)|寝る(所|ところ|場所)|野宿|路上|"
      r"ほーむれす|住む(所|ところ|場所)が(ない|無)|家が(ない|無)|ねっとかふぇ|漫画喫茶|まんきつ|homeless"),
     ("care", r"介護|認知症|高齢の(親|母|父)|寝たきり|老老"),
-    ("foreign", r"外国人|外国籍|在留|ビザ|びざ|日本語が|留学生|技能実習|i'mfrom|visa"),
+    ("foreign", r"外国人|外国籍|在留|ビザ|びざ|日本語が|留学生|技能実習|i'mfrom|iamfrom|visa"),
 )
 
 # Key phrases that also match with one slip (「しんぐるまざ」, 「ひとりおやで」).
@@ -149,9 +152,22 @@ _PREFECTURES = (
 )
 
 
+# Words people also type in kana: a pattern with the kanji matches the kana too.
+_KANA = {
+    "仕事": "しごと", "家賃": "やちん", "会社": "かいしゃ", "貯金": "ちょきん",
+    "収入": "しゅうにゅう", "給料": "きゅうりょう", "暴力": "ぼうりょく", "借金": "しゃっきん",
+    "病院": "びょういん", "生活": "せいかつ", "離婚": "りこん", "妊娠": "にんしん",
+    "年金": "ねんきん", "失業": "しつぎょう", "解雇": "かいこ", "退職": "たいしょく",
+    "保険": "ほけん", "学費": "がくひ", "入院": "にゅういん", "介護": "かいご", "無職": "むしょく",
+    "辞め": "やめ", "払": "はら", "夫": "おっと", "旦那": "だんな", "働": "はたら",
+}
+
+
 @cache
 def _pattern(pattern: str) -> re.Pattern[str]:
     """A pattern folded like the text, so 「クビ」 in a pattern meets 「くび」 in a message."""
+    for kanji, kana in _KANA.items():
+        pattern = pattern.replace(kanji, f"(?:{kanji}|{kana})")
     return re.compile(fold(pattern))
 
 
@@ -196,8 +212,8 @@ def _numbers(folded: str, facts: dict[str, Any]) -> None:
         facts["age"] = int(own.group(1))
     elif decade:
         facts["age"] = int(decade.group(1)) * 10 + 5
-    elif _pattern(r"高齢|年金暮らし|年金生活|老人|おばあちゃんです|おじいちゃんです"
-                  ).search(folded):
+    elif _pattern(r"(私|わたし|自分)(は|も)?高齢|高齢者です|年金暮らし|年金生活|老人です|"
+                  r"おばあちゃんです|おじいちゃんです").search(folded):
         facts["age"] = 70
     lost = _months_ago(folded)
     if lost is not None and facts.get("employment") == "lost_job":
