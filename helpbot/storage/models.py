@@ -349,3 +349,21 @@ class KnowledgeProcess(Base):
     served_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ProgramAnswers(Base):
+    """What a person told the program finder: their facts, the questions asked, the stage.
+
+    One row per contact, kept so the person can change one answer later and the case worker
+    sees them in the case view; staff or the person can clear it (the row is deleted).
+    """
+
+    __tablename__ = "program_answers"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), primary_key=True)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    asked: Mapped[list[str]] = mapped_column(JSON)
+    # "describe" (waiting for the person's words), "asking", "done"
+    stage: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")  # their words, for the finder's ranking
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
