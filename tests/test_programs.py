@@ -184,3 +184,41 @@ def test_cli_find_rejects_a_bad_fact_clearly() -> None:
                                        "--dir", str(SAMPLE_FAQ)])
     assert result.exit_code == 2
     assert "children" in result.output and "number" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_hsds_export_import_round_trip(tmp_path: Path, records: list[ProgramRecord],
+                                       fmt: str) -> None:
+    from dataclasses import replace
+
+    runner = CliRunner()
+    exported = runner.invoke(main, ["programs", "export", "--format", fmt,
+                                    "--dir", str(SAMPLE_FAQ)])
+    assert exported.exit_code == 0, exported.output
+    if fmt == "json":
+        services = json.loads(exported.output)
+        assert {"name", "eligibility_description", "assured_date", "status",
+                "required_documents", "service_areas"} <= set(services[0])
+    source = tmp_path / f"programs.{fmt}"
+    source.write_text(exported.output, encoding="utf-8")
+    folder = tmp_path / "faq"
+    folder.mkdir()
+    imported = runner.invoke(main, ["programs", "import", str(source), "--out",
+                                    str(folder / "programs.yaml")])
+    assert imported.exit_code == 0, imported.output
+    kb, problems = load_dir(folder)
+    assert problems == []
+    back = [entry.program for entry in kb.entries if entry.program is not None]
+
+    def plain(record: ProgramRecord) -> ProgramRecord:
+        return replace(record, source="", names=())
+
+    assert [plain(r) for r in back] == [plain(r) for r in records]
+
+
+def test_import_rejects_a_file_that_is_not_hsds(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text('{"not": "a list"}', encoding="utf-8")
+    result = CliRunner().invoke(main, ["programs", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "HSDS" in result.output

@@ -89,3 +89,54 @@ def find(*, text: str, fact_pairs: tuple[str, ...], asked: tuple[str, ...],
     if question:
         labels = " / ".join(option["label"] for option in question["options"])
         click.echo(f"次の質問 ({question['fact']}): {question['text']} [{labels}]")
+
+
+def _records(faq_dir: Path | None) -> list[Any]:
+    from helpbot.knowledge.loader import load_dir
+
+    try:
+        kb, _problems = load_dir(resolve_faq_dir(None, faq_dir))
+    except KnowledgeError as error:
+        raise click.ClickException(str(error)) from error
+    return [entry.program for entry in kb.entries if entry.program is not None]
+
+
+@programs.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True, help="HSDS 3 services as JSON, or one CSV sheet.")
+@click.option("--dir", "faq_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The FAQ folder (default: $HELPBOT_FAQ_DIR or ./faq).")
+def export(*, fmt: str, faq_dir: Path | None) -> None:
+    """Print the program records as Open Referral HSDS 3 (JSON or CSV)."""
+    from helpbot.programs.hsds import to_hsds_csv, to_hsds_json
+
+    records = _records(faq_dir)
+    if fmt == "csv":
+        click.echo(to_hsds_csv(records), nl=False)
+    else:
+        click.echo(json.dumps(to_hsds_json(records), ensure_ascii=False, indent=1))
+
+
+@programs.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the faq/ YAML here (default: print it). Then run `helpbot faq check`.")
+def import_(*, source: Path, out: Path | None) -> None:
+    """Read HSDS 3 services (.json, or the .csv sheet `export` writes) as faq/ YAML."""
+    from helpbot.programs.hsds import services_from_csv, to_faq_yaml
+
+    text = source.read_text(encoding="utf-8-sig")
+    try:
+        services = services_from_csv(text) if source.suffix.lower() == ".csv" else json.loads(text)
+        if not isinstance(services, list):
+            raise ValueError("the file must hold a list of HSDS services")
+        result = to_faq_yaml(services)
+    except (ValueError, KeyError, TypeError) as error:
+        raise click.ClickException(f"cannot read {source} as HSDS 3: {error} (expected what "
+                                   "`helpbot programs export` writes)") from None
+    if out is None:
+        click.echo(result, nl=False)
+    else:
+        out.write_text(result, encoding="utf-8")
+        click.echo(f"wrote {len(services)} program(s) to {out}; check it: helpbot faq check",
+                   err=True)
