@@ -119,3 +119,32 @@ def test_web_chat_runs_the_same_flow(client):
     assert "あなたに合いそうな制度" in reply["text"]
     assert "年金生活者支援給付金" in reply["text"]
     assert any(q["label"] == "窓口で見せる" for q in reply["quick_replies"])
+
+
+def test_case_worker_sees_the_answers_in_slack_and_can_clear_them(
+        line, slack, fake_line, fake_slack, database):
+    from helpbot.storage.models import Case
+    from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
+    from tests.fakes.slack_requests import block_action
+
+    user = new_user_id()
+    _say(line, fake_line, user, "制度をさがす")
+    message = _say(line, fake_line, user, "シングルマザーで子ども2人")
+    _answer_until_results(line, fake_line, user, message, pick="小学生")
+    _say(line, fake_line, user, "人と話したいです")
+    (posted,) = fake_slack.messages(channel=SLACK_CHANNEL)
+    blocks = str(posted.blocks)
+    assert "制度さがしの回答" in blocks and "ひとり親" in blocks
+    assert "case_clear_program_answers" in posted.action_ids()
+    with database.session() as session:
+        case = session.scalars(select(Case)).one()
+        session.expunge(case)
+    response = slack.send(block_action(
+        "case_clear_program_answers", str(case.id), user_id="UWORKER01", user_name="sato",
+        channel_id=SLACK_CHANNEL, message_ts=case.slack_ts, signing_secret=SLACK_SECRET))
+    assert response.status_code == 200
+    slack.settle()
+    assert _answers(database) == []
+    updated = fake_slack.message(SLACK_CHANNEL, case.slack_ts)
+    assert "制度さがしの回答" not in str(updated.blocks)
+    assert fake_slack.violations == []

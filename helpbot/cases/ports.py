@@ -52,6 +52,8 @@ class CaseView:
     followups: tuple[str, ...] = ()
     crisis_why: str | None = None  # the rule or nearest example that fired
     false_alarm_by: str | None = None  # the worker who marked the alarm as not a crisis
+    # What the person told the program finder (「世帯: ひとり親と子ども」), one line each.
+    program_answers: tuple[str, ...] = ()
 
 
 class StaffNotifier(Protocol):

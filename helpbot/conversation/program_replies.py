@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from helpbot.core.messages import Card, CardButton, QuickReply, Reply
-from helpbot.programs.facts import FACTS_BY_KEY, NOT_ANSWERED
+from helpbot.programs.facts import FACTS_BY_KEY, describe_facts
 from helpbot.programs.finder import Finding, Question
 
 ASK_SITUATION = (
@@ -25,28 +25,6 @@ _PHONE = re.compile(r"0\d{1,4}-?\d{1,4}-?\d{3,4}")
 
 def postback(action: str, **values: str) -> str:
     return urlencode({"a": action, **values})
-
-
-def describe_facts(facts: dict[str, Any]) -> list[str]:
-    """The person's stated facts in plain Japanese, one per line (answers left out)."""
-    lines = []
-    for key, value in facts.items():
-        fact = FACTS_BY_KEY.get(key)
-        if fact is None or (isinstance(value, str) and value in NOT_ANSWERED):
-            continue
-        if key == "needs":
-            labels = dict(fact.value_labels)
-            text = "、".join(labels.get(v, v) for v in value)
-        elif key == "children":
-            text = f"{value}人"
-        elif key in {"age", "youngest_child_age"}:
-            text = f"{value}歳くらい"
-        elif key == "months_since_job_loss":
-            text = f"{value}か月くらい"
-        else:
-            text = fact.describe(value)
-        lines.append(f"・{fact.label}: {text}")
-    return lines
 
 
 def understood(facts: dict[str, Any]) -> str:

@@ -167,3 +167,25 @@ def known(facts: dict[str, Any], key: str) -> bool:
     """Whether a fact has a real value (not missing, unknown or declined)."""
     value = facts.get(key)
     return value is not None and not (isinstance(value, str) and value in NOT_ANSWERED)
+
+
+def describe_facts(facts: dict[str, Any]) -> list[str]:
+    """The person's stated facts in plain Japanese, one per line (answers left out)."""
+    lines = []
+    for key, value in facts.items():
+        fact = FACTS_BY_KEY.get(key)
+        if fact is None or (isinstance(value, str) and value in NOT_ANSWERED):
+            continue
+        if key == "needs":
+            labels = dict(fact.value_labels)
+            text = "、".join(labels.get(v, v) for v in value)
+        elif key == "children":
+            text = f"{value}人"
+        elif key in {"age", "youngest_child_age"}:
+            text = f"{value}歳くらい"
+        elif key == "months_since_job_loss":
+            text = f"{value}か月くらい"
+        else:
+            text = fact.describe(value)
+        lines.append(f"・{fact.label}: {text}")
+    return lines
