@@ -63,6 +63,7 @@ def test_line_flow_from_words_to_flex_results_and_the_office_note(line, fake_lin
     titles = [b["body"]["contents"][0]["text"] for b in bubbles]
     assert "児童扶養手当" in titles
     assert "児童扶養手当" in message["altText"] and "持っていくもの" in message["altText"]
+    assert "東京都千代田区に住んでいる人は" in message["altText"]  # area: in staff.yaml
     footer_labels = {c["action"]["label"] for b in bubbles for c in b["footer"]["contents"]}
     assert {"公式ページ", "窓口で見せる"} <= footer_labels
     assert fake_line.violations == []

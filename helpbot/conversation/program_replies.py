@@ -59,7 +59,7 @@ def results_reply(finding: Finding, *, area: str | None) -> Reply:
         program = match.program
         where = program.where_to_go or program.application_process or ""
         if area and program.level == "municipal":
-            where = f"{where}（{area}の場合は{area}の窓口）"
+            where = f"{where}（{area}に住んでいる人は{area}の窓口）"
         unknown = "、".join(FACTS_BY_KEY[k].label for k in match.unknown if k in FACTS_BY_KEY)
         lines = [f"合う理由: {'、'.join(match.why) or '相談できます'}"]
         if program.required_documents:

@@ -55,6 +55,9 @@ class StaffPolicy:
     contact: dict[str, str] = field(default_factory=dict)
     # The categories entries may use (``categories:``); empty: any category is accepted.
     categories: tuple[str, ...] = ()
+    # The NPO's own area (``area: {prefecture, municipality, code}``), named where a
+    # municipal program says where to go; None: not set.
+    area_label: str | None = None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -63,7 +66,7 @@ class StaffPolicy:
 
 STAFF_FIELDS = (
     "timezone", "hours", "holidays", "handoff_phrases", "expected_reply", "contact",
-    "categories",
+    "categories", "area",
 )
 
 
@@ -115,9 +118,11 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
     if categories is None:
         problems.append(Problem(file, key_line(data, "categories"), "'categories' must be a list",
                                 "categories: [食べ物, 住まい]"))
+    area_label = _read_area(data, file, problems)
     if problems:
         return None, problems
     return StaffPolicy(
+        area_label=area_label,
         categories=categories or (),
         timezone=str(timezone),
         hours=hours,
@@ -190,3 +195,18 @@ def _read_holidays(data: LineDict, file: str, problems: list[Problem]) -> set[dt
             line = raw_holidays.item_lines[position] if raw_holidays.item_lines else 1
             problems.append(Problem(file, line, f"bad date {value!r}", "write it like 2026-04-01"))
     return holidays
+
+
+def _read_area(data: LineDict, file: str, problems: list[Problem]) -> str | None:
+    area = data.get("area")
+    if area is None:
+        return None
+    if not isinstance(area, LineDict) or not isinstance(area.get("prefecture"), str) or (
+            set(area) - {"prefecture", "municipality", "code"}):
+        problems.append(Problem(file, key_line(data, "area"),
+                                "'area' in staff.yaml needs prefecture (and municipality, code)",
+                                "write it like: area: {prefecture: 東京都, municipality: 千代田区, "
+                                "code: '131016'}"))
+        return None
+    municipality = area.get("municipality")
+    return area["prefecture"] + (municipality if isinstance(municipality, str) else "")
