@@ -31,7 +31,7 @@ _PHRASES: tuple[tuple[str, Any, str], ...] = (
     ("household", "single_parent",
      r"しんぐる(まざ|まま|ふぁざ|ぱぱ)|しんまま|しんぱぱ|ひとり親|一人親|ひとりおや|母子家庭|"
      r"父子家庭|ぼしかてい|女手一つ|singlemother|singleparent|singlemom|singledad|"
-     r"離婚して.{0,8}(子|こども)|(夫|旦那|妻)と別れ.{0,10}(子|こども)"),
+     r"離婚して.{0,8}(子|こども)|(子|こども).{0,12}しんぐる(?!ま|ふ)|しんぐる(で|です|、).{0,12}(子|こども)|(夫|旦那|妻)と別れ.{0,10}(子|こども)"),
     ("household", "alone",
      r"一人暮らし|ひとり暮らし|ひとりぐらし|一人ぐらし|独身|身寄りが(ない|無)|"
      r"単身|livealone|身寄りなし"),
@@ -43,7 +43,7 @@ _PHRASES: tuple[tuple[str, Any, str], ...] = (
      r"くびになっ|首になっ|くびにされ|クビ|解雇|りすとら|雇い止め|雇止め|やといどめ|失業|"
      r"仕事(を|が)?(なくし|無くし|失っ|うしなっ|なくなっ|無くなっ)|職を失|派遣切り|契約(を|が)?切ら|"
      r"会社(が|を)?(つぶれ|倒産|辞め|やめ|首)|(仕事|会社|バイト|ばいと|パート|ぱーと)を?(辞め|やめ)|"
-     r"退職し|離職|lostmyjob|fired|laidoff|unemployed"),
+     r"退職し|離職|lost(my|his|her|our)job|fired|laidoff|unemployed"),
     ("employment", "unable_to_work",
      r"働けな|はたらけな|仕事ができな|仕事に行けな|cannotwork|can'twork"),
     ("employment", "self_employed", r"自営|ふりーらんす|個人事業|ういーつ|うーばー|配達員|一人親方|"
@@ -194,9 +194,12 @@ def facts_from_words(text: str) -> dict[str, Any]:
 
 def _numbers(folded: str, facts: dict[str, Any]) -> None:
     count = _pattern(_CHILD + r"(が|は)?(\d{1,2})(人|にん|り)|(\d{1,2})人の" + _CHILD
-                     + r"|子(\d)人").search(folded)
+                     + r"|子(\d)人|(\d{1,2})(kids|children)").search(folded)
+    spelled = _pattern(_CHILD + r"(が|は)?(ひとり|ふたり|さんにん|よにん)").search(folded)
     if count:
         facts["children"] = int(next(g for g in count.groups() if g and g.isdigit()))
+    elif spelled:
+        facts["children"] = ("ひとり", "ふたり", "さんにん", "よにん").index(spelled.group(3)) + 1
     elif _pattern(r"息子と娘|娘と息子|兄弟|姉妹|子どもたち|子供たち|こどもたち").search(folded):
         facts["children"] = 2
     elif _pattern(_CHILD + r"(が|は)?(い|居)ない|子なし|子どもなし").search(folded):
@@ -207,11 +210,13 @@ def _numbers(folded: str, facts: dict[str, Any]) -> None:
     ages += _grade_ages(folded)
     if ages:
         facts["youngest_child_age"] = min(ages)
-    own = re.search(r"(?<![\d子供もはが])(\d{2})歳(です|で|の(私|わたし|女|男|母|父|しんぐる|独身|"
-                    r"ひとり)|になる|、|。|$|無職|男性|女性)", folded)
+    own = re.search(r"(?<![\d子供もはが])(\d{2})(歳|さい|才)(です|で|の(私|わたし|女|男|母|父|"
+                    r"しんぐる|独身|ひとり)|になる|、|。|,|\.|!|$|無職|男|女|yearsold)"
+                    r"|(?:i'm|iam)(\d{2})", folded)
     decade = _pattern(r"(\d)0代").search(folded)
-    if own and int(own.group(1)) not in ages:
-        facts["age"] = int(own.group(1))
+    own_age = int(own.group(1) or own.group(5)) if own else None
+    if own_age is not None and own_age not in ages:
+        facts["age"] = own_age
     elif decade:
         facts["age"] = int(decade.group(1)) * 10 + 5
     elif _pattern(r"(私|わたし|自分)(は|も)?高齢|高齢者です|年金暮らし|年金生活|老人です|"
