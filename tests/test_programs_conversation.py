@@ -149,3 +149,31 @@ def test_case_worker_sees_the_answers_in_slack_and_can_clear_them(
     updated = fake_slack.message(SLACK_CHANNEL, case.slack_ts)
     assert "制度さがしの回答" not in str(updated.blocks)
     assert fake_slack.violations == []
+
+
+def test_many_long_cards_stay_within_lines_limits(fake_line):
+    from linebot.v3.messaging import ReplyMessageRequest
+
+    from helpbot.channels.line.sender import to_line_messages
+    from helpbot.core.messages import Card, CardButton, QuickReply, Reply
+    from tests.fakes.line_api import check_limits, check_with_sdk
+
+    cards = tuple(
+        Card(f"制度{i}" * 20,
+             ("合う理由: " + "とても長い説明" * 60, "持っていくもの: 本人確認書類"),
+             (CardButton("電話する", uri="tel:0120000123"),
+              CardButton("公式ページを開いてください、くわしく", uri="https://www.mhlw.go.jp/"),
+              CardButton("窓口で見せる", postback="a=pshow")))
+        for i in range(15)
+    )
+    reply = Reply(text="結果", quick_replies=(QuickReply("答えを消す", "a=pclear"),), cards=cards)
+    (message,) = to_line_messages([reply])
+    body = ReplyMessageRequest(replyToken="t" * 32, messages=[message]).to_dict()
+    assert check_with_sdk("reply", body) == []
+    assert check_limits("reply", body) == []
+    flex = body["messages"][0]
+    assert len(flex["contents"]["contents"]) == 12
+    assert len(flex["altText"]) <= 1500 and flex["altText"].startswith("1. 制度0")
+    assert fake_line.contract is not None
+    assert list(fake_line.contract.validate_request_body(
+        "POST", "/v2/bot/message/reply", body)) == []
