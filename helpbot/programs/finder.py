@@ -37,6 +37,7 @@ ASKABLE = (
 )
 _NEED_LABELS = dict(FACTS_BY_KEY["needs"].value_labels)
 _URGENT = frozenset({"violence", "shelter", "food"})
+_SAID_WHEN_TRUE = frozenset({"pregnant", "student_loan"})
 # How much a condition that holds tells about fit, by fact (others: 0.5).
 _TELLING = {
     "pregnant": 3.0, "dv": 3.0, "student_loan": 3.0, "disability": 2.5, "nationality": 2.5,
@@ -114,8 +115,7 @@ def rank(programs: Iterable[ProgramRecord], facts: Mapping[str, Any], *, text: s
         if not verdict.ok:
             continue
         helped = [need for need in program.helps_with if need in needs]
-        score = 1.5 * len(helped) - sum(0.25 + 0.4 * _TELLING.get(key, 0.5)
-                                        for key in verdict.unknown)
+        score = 1.5 * len(helped) - sum(_unknown_cost(key) for key in verdict.unknown)
         score += sum(_TELLING.get(key, 0.5) for key in verdict.held_keys)
         if helped and program.helps_with[0] in helped:
             # what the program is mainly for; more when that is urgent (violence, no roof)
@@ -130,6 +130,13 @@ def rank(programs: Iterable[ProgramRecord], facts: Mapping[str, Any], *, text: s
         matches.append(Match(program, score, tuple(why), tuple(verdict.unknown)))
     matches.sort(key=lambda m: (-m.score, m.program.id))
     return matches
+
+
+def _unknown_cost(key: str) -> float:
+    """How much not knowing a fact counts against a program."""
+    if key in _SAID_WHEN_TRUE:
+        return 3.0  # people say they are pregnant or repaying a loan when they are
+    return 0.25 + 0.4 * _TELLING.get(key, 0.5)
 
 
 def _in_area(program: ProgramRecord, facts: Mapping[str, Any]) -> bool:
