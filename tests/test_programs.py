@@ -54,6 +54,7 @@ BAD_PROGRAM = """\
     age: 20
     pregnant: maybe
     any_of: nothing
+    needs: [housing]
 """
 
 
@@ -72,6 +73,7 @@ def test_faq_check_explains_each_condition_mistake_with_line_in_japanese(tmp_pat
         ("p.yaml:10:", "条件「age」は範囲"),
         ("p.yaml:11:", "条件「pregnant」は true"),
         ("p.yaml:12:", "「any_of」は条件のまとまり"),
+        ("p.yaml:13:", "helps_with に書いてください"),
     ]
     lines = out.splitlines()
     for prefix, words in expected:

@@ -77,6 +77,11 @@ class Verdict:
 
 # (line, English message, hint) — knowledge/records.py turns them into Problems.
 ConditionProblem = tuple[int, str, str]
+# Facts that are not conditions, and what to write instead.
+_NOT_CONDITIONS = {
+    "needs": "write what the program helps with under helps_with:",
+    "prefecture": "write the area under service_areas:",
+}
 _HINT = "see faq/README.md, 'conditions'"
 
 
@@ -108,7 +113,11 @@ def _parse_group(value: Any, line: int, where: str, problems: list[ConditionProb
                 for index, item in enumerate(items)
             )
             continue
-        fact = FACTS_BY_KEY.get(key)
+        fact = FACTS_BY_KEY.get(key) if key not in _NOT_CONDITIONS else None
+        if key in _NOT_CONDITIONS:
+            problems.append((key_line, f"'{key}' is not a condition",
+                             _NOT_CONDITIONS[key]))
+            continue
         if fact is None:
             close = difflib.get_close_matches(key, [*FACTS_BY_KEY, "any_of"], n=1)
             hint = (f"did you mean '{close[0]}'?" if close
