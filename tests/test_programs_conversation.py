@@ -177,3 +177,12 @@ def test_many_long_cards_stay_within_lines_limits(fake_line):
     assert fake_line.contract is not None
     assert list(fake_line.contract.validate_request_body(
         "POST", "/v2/bot/message/reply", body)) == []
+
+
+def test_an_unfinished_search_does_not_swallow_questions_an_hour_later(line, fake_line, clock):
+    user = new_user_id()
+    assert "状況" in _say(line, fake_line, user, "制度をさがす")["text"]
+    clock.advance(hours=2)
+    answer = _say(line, fake_line, user, "フードバンクってなんですか")
+    assert "わかったこと" not in answer["text"]
+    assert "フードバンク" in answer["text"]

@@ -43,6 +43,8 @@ ACTIONS = frozenset({"pfind", "pf", "pre", "pshow", "pchange", "pclear"})
 _START = re.compile(fold(r"制度を?(さがす|探す|探し|さがし|しらべ|調べ)|使える制度|支援制度|"
                          r"制度さがし|findprograms|findsupport"))
 _JST = dt.timezone(dt.timedelta(hours=9))
+# How long the flow waits for the person's words before a text is an ordinary question again.
+WAITING = dt.timedelta(hours=1)
 
 
 def _records(ctx: TurnContext) -> list[ProgramRecord]:
@@ -67,11 +69,12 @@ class ProgramFinderFlow:
         if _START.search(fold(text)):
             return True
         row = answers_for(ctx.session, ctx.contact.id)
-        if row is None:
-            return False
+        if row is None or ctx.now - row.updated_at > WAITING:
+            return False  # an old, unfinished search does not swallow a new question
         if row.stage == "describe":
             return True
-        return row.stage == "asking" and bool(facts_from_words(text))
+        said = facts_from_words(text)
+        return row.stage == "asking" and bool(set(said) - {"needs"})
 
     def on_text(self, ctx: TurnContext, text: str) -> Outcome:
         row = answers_for(ctx.session, ctx.contact.id)
