@@ -36,7 +36,7 @@ _PHRASES: tuple[tuple[str, Any, str], ...] = (
      r"一人暮らし|ひとり暮らし|ひとりぐらし|一人ぐらし|独身|身寄りが(ない|無)|"
      r"単身|livealone|身寄りなし"),
     ("household", "couple", r"夫婦|共働き|(夫|旦那|妻|嫁|彼氏|彼女)と(2人|ふたり)暮らし|"
-     r"(夫|旦那)(は|が).{0,10}(働|仕事|稼)"),
+     r"(夫|旦那)(は|が).{0,10}(働|仕事|稼)|(夫|旦那|妻|嫁)の(給料|収入|稼ぎ|扶養)"),
     ("household", "with_elderly",
      r"(親|母|父|祖母|祖父)の介護|高齢の(親|母|父)|年老いた|認知症の(母|父|親)"),
     ("employment", "lost_job",
@@ -48,7 +48,8 @@ _PHRASES: tuple[tuple[str, Any, str], ...] = (
      r"働けな|はたらけな|仕事ができな|仕事に行けな|cannotwork|can'twork"),
     ("employment", "self_employed", r"自営|ふりーらんす|個人事業|ういーつ|うーばー|配達員|一人親方|"
      r"selfemployed|freelance"),
-    ("employment", "student", r"大学生です|大学生で|学生です|学生で|専門学校に通|留学生|院生|"
+    ("employment", "student",
+     r"大学生です|大学生で|学生です|学生で|学生(だ|なので|の身)|専門学校に通|留学生|院生|"
      r"大学に通|短大生|私は大学|imastudent|i'mastudent"),
     ("employment", "employed", r"ぱーと|ばいと|あるばいと|働いて(い|る|ま)|正社員|派遣で働|会社員|"
      r"契約社員|給料が(少な|安)|手取り|仕事はして|parttime|iwork"),
