@@ -224,3 +224,13 @@ def test_import_rejects_a_file_that_is_not_hsds(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["programs", "import", str(bad)])
     assert result.exit_code == 1
     assert "HSDS" in result.output
+
+
+@pytest.mark.parametrize(("text", "key", "value"), [
+    ("妊娠はしていません", "pregnant", False),
+    ("病気はありません", "illness", False),
+    ("病気で働けない", "illness", True),
+    ("妊娠中です", "pregnant", True),
+])
+def test_a_yes_no_fact_said_the_other_way(text: str, key: str, value: bool) -> None:
+    assert facts_from_words(text).get(key) is value

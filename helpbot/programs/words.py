@@ -14,6 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+_NEGATION = re.compile(r"(は|も|が|を)?(して|し|あり|い)?(い|ま)?(ない|ません|なし)")
 _KANJI_NUMBERS = str.maketrans("一二三四五六七八九", "123456789")
 
 
@@ -180,8 +181,11 @@ def facts_from_words(text: str) -> dict[str, Any]:
     folded = fold(text)
     facts: dict[str, Any] = {}
     for key, value, pattern in _PHRASES:
-        if key not in facts and _pattern(pattern).search(folded):
-            facts[key] = value
+        found = _pattern(pattern).search(folded) if key not in facts else None
+        if found is not None:
+            # 「妊娠はしていません」「病気はありません」: a yes/no fact said the other way.
+            denied = value is True and _NEGATION.match(folded, found.end())
+            facts[key] = False if denied else value
     for phrase, key, value in _FUZZY:
         if key not in facts and len(folded) >= len(phrase) - 1 and fuzz.partial_ratio(
                 phrase, folded) >= 85:
