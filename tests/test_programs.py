@@ -234,3 +234,14 @@ def test_import_rejects_a_file_that_is_not_hsds(tmp_path: Path) -> None:
 ])
 def test_a_yes_no_fact_said_the_other_way(text: str, key: str, value: bool) -> None:
     assert facts_from_words(text).get(key) is value
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("雇用保険には入っていませんでした。先月退職しました", "program-koyou-hoken-kihon"),
+    ("子どもはいません。契約を切られた", "program-jido-teate"),
+    ("妊娠はしていません。病院代がない", "program-shussan-ikuji"),
+])
+def test_what_the_words_deny_is_never_listed(records: list[ProgramRecord], text: str,
+                                             absent: str) -> None:
+    finding = find_programs(records, facts_from_words(text), today=TODAY, text=text)
+    assert absent not in [m.program.id for m in finding.matches]

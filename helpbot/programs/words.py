@@ -39,7 +39,8 @@ _PHRASES: tuple[tuple[str, Any, str], ...] = (
     ("household", "couple", r"夫婦|共働き|(夫|旦那|妻|嫁|彼氏|彼女)と(2人|ふたり)暮らし|"
      r"(夫|旦那)(は|が).{0,10}(働|仕事|稼)|(夫|旦那|妻|嫁)の(給料|収入|稼ぎ|扶養)"),
     ("household", "with_elderly",
-     r"(親|母|父|祖母|祖父)の介護|高齢の(親|母|父)|年老いた|認知症の(母|父|親)"),
+     r"(親|母|父|祖母|祖父)の介護|高齢の(親|母|父)|年老いた|認知症の(母|父|親)|"
+     r"介護(で|が|を|して|のため)|\d{2}歳(以上)?の(母|父|親|祖母|祖父)"),
     ("employment", "lost_job",
      r"くびになっ|首になっ|くびにされ|クビ|解雇|りすとら|雇い止め|雇止め|やといどめ|失業|"
      r"仕事(を|が)?(なくし|無くし|失っ|うしなっ|なくなっ|無くなっ)|職を失|派遣切り|契約(を|が)?切ら|"
@@ -59,10 +60,12 @@ _PHRASES: tuple[tuple[str, Any, str], ...] = (
     ("income", "none",
      r"収入が?(ない|無い|ゼロ|ぜろ|0)|無収入|一文無し|所持金.{0,4}(ない|\d{1,4}円)|"
      r"noincome"),
-    ("income", "very_low", r"生活でき(ない|なく|ません)|食べていけ(ない|ません)|生活が成り立た"),
+    ("income", "very_low",
+     r"生活保護を受けて|生活保護受給|生活でき(ない|なく|ません)|食べていけ(ない|ません)|"
+     r"生活が成り立た"),
     ("income", "low",
      r"(収入|稼ぎ|給料|手取り)(が|も|は)?(少な|低|安)|低収入|生活が(苦し|くるし)|ぎりぎり|"
-     r"生活保護を受けて|住民税(が)?非課税|年金だけ|年金が少な|lowincome"),
+     r"住民税(が)?非課税|年金だけ|年金が少な|lowincome"),
     ("savings", "none", r"貯金(が|も|は)?(ない|無い|ゼロ|0|ぜろ|底をつ|尽き|つき)|貯金なし|"
      r"貯(金|蓄)(が|も)?(全く|まったく)?(ない|無い)|nosavings"),
     ("savings", "little", r"貯金(が|も|は)?(少し|わずか|少な)"),
@@ -70,7 +73,8 @@ _PHRASES: tuple[tuple[str, Any, str], ...] = (
      r"雇用保険(に|は|には)?(入ってい(た|ました|る|ます)|入ってた|入ってる|加入して|あり|かけて|"
      r"もら)"),
     ("employment_insurance", False,
-     r"雇用保険(に|は|には)?(入って(い)?な|なし|未加入|無い|ない|入れて)"),
+     r"雇用保険(に|は|には)?(入って(い)?な|入って(い)?ません|加入して(い)?(な|ません)|なし|未加入|"
+     r"無い|ない|入れて)"),
     ("pregnant", True, r"妊娠|にんしん|妊婦|お腹に(赤ちゃん|子)|出産予定|もうすぐ(生まれ|産まれ)|"
      r"出産(費用|する)|pregnant"),
     ("illness", True, r"病気|びょうき|けが|怪我|入院|うつ|鬱|手術|がん|癌|通院|体調を崩|"
@@ -145,7 +149,7 @@ _GRADES: tuple[tuple[str, int], ...] = (
     (r"小学生|小学校", 9),
     (r"中学(校)?(\d)年|中(\d)", -2),
     (r"中学生|中学校", 13),
-    (r"高校生|高校に|高(\d)", 16),
+    (r"高校生|高校に|高校の(お金|学費|授業料|入学)|高(\d)", 16),
     (r"大学生の" + _CHILD + "|専門学校の" + _CHILD, 20),
 )
 _PREFECTURES = (
@@ -164,7 +168,7 @@ _KANA = {
     "病院": "びょういん", "生活": "せいかつ", "離婚": "りこん", "妊娠": "にんしん",
     "年金": "ねんきん", "失業": "しつぎょう", "解雇": "かいこ", "退職": "たいしょく",
     "保険": "ほけん", "学費": "がくひ", "入院": "にゅういん", "介護": "かいご", "無職": "むしょく",
-    "辞め": "やめ", "払": "はら", "夫": "おっと", "旦那": "だんな", "働": "はたら",
+    "辞め": "やめ", "受け": "うけ", "払": "はら", "夫": "おっと", "旦那": "だんな", "働": "はたら",
 }
 
 
@@ -192,7 +196,8 @@ def facts_from_words(text: str) -> dict[str, Any]:
             facts[key] = value
     _numbers(folded, facts)
     _prefecture(folded, facts)
-    needs = tuple(need for need, pattern in _NEEDS if _pattern(pattern).search(folded))
+    needs = tuple(need for need, pattern in _NEEDS if _pattern(pattern).search(folded)
+                  and not (need == "childcare" and facts.get("children") == 0))
     if needs:
         facts["needs"] = needs
     return facts
@@ -208,7 +213,8 @@ def _numbers(folded: str, facts: dict[str, Any]) -> None:
         facts["children"] = ("ひとり", "ふたり", "さんにん", "よにん").index(spelled.group(3)) + 1
     elif _pattern(r"息子と娘|娘と息子|兄弟|姉妹|子どもたち|子供たち|こどもたち").search(folded):
         facts["children"] = 2
-    elif _pattern(_CHILD + r"(が|は)?(い|居)ない|子なし|子どもなし").search(folded):
+    elif _pattern(_CHILD + r"(が|は|も)?(い|居)(ない|ません|なくて)|子なし|子どもなし|nokids|"
+                  r"nochildren").search(folded):
         facts["children"] = 0
     by_child = _pattern(_CHILD + r"(?:は|が|の)?(\d{1,2})歳")
     ages = [int(m.group(2)) for m in by_child.finditer(folded)]
