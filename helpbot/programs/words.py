@@ -194,6 +194,10 @@ def facts_from_words(text: str) -> dict[str, Any]:
         if key not in facts and len(folded) >= len(phrase) - 1 and fuzz.partial_ratio(
                 phrase, folded) >= 85:
             facts[key] = value
+    if facts.get("employment") == "student" and _pattern(
+            _CHILD + r"(が|は|も)?(大学生|学生|短大生|専門学校)").search(folded):
+        del facts["employment"]  # 「息子が大学生です」: the child studies, not the writer
+        facts.setdefault("youngest_child_age", 20)
     _numbers(folded, facts)
     _prefecture(folded, facts)
     needs = tuple(need for need, pattern in _NEEDS if _pattern(pattern).search(folded)
