@@ -16,6 +16,7 @@ PRODUCT = Path(__file__).resolve().parent.parent / "helpbot"
 
 # Bottom to top: a package imports only packages below it (and the foundation).
 LAYERS = (
+    "programs",  # program records, facts, conditions, finder: plain data and logic
     "knowledge",
     "matching",
     "storage",  # beside the core: imports knowledge's version types only

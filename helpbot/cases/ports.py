@@ -64,6 +64,8 @@ class CaseView:
     false_alarm_by: str | None = None  # the worker who marked the alarm as not a crisis
     resolved_by: str | None = None  # who resolved it (claimed_by is who claimed it)
     erased: bool = False  # the person's records were erased at their request
+    # What the person told the program finder (「世帯: ひとり親と子ども」), one line each.
+    program_answers: tuple[str, ...] = ()
 
 
 class StaffNotifier(Protocol):

@@ -30,6 +30,7 @@ from helpbot.storage.audit import AuditAction  # the audit trail
 from helpbot.storage.audit import on_case as audit_case
 from helpbot.storage.database import Database
 from helpbot.storage.models import Case, Contact, Delivery
+from helpbot.storage.program_answers import clear_answers
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,21 @@ class CaseService(CaseIntake):
                 return False
             audit_case(session, case, actor=worker_id, action=AuditAction.FALSE_ALARM, now=now)
             note = f"// <@{worker_id}> marked this alert 危険ではない (not a crisis)."
+            posts = [
+                add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id,
+                add_post(session, case_id=case.id, kind=PostKind.THREAD, text=note, now=now).id,
+            ]
+        self.outbox.deliver(posts)
+        return True
+
+    def clear_program_answers(self, case_id: int, *, worker_id: str) -> bool:
+        """A worker clears what the person told the program finder (the row is deleted)."""
+        now = self._clock()
+        with self._database.session() as session:
+            case = self._get(session, case_id)
+            if not clear_answers(session, case.contact_id):
+                return False
+            note = f"// <@{worker_id}> cleared the program finder's answers."
             posts = [
                 add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id,
                 add_post(session, case_id=case.id, kind=PostKind.THREAD, text=note, now=now).id,

@@ -13,6 +13,7 @@ from helpbot.cases.masking import NO_PUBLIC_NUMBERS
 from helpbot.cases.ports import CaseView, RecentMessage
 from helpbot.cases.states import CaseReason, CaseState, Urgency
 from helpbot.errors import MissingRowError
+from helpbot.programs.facts import describe_facts
 from helpbot.storage.models import (
     Case,
     Contact,
@@ -23,6 +24,7 @@ from helpbot.storage.models import (
     QueueState,
     SignalKind,
 )
+from helpbot.storage.program_answers import answers_for
 
 REMINDER = "reminder"
 
@@ -138,7 +140,14 @@ def case_view(
         false_alarm_by=false_alarm_by(session, case.id),
         resolved_by=case.resolved_by,
         erased=contact.erased_at is not None,
+        program_answers=program_answer_lines(session, case.contact_id),
     )
+
+
+def program_answer_lines(session: Session, contact_id: int) -> tuple[str, ...]:
+    """The person's answers to the program finder, as the case worker reads them."""
+    row = answers_for(session, contact_id)
+    return tuple(describe_facts(row.facts)) if row is not None else ()
 
 
 def false_alarm_by(session: Session, case_id: int) -> str | None:

@@ -1,5 +1,5 @@
 """The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``, ``line``,
-``data``, ``person``, ``audit``.
+``data``, ``person``, ``audit``, ``programs``.
 
 The subcommands are imported when the command line is read, not when this package is: gunicorn's
 master imports ``helpbot.cli.access_log`` for its logger class and should not carry SQLAlchemy,
@@ -45,6 +45,7 @@ def _register(group: click.Group) -> None:
     from helpbot.cli.bench_escalation import escalation
     from helpbot.cli.bench_footprint import footprint
     from helpbot.cli.bench_fuzz import fuzz
+    from helpbot.cli.bench_programs import programs as programs_bench
     from helpbot.cli.bench_reminders import reminders
     from helpbot.cli.bench_webhook import webhook
     from helpbot.cli.crisis import crisis
@@ -55,12 +56,15 @@ def _register(group: click.Group) -> None:
     from helpbot.cli.gaps import gaps
     from helpbot.cli.line import line
     from helpbot.cli.personal_data import audit, data, person
+    from helpbot.cli.programs import programs
     from helpbot.cli.serve import serve
     from helpbot.cli.worker import worker
 
     faq.add_command(gaps)
     faq.add_command(status)
-    for benchmark in (webhook, escalation, reminders, crisis_bench, fuzz, footprint):
+    benchmarks = (webhook, escalation, reminders, crisis_bench, fuzz, footprint, programs_bench)
+    for benchmark in benchmarks:
         bench.add_command(benchmark)
-    for command in (db, faq, ask, serve, events, bench, worker, crisis, line, data, person, audit):
+    for command in (db, faq, ask, serve, events, bench, worker, crisis, line, data, person, audit,
+                    programs):
         group.add_command(command)

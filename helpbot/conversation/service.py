@@ -11,6 +11,8 @@ from helpbot.conversation.answers import Answers
 from helpbot.conversation.buttons import MAX_SUGGESTIONS, category_buttons, suggestion_buttons
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
 from helpbot.conversation.postbacks import Postbacks
+from helpbot.conversation.programs import ACTIONS as PROGRAM_ACTIONS
+from helpbot.conversation.programs import ProgramFinderFlow
 from helpbot.conversation.recovery import TurnRecovery
 from helpbot.conversation.turn import (
     SENT,
@@ -21,7 +23,14 @@ from helpbot.conversation.turn import (
     TurnContext,
     utc_now,
 )
-from helpbot.core.messages import NON_TEXT_KINDS, Incoming, MessageKind, Reply, reply_extra
+from helpbot.core.messages import (
+    NON_TEXT_KINDS,
+    Incoming,
+    MessageKind,
+    Reply,
+    parse_postback,
+    reply_extra,
+)
 from helpbot.core.retry import RetryPolicy
 from helpbot.core.texts import detect_language, phrases
 from helpbot.matching.base import Decision, KnowledgeSource
@@ -63,15 +72,16 @@ class ConversationService:
         self._handoff = Handoff(cases) if cases is not None else None
         self._retry = retry or RetryPolicy()
         self._reminders = reminders
+        self._programs = ProgramFinderFlow()  # 「制度をさがす」: conversation/programs.py
         # Resending recorded turns, queueing what a platform did not take, apologising.
         self.recovery = TurnRecovery(
             database=database, knowledge=knowledge, clock=clock, cases=cases, retry=self._retry
         )
         self._answers = Answers(handoff=self._handoff, reminders=reminders)
-        postbacks = Postbacks(answers=self._answers, handoff=self._handoff, cases=cases)
+        self._postbacks = Postbacks(answers=self._answers, handoff=self._handoff, cases=cases)
         self._handlers: dict[MessageKind, Callable[[TurnContext], Outcome]] = {
             MessageKind.TEXT: self._on_text,
-            MessageKind.POSTBACK: postbacks.handle,
+            MessageKind.POSTBACK: self._route_postback,
             MessageKind.FOLLOW: self._on_follow,
             MessageKind.UNFOLLOW: self._on_unfollow,
             **{kind: self._on_non_text for kind in NON_TEXT_KINDS},
@@ -177,6 +187,8 @@ class ConversationService:
             handed_over = self._handoff.triage(ctx, text)
             if handed_over is not None:
                 return handed_over
+        if self._programs.takes_text(ctx, text):
+            return self._programs.on_text(ctx, text)
         candidates = ctx.candidates
         decision = ctx.matcher.bands.decide(candidates)
         best = candidates[0] if candidates else None
@@ -226,6 +238,12 @@ class ConversationService:
             entry_id=best.entry.id if best else None,
             score=best.score if best else None,
         )
+
+    def _route_postback(self, ctx: TurnContext) -> Outcome:
+        data = parse_postback(ctx.incoming.postback)
+        if data.get("a") in PROGRAM_ACTIONS:  # the program finder's buttons
+            return self._programs.on_postback(ctx, data)
+        return self._postbacks.handle(ctx)
 
     def _on_follow(self, ctx: TurnContext) -> Outcome:
         ctx.contact.reachable = True

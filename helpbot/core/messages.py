@@ -58,9 +58,29 @@ class QuickReply:
 
 
 @dataclass(frozen=True, slots=True)
+class CardButton:
+    """A button on a card: opens ``uri`` (https: or tel:) or sends ``postback``."""
+
+    label: str
+    uri: str = ""
+    postback: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One card of a carousel (LINE shows a Flex bubble); ``Reply.text`` says the same."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    buttons: tuple[CardButton, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     text: str
     quick_replies: tuple[QuickReply, ...] = field(default=())
+    # Shown as cards where the channel can (LINE); ``text`` carries the same content in words.
+    cards: tuple[Card, ...] = field(default=())
 
 
 def answer_postback(entry_id: str) -> str:
@@ -90,14 +110,22 @@ def parse_postback(data: str) -> dict[str, str]:
 
 def reply_extra(reply: Reply) -> dict[str, object] | None:
     """The structure of a reply beyond its text, as stored with the message."""
-    if not reply.quick_replies:
+    if not reply.quick_replies and not reply.cards:
         return None
-    return {
+    extra: dict[str, object] = {
         "quick_replies": [
             {"label": q.label, "postback": q.postback, "display_text": q.display_text}
             for q in reply.quick_replies
         ]
     }
+    if reply.cards:
+        extra["cards"] = [
+            {"title": c.title, "lines": list(c.lines),
+             "buttons": [{"label": b.label, "uri": b.uri, "postback": b.postback}
+                         for b in c.buttons]}
+            for c in reply.cards
+        ]
+    return extra
 
 
 def stored_reply(text: str, extra: dict[str, Any] | None) -> Reply:
@@ -106,4 +134,10 @@ def stored_reply(text: str, extra: dict[str, Any] | None) -> Reply:
         QuickReply(label=q["label"], postback=q["postback"], display_text=q.get("display_text", ""))
         for q in (extra or {}).get("quick_replies", [])
     )
-    return Reply(text=text, quick_replies=buttons)
+    cards = tuple(
+        Card(title=c["title"], lines=tuple(c.get("lines", ())),
+             buttons=tuple(CardButton(b["label"], b.get("uri", ""), b.get("postback", ""))
+                           for b in c.get("buttons", ())))
+        for c in (extra or {}).get("cards", [])
+    )
+    return Reply(text=text, quick_replies=buttons, cards=cards)

@@ -12,6 +12,7 @@ from helpbot.knowledge.problem_texts import japanese_hint, japanese_message
 if TYPE_CHECKING:
     from helpbot.knowledge.crisis_file import CrisisRules
     from helpbot.knowledge.policies import StaffPolicy
+    from helpbot.programs.records import ProgramRecord
 
 
 class EntryKind(StrEnum):
@@ -58,6 +59,8 @@ class Entry:
     area_code: str | None = None  # 全国地方公共団体コード, when the file gives one
     # Columns of an open-data CSV that helpbot has no field for, kept as written.
     extra: tuple[tuple[str, str], ...] = ()
+    # The structured record (HSDS fields, conditions) the program finder reads.
+    program: ProgramRecord | None = None
 
     def phrasings(self) -> tuple[str, ...]:
         """The question and every alternate phrasing, for matching."""

@@ -60,6 +60,9 @@ class StaffPolicy:
     # is "expiring" in the digest.
     stale_after_months: int = 12
     deadline_warning_days: int = 30
+    # The NPO's own area (``area: {prefecture, municipality, code}``), named where a
+    # municipal program says where to go; None: not set.
+    area_label: str | None = None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -68,7 +71,7 @@ class StaffPolicy:
 
 STAFF_FIELDS = (
     "timezone", "hours", "holidays", "handoff_phrases", "expected_reply", "contact",
-    "categories", "stale_after_months", "deadline_warning_days",
+    "categories", "stale_after_months", "deadline_warning_days", "area",
 )
 
 
@@ -124,11 +127,13 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
                                        unit="months", file=file, problems=problems)
     warning_days = _whole_number(data, "deadline_warning_days", defaults.deadline_warning_days,
                                  unit="days", file=file, problems=problems)
+    area_label = _read_area(data, file, problems)
     if problems:
         return None, problems
     return StaffPolicy(
         stale_after_months=stale_after_months,
         deadline_warning_days=warning_days,
+        area_label=area_label,
         categories=categories or (),
         timezone=str(timezone),
         hours=hours,
@@ -216,3 +221,18 @@ def _read_holidays(data: LineDict, file: str, problems: list[Problem]) -> set[dt
             line = raw_holidays.item_lines[position] if raw_holidays.item_lines else 1
             problems.append(Problem(file, line, f"bad date {value!r}", "write it like 2026-04-01"))
     return holidays
+
+
+def _read_area(data: LineDict, file: str, problems: list[Problem]) -> str | None:
+    area = data.get("area")
+    if area is None:
+        return None
+    if not isinstance(area, LineDict) or not isinstance(area.get("prefecture"), str) or (
+            set(area) - {"prefecture", "municipality", "code"}):
+        problems.append(Problem(file, key_line(data, "area"),
+                                "'area' in staff.yaml needs prefecture (and municipality, code)",
+                                "write it like: area: {prefecture: 東京都, municipality: 千代田区, "
+                                "code: '131016'}"))
+        return None
+    municipality = area.get("municipality")
+    return area["prefecture"] + (municipality if isinstance(municipality, str) else "")

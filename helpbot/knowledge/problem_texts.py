@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from helpbot.programs.problem_texts import PROGRAM_HINTS, PROGRAM_MESSAGES
+
 # What staff call each field (the field names themselves stay as written in the files).
 FIELD_NAMES = {
     "id": "ID", "question": "質問", "answer": "答え", "alternates": "別の言い方",
@@ -151,9 +153,10 @@ def _translate(
 
 def japanese_message(message: str) -> str | None:
     """The Japanese for an English check message, or None when there is none."""
-    return _translate(message, _MESSAGES, fields=True)
+    return (_translate(message, _MESSAGES, fields=True)
+            or _translate(message, PROGRAM_MESSAGES, fields=False))
 
 
 def japanese_hint(hint: str) -> str | None:
     """The Japanese for an English hint, or None when there is none."""
-    return _translate(hint, _HINTS, fields=False)
+    return _translate(hint, _HINTS, fields=False) or _translate(hint, PROGRAM_HINTS, fields=False)

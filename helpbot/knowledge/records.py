@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from helpbot.knowledge.entries import Contact, Entry, EntryKind, Problem
+from helpbot.programs.records import HSDS_FIELDS, ProgramRecord, read_program_fields
 
 COMMON_FIELDS = (
     "id",
@@ -35,9 +36,10 @@ PROGRAM_FIELDS = (
     "contact",
     "hours",
     "deadline",
+    *HSDS_FIELDS,  # helpbot/programs/records.py: HSDS 3 fields and machine-readable conditions
 )
 # HSDS 3 service status; only "active" entries are offered to people.
-STATUSES = ("active", "inactive", "defunct")
+STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 CONTACT_FIELDS = ("phone", "url", "address")
 # Hints only: field names staff may write in Japanese.
 _JAPANESE_NAMES = {
@@ -189,11 +191,12 @@ def _status(check: _Checker) -> str:
     value = check.text("status")
     if value is None:
         return "active"
-    if value.lower() not in STATUSES:
+    status = value.lower().replace("_", " ")
+    if status not in STATUSES:
         check.report("status", f"unknown status {value!r}",
-                     "use active, inactive (paused) or defunct (ended)")
+                     "use active, inactive (paused), temporarily closed or defunct (ended)")
         return "active"
-    return value.lower()
+    return status
 
 
 def _with_url(answer: str, url: str | None, *, english: bool) -> str:
@@ -206,21 +209,42 @@ def _with_url(answer: str, url: str | None, *, english: bool) -> str:
 def _program(check: _Checker, entry_id: str, common: dict[str, Any], url: str | None) -> Entry:
     name = check.text("name")
     check.required("name", name, "write the name of the program")
+    record = check.record
+    hsds, found = read_program_fields(record.fields, record.field_lines, record.line)
+    for line, message, hint in found:
+        if not message.startswith("unknown status"):  # reported once, with the common fields
+            check.problems.append(Problem(check.file, line, message, hint))
     contact = _contact(check)
     if url and not contact.url:
         contact = replace(contact, url=url)
     fields = {
         "name": name,
         "summary": check.text("summary"),
-        "eligibility": check.text("for") or check.text("eligibility"),
-        "how_to_apply": check.text("how_to_apply"),
+        "eligibility": hsds["eligibility_description"] or check.text("for")
+        or check.text("eligibility"),
+        "how_to_apply": hsds["application_process"] or check.text("how_to_apply"),
         "contact": contact,
-        "hours": check.text("hours"),
+        "hours": hsds["schedule"] or check.text("hours"),
         "deadline": check.date("deadline"),
     }
     question = check.text("question") or name or ""
     draft = Entry(entry_id, EntryKind.PROGRAM, question, "", **common, **fields)
+    program = _program_record(draft, hsds)
+    draft = replace(draft, program=program)
     return replace(draft, answer=check.text("answer") or render_program_answer(draft))
+
+
+def _program_record(entry: Entry, hsds: dict[str, Any]) -> ProgramRecord:
+    details = {key: value for key, value in hsds.items()
+               if key not in {"eligibility_description", "application_process", "schedule"}}
+    return ProgramRecord(
+        id=entry.id, name=entry.name or entry.question, language=entry.language,
+        source=entry.source, summary=entry.summary, eligibility_description=entry.eligibility,
+        application_process=entry.how_to_apply, schedule=entry.hours, deadline=entry.deadline,
+        phone=entry.contact.phone, address=entry.contact.address,
+        last_checked=entry.last_checked, names=(entry.name or entry.question, *entry.keywords),
+        **{**details, "url": details["url"] or entry.contact.url},
+    )
 
 
 def _contact(check: _Checker) -> Contact:
@@ -267,6 +291,7 @@ _LABELS = {
         "for": "対象",
         "area": "地域",
         "apply": "申し込み方法",
+        "documents": "持っていくもの",
         "phone": "電話",
         "url": "ウェブ",
         "address": "場所",
@@ -278,6 +303,7 @@ _LABELS = {
         "for": "Who it is for",
         "area": "Area",
         "apply": "How to apply",
+        "documents": "What to bring",
         "phone": "Phone",
         "url": "Web",
         "address": "Address",
@@ -299,6 +325,7 @@ def render_program_answer(entry: Entry) -> str:
         ("for", entry.eligibility),
         ("area", entry.area),
         ("apply", entry.how_to_apply),
+        ("documents", "、".join(entry.program.required_documents) if entry.program else None),
         ("phone", entry.contact.phone),
         ("url", entry.contact.url),
         ("address", entry.contact.address),

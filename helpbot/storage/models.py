@@ -379,3 +379,19 @@ class AuditEvent(Base):
     contact_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Ids and counts only (a follow-up id, "messages=3"): never text a person or worker wrote.
     detail: Mapped[str | None] = mapped_column(String(255), nullable=True)
+class ProgramAnswers(Base):
+    """What a person told the program finder: their facts, the questions asked, the stage.
+
+    One row per contact, kept so the person can change one answer later and the case worker
+    sees them in the case view; staff or the person can clear it (the row is deleted).
+    """
+
+    __tablename__ = "program_answers"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), primary_key=True)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    asked: Mapped[list[str]] = mapped_column(JSON)
+    # "describe" (waiting for the person's words), "asking", "done"
+    stage: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")  # their words, for the finder's ranking
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -44,6 +44,8 @@ MAX_TEXT_LENGTH = 5000
 MAX_QUICK_REPLY_ITEMS = 13
 MAX_QUICK_REPLY_LABEL = 20
 MAX_POSTBACK_DATA = 300
+MAX_ALT_TEXT = 1500  # flex altText
+MAX_CAROUSEL_BUBBLES = 12
 
 INVALID_REPLY_TOKEN = "Invalid reply token"
 RETRY_KEY_ACCEPTED = "The retry key is already accepted"
@@ -607,6 +609,26 @@ def check_limits(kind: str, body: Any) -> list[contracts.SchemaError]:
                 )
         errors += _check_quick_reply(prop, message.get("quickReply"))
         errors += _check_postback_data(prop, message)
+        if message.get("type") == "flex":
+            errors += _check_flex(prop, message)
+    return errors
+
+
+def _check_flex(prop: str, message: dict[str, Any]) -> list[contracts.SchemaError]:
+    """altText 1 to 1,500 characters; a carousel of 1 to 12 bubbles."""
+    errors = []
+    alt = message.get("altText")
+    if not isinstance(alt, str) or not alt:
+        errors.append(contracts.SchemaError(f"{prop}.altText", "must be non-empty text"))
+    elif len(alt) > MAX_ALT_TEXT:
+        errors.append(contracts.SchemaError(
+            f"{prop}.altText", f"length must be <= {MAX_ALT_TEXT} (got {len(alt)})"))
+    contents = message.get("contents")
+    if isinstance(contents, dict) and contents.get("type") == "carousel":
+        bubbles = contents.get("contents")
+        if not isinstance(bubbles, list) or not 1 <= len(bubbles) <= MAX_CAROUSEL_BUBBLES:
+            errors.append(contracts.SchemaError(
+                f"{prop}.contents.contents", "a carousel holds 1 to 12 bubbles"))
     return errors
 
 

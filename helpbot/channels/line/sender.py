@@ -28,7 +28,8 @@ from helpbot.errors import DeliveryError, RateLimitedError, ReplyTokenRefused
 if TYPE_CHECKING:
     # The LINE SDK (about 50 MiB of modules) is imported on the first send, not when the web
     # process builds a sender it never uses (it only stores webhooks).
-    from linebot.v3.messaging import ApiException, MessagingApi, TextMessage
+    from linebot.v3.messaging import ApiException, Message, MessagingApi
+    from linebot.v3.messaging import QuickReply as LineQuickReply
 
 logger = logging.getLogger(__name__)
 
@@ -59,31 +60,44 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [piece for piece in pieces if piece] or [""]
 
 
-def to_line_messages(replies: Sequence[Reply]) -> list[TextMessage]:
-    """LINE text messages for the replies; quick replies go on the last message."""
-    from linebot.v3.messaging import PostbackAction, QuickReplyItem, TextMessage
-    from linebot.v3.messaging import QuickReply as LineQuickReply
+def to_line_messages(replies: Sequence[Reply]) -> list[Message]:
+    """LINE messages for the replies; quick replies go on the last message of each reply.
 
-    messages: list[TextMessage] = []
+    A reply with cards becomes one Flex carousel whose altText says the same in words."""
+    from linebot.v3.messaging import TextMessage
+
+    from helpbot.channels.line.flex import carousel_message
+
+    messages: list[Message] = []
     for reply in replies:
+        if reply.cards:
+            messages.append(carousel_message(reply.cards, _quick(reply)))
+            continue
         pieces = split_text(reply.text)
         for index, piece in enumerate(pieces):
-            quick = None
-            if reply.quick_replies and index == len(pieces) - 1:
-                quick = LineQuickReply(
-                    items=[
-                        QuickReplyItem(
-                            action=PostbackAction(
-                                label=q.label[:MAX_LABEL],
-                                data=q.postback[:300],
-                                displayText=(q.display_text or q.label)[:300],
-                            )
-                        )
-                        for q in reply.quick_replies[:MAX_QUICK_REPLIES]
-                    ]
-                )
+            quick = _quick(reply) if index == len(pieces) - 1 else None
             messages.append(TextMessage(text=piece, quickReply=quick))
     return messages
+
+
+def _quick(reply: Reply) -> LineQuickReply | None:
+    from linebot.v3.messaging import PostbackAction, QuickReplyItem
+    from linebot.v3.messaging import QuickReply as LineQuickReply
+
+    if not reply.quick_replies:
+        return None
+    return LineQuickReply(
+        items=[
+            QuickReplyItem(
+                action=PostbackAction(
+                    label=q.label[:MAX_LABEL],
+                    data=q.postback[:300],
+                    displayText=(q.display_text or q.label)[:300],
+                )
+            )
+            for q in reply.quick_replies[:MAX_QUICK_REPLIES]
+        ]
+    )
 
 
 class ReplyOutcome(StrEnum):
@@ -186,7 +200,7 @@ class LineSender:
         return Delivery(outcome=outcome, replied=len(replies))
 
     def _reply_once(
-        self, token: ReplyToken, messages: list[TextMessage], clock: Callable[[], dt.datetime]
+        self, token: ReplyToken, messages: list[Message], clock: Callable[[], dt.datetime]
     ) -> tuple[ReplyOutcome, DeliveryError | None]:
         """Use the token while it is fresh, at most REPLY_TRIES times; say how it went."""
         maybe_used = token.maybe_used
@@ -224,14 +238,14 @@ class LineSender:
         self._push_batches(user_id, _batches(to_line_messages(replies)), key=key, skip_first=False)
 
     def _push_batches(
-        self, user_id: str, batches: list[list[TextMessage]], *, key: str, skip_first: bool
+        self, user_id: str, batches: list[list[Message]], *, key: str, skip_first: bool
     ) -> None:
         # Batch n always gets the retry key derived from (key, n), however it is sent.
         for number, batch in enumerate(batches):
             if number > 0 or not skip_first:
                 self.push(user_id, batch, retry_key=_retry_key(key, number))
 
-    def _reply(self, reply_token: str, messages: list[TextMessage]) -> None:
+    def _reply(self, reply_token: str, messages: list[Message]) -> None:
         """LINE took the reply, or ReplyTokenRefused (token spent or expired), or DeliveryError."""
         from linebot.v3.messaging import ApiException, ReplyMessageRequest
         from urllib3.exceptions import HTTPError as TransportError
@@ -248,7 +262,7 @@ class LineSender:
         except TransportError as error:
             raise DeliveryError(f"LINE unreachable: {type(error).__name__}") from error
 
-    def push(self, user_id: str, messages: list[TextMessage], *, retry_key: str) -> None:
+    def push(self, user_id: str, messages: list[Message], *, retry_key: str) -> None:
         from linebot.v3.messaging import ApiException, PushMessageRequest
         from urllib3.exceptions import HTTPError as TransportError
 
@@ -278,7 +292,7 @@ def _replies_within(replies: Sequence[Reply], messages: int) -> int:
     return count
 
 
-def _batches(messages: list[TextMessage]) -> list[list[TextMessage]]:
+def _batches(messages: list[Message]) -> list[list[Message]]:
     """LINE takes at most five messages per request."""
     return [messages[i : i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
 

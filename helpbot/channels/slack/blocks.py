@@ -11,6 +11,7 @@ from helpbot.cases.states import CaseReason, CaseState, Urgency
 CLAIM_ACTION = "case_claim"
 RESOLVE_ACTION = "case_resolve"
 FALSE_ALARM_ACTION = "case_not_crisis"
+CLEAR_ANSWERS_ACTION = "case_clear_program_answers"
 FOLLOWUP_ACTION = "case_followup"
 FOLLOWUP_CALLBACK = "case_followup_form"
 MAX_SECTION = 2900
@@ -103,6 +104,12 @@ def case_blocks(view: CaseView) -> list[dict[str, Any]]:
             {"type": "section",
              "text": {"type": "mrkdwn", "text": f"*Follow-ups*\n{lines}"[:MAX_SECTION]}}
         )
+    if view.program_answers:
+        lines = "\n".join(view.program_answers)
+        blocks.append(
+            {"type": "section",
+             "text": {"type": "mrkdwn", "text": f"*制度さがしの回答*\n{lines}"[:MAX_SECTION]}}
+        )
     buttons = []
     if view.state is CaseState.OPEN:
         buttons.append(_button("Claim", CLAIM_ACTION, view.number, style="primary"))
@@ -111,6 +118,8 @@ def case_blocks(view: CaseView) -> list[dict[str, Any]]:
     buttons.append(_button("Follow-up", FOLLOWUP_ACTION, view.number))
     if view.crisis_category and not view.false_alarm_by:
         buttons.append(_button("危険ではない", FALSE_ALARM_ACTION, view.number))
+    if view.program_answers:
+        buttons.append(_button("回答を消す", CLEAR_ANSWERS_ACTION, view.number))
     if buttons:
         blocks.append({"type": "actions", "block_id": f"case-{view.number}", "elements": buttons})
     return blocks

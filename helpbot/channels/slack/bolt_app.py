@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from helpbot.cases.service import CaseService
 from helpbot.channels.slack.blocks import (
     CLAIM_ACTION,
+    CLEAR_ANSWERS_ACTION,
     FALSE_ALARM_ACTION,
     FOLLOWUP_ACTION,
     FOLLOWUP_CALLBACK,
@@ -99,6 +100,9 @@ class CaseWorkerListeners:
                 self._cases.claim(case_id, worker_id=worker_id, worker_name=worker_name)
             elif action == "release":
                 self._cases.release(case_id, worker_id=worker_id)
+            elif action == "clear_answers":
+                if not self._cases.clear_program_answers(case_id, worker_id=worker_id):
+                    return f"Case #{case_id}: no program answers to clear."
             elif action == "not_crisis":
                 if not self._cases.mark_false_alarm(case_id, worker_id=worker_id):
                     return f"Case #{case_id}: already marked, or not a crisis alert."
@@ -122,6 +126,11 @@ class CaseWorkerListeners:
                       client: WebClient) -> None:
         ack()
         self._button("not_crisis", body, action, client)
+
+    def on_clear_answers(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                         client: WebClient) -> None:
+        ack()
+        self._button("clear_answers", body, action, client)
 
     def on_followup(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
                     client: WebClient) -> None:
@@ -255,6 +264,7 @@ def build_bolt_app(
     bolt.action(CLAIM_ACTION)(listeners.on_claim)
     bolt.action(RESOLVE_ACTION)(listeners.on_resolve)
     bolt.action(FALSE_ALARM_ACTION)(listeners.on_not_crisis)
+    bolt.action(CLEAR_ANSWERS_ACTION)(listeners.on_clear_answers)
     bolt.action(FOLLOWUP_ACTION)(listeners.on_followup)
     bolt.view(FOLLOWUP_CALLBACK)(listeners.on_followup_form)
     bolt.event("message")(listeners.on_message)

@@ -1,0 +1,154 @@
+"""Finding support programs in the conversation (LINE and web chat alike).
+
+```
+ 「制度をさがす」 ─▶ describe ──their words──▶ asking ──answer (quick reply)──▶ asking …
+                                               │ no useful question, or 4 asked
+                                               ▼
+                                             done: results (+ cards), 「窓口で見せる」,
+                                                   「答えを変える」 (one answer, no restart),
+                                                   「答えを消す」
+```
+
+The answers live in ``program_answers`` (one row per person), so the case worker sees them
+in the case view and the person can change one later. The service routes here first for a
+text while this flow waits for words, and for the ``p…`` postbacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from helpbot.conversation.program_replies import (
+    ASK_SITUATION,
+    CLEARED,
+    NOTHING_YET,
+    change_reply,
+    question_reply,
+    results_reply,
+    show_at_office,
+    understood,
+)
+from helpbot.conversation.turn import Outcome, TurnContext
+from helpbot.core.messages import Reply
+from helpbot.programs.facts import FACTS_BY_KEY, coerce
+from helpbot.programs.finder import Finding, Question, find_programs
+from helpbot.programs.records import ProgramRecord
+from helpbot.programs.words import facts_from_words, fold
+from helpbot.storage.models import ProgramAnswers
+from helpbot.storage.program_answers import answers_for, clear_answers, save_answers
+
+ACTIONS = frozenset({"pfind", "pf", "pre", "pshow", "pchange", "pclear"})
+_START = re.compile(fold(r"制度を?(さがす|探す|探し|さがし|しらべ|調べ)|使える制度|支援制度|"
+                         r"制度さがし|findprograms|findsupport"))
+_JST = dt.timezone(dt.timedelta(hours=9))
+# How long the flow waits for the person's words before a text is an ordinary question again.
+WAITING = dt.timedelta(hours=1)
+
+
+def _records(ctx: TurnContext) -> list[ProgramRecord]:
+    return [entry.program for entry in ctx.kb.entries if entry.program is not None]
+
+
+def _today(ctx: TurnContext) -> dt.date:
+    zone = ctx.kb.staff.zone if ctx.kb.staff is not None else _JST
+    return ctx.now.astimezone(zone).date()
+
+
+def _area(ctx: TurnContext) -> str | None:
+    staff = ctx.kb.staff
+    return getattr(staff, "area_label", None) if staff is not None else None
+
+
+class ProgramFinderFlow:
+    """The conversation around :func:`helpbot.programs.finder.find_programs`."""
+
+    def takes_text(self, ctx: TurnContext, text: str) -> bool:
+        """Whether a text belongs to this flow: 「制度をさがす」, or words we asked for."""
+        if _START.search(fold(text)):
+            return True
+        row = answers_for(ctx.session, ctx.contact.id)
+        if row is None or ctx.now - row.updated_at > WAITING:
+            return False  # an old, unfinished search does not swallow a new question
+        if row.stage == "describe":
+            return True
+        said = facts_from_words(text)
+        return row.stage == "asking" and bool(set(said) - {"needs"})
+
+    def on_text(self, ctx: TurnContext, text: str) -> Outcome:
+        row = answers_for(ctx.session, ctx.contact.id)
+        if _START.search(fold(text)) and (row is None or row.stage == "done"):
+            extracted = facts_from_words(text)
+            if len(extracted) <= 1:  # just 「制度をさがす」: ask for their situation
+                self._save(ctx, {}, [], "describe", "")
+                return Outcome(replies=[Reply(text=ASK_SITUATION)])
+        facts = dict(row.facts) if row is not None and row.stage != "done" else {}
+        asked = list(row.asked) if row is not None and row.stage != "done" else []
+        words = f"{row.text} {text}" if row is not None and row.stage != "done" else text
+        facts.update(facts_from_words(text))
+        return self._advance(ctx, facts, asked, words, first=True)
+
+    def on_postback(self, ctx: TurnContext, data: dict[str, str]) -> Outcome:
+        action = data.get("a", "")
+        if action == "pfind":
+            self._save(ctx, {}, [], "describe", "")
+            return Outcome(replies=[Reply(text=ASK_SITUATION)])
+        if action == "pclear":
+            clear_answers(ctx.session, ctx.contact.id)
+            return Outcome(replies=[Reply(text=CLEARED)])
+        row = answers_for(ctx.session, ctx.contact.id)
+        if row is None:
+            return Outcome(replies=[Reply(text=NOTHING_YET)])
+        if action == "pf":
+            return self._answer(ctx, dict(row.facts), list(row.asked), row.text, data)
+        return Outcome(replies=[self._about_answers(ctx, action, data, row)])
+
+    def _about_answers(self, ctx: TurnContext, action: str, data: dict[str, str],
+                       row: ProgramAnswers) -> Reply:
+        """Change one answer, show the note for the office, or the results again."""
+        facts = dict(row.facts)
+        if action == "pchange":
+            return change_reply(facts)
+        if action == "pre" and data.get("f") in FACTS_BY_KEY:
+            fact = FACTS_BY_KEY[data["f"]]
+            options = (*fact.options, ("unknown", "わからない"), ("declined", "答えたくない"))
+            return question_reply(Question(fact.key, fact.question, options))
+        finding = self._find(ctx, facts, list(row.asked), row.text, questions=False)
+        if action == "pshow":
+            return show_at_office(finding, today=_today(ctx), organisation="支援団体")
+        return results_reply(finding, area=_area(ctx))
+
+    def _answer(self, ctx: TurnContext, facts: dict[str, Any], asked: list[str], text: str,
+                data: dict[str, str]) -> Outcome:
+        key = data.get("f", "")
+        try:
+            facts[key] = coerce(key, data.get("v", ""))
+        except ValueError:
+            return Outcome(replies=[results_reply(self._find(ctx, facts, asked, text,
+                                                             questions=False), area=_area(ctx))])
+        if key not in asked:
+            asked.append(key)
+        return self._advance(ctx, facts, asked, text, first=False)
+
+    def _advance(self, ctx: TurnContext, facts: dict[str, Any], asked: list[str], text: str,
+                 *, first: bool) -> Outcome:
+        finding = self._find(ctx, facts, asked, text, questions=True)
+        question = finding.next_question
+        if question is not None:
+            self._save(ctx, facts, [*asked], "asking", text)
+            intro = understood(facts) if first else ""
+            return Outcome(replies=[question_reply(question, intro=intro)])
+        self._save(ctx, facts, asked, "done", text)
+        return Outcome(replies=[results_reply(finding, area=_area(ctx))])
+
+    def _find(self, ctx: TurnContext, facts: dict[str, Any], asked: list[str], text: str, *,
+              questions: bool) -> Finding:
+        return find_programs(_records(ctx), facts, today=_today(ctx), asked=asked, text=text,
+                             max_questions=4 if questions else 0)
+
+    def _save(self, ctx: TurnContext, facts: dict[str, Any], asked: list[str], stage: str,
+              text: str) -> None:
+        stored = {k: list(v) if isinstance(v, tuple) else v for k, v in facts.items()}
+        save_answers(ctx.session, ctx.contact.id, facts=stored, asked=asked, stage=stage,
+                     text=text, now=ctx.now)

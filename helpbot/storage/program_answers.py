@@ -1,0 +1,39 @@
+"""Each person's answers to the program finder: read, save, clear (one row per contact)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from helpbot.storage.models import ProgramAnswers
+
+MAX_TEXT = 2000  # the person's own words kept for ranking; older words drop off the front
+
+
+def answers_for(session: Session, contact_id: int) -> ProgramAnswers | None:
+    return session.get(ProgramAnswers, contact_id)
+
+
+def save_answers(
+    session: Session, contact_id: int, *, facts: dict[str, Any], asked: list[str], stage: str,
+    text: str, now: dt.datetime,
+) -> ProgramAnswers:
+    row = session.get(ProgramAnswers, contact_id)
+    if row is None:
+        row = ProgramAnswers(contact_id=contact_id)
+        session.add(row)
+    row.facts = dict(facts)
+    row.asked = list(asked)
+    row.stage = stage
+    row.text = text[-MAX_TEXT:]
+    row.updated_at = now
+    return row
+
+
+def clear_answers(session: Session, contact_id: int) -> bool:
+    """Forget a person's answers; True when there were some."""
+    result = session.execute(delete(ProgramAnswers).where(ProgramAnswers.contact_id == contact_id))
+    return bool(getattr(result, "rowcount", 0))
