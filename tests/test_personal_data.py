@@ -27,6 +27,7 @@ from helpbot.storage.models import (
     Contact,
     Delivery,
     Message,
+    ProgramAnswers,
     StaffPost,
     UnansweredQuestion,
     WebhookEvent,
@@ -303,3 +304,25 @@ def test_the_worker_purges_daily_with_the_configured_window(line, fake_line, dat
     clock.advance(days=366)
     assert worker.privacy.purge() > 0
     assert "zqxmarkd" not in dump(database)
+
+
+def test_what_a_person_told_the_program_finder_is_exported_then_erased(
+        line, fake_line, database, clock):
+    """The finder keeps a person's facts (household, income, residence status): they are in
+    the export, and an erasure leaves none of them, nor the words they came from."""
+    person = new_user_id()
+    _say(line, fake_line, person, "制度をさがす")
+    _say(line, fake_line, person, "zqxmarkp0 シングルマザーで子ども2人、パートの収入が少ない")
+    contact_id = _contact_id(database, person)
+    exported = export_person(database, contact_id, actor="cli:tester", now=clock())
+    answers = exported["program_answers"]
+    assert answers is not None and answers["facts"], "the finder's facts are in the export"
+    assert "zqxmarkp0" in json.dumps(exported, ensure_ascii=False)
+    assert "zqxmarkp0" in dump(database)
+
+    erase_person(database, contact_id, actor="cli:tester", now=clock())
+
+    after = dump(database)
+    assert "zqxmarkp0" not in after and person not in after
+    with database.session() as session:  # (the faq/ files in the database name facts too)
+        assert session.get(ProgramAnswers, contact_id) is None, "no stated fact is left"

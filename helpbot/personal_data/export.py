@@ -20,6 +20,7 @@ from helpbot.storage.models import (
     Conversation,
     Delivery,
     Message,
+    ProgramAnswers,
     UnansweredQuestion,
 )
 
@@ -73,8 +74,10 @@ def person_record(session: Session, contact: Contact) -> dict[str, Any]:
              "case": d.case_id}
             for d in deliveries if d.kind == REMINDER and d.entry_id is None
         ],
+        # What the person told the program finder (「制度をさがす」): their stated facts.
+        "program_answers": _program_answers(session, contact.id),
         # What the person asked the bot to remember about a program (its deadline reminder).
-        "program_answers": [
+        "program_reminders": [
             {"id": d.id, "entry_id": d.entry_id, "due_at": _iso(d.due_at), "state": d.state,
              "text": d.text}
             for d in deliveries if d.entry_id is not None
@@ -83,6 +86,14 @@ def person_record(session: Session, contact: Contact) -> dict[str, Any]:
             {"at": _iso(q.created_at), "text": q.text} for q in questions
         ],
     }
+
+
+def _program_answers(session: Session, contact_id: int) -> dict[str, Any] | None:
+    row = session.get(ProgramAnswers, contact_id)
+    if row is None:
+        return None
+    return {"facts": row.facts, "asked": row.asked, "stage": row.stage, "text": row.text,
+            "updated_at": _iso(row.updated_at)}
 
 
 def export_person(

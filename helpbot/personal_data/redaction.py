@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, null, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, delete, null, or_, select, true, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from helpbot.storage.models import (
@@ -20,6 +20,7 @@ from helpbot.storage.models import (
     Conversation,
     Delivery,
     Message,
+    ProgramAnswers,
     QueueState,
     StaffPost,
     UnansweredQuestion,
@@ -163,6 +164,21 @@ def webhook_events(session: Session, scope: Scope, *, apply: bool) -> int:
     return len(ids)
 
 
+def program_answers(session: Session, scope: Scope, *, apply: bool) -> int:
+    """What a person told the program finder (household, income, residence status): the row
+    goes, as when staff clear it; no count is taken from it."""
+    ids = list(session.scalars(
+        select(ProgramAnswers.contact_id).where(
+            scope.whose(ProgramAnswers.contact_id), scope.older(ProgramAnswers.updated_at)
+        )
+    ))
+    if apply:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            session.execute(delete(ProgramAnswers).where(ProgramAnswers.contact_id.in_(chunk)))
+    return len(ids)
+
+
 Redactor = Callable[[Session, Scope], int]
 TABLES: dict[str, Callable[..., int]] = {
     "messages": messages,
@@ -171,6 +187,7 @@ TABLES: dict[str, Callable[..., int]] = {
     "deliveries": deliveries,
     "cases": case_summaries,
     "webhook_events": webhook_events,
+    "program_answers": program_answers,
 }
 
 
