@@ -123,17 +123,27 @@ def running_web(env: dict[str, str], workdir: Path) -> Iterator[tuple[int, int]]
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{log_path.read_text(errors='replace')}")
-            with contextlib.suppress(OSError):
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    break
+            if _healthy(port):
+                break
             if time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not answer /healthz:\n{log_path.read_text()}")
             time.sleep(0.1)
         yield process.pid, port
     finally:
         stop_groups([process])
+
+
+def _healthy(port: int) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        response.read()
+        return response.status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
 
 
 # -- load ---------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from helpbot.storage.redact import redact_engine_error
 
-
 POOL_SIZE = 12
 POOL_OVERFLOW = 8
 
