@@ -24,6 +24,7 @@ LAYERS = (
     "cases",
     "reminders",
     "conversation",
+    "reports",  # counts from stored rows; reads the gaps of conversation
     "config",  # settings are read at the top and handed down
     "channels",
     "app",
