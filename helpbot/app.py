@@ -242,11 +242,13 @@ def create_app(
 
     from helpbot.channels.line.webhook import blueprint as line_blueprint
     from helpbot.channels.slack.webhook import blueprint as slack_blueprint
+    from helpbot.channels.staff.pages import install_staff_pages
     from helpbot.channels.web.channel import install_web_chat
 
     app.register_blueprint(line_blueprint)
     app.register_blueprint(slack_blueprint)
     install_web_chat(app)
+    install_staff_pages(app)
     app.after_request(security_headers)
     if settings.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -58,6 +58,10 @@ class Settings:
     # helpbot's Slack workspace (T...); requests from any other team are refused. None: the
     # bot token's own team, asked from auth.test on the first Slack request.
     slack_team_id: str | None = None
+    # Sign in with Slack for the staff pages (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET); without
+    # them staff sign in with a token from `helpbot staff token`.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
     # An unclaimed case is announced again in its thread after this many minutes.
     reannounce_after_minutes: float = 30.0
     # No reminders in this window of the NPO's local time ("21:00-08:00"; "off" for none).
@@ -315,7 +319,17 @@ def _slack_settings(env: Mapping[str, str]) -> dict[str, Any]:
             f"SLACK_TEAM_ID must be a Slack team ID like T0123ABCD, got {team_id!r} (Slack: "
             "workspace menu -> Settings -> 'Workspace ID'), or unset to use the bot token's team."
         )
+    client_id = env.get("SLACK_CLIENT_ID") or None
+    client_secret = env.get("SLACK_CLIENT_SECRET") or None
+    if (client_id is None) != (client_secret is None):
+        raise ConfigError(
+            "Set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Slack app -> Basic Information "
+            "-> App Credentials) for Sign in with Slack on the staff pages, or neither to sign "
+            "in with a token from `helpbot staff token`."
+        )
     return {
+        "slack_client_id": client_id,
+        "slack_client_secret": client_secret,
         "slack_team_id": team_id,
         "slack_signing_secret": given["SLACK_SIGNING_SECRET"],
         "slack_bot_token": given["SLACK_BOT_TOKEN"],

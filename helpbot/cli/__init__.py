@@ -26,6 +26,7 @@ def _register() -> None:
     from helpbot.cli.faq_status import status
     from helpbot.cli.gaps import gaps
     from helpbot.cli.report import report
+    from helpbot.cli.staff import staff
 
     faq.add_command(gaps)
     from helpbot.cli.bench_crisis import crisis as crisis_bench
@@ -37,7 +38,7 @@ def _register() -> None:
 
     for benchmark in (webhook, escalation, reminders, crisis_bench, fuzz):
         bench.add_command(benchmark)
-    for command in (db, faq, ask, serve, events, bench, worker, crisis, report):
+    for command in (db, faq, ask, serve, events, bench, worker, crisis, report, staff):
         main.add_command(command)
 
 

@@ -41,9 +41,9 @@ def parse_since(text: str, *, now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
 
 
 def parse_until(text: str | None, *, now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    """``YYYY-MM-DD`` (up to the end of that local day), or now."""
+    """``YYYY-MM-DD`` (up to the end of that local day), or now (what happened now counts)."""
     if text is None:
-        return now
+        return now + dt.timedelta(microseconds=1)
     return _local_midnight(text.strip(), zone, "--until") + dt.timedelta(days=1)
 
 

@@ -349,3 +349,26 @@ class KnowledgeProcess(Base):
     served_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class StaffAccessKind(StrEnum):
+    TOKEN = "token"  # from `helpbot staff token`: typed into the sign-in page
+    SESSION = "session"  # the staff page's cookie after a sign-in
+
+
+class StaffAccess(Base):
+    """A way into the staff pages: a token from the CLI or a signed-in browser's session.
+
+    Only the SHA-256 of the secret is stored; the secret itself is shown once.
+    """
+
+    __tablename__ = "staff_access"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # a StaffAccessKind
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Who: a Slack user id after Sign in with Slack, else the token's label.
+    staff_id: Mapped[str] = mapped_column(String(64))
+    staff_name: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

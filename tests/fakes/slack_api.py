@@ -60,6 +60,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .http_server import JsonResponse, LoopbackServer
+from .slack_extras import OpenIdAndFiles
 
 API_PREFIX = "/api/"
 ACTIONS_PREFIX = "/actions/"
@@ -263,7 +264,7 @@ def _methods(methods: str | Iterable[str] | None) -> tuple[str, ...] | None:
 # --------------------------------------------------------------------------------------------
 # The fake
 # --------------------------------------------------------------------------------------------
-class FakeSlackApi(LoopbackServer[RecordedRequest]):
+class FakeSlackApi(OpenIdAndFiles, LoopbackServer[RecordedRequest]):
     """Fake Slack Web API on ``http://127.0.0.1:<ephemeral port>/api/``.
 
     ``clock`` (seconds since the epoch) drives message timestamps; each ``ts`` is unique and
@@ -312,6 +313,7 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
         self._expired_triggers: set[str] = set()
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
+        self._init_extras()
 
     # -- lifecycle (start/stop, ``with``, port, base_url: LoopbackServer) ---------------------
     @property
@@ -500,6 +502,14 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
             if delay is not None:
                 self._stopping.wait(delay.seconds)
         content_type = headers.get("content-type", "")
+        if api_method is None and path.startswith(("/upload/", "/openid/")):
+            with self._lock:
+                extra = (self._receive_upload(path, raw) if path.startswith("/upload/")
+                         else self._authorize(parts.query))
+                self._requests.append(RecordedRequest(
+                    None, http_method, path, dict(headers), content_type, {}, raw,
+                    extra.status, extra.body))
+                return extra
         with self._lock:
             params: dict[str, Any] = {}
             try:
@@ -555,6 +565,8 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
                 fail_headers["Retry-After"] = str(failure.retry_after)
             return _Response(failure.status, {"ok": False, "error": failure.error}, fail_headers)
 
+        if api_method in ("openid.connect.token", "openid.connect.userInfo"):
+            return self._openid(api_method, headers, params)  # type: ignore[return-value]
         auth = headers.get("authorization", "")
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.get("token")
         if not token:
@@ -797,6 +809,8 @@ _HANDLERS: dict[str, Callable[[FakeSlackApi, dict[str, Any]], _Response]] = {
     "users.info": FakeSlackApi._users_info,
     "conversations.info": FakeSlackApi._conversations_info,
     "views.open": FakeSlackApi._views_open,
+    "files.getUploadURLExternal": FakeSlackApi._get_upload_url,  # type: ignore[dict-item]
+    "files.completeUploadExternal": FakeSlackApi._complete_upload,  # type: ignore[dict-item]
 }
 
 

@@ -15,7 +15,8 @@ from helpbot.cases.service import CaseService
 from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
 from helpbot.channels.slack.guards import RequestGuards
 from helpbot.channels.slack.notifier import SlackNotifier
-from helpbot.config import SlackKeys
+from helpbot.channels.slack.sign_in import SlackSignIn
+from helpbot.config import Settings, SlackKeys
 from helpbot.reminders.service import Reminders
 from helpbot.storage.inbox import Inbox
 
@@ -57,4 +58,17 @@ def slack_request_handler(
                 team_id=team_id,
             ),
         )
+    )
+
+
+def slack_sign_in(settings: Settings) -> SlackSignIn | None:
+    """Sign in with Slack for the staff pages, when Slack and its client id are configured."""
+    keys = settings.slack_keys
+    if keys is None or not settings.slack_client_id or not settings.slack_client_secret:
+        return None
+    return SlackSignIn(
+        client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
+        api_base_url=settings.slack_api_base_url,
+        bot_client=slack_client(keys, base_url=settings.slack_api_base_url),
+        team_id=settings.slack_team_id,
     )
