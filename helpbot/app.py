@@ -188,13 +188,15 @@ def build_services(
         )
     slack_handler = slack_executor = None
     if slack_keys is not None and slack_client is not None:
-        from helpbot.channels.slack.wiring import slack_request_handler
+        from helpbot.channels.slack.wiring import faq_draft_listeners, slack_request_handler
 
         slack_executor = CountingExecutor(4, name="slack")
         slack_handler = slack_request_handler(
             slack_keys, client=slack_client, cases=cases, reminders=reminders, inbox=inbox,
             clock=clock, timezone=gate.timezone, team_id=settings.slack_team_id,
             executor=slack_executor,
+            faq_drafts=faq_draft_listeners(settings, database=database, knowledge=knowledge,
+                                           clock=clock),
         )
     return Services(
         settings=settings,

@@ -29,6 +29,10 @@ def _register() -> None:
     from helpbot.cli.staff import staff
 
     faq.add_command(gaps)
+    from helpbot.cli.faq_drafts import approve, drafts
+
+    faq.add_command(drafts)
+    faq.add_command(approve)
     from helpbot.cli.bench_crisis import crisis as crisis_bench
     faq.add_command(status)
     from helpbot.cli.bench_escalation import escalation

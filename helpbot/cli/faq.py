@@ -58,13 +58,17 @@ def faq() -> None:
 def check(directory: Path | None, dir_option: Path | None) -> None:
     """Check every FAQ file and print each problem with its file and line."""
     folder, kb, problems = _load(directory, dir_option)
+    from helpbot.knowledge.drafts import check_drafts, list_drafts
+
+    problems = [*problems, *check_drafts(folder)]  # drafts too, as if they were added
     for problem in problems:
         click.echo(str(problem))
     programs = sum(1 for entry in kb.entries if entry.kind is EntryKind.PROGRAM)
     click.echo(
         f"{folder}: {len(knowledge_files(folder))} files, {len(kb.entries)} entries "
         f"({len(kb.entries) - programs} FAQ, {programs} programs), "
-        f"{len(kb.synonyms)} synonym groups, {len(problems)} problem(s)"
+        f"{len(kb.synonyms)} synonym groups, {len(list_drafts(folder))} draft(s), "
+        f"{len(problems)} problem(s)"
     )
     if problems:
         click.echo("Fix the problems above, then run this check again.")

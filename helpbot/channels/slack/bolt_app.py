@@ -223,7 +223,7 @@ def _followup_fields(view: dict[str, Any]) -> tuple[int, str, str, bool] | None:
 
 def build_bolt_app(
     *, signing_secret: str, client: WebClient, listeners: CaseWorkerListeners,
-    executor: Executor, guards: RequestGuards,
+    executor: Executor, guards: RequestGuards, extra: Callable[[App], None] | None = None,
 ) -> App:
     bolt = App(
         signing_secret=signing_secret,
@@ -244,4 +244,6 @@ def build_bolt_app(
     bolt.view(FOLLOWUP_CALLBACK)(listeners.on_followup_form)
     bolt.event("message")(listeners.on_message)
     bolt.command("/helpbot")(listeners.on_command)
+    if extra is not None:  # more listeners from their own modules (shortcuts.py)
+        extra(bolt)
     return bolt

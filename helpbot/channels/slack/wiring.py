@@ -4,8 +4,10 @@ SDKs: ``app.py`` asks for a notifier and a request handler and knows no SDK clas
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from concurrent.futures import Executor
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt.adapter.flask import SlackRequestHandler
@@ -15,9 +17,12 @@ from helpbot.cases.service import CaseService
 from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
 from helpbot.channels.slack.guards import RequestGuards
 from helpbot.channels.slack.notifier import SlackNotifier
+from helpbot.channels.slack.shortcuts import FaqDraftListeners, register_faq_drafts
 from helpbot.channels.slack.sign_in import SlackSignIn
 from helpbot.config import Settings, SlackKeys
+from helpbot.knowledge.store import KnowledgeStore
 from helpbot.reminders.service import Reminders
+from helpbot.storage.database import Database
 from helpbot.storage.inbox import Inbox
 
 
@@ -42,6 +47,7 @@ def slack_request_handler(
     timezone: Callable[[], ZoneInfo],
     team_id: str | None,
     executor: Executor,
+    faq_drafts: FaqDraftListeners | None = None,
 ) -> SlackRequestHandler:
     """bolt's Flask handler for case workers' buttons, modals and thread replies."""
     listeners = CaseWorkerListeners(
@@ -57,6 +63,8 @@ def slack_request_handler(
                 inbox=inbox, clock=clock, escalation_channel=keys.escalation_channel,
                 team_id=team_id,
             ),
+            extra=(functools.partial(register_faq_drafts, listeners=faq_drafts)
+                   if faq_drafts is not None else None),
         )
     )
 
@@ -72,3 +80,21 @@ def slack_sign_in(settings: Settings) -> SlackSignIn | None:
         bot_client=slack_client(keys, base_url=settings.slack_api_base_url),
         team_id=settings.slack_team_id,
     )
+
+
+def faq_draft_listeners(
+    settings: Settings, *, database: Database, knowledge: KnowledgeStore[Any],
+    clock: Callable[[], dt.datetime],
+) -> FaqDraftListeners | None:
+    """「FAQに追加」 and the digest's 「この質問に答える」, writing drafts to faq/drafts/."""
+    keys = settings.slack_keys
+    if keys is None:
+        return None
+
+    def categories() -> list[str]:
+        kb = knowledge.snapshot().kb
+        named = list(kb.staff.categories) if kb.staff is not None else []
+        return named or kb.categories()
+
+    return FaqDraftListeners(database=database, faq_dir=settings.faq_dir, categories=categories,
+                             clock=clock, escalation_channel=keys.escalation_channel)
