@@ -197,6 +197,7 @@ def build_services(
             executor=slack_executor,
             faq_drafts=faq_draft_listeners(settings, database=database, knowledge=knowledge,
                                            clock=clock),
+            database=database, introduce_workers=functools.partial(introduce_workers, knowledge),
         )
     return Services(
         settings=settings,
@@ -212,6 +213,12 @@ def build_services(
         slack_handler=slack_handler,
         slack_executor=slack_executor,
     )
+
+
+def introduce_workers(knowledge: KnowledgeStore[Matcher]) -> bool:
+    """``introduce_workers`` of faq/staff.yaml, as served now."""
+    staff = knowledge.snapshot().kb.staff
+    return staff is not None and staff.introduce_workers
 
 
 def create_app(

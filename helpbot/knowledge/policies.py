@@ -55,6 +55,8 @@ class StaffPolicy:
     contact: dict[str, str] = field(default_factory=dict)
     # The categories entries may use (``categories:``); empty: any category is accepted.
     categories: tuple[str, ...] = ()
+    # A worker's first reply in a case starts with 「相談員の<name>です。」 (the Slack name).
+    introduce_workers: bool = False
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -63,8 +65,20 @@ class StaffPolicy:
 
 STAFF_FIELDS = (
     "timezone", "hours", "holidays", "handoff_phrases", "expected_reply", "contact",
-    "categories",
+    "categories", "introduce_workers",
 )
+
+
+def _yes_no(value: object) -> bool | None:
+    """true/false (the loader keeps scalars as text); None when it is neither."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "on", "はい"}:
+        return True
+    if text in {"false", "no", "off", "いいえ", ""}:
+        return False
+    return None
 
 
 def _parse_hours(value: str) -> tuple[dt.time, dt.time] | None:
@@ -115,9 +129,15 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
     if categories is None:
         problems.append(Problem(file, key_line(data, "categories"), "'categories' must be a list",
                                 "categories: [食べ物, 住まい]"))
+    introduce = _yes_no(data.get("introduce_workers", False))
+    if introduce is None:
+        problems.append(Problem(file, key_line(data, "introduce_workers"),
+                                "'introduce_workers' must be true or false",
+                                "introduce_workers: true"))
     if problems:
         return None, problems
     return StaffPolicy(
+        introduce_workers=bool(introduce),
         categories=categories or (),
         timezone=str(timezone),
         hours=hours,

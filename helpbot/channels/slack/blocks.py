@@ -37,11 +37,18 @@ def waited_text(waited: dt.timedelta) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
+def worker_text(view: CaseView) -> str:
+    """``<@U…> (さとう)``: the mention, and the name from users.info when it differs."""
+    name = view.claimed_by_name
+    shown = f" ({name})" if name and name != view.claimed_by else ""
+    return f"<@{view.claimed_by}>{shown}"
+
+
 def state_text(view: CaseView) -> str:
     if view.state is CaseState.CLAIMED:
-        return f"claimed by <@{view.claimed_by}>" if view.claimed_by else "claimed"
+        return f"claimed by {worker_text(view)}" if view.claimed_by else "claimed"
     if view.state is CaseState.RESOLVED:
-        who = f" by <@{view.claimed_by}>" if view.claimed_by else ""
+        who = f" by {worker_text(view)}" if view.claimed_by else ""
         csat = _SATISFACTION.get(view.satisfaction or 0)
         return f"resolved{who}" + (f" · person said: {csat}" if csat else "")
     return "open: waiting for a case worker"

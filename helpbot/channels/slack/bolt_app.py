@@ -29,6 +29,7 @@ from helpbot.channels.slack.blocks import (
     followup_form,
 )
 from helpbot.channels.slack.guards import RequestGuards, answer_error
+from helpbot.channels.slack.names import SlackNames, WorkerIntroductions
 from helpbot.errors import CaseNotFoundError, InvalidTransitionError, WhenError
 from helpbot.reminders.service import Reminders
 from helpbot.reminders.when import parse_when, split_when_and_message
@@ -59,7 +60,11 @@ class CaseWorkerListeners:
         inbox: Inbox,
         clock: Callable[[], dt.datetime],
         timezone: Callable[[], ZoneInfo],
+        names: SlackNames | None = None,
+        introductions: WorkerIntroductions | None = None,
     ) -> None:
+        self._names = names
+        self._introductions = introductions
         self._cases = cases
         self._reminders = reminders
         self._inbox = inbox
@@ -84,7 +89,8 @@ class CaseWorkerListeners:
     def act(self, action: str, case_id: int, user: dict[str, Any]) -> str | None:
         """Claim or resolve; a sentence for the worker when that is not possible."""
         worker_id = str(user.get("id", ""))
-        worker_name = str(user.get("username") or user.get("name") or worker_id)
+        known = self._names.name_of(worker_id) if self._names is not None else None
+        worker_name = known or str(user.get("username") or user.get("name") or worker_id)
         try:
             if action == "claim":
                 self._cases.claim(case_id, worker_id=worker_id, worker_name=worker_name)
@@ -144,10 +150,16 @@ class CaseWorkerListeners:
             or event.get("subtype") is not None
         ):
             return
+        text = str(event.get("text", ""))
+        if self._introductions is not None:  # 「相談員のさとうです。」 when staff.yaml says so
+            text = self._introductions.introduce(
+                thread_ts=thread_ts, channel=channel, worker_id=str(event.get("user", "")),
+                text=text,
+            )
         self._cases.relay_from_worker(
             thread_ts,
             worker_name=str(event.get("user", "")),
-            text=str(event.get("text", "")),
+            text=text,
             channel=channel,
         )
 

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from helpbot.cases.service import CaseService
 from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
 from helpbot.channels.slack.guards import RequestGuards
+from helpbot.channels.slack.names import SlackNames, WorkerIntroductions
 from helpbot.channels.slack.notifier import SlackNotifier
 from helpbot.channels.slack.shortcuts import FaqDraftListeners, register_faq_drafts
 from helpbot.channels.slack.sign_in import SlackSignIn
@@ -48,10 +49,18 @@ def slack_request_handler(
     team_id: str | None,
     executor: Executor,
     faq_drafts: FaqDraftListeners | None = None,
+    database: Database | None = None,
+    introduce_workers: Callable[[], bool] = lambda: False,
 ) -> SlackRequestHandler:
     """bolt's Flask handler for case workers' buttons, modals and thread replies."""
+    names = SlackNames(client, clock=clock)
     listeners = CaseWorkerListeners(
-        cases=cases, reminders=reminders, inbox=inbox, clock=clock, timezone=timezone
+        cases=cases, reminders=reminders, inbox=inbox, clock=clock, timezone=timezone,
+        names=names,
+        introductions=(
+            WorkerIntroductions(database=database, names=names, enabled=introduce_workers)
+            if database is not None else None
+        ),
     )
     return SlackRequestHandler(
         build_bolt_app(
