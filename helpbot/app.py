@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, jsonify
 
 from helpbot.background import CountingExecutor
+from helpbot.cases.media import MediaRelay
 from helpbot.cases.outbox import StaffOutbox
 from helpbot.cases.ports import PlaygroundNotifier, StaffNotifier
 from helpbot.cases.service import CaseService
@@ -148,8 +149,15 @@ def build_services(
         notifier = slack_notifier(slack_client, slack_keys)
     gate = QuietHoursGate(knowledge, default=settings.quiet_hours)
     retry = RetryPolicy(give_up_after=dt.timedelta(hours=settings.delivery_give_up_hours))
+    media_fetcher = None
+    if line_keys is not None:
+        from helpbot.channels.line.content import LineContent
+
+        media_fetcher = LineContent(access_token=line_keys.access_token,
+                                    data_base_url=settings.line_content_base_url)
     staff_outbox = StaffOutbox(
-        database=database, notifier=notifier, clock=clock, timezone=gate.timezone, policy=retry
+        database=database, notifier=notifier, clock=clock, timezone=gate.timezone, policy=retry,
+        media=MediaRelay(media_fetcher).post,
     )
     people = PeopleOutbox(
         database=database,

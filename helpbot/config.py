@@ -19,6 +19,7 @@ from helpbot.errors import ConfigError
 logger = logging.getLogger(__name__)
 
 DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
+DEFAULT_LINE_DATA_API_BASE_URL = "https://api-data.line.me"
 DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
 DEFAULT_PORT = 8000
 
@@ -45,6 +46,9 @@ class Settings:
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
     line_api_base_url: str = DEFAULT_LINE_API_BASE_URL
+    # LINE's content API host (what people send: images, files). None: api-data.line.me, or
+    # LINE_API_BASE_URL when that points elsewhere (a local fake serves both).
+    line_data_api_base_url: str | None = None
     port: int = DEFAULT_PORT
     # Seconds between checks of faq/ for edits.
     faq_check_interval: float = 2.0
@@ -92,6 +96,14 @@ class Settings:
         if self.line_channel_secret and self.line_channel_access_token:
             return LineKeys(self.line_channel_secret, self.line_channel_access_token)
         return None
+
+    @property
+    def line_content_base_url(self) -> str:
+        if self.line_data_api_base_url:
+            return self.line_data_api_base_url
+        if self.line_api_base_url != DEFAULT_LINE_API_BASE_URL:
+            return self.line_api_base_url
+        return DEFAULT_LINE_DATA_API_BASE_URL
 
     @property
     def line_enabled(self) -> bool:
@@ -199,6 +211,10 @@ def load_settings(
     base_url = (env.get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL).rstrip("/")
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"LINE_API_BASE_URL must start with http:// or https://: {base_url!r}")
+    data_url = (env.get("LINE_DATA_API_BASE_URL") or "").rstrip("/") or None
+    if data_url is not None and not data_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"LINE_DATA_API_BASE_URL must start with http:// or https://: {data_url!r}")
     slack = _slack_settings(env)
     quiet_hours = env.get("HELPBOT_QUIET_HOURS", "21:00-08:00")
     _check_quiet_hours(quiet_hours)
@@ -223,6 +239,7 @@ def load_settings(
         line_channel_secret=secret,
         line_channel_access_token=token,
         line_api_base_url=base_url,
+        line_data_api_base_url=data_url,
         port=_port(env.get("PORT")),
         faq_check_interval=_positive_float(
             "HELPBOT_FAQ_CHECK_INTERVAL", env.get("HELPBOT_FAQ_CHECK_INTERVAL"), 2.0

@@ -15,6 +15,7 @@
      ├── ReportError (also ValueError)  a report period we cannot read (`--since`, `--until`)
      ├── DraftError         an FAQ draft that cannot be saved or approved (says what to fix)
      ├── StaffSignInError   the staff page's sign-in failed (bad token, Slack refused)
+     ├── MediaUnavailableError  what a person sent cannot be fetched (gone, too big): a note
      ├── DatabaseError      the database failed; the message names the URL (no password) and
      │    │                 the cause, never the statement's parameters
      │    ├── DatabaseUnavailableError   cannot connect (refused, unknown host, bad password)
@@ -154,3 +155,9 @@ class DraftError(HelpbotError):
 
 class StaffSignInError(HelpbotError):
     """The staff page's sign-in did not succeed (a wrong token, Slack refused the code)."""
+
+
+class MediaUnavailableError(HelpbotError):
+    """A person's image, video, audio or file cannot be fetched: gone, too big, refused.
+
+    The message is a short reason for the case thread (never the content)."""

@@ -33,6 +33,7 @@ class PostKind(StrEnum):
     THREAD = "thread"  # a line in the case's thread
     URGENT = "urgent"  # a line in the thread that mentions the whole channel
     NOTICE = "notice"  # a line in the staff channel, about no case
+    MEDIA = "media"  # a file the person sent, fetched and uploaded to the thread (media.py)
 
 
 def add_post(
@@ -63,9 +64,12 @@ class StaffOutbox:
         clock: Callable[[], dt.datetime],
         timezone: Callable[[], dt.tzinfo] = lambda: dt.UTC,
         policy: RetryPolicy | None = None,
+        media: Callable[[StaffNotifier, StaffRef, str], None] | None = None,
     ) -> None:
         self._database = database
         self._notifier = notifier
+        # Posts a MEDIA post (cases/media.py's MediaRelay.post); without it, a note.
+        self._media = media
         self._clock = clock
         self._timezone = timezone
         self._policy = policy or RetryPolicy()
@@ -191,6 +195,11 @@ class StaffOutbox:
             raise DeliveryError("the case is not in the staff tool yet", status=503)
         if kind is PostKind.UPDATE:
             self._notifier.update_case(ref, view)
+        elif kind is PostKind.MEDIA and self._media is not None:
+            self._media(self._notifier, ref, text)
+        elif kind is PostKind.MEDIA:
+            self._notifier.post_in_thread(ref, "👤 (a file that cannot be shown here)",
+                                          mention_channel=False)
         else:
             self._notifier.post_in_thread(ref, text, mention_channel=kind is PostKind.URGENT)
 

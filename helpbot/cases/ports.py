@@ -65,6 +65,9 @@ class StaffNotifier(Protocol):
 
     def post_notice(self, text: str) -> None: ...
 
+    def upload_in_thread(self, ref: StaffRef, *, file_name: str, data: bytes,
+                         comment: str) -> None: ...
+
 
 class PlaygroundNotifier:
     """Without Slack: cases live only in the database; the playground's staff pane shows them."""
@@ -77,6 +80,10 @@ class PlaygroundNotifier:
 
     def post_in_thread(self, ref: StaffRef, text: str, *, mention_channel: bool) -> None:
         """The staff pane shows the conversation from the database; nothing to send."""
+
+    def upload_in_thread(self, ref: StaffRef, *, file_name: str, data: bytes,
+                         comment: str) -> None:
+        """The staff pane shows no files; the person is asked for words outside Slack."""
 
     def post_notice(self, text: str) -> None:
         logger.warning("staff notice (no Slack configured): %s", text)

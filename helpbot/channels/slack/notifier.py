@@ -69,3 +69,15 @@ class SlackNotifier:
 
     def post_notice(self, text: str) -> None:
         _call(self._client.chat_postMessage, channel=self._channel, text=text)
+
+    def upload_in_thread(self, ref: StaffRef, *, file_name: str, data: bytes,
+                         comment: str) -> None:
+        """A file into the case's thread with files.uploadV2 (getUploadURLExternal, the upload,
+        completeUploadExternal)."""
+        _call(self._client.files_upload_v2, channel=ref.channel, thread_ts=ref.ts,
+              file=data, filename=file_name, title=file_name, initial_comment=comment)
+
+    def upload_to_channel(self, *, file_name: str, data: bytes, comment: str) -> None:
+        """A file (the weekly digest's chart) into the staff channel."""
+        _call(self._client.files_upload_v2, channel=self._channel, file=data,
+              filename=file_name, title=file_name, initial_comment=comment)

@@ -51,10 +51,11 @@ def report_page() -> Any:
     )
 
 
-@blueprint.get("/report/charts/<name>.svg")
+@blueprint.get("/report/charts/<filename>")
 @staff_only
-def chart(name: str) -> Response:
-    if name not in CHARTS:
+def chart(filename: str) -> Response:
+    name = filename.removesuffix(".svg")
+    if not filename.endswith(".svg") or name not in CHARTS:
         return Response("no such chart\n", status=404, mimetype="text/plain")
     try:
         figures = _figures()
