@@ -89,6 +89,9 @@ class Services:
     clock: Callable[[], dt.datetime] = utc_now
     slack_handler: object | None = None  # bolt's SlackRequestHandler when Slack is configured
     slack_executor: CountingExecutor | None = None
+    # The worker's Monday digest to the staff channel (channels/slack/digest.py); None without
+    # Slack. Returns 1 when it posted.
+    digest: Callable[[], int] | None = None
 
     def wait_idle(self, timeout: float = 20.0) -> bool:
         """Wait for Slack listeners that run after the acknowledgement; for tests and shutdown."""
@@ -195,8 +198,17 @@ def build_services(
             retry=retry,
         )
     slack_handler = slack_executor = None
+    digest = None
     if slack_keys is not None and slack_client is not None:
-        from helpbot.channels.slack.wiring import faq_draft_listeners, slack_request_handler
+        from helpbot.channels.slack.wiring import (
+            faq_draft_listeners,
+            slack_request_handler,
+            weekly_digest,
+        )
+
+        digest_job = weekly_digest(settings, client=slack_client, database=database, inbox=inbox,
+                                   knowledge=knowledge, clock=clock)
+        digest = digest_job.run if digest_job is not None else None
 
         slack_executor = CountingExecutor(4, name="slack")
         slack_handler = slack_request_handler(
@@ -220,6 +232,7 @@ def build_services(
         clock=clock,
         slack_handler=slack_handler,
         slack_executor=slack_executor,
+        digest=digest,
     )
 
 

@@ -16,6 +16,8 @@ Jobs (ids are fixed, so a restart replaces rather than duplicates them):
     alert_failures       tell staff about given-up messages   every 5 min
     check_knowledge      follow faq/ edits and the published   every HELPBOT_FAQ_CHECK_INTERVAL
                          knowledge version; heartbeat         (at least 1 s)
+    weekly_digest        Monday from 09:00 local: last week's  every 10 min (posts once a week)
+                         numbers, chart and gaps to Slack
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class Worker:
             Job("acknowledge_waiting", 60, s.cases.acknowledge_waiting),
             Job("alert_failures", 300, s.people.tell_staff_about_failures),
             Job("check_knowledge", max(1.0, s.settings.faq_check_interval), self.check_knowledge),
+            Job("weekly_digest", 600, s.digest or (lambda: 0)),
         ]
 
     def check_knowledge(self) -> int:

@@ -13,7 +13,7 @@ from helpbot.channels.slack.blocks import case_blocks, summary_text
 from helpbot.errors import DeliveryError, RateLimitedError
 
 
-def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
+def call_slack(method: Callable[..., Any], **kwargs: Any) -> Any:
     """Call Slack; turn its failures into DeliveryError (429 into RateLimitedError)."""
     try:
         return method(**kwargs)
@@ -40,7 +40,7 @@ class SlackNotifier:
         self._channel = channel
 
     def post_case(self, view: CaseView) -> StaffRef:
-        response = _call(
+        response = call_slack(
             self._client.chat_postMessage,
             channel=self._channel,
             text=summary_text(view),
@@ -50,7 +50,7 @@ class SlackNotifier:
         return StaffRef(channel=response["channel"], ts=response["ts"])
 
     def update_case(self, ref: StaffRef, view: CaseView) -> None:
-        _call(
+        call_slack(
             self._client.chat_update,
             channel=ref.channel,
             ts=ref.ts,
@@ -59,7 +59,7 @@ class SlackNotifier:
         )
 
     def post_in_thread(self, ref: StaffRef, text: str, *, mention_channel: bool) -> None:
-        _call(
+        call_slack(
             self._client.chat_postMessage,
             channel=ref.channel,
             thread_ts=ref.ts,
@@ -68,16 +68,16 @@ class SlackNotifier:
         )
 
     def post_notice(self, text: str) -> None:
-        _call(self._client.chat_postMessage, channel=self._channel, text=text)
+        call_slack(self._client.chat_postMessage, channel=self._channel, text=text)
 
     def upload_in_thread(self, ref: StaffRef, *, file_name: str, data: bytes,
                          comment: str) -> None:
         """A file into the case's thread with files.uploadV2 (getUploadURLExternal, the upload,
         completeUploadExternal)."""
-        _call(self._client.files_upload_v2, channel=ref.channel, thread_ts=ref.ts,
+        call_slack(self._client.files_upload_v2, channel=ref.channel, thread_ts=ref.ts,
               file=data, filename=file_name, title=file_name, initial_comment=comment)
 
     def upload_to_channel(self, *, file_name: str, data: bytes, comment: str) -> None:
         """A file (the weekly digest's chart) into the staff channel."""
-        _call(self._client.files_upload_v2, channel=self._channel, file=data,
+        call_slack(self._client.files_upload_v2, channel=self._channel, file=data,
               filename=file_name, title=file_name, initial_comment=comment)

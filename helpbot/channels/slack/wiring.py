@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 
 from helpbot.cases.service import CaseService
 from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
+from helpbot.channels.slack.digest import WeeklyDigest
 from helpbot.channels.slack.guards import RequestGuards
 from helpbot.channels.slack.names import SlackNames, WorkerIntroductions
 from helpbot.channels.slack.notifier import SlackNotifier
@@ -107,3 +108,16 @@ def faq_draft_listeners(
 
     return FaqDraftListeners(database=database, faq_dir=settings.faq_dir, categories=categories,
                              clock=clock, escalation_channel=keys.escalation_channel)
+
+
+def weekly_digest(
+    settings: Settings, *, client: WebClient, database: Database, inbox: Inbox,
+    knowledge: KnowledgeStore[Any], clock: Callable[[], dt.datetime],
+) -> WeeklyDigest | None:
+    """The Monday digest for the staff channel, when Slack is configured."""
+    keys = settings.slack_keys
+    if keys is None:
+        return None
+    return WeeklyDigest(database=database, inbox=inbox, client=client,
+                        channel=keys.escalation_channel,
+                        knowledge=lambda: knowledge.snapshot().kb, clock=clock)
