@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, jsonify
 
 from helpbot.background import CountingExecutor
-from helpbot.cases.media import MediaRelay
 from helpbot.cases.outbox import StaffOutbox
 from helpbot.cases.ports import PlaygroundNotifier, StaffNotifier
 from helpbot.cases.service import CaseService
+from helpbot.channels.line.content import media_relay
 from helpbot.channels.messenger import (
     ChannelSender,
     LinePushSender,
@@ -152,15 +152,9 @@ def build_services(
         notifier = slack_notifier(slack_client, slack_keys)
     gate = QuietHoursGate(knowledge, default=settings.quiet_hours)
     retry = RetryPolicy(give_up_after=dt.timedelta(hours=settings.delivery_give_up_hours))
-    media_fetcher = None
-    if line_keys is not None:
-        from helpbot.channels.line.content import LineContent
-
-        media_fetcher = LineContent(access_token=line_keys.access_token,
-                                    data_base_url=settings.line_content_base_url)
     staff_outbox = StaffOutbox(
         database=database, notifier=notifier, clock=clock, timezone=gate.timezone, policy=retry,
-        media=MediaRelay(media_fetcher).post,
+        media=media_relay(settings).post,
     )
     people = PeopleOutbox(
         database=database,
@@ -200,24 +194,16 @@ def build_services(
     slack_handler = slack_executor = None
     digest = None
     if slack_keys is not None and slack_client is not None:
-        from helpbot.channels.slack.wiring import (
-            faq_draft_listeners,
-            slack_request_handler,
-            weekly_digest,
-        )
+        from helpbot.channels.slack.wiring import slack_request_handler, weekly_digest
 
-        digest_job = weekly_digest(settings, client=slack_client, database=database, inbox=inbox,
-                                   knowledge=knowledge, clock=clock)
-        digest = digest_job.run if digest_job is not None else None
+        digest = weekly_digest(settings, client=slack_client, database=database, inbox=inbox,
+                               knowledge=knowledge, clock=clock).run
 
         slack_executor = CountingExecutor(4, name="slack")
         slack_handler = slack_request_handler(
             slack_keys, client=slack_client, cases=cases, reminders=reminders, inbox=inbox,
             clock=clock, timezone=gate.timezone, team_id=settings.slack_team_id,
-            executor=slack_executor,
-            faq_drafts=faq_draft_listeners(settings, database=database, knowledge=knowledge,
-                                           clock=clock),
-            database=database, introduce_workers=functools.partial(introduce_workers, knowledge),
+            executor=slack_executor, settings=settings, database=database, knowledge=knowledge,
         )
     return Services(
         settings=settings,
@@ -234,12 +220,6 @@ def build_services(
         slack_executor=slack_executor,
         digest=digest,
     )
-
-
-def introduce_workers(knowledge: KnowledgeStore[Matcher]) -> bool:
-    """``introduce_workers`` of faq/staff.yaml, as served now."""
-    staff = knowledge.snapshot().kb.staff
-    return staff is not None and staff.introduce_workers
 
 
 def create_app(

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApiBlob
 from urllib3.exceptions import HTTPError
 
-from helpbot.cases.media import FetchedMedia
+from helpbot.cases.media import FetchedMedia, MediaRelay
+from helpbot.config import Settings
 from helpbot.errors import DeliveryError, MediaUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -20,13 +21,18 @@ class LineContent:
     """The MediaFetcher for LINE (cases/media.py)."""
 
     def __init__(self, *, access_token: str, data_base_url: str) -> None:
-        self._configuration = Configuration(host=data_base_url, access_token=access_token)
-        self._configuration.retries = 1
-        self._api: MessagingApiBlob | None = None
+        self._access_token = access_token
+        self._host = data_base_url
+        self._api: Any = None
 
     def fetch(self, message_id: str, *, limit: int) -> FetchedMedia:
+        # The SDK is imported on first use: an app without media never loads this client.
+        from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApiBlob
+
         if self._api is None:
-            self._api = MessagingApiBlob(ApiClient(self._configuration))
+            configuration = Configuration(host=self._host, access_token=self._access_token)
+            configuration.retries = 1
+            self._api = MessagingApiBlob(ApiClient(configuration))
         try:
             response = self._api.get_message_content_with_http_info(
                 message_id, _request_timeout=TIMEOUT)
@@ -46,3 +52,12 @@ class LineContent:
         content_type = str(headers.get("Content-Type") or headers.get("content-type")
                            or "application/octet-stream")
         return FetchedMedia(data=data, content_type=content_type)
+
+
+def media_relay(settings: Settings) -> MediaRelay:
+    """What people send during a case, fetched from LINE when LINE is configured."""
+    keys = settings.line_keys
+    fetcher = (LineContent(access_token=keys.access_token,
+                           data_base_url=settings.line_content_base_url)
+               if keys is not None else None)
+    return MediaRelay(fetcher)

@@ -81,12 +81,11 @@ class FaqDraftListeners:
     """The shortcut, the digest's button and the modal's Save."""
 
     def __init__(self, *, database: Database, faq_dir: Path, categories: Callable[[], list[str]],
-                 clock: Callable[[], dt.datetime], escalation_channel: str) -> None:
+                 clock: Callable[[], dt.datetime]) -> None:
         self._database = database
         self._faq_dir = faq_dir
         self._categories = categories
         self._clock = clock
-        self._channel = escalation_channel
 
     def on_shortcut(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()

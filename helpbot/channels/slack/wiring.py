@@ -49,20 +49,25 @@ def slack_request_handler(
     timezone: Callable[[], ZoneInfo],
     team_id: str | None,
     executor: Executor,
-    faq_drafts: FaqDraftListeners | None = None,
-    database: Database | None = None,
-    introduce_workers: Callable[[], bool] = lambda: False,
+    settings: Settings,
+    database: Database,
+    knowledge: KnowledgeStore[Any],
 ) -> SlackRequestHandler:
     """bolt's Flask handler for case workers' buttons, modals and thread replies."""
     names = SlackNames(client, clock=clock)
+
+    def introduce_workers() -> bool:
+        staff = knowledge.snapshot().kb.staff
+        return staff is not None and staff.introduce_workers
+
     listeners = CaseWorkerListeners(
         cases=cases, reminders=reminders, inbox=inbox, clock=clock, timezone=timezone,
         names=names,
-        introductions=(
-            WorkerIntroductions(database=database, names=names, enabled=introduce_workers)
-            if database is not None else None
-        ),
+        introductions=WorkerIntroductions(database=database, names=names,
+                                          enabled=introduce_workers),
     )
+    faq_drafts = faq_draft_listeners(settings, database=database, knowledge=knowledge,
+                                     clock=clock)
     return SlackRequestHandler(
         build_bolt_app(
             signing_secret=keys.signing_secret,
@@ -73,8 +78,7 @@ def slack_request_handler(
                 inbox=inbox, clock=clock, escalation_channel=keys.escalation_channel,
                 team_id=team_id,
             ),
-            extra=(functools.partial(register_faq_drafts, listeners=faq_drafts)
-                   if faq_drafts is not None else None),
+            extra=functools.partial(register_faq_drafts, listeners=faq_drafts),
         )
     )
 
@@ -95,11 +99,8 @@ def slack_sign_in(settings: Settings) -> SlackSignIn | None:
 def faq_draft_listeners(
     settings: Settings, *, database: Database, knowledge: KnowledgeStore[Any],
     clock: Callable[[], dt.datetime],
-) -> FaqDraftListeners | None:
+) -> FaqDraftListeners:
     """「FAQに追加」 and the digest's 「この質問に答える」, writing drafts to faq/drafts/."""
-    keys = settings.slack_keys
-    if keys is None:
-        return None
 
     def categories() -> list[str]:
         kb = knowledge.snapshot().kb
@@ -107,17 +108,14 @@ def faq_draft_listeners(
         return named or kb.categories()
 
     return FaqDraftListeners(database=database, faq_dir=settings.faq_dir, categories=categories,
-                             clock=clock, escalation_channel=keys.escalation_channel)
+                             clock=clock)
 
 
 def weekly_digest(
     settings: Settings, *, client: WebClient, database: Database, inbox: Inbox,
     knowledge: KnowledgeStore[Any], clock: Callable[[], dt.datetime],
-) -> WeeklyDigest | None:
-    """The Monday digest for the staff channel, when Slack is configured."""
-    keys = settings.slack_keys
-    if keys is None:
-        return None
+) -> WeeklyDigest:
+    """The Monday digest for the staff channel (Slack is configured)."""
     return WeeklyDigest(database=database, inbox=inbox, client=client,
-                        channel=keys.escalation_channel,
+                        channel=settings.slack_escalation_channel or "",
                         knowledge=lambda: knowledge.snapshot().kb, clock=clock)
