@@ -159,3 +159,10 @@ def test_periods():
                                              ([1.0, 2.0, 100.0], 100.0)])
 def test_percentile_is_nearest_rank(values, p90):
     assert percentile(values, 0.9) == p90
+
+
+def test_gap_examples_in_the_report_are_masked(line, fake_line, settings):
+    say(line, fake_line, new_user_id(), "zzqx 090-1234-5678 vvvv")
+    report = run_report(settings, "--since", "2026-12-01", "--until", "2026-12-01", "--json")
+    (gap,) = report["top_gaps"]
+    assert gap["example"] == "zzqx [電話番号] vvvv"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from helpbot.cases.masking import mask_personal_data
 from helpbot.conversation.gaps import find_gaps
 from helpbot.reports.period import Period
 from helpbot.storage.database import Database
@@ -160,7 +161,8 @@ def compute_figures(database: Database, period: Period) -> Figures:
     figures.gaps = [
         {
             "count": gap.count,
-            "example": gap.example,
+            # Reports leave the building (funders): contact details masked, as in Slack.
+            "example": mask_personal_data(gap.example),
             "closest_entry_id": max(
                 gap.best_entry_ids, key=gap.best_entry_ids.__getitem__, default=None
             ),

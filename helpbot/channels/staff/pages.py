@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, g, render_template, request
@@ -34,8 +35,7 @@ def _figures() -> Figures:
 
 
 def _chart_query() -> str:
-    kept = {k: v[:32] for k, v in request.args.items() if k in ("since", "until")}
-    return "&".join(f"{k}={v}" for k, v in kept.items())
+    return urlencode({k: v[:32] for k, v in request.args.items() if k in ("since", "until")})
 
 
 @blueprint.get("/report")
