@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, Response, g, render_template, request
+from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 
 from helpbot.channels.staff.access import services, staff_only
 from helpbot.errors import ReportError
@@ -26,12 +28,32 @@ def _zone() -> ZoneInfo:
     return staff.zone if staff is not None else ZoneInfo("Asia/Tokyo")
 
 
+# The page and its four charts ask for the same figures within a second: counted once a minute
+# (per app: the cache lives in app.extensions).
+CACHE = "helpbot_staff_report_cache"
+_CACHE_LOCK = threading.Lock()
+MAX_CACHED = 16
+
+
 def _figures() -> Figures:
     app = services()
     since = request.args.get("since", "7d")[:32]
     until = request.args.get("until")
-    period = report_period(since, until[:32] if until else None, now=app.clock(), zone=_zone())
-    return compute_figures(app.database, period)
+    until = until[:32] if until else None
+    now = app.clock()
+    key = (since, until, now.replace(second=0, microsecond=0))
+    cache: dict[tuple[str, str | None, dt.datetime], Figures] = current_app.extensions[CACHE]
+    with _CACHE_LOCK:
+        cached = cache.get(key)
+    if cached is not None:
+        return cached
+    period = report_period(since, until, now=now, zone=_zone())
+    figures = compute_figures(app.database, period)
+    with _CACHE_LOCK:
+        if len(cache) >= MAX_CACHED:
+            cache.clear()
+        cache[key] = figures
+    return figures
 
 
 def _chart_query() -> str:
@@ -71,5 +93,6 @@ def install_staff_pages(app: Flask) -> None:
     """The report page and the sign-in pages."""
     from helpbot.channels.staff.sign_in import install_sign_in
 
+    app.extensions[CACHE] = {}
     app.register_blueprint(blueprint)
     install_sign_in(app)
