@@ -4,7 +4,10 @@ link, a clear note when something cannot be fetched; outside a case, a request f
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from helpbot.cases.media import MAX_MEDIA_BYTES
+from helpbot.storage.models import Message
 from tests.conftest import SLACK_CHANNEL
 from tests.fakes.line_webhooks import image_event, location_event, new_user_id
 from tests.test_cases_slack import _case, _say
@@ -78,3 +81,21 @@ def test_outside_a_case_the_person_is_asked_for_words(line, fake_line, fake_slac
     (asked,) = fake_line.sent_texts(user_id=person)
     assert "文字" in asked or "ことば" in asked or "言葉" in asked
     assert fake_slack.uploads == [] and fake_slack.messages() == []
+
+
+def test_a_photo_sent_before_the_case_opens_is_kept_for_it(line, fake_line, fake_slack,
+                                                           database, clock):
+    person = new_user_id()
+    event = _image(fake_line, person)
+    _send(line, fake_line, event)
+    assert "文字" in fake_line.sent_texts(user_id=person)[0], "asked for words first"
+    clock.advance(minutes=3)
+    _say(line, fake_line, person, "役所から届いた手紙のことで人と話したい")
+    case = _case(database)
+    (upload,) = fake_slack.uploads
+    assert upload.data == JPEG and upload.thread_ts == case.slack_ts
+    with database.session() as session:
+        kept = session.scalars(select(Message.extra).where(Message.kind == "image")).one()
+    assert kept == {"attachment": {"message_id": event["message"]["id"], "file_name": "",
+                                   "size": None, "external_url": "", "title": "",
+                                   "address": "", "latitude": None, "longitude": None}}

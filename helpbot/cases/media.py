@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpbot.cases.outbox import PostKind, add_post
 from helpbot.cases.ports import StaffNotifier, StaffRef
 from helpbot.core.messages import Attachment, MessageKind
 from helpbot.errors import MediaUnavailableError
-from helpbot.storage.models import Case
+from helpbot.storage.models import Case, Contact, Conversation, Direction, Message
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,54 @@ def attachment_posts(
                          now=now).id]
     note = f"👤 ({kind.value})"
     return [add_post(session, case_id=case.id, kind=PostKind.THREAD, text=note, now=now).id]
+
+
+# What a person sent before a case opened is offered to it from this far back (a conversation).
+KEPT_FOR_A_CASE = dt.timedelta(hours=24)
+ATTACHMENT_KEY = "attachment"
+
+
+def attachment_extra(attachment: Attachment | None) -> dict[str, object] | None:
+    """How an inbound message keeps its attachment (``messages.extra``): ids, never content."""
+    if attachment is None:
+        return None
+    return {ATTACHMENT_KEY: {
+        "message_id": attachment.message_id, "file_name": attachment.file_name,
+        "size": attachment.size, "external_url": attachment.external_url,
+        "title": attachment.title, "address": attachment.address,
+        "latitude": attachment.latitude, "longitude": attachment.longitude,
+    }}
+
+
+def earlier_attachments(
+    session: Session, case: Case, contact: Contact, *, now: dt.datetime
+) -> list[int]:
+    """Posts for what the person sent before this new case opened (they were asked for words
+    then): the last day's files and places, after any earlier case of theirs was resolved."""
+    since = now - KEPT_FOR_A_CASE
+    resolved = session.scalars(
+        select(Case.resolved_at).where(Case.contact_id == contact.id, Case.id != case.id,
+                                       Case.resolved_at.is_not(None))
+        .order_by(Case.resolved_at.desc()).limit(1)
+    ).one_or_none()
+    if resolved is not None and resolved > since:
+        since = resolved
+    rows = session.execute(
+        select(Message.kind, Message.extra)
+        .join(Conversation, Message.conversation_id == Conversation.id)
+        .where(Conversation.contact_id == contact.id, Message.direction == Direction.IN,
+               Message.created_at >= since, Message.kind.in_(
+                   [k.value for k in (*MEDIA_KINDS, MessageKind.LOCATION)]))
+        .order_by(Message.id)
+    ).all()
+    posts: list[int] = []
+    for kind, extra in rows:
+        kept = (extra or {}).get(ATTACHMENT_KEY) if isinstance(extra, dict) else None
+        if isinstance(kept, dict):
+            attachment = Attachment(**{k: v for k, v in kept.items()
+                                       if k in Attachment.__dataclass_fields__})
+            posts += attachment_posts(session, case, MessageKind(kind), attachment, now=now)
+    return posts
 
 
 class MediaRelay:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from helpbot.cases.media import attachment_posts
+from helpbot.cases.media import attachment_extra, attachment_posts
 from helpbot.cases.office import describe_date, describe_opening, reminder_time
 from helpbot.cases.states import CaseReason
 from helpbot.conversation.buttons import (
@@ -118,6 +118,7 @@ class ConversationService:
                 text=incoming.text or incoming.postback,
                 now=now,
             )
+            inbound.extra = attachment_extra(incoming.attachment)  # ids only (cases/media.py)
             session.flush()
             context = TurnContext(
                 incoming=incoming,
