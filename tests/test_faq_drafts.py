@@ -135,3 +135,18 @@ def test_the_shortcut_on_the_persons_line_and_outside_a_case(
     _open_shortcut(slack, fake_slack, case, "hello")
     assert len(fake_slack.views) == before
     assert "相談スレッド" in fake_slack.ephemerals[-1].text
+
+
+def test_a_malformed_draft_form_is_refused_not_a_server_error(slack, faq_dir):
+    malformed = (
+        {"question": {"question": {"type": "plain_text_input", "value": ["a", "list"]}},
+         "answer": {"answer": "an answer"}},
+        {"answer": {"answer": {"type": "plain_text_input", "value": 7}}},
+        {},
+    )
+    for values in malformed:
+        response = slack.send(view_submission("faq_draft", values, user_id=WORKER,
+                                              signing_secret=SLACK_SECRET))
+        assert response.status_code == 200
+        assert json.loads(response.get_data(as_text=True))["response_action"] == "errors"
+    assert not (faq_dir / "drafts").exists()

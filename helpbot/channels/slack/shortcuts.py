@@ -118,11 +118,11 @@ class FaqDraftListeners:
         ))
 
     def on_save(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        values = (view.get("state") or {}).get("values") or {}
-        question = str(values.get("question", {}).get("question", {}).get("value") or "")
-        answer = str(values.get("answer", {}).get("answer", {}).get("value") or "")
-        selected = values.get("category", {}).get("category", {}).get("selected_option") or {}
-        category = str(selected.get("value") or "")
+        form = _draft_fields(view)
+        if form is None:
+            ack(response_action="errors", errors={"answer": "This form is incomplete."})
+            return
+        question, answer, category = form
         if not answer.strip():
             ack(response_action="errors",
                 errors={"answer": "答えを書いてください / Write an answer."})
@@ -146,6 +146,21 @@ class FaqDraftListeners:
             return
         ack(response_action="update", view=_saved_view(draft.id))
         logger.info("FAQ draft %s saved from %s", draft.id, origin)
+
+
+def _draft_fields(view: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(question, answer, category) from the modal, or None when it is malformed."""
+    try:
+        values = view["state"]["values"]
+        question = values["question"]["question"].get("value") or ""
+        answer = values["answer"]["answer"].get("value") or ""
+        selected = (values.get("category") or {}).get("category", {}).get("selected_option")
+        category = (selected or {}).get("value") or ""
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if not all(isinstance(text, str) for text in (question, answer, category)):
+        return None
+    return question, answer, category
 
 
 def register_faq_drafts(bolt: App, listeners: FaqDraftListeners) -> None:
