@@ -18,6 +18,7 @@ from helpbot.cases.masking import KnowledgeMasker
 from helpbot.cases.outbox import StaffOutbox
 from helpbot.cases.ports import PlaygroundNotifier, StaffNotifier
 from helpbot.cases.service import CaseService
+from helpbot.channels.line.content import media_relay
 from helpbot.channels.messenger import (
     ChannelSender,
     LinePushSender,
@@ -88,6 +89,9 @@ class Services:
     clock: Callable[[], dt.datetime] = utc_now
     slack_handler: object | None = None  # bolt's SlackRequestHandler when Slack is configured
     slack_executor: CountingExecutor | None = None
+    # The worker's Monday digest to the staff channel (channels/slack/digest.py); None without
+    # Slack. Returns 1 when it posted.
+    digest: Callable[[], int] | None = None
 
     def wait_idle(self, timeout: float = 20.0) -> bool:
         """Wait for Slack listeners that run after the acknowledgement; for tests and shutdown."""
@@ -170,6 +174,7 @@ def build_services(
     staff_outbox = StaffOutbox(
         database=database, notifier=notifier, clock=clock, timezone=gate.timezone, policy=retry,
         mask=KnowledgeMasker(lambda: knowledge.snapshot().kb),
+        media=media_relay(settings).post,
     )
     people = PeopleOutbox(
         database=database,
@@ -207,8 +212,12 @@ def build_services(
             retry=retry,
         )
     slack_handler = slack_executor = None
+    digest = None
     if slack_keys is not None and slack_client is not None:
-        from helpbot.channels.slack.wiring import slack_request_handler
+        from helpbot.channels.slack.wiring import slack_request_handler, weekly_digest
+
+        digest = weekly_digest(settings, client=slack_client, database=database, inbox=inbox,
+                               knowledge=knowledge, clock=clock).run
 
         slack_executor = CountingExecutor(4, name="slack")
         slack_handler = slack_request_handler(
@@ -217,6 +226,7 @@ def build_services(
             clock=clock, timezone=gate.timezone, team_id=settings.slack_team_id,
             executor=slack_executor,
             personal_data=PersonalData(database=database, outbox=staff_outbox, clock=clock),
+            settings=settings, knowledge=knowledge,
         )
     return Services(
         settings=settings,
@@ -231,6 +241,7 @@ def build_services(
         clock=clock,
         slack_handler=slack_handler,
         slack_executor=slack_executor,
+        digest=digest,
     )
 
 
@@ -264,11 +275,13 @@ def create_app(
 
     from helpbot.channels.line.webhook import blueprint as line_blueprint
     from helpbot.channels.slack.webhook import blueprint as slack_blueprint
+    from helpbot.channels.staff.pages import install_staff_pages
     from helpbot.channels.web.channel import install_web_chat
 
     app.register_blueprint(line_blueprint)
     app.register_blueprint(slack_blueprint)
     install_web_chat(app)
+    install_staff_pages(app)
     app.after_request(security_headers)
     if settings.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -19,7 +19,7 @@ from helpbot.errors import ConfigError
 logger = logging.getLogger(__name__)
 
 DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
-# LINE's host for images (the rich menu's): LINE_API_DATA_BASE_URL.
+# LINE's host for binary data (the rich menu's image, what people send): LINE_API_DATA_BASE_URL.
 DEFAULT_LINE_API_DATA_BASE_URL = "https://api-data.line.me"
 DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
 DEFAULT_PORT = 8000
@@ -47,7 +47,9 @@ class Settings:
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
     line_api_base_url: str = DEFAULT_LINE_API_BASE_URL
-    line_api_data_base_url: str = DEFAULT_LINE_API_DATA_BASE_URL
+    # LINE's data host (rich menu images, the content API for what people send). None:
+    # api-data.line.me, or LINE_API_BASE_URL when that points elsewhere (a local fake serves both).
+    line_api_data_base_url: str | None = None
     port: int = DEFAULT_PORT
     # Seconds between checks of faq/ for edits.
     faq_check_interval: float = 2.0
@@ -61,6 +63,10 @@ class Settings:
     # helpbot's Slack workspace (T...); requests from any other team are refused. None: the
     # bot token's own team, asked from auth.test on the first Slack request.
     slack_team_id: str | None = None
+    # Sign in with Slack for the staff pages (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET); without
+    # them staff sign in with a token from `helpbot staff token`.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
     # An unclaimed case is announced again in its thread after this many minutes.
     reannounce_after_minutes: float = 30.0
     # No reminders in this window of the NPO's local time ("21:00-08:00"; "off" for none).
@@ -96,6 +102,14 @@ class Settings:
         if self.line_channel_secret and self.line_channel_access_token:
             return LineKeys(self.line_channel_secret, self.line_channel_access_token)
         return None
+
+    @property
+    def line_content_base_url(self) -> str:
+        if self.line_api_data_base_url:
+            return self.line_api_data_base_url
+        if self.line_api_base_url != DEFAULT_LINE_API_BASE_URL:
+            return self.line_api_base_url
+        return DEFAULT_LINE_API_DATA_BASE_URL
 
     @property
     def line_enabled(self) -> bool:
@@ -203,8 +217,8 @@ def load_settings(
     base_url = (env.get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL).rstrip("/")
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"LINE_API_BASE_URL must start with http:// or https://: {base_url!r}")
-    data_url = (env.get("LINE_API_DATA_BASE_URL") or DEFAULT_LINE_API_DATA_BASE_URL).rstrip("/")
-    if not data_url.startswith(("http://", "https://")):
+    data_url = (env.get("LINE_API_DATA_BASE_URL") or "").rstrip("/") or None
+    if data_url is not None and not data_url.startswith(("http://", "https://")):
         raise ConfigError(
             f"LINE_API_DATA_BASE_URL must start with http:// or https://: {data_url!r}")
     slack = _slack_settings(env)
@@ -354,7 +368,17 @@ def _slack_settings(env: Mapping[str, str]) -> dict[str, Any]:
             f"SLACK_TEAM_ID must be a Slack team ID like T0123ABCD, got {team_id!r} (Slack: "
             "workspace menu -> Settings -> 'Workspace ID'), or unset to use the bot token's team."
         )
+    client_id = env.get("SLACK_CLIENT_ID") or None
+    client_secret = env.get("SLACK_CLIENT_SECRET") or None
+    if (client_id is None) != (client_secret is None):
+        raise ConfigError(
+            "Set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Slack app -> Basic Information "
+            "-> App Credentials) for Sign in with Slack on the staff pages, or neither to sign "
+            "in with a token from `helpbot staff token`."
+        )
     return {
+        "slack_client_id": client_id,
+        "slack_client_secret": client_secret,
         "slack_team_id": team_id,
         "slack_signing_secret": given["SLACK_SIGNING_SECRET"],
         "slack_bot_token": given["SLACK_BOT_TOKEN"],

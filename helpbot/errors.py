@@ -13,6 +13,10 @@
      ├── ReplyTokenRefused  LINE said "Invalid reply token" (spent or expired): push instead
      ├── BenchFormatError (also ValueError)    a bench file line that breaks the format
      ├── SqliteWorkersError (also ValueError)  more than one bench worker asked for on SQLite
+     ├── ReportError (also ValueError)  a report period we cannot read (`--since`, `--until`)
+     ├── DraftError         an FAQ draft that cannot be saved or approved (says what to fix)
+     ├── StaffSignInError   the staff page's sign-in failed (bad token, Slack refused)
+     ├── MediaUnavailableError  what a person sent cannot be fetched (gone, too big): a note
      ├── DatabaseError      the database failed; the message names the URL (no password) and
      │    │                 the cause, never the statement's parameters
      │    ├── DatabaseUnavailableError   cannot connect (refused, unknown host, bad password)
@@ -144,3 +148,21 @@ class BenchFormatError(HelpbotError, ValueError):
 
 class SqliteWorkersError(HelpbotError, ValueError):
     """More than one worker was asked for on SQLite."""
+
+
+class ReportError(HelpbotError, ValueError):
+    """A report period we cannot read; the message says what to write instead."""
+
+
+class DraftError(HelpbotError):
+    """An FAQ draft that cannot be saved or approved; the message says what to fix."""
+
+
+class StaffSignInError(HelpbotError):
+    """The staff page's sign-in did not succeed (a wrong token, Slack refused the code)."""
+
+
+class MediaUnavailableError(HelpbotError):
+    """A person's image, video, audio or file cannot be fetched: gone, too big, refused.
+
+    The message is a short reason for the case thread (never the content)."""

@@ -22,6 +22,8 @@ Jobs (ids are fixed, so a restart replaces rather than duplicates them):
                          HELPBOT_RETENTION_DAYS redacted
     erase_unfollowed     people who blocked the account       daily
                          HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS ago
+    weekly_digest        Monday from 09:00 local: last week's  every 10 min (posts once a week)
+                         numbers, chart and gaps to Slack
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ class Worker:
             Job("post_freshness_digest", 3600, self.digest.post_if_due),
             Job("purge_old_texts", DAY, self.privacy.purge),
             Job("erase_unfollowed", DAY, self.privacy.erase_unfollowed),
+            Job("weekly_digest", 600, s.digest or (lambda: 0)),
         ]
 
     def check_knowledge(self) -> int:

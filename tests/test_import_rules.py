@@ -26,6 +26,7 @@ LAYERS = (
     "reminders",
     "personal_data",  # retention, export, erasure: closes cases, cancels deliveries
     "conversation",
+    "reports",  # counts from stored rows; reads the gaps of conversation
     "config",  # settings are read at the top and handed down
     "channels",
     "app",

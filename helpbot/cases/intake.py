@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from helpbot.cases.media import earlier_attachments
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
 from helpbot.cases.states import (
     ACTIVE_STATES,
@@ -119,6 +120,8 @@ class CaseIntake:
             post_ids.append(
                 add_post(session, case_id=case.id, kind=PostKind.URGENT, text=note, now=now).id
             )
+        # Photos and places sent just before (the person was asked for words then).
+        post_ids += earlier_attachments(session, case, contact, now=now)
         logger.info("opened case %s (%s, %s)", case.id, reason, urgency)
         return Opened(case=case, is_new=True, post_ids=post_ids)
 

@@ -35,6 +35,7 @@ class PostKind(StrEnum):
     URGENT = "urgent"  # a line in the thread that mentions the whole channel
     NOTICE = "notice"  # a line in the staff channel, about no case
     DIGEST = "digest"  # the weekly list of records to review, in the staff channel
+    MEDIA = "media"  # a file the person sent, fetched and uploaded to the thread (media.py)
 
 
 def add_post(
@@ -66,9 +67,12 @@ class StaffOutbox:
         timezone: Callable[[], dt.tzinfo] = lambda: dt.UTC,
         policy: RetryPolicy | None = None,
         mask: Callable[[str], str] = NO_PUBLIC_NUMBERS,
+        media: Callable[[StaffNotifier, StaffRef, str], None] | None = None,
     ) -> None:
         self._database = database
         self._notifier = notifier
+        # Posts a MEDIA post (cases/media.py's MediaRelay.post); without it, a note.
+        self._media = media
         self._clock = clock
         self._timezone = timezone
         self._policy = policy or RetryPolicy()
@@ -203,6 +207,11 @@ class StaffOutbox:
             raise DeliveryError("the case is not in the staff tool yet", status=503)
         if kind is PostKind.UPDATE:
             self._notifier.update_case(ref, view)
+        elif kind is PostKind.MEDIA and self._media is not None:
+            self._media(self._notifier, ref, text)
+        elif kind is PostKind.MEDIA:
+            self._notifier.post_in_thread(ref, "👤 (a file that cannot be shown here)",
+                                          mention_channel=False)
         else:
             self._notifier.post_in_thread(ref, text, mention_channel=kind is PostKind.URGENT)
 

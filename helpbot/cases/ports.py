@@ -82,6 +82,8 @@ class StaffNotifier(Protocol):
     def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
         """Replace the app's messages in a case's thread by ``notice`` (erasure)."""
         ...
+    def upload_in_thread(self, ref: StaffRef, *, file_name: str, data: bytes,
+                         comment: str) -> None: ...
 
 
 class PlaygroundNotifier:
@@ -99,6 +101,9 @@ class PlaygroundNotifier:
     def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
         """The staff pane reads the (erased) database; nothing to change."""
         return ThreadErasure(redacted=0, left=0)
+    def upload_in_thread(self, ref: StaffRef, *, file_name: str, data: bytes,
+                         comment: str) -> None:
+        """The staff pane shows no files; the person is asked for words outside Slack."""
 
     def post_notice(self, text: str) -> None:
         logger.warning("staff notice (no Slack configured): %s", text)

@@ -1,5 +1,6 @@
 """The ``helpbot`` command: ``db``, ``faq``, ``ask``, ``serve``, ``worker``, ``bench``, ``line``,
-``data``, ``person``, ``audit``, ``programs``.
+``data``, ``person``, ``audit``, ``programs``,
+``report``, ``staff``.
 
 The subcommands are imported when the command line is read, not when this package is: gunicorn's
 master imports ``helpbot.cli.access_log`` for its logger class and should not carry SQLAlchemy,
@@ -52,19 +53,24 @@ def _register(group: click.Group) -> None:
     from helpbot.cli.db import db
     from helpbot.cli.events import events
     from helpbot.cli.faq import faq
+    from helpbot.cli.faq_drafts import approve, drafts
     from helpbot.cli.faq_status import status
     from helpbot.cli.gaps import gaps
     from helpbot.cli.line import line
     from helpbot.cli.personal_data import audit, data, person
     from helpbot.cli.programs import programs
+    from helpbot.cli.report import report
     from helpbot.cli.serve import serve
+    from helpbot.cli.staff import staff
     from helpbot.cli.worker import worker
 
     faq.add_command(gaps)
+    faq.add_command(drafts)
+    faq.add_command(approve)
     faq.add_command(status)
     benchmarks = (webhook, escalation, reminders, crisis_bench, fuzz, footprint, programs_bench)
     for benchmark in benchmarks:
         bench.add_command(benchmark)
     for command in (db, faq, ask, serve, events, bench, worker, crisis, line, data, person, audit,
-                    programs):
+                    programs, report, staff):
         group.add_command(command)

@@ -71,6 +71,9 @@ def check(
     Warnings (not errors) name records not checked for ``stale_after_months`` (staff.yaml,
     default 12), passed or near deadlines, Shift_JIS files read and open-data columns kept."""
     folder, kb, problems = _load(directory, dir_option)
+    from helpbot.knowledge.drafts import check_drafts, list_drafts
+
+    problems = [*problems, *check_drafts(folder)]  # drafts too, as if they were added
     for problem in problems:
         click.echo(str(problem))
     zone = (kb.staff or StaffPolicy()).zone
@@ -82,8 +85,8 @@ def check(
     click.echo(
         f"{folder}: {len(knowledge_files(folder))} files, {len(kb.entries)} entries "
         f"({len(kb.entries) - programs} FAQ, {programs} programs), "
-        f"{len(kb.synonyms)} synonym groups, {len(problems)} problem(s), "
-        f"{len(warnings)} warning(s) as of {day.isoformat()}"
+        f"{len(kb.synonyms)} synonym groups, {len(list_drafts(folder))} draft(s), "
+        f"{len(problems)} problem(s), {len(warnings)} warning(s) as of {day.isoformat()}"
     )
     if problems:
         click.echo("Fix the problems above, then run this check again.")

@@ -82,7 +82,7 @@ def _apply(spec: RichMenuSpec, image: bytes) -> None:
     try:
         applied = apply_rich_menu(spec, image, access_token=token,
                                   base_url=settings.line_api_base_url,
-                                  data_base_url=settings.line_api_data_base_url)
+                                  data_base_url=settings.line_content_base_url)
     except DeliveryError as error:
         raise click.ClickException(str(error)) from None
     how = "created and uploaded" if applied.created else "already at LINE"

@@ -26,7 +26,11 @@ class Gap:
 
 
 def find_gaps(
-    database: Database, *, since: dt.datetime | None = None, limit: int = 20
+    database: Database,
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int = 20,
 ) -> list[Gap]:
     """Unanswered questions grouped greedily by similarity, most frequent group first."""
     query = select(
@@ -36,6 +40,8 @@ def find_gaps(
     ).order_by(UnansweredQuestion.id)
     if since is not None:
         query = query.where(UnansweredQuestion.created_at >= since)
+    if until is not None:
+        query = query.where(UnansweredQuestion.created_at < until)
     with database.session() as session:
         rows = session.execute(query).all()
     # Count identical texts first: the grouping then compares each distinct text once.

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from helpbot.cases.media import attachment_extra, attachment_posts
 from helpbot.cases.states import CaseReason
 from helpbot.conversation.answers import Answers
 from helpbot.conversation.buttons import MAX_SUGGESTIONS, category_buttons, suggestion_buttons
@@ -118,6 +119,7 @@ class ConversationService:
                 text=incoming.text or incoming.postback,
                 now=now,
             )
+            inbound.extra = attachment_extra(incoming.attachment)  # ids only (cases/media.py)
             session.flush()
             context = TurnContext(
                 incoming=incoming,
@@ -266,8 +268,8 @@ class ConversationService:
     def _on_non_text(self, ctx: TurnContext) -> Outcome:
         if self._cases is not None:
             active = self._cases.active_case(ctx.session, ctx.contact)
-            if active is not None:
-                note = f"({ctx.incoming.kind})"
-                posts = self._cases.relay_from_person(ctx.session, active, note, now=ctx.now)
+            if active is not None:  # the file or place itself, into the thread (cases/media.py)
+                posts = attachment_posts(ctx.session, active, ctx.incoming.kind,
+                                         ctx.incoming.attachment, now=ctx.now)
                 return Outcome(replies=[], staff_post_ids=posts)
         return Outcome(replies=[Reply(text=phrases(ctx.contact.language).ask_for_text)])

@@ -36,6 +36,24 @@ NON_TEXT_KINDS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """What came with an image, video, audio, file or location message (no content itself).
+
+    ``message_id`` fetches the content from the platform while it keeps it (LINE: days);
+    ``external_url`` is set when the content lives elsewhere (LINE's ``contentProvider``).
+    """
+
+    message_id: str = ""
+    file_name: str = ""
+    size: int | None = None
+    external_url: str = ""
+    title: str = ""
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
     """Something a person did: wrote, tapped a button, followed or left."""
 
@@ -45,6 +63,7 @@ class Incoming:
     received_at: dt.datetime
     text: str = ""
     postback: str = ""
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)

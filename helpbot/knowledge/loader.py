@@ -1,7 +1,8 @@
 """Load a ``faq/`` folder into a KnowledgeBase, reporting mistakes instead of raising.
 
 Every ``*.yaml``, ``*.yml`` and ``*.csv`` file is read in sorted order (sub-folders too).
-Files and folders whose names start with ``_`` or ``.`` are skipped, except the
+Files and folders whose names start with ``_`` or ``.`` are skipped, and so is ``drafts/``
+(entries waiting for review), except the
 special files: ``synonyms.yaml`` / ``_synonyms.yaml`` holds synonym groups, and
 ``crisis.yaml`` holds the danger signs and crisis resources, and ``staff.yaml`` the office
 hours and handoff phrases (see ``policies.py``); ``richmenu.yaml`` (the LINE rich menu) is not
@@ -35,6 +36,8 @@ CRISIS_FILES = frozenset({"crisis.yaml", "crisis.yml"})
 STAFF_FILES = frozenset({"staff.yaml", "staff.yml"})
 RESERVED_FILES = CRISIS_FILES | STAFF_FILES
 FAQ_DIR_ENV = "HELPBOT_FAQ_DIR"
+# Drafts of entries from case workers (knowledge/drafts.py): never loaded.
+DRAFTS_DIR = "drafts"
 
 
 def knowledge_files(folder: Path) -> list[Path]:
@@ -53,6 +56,8 @@ def knowledge_files(folder: Path) -> list[Path]:
         if top and path.name.lower() in RICHMENU_FILES:
             continue  # the LINE rich menu (helpbot line richmenu apply), not knowledge
         special = top and path.name.lower() in SYNONYM_FILES | RESERVED_FILES
+        if relative.parts[0] == DRAFTS_DIR and len(relative.parts) > 1:
+            continue  # proposals waiting for review (knowledge/drafts.py), not knowledge
         if special or not any(part.startswith(("_", ".")) for part in relative.parts):
             found.append(path)
     return found
@@ -75,7 +80,7 @@ def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Load every knowledge file in ``path``; return the good entries and all problems."""
     folder = Path(path)
     files = {
-        file_path.relative_to(folder).as_posix(): _read_bytes(file_path)
+        file_path.relative_to(folder).as_posix(): read_file_bytes(file_path)
         for file_path in knowledge_files(folder)
     }
     return load_files(files, folder_name=folder.name)
@@ -116,7 +121,7 @@ def load_files(
     return kb, collected.problems
 
 
-def _read_bytes(file_path: Path) -> bytes | OSError:
+def read_file_bytes(file_path: Path) -> bytes | OSError:
     try:
         return file_path.read_bytes()
     except OSError as error:

@@ -63,6 +63,8 @@ class StaffPolicy:
     # The NPO's own area (``area: {prefecture, municipality, code}``), named where a
     # municipal program says where to go; None: not set.
     area_label: str | None = None
+    # A worker's first reply in a case starts with 「相談員の<name>です。」 (the Slack name).
+    introduce_workers: bool = False
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -71,8 +73,20 @@ class StaffPolicy:
 
 STAFF_FIELDS = (
     "timezone", "hours", "holidays", "handoff_phrases", "expected_reply", "contact",
-    "categories", "stale_after_months", "deadline_warning_days", "area",
+    "categories", "stale_after_months", "deadline_warning_days", "area", "introduce_workers",
 )
+
+
+def _yes_no(value: object) -> bool | None:
+    """true/false (the loader keeps scalars as text); None when it is neither."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "on", "はい"}:
+        return True
+    if text in {"false", "no", "off", "いいえ", ""}:
+        return False
+    return None
 
 
 def _parse_hours(value: str) -> tuple[dt.time, dt.time] | None:
@@ -123,6 +137,11 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
     if categories is None:
         problems.append(Problem(file, key_line(data, "categories"), "'categories' must be a list",
                                 "categories: [食べ物, 住まい]"))
+    introduce = _yes_no(data.get("introduce_workers", False))
+    if introduce is None:
+        problems.append(Problem(file, key_line(data, "introduce_workers"),
+                                "'introduce_workers' must be true or false",
+                                "introduce_workers: true"))
     stale_after_months = _whole_number(data, "stale_after_months", defaults.stale_after_months,
                                        unit="months", file=file, problems=problems)
     warning_days = _whole_number(data, "deadline_warning_days", defaults.deadline_warning_days,
@@ -134,6 +153,7 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         stale_after_months=stale_after_months,
         deadline_warning_days=warning_days,
         area_label=area_label,
+        introduce_workers=bool(introduce),
         categories=categories or (),
         timezone=str(timezone),
         hours=hours,

@@ -379,6 +379,8 @@ class AuditEvent(Base):
     contact_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Ids and counts only (a follow-up id, "messages=3"): never text a person or worker wrote.
     detail: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
 class ProgramAnswers(Base):
     """What a person told the program finder: their facts, the questions asked, the stage.
 
@@ -395,3 +397,26 @@ class ProgramAnswers(Base):
     stage: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")  # their words, for the finder's ranking
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class StaffAccessKind(StrEnum):
+    TOKEN = "token"  # from `helpbot staff token`: typed into the sign-in page
+    SESSION = "session"  # the staff page's cookie after a sign-in
+
+
+class StaffAccess(Base):
+    """A way into the staff pages: a token from the CLI or a signed-in browser's session.
+
+    Only the SHA-256 of the secret is stored; the secret itself is shown once.
+    """
+
+    __tablename__ = "staff_access"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # a StaffAccessKind
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Who: a Slack user id after Sign in with Slack, else the token's label.
+    staff_id: Mapped[str] = mapped_column(String(64))
+    staff_name: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

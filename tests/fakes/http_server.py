@@ -178,9 +178,12 @@ def _make_handler(fake: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
             response = fake._handle(self.command, self.path, headers, raw)
-            payload = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
+            raw_body = isinstance(response.body, bytes)  # a file (LINE's content API)
+            payload = (response.body if raw_body
+                       else json.dumps(response.body, ensure_ascii=False).encode("utf-8"))
             self.send_response(response.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            if not raw_body:
+                self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(payload)))
             for name, value in response.headers.items():
                 self.send_header(name, value)

@@ -36,6 +36,7 @@ from .line_richmenu import FakeRichMenus, RichMenuViolationError
 
 REPLY_PATH = "/v2/bot/message/reply"
 PUSH_PATH = "/v2/bot/message/push"
+CONTENT_PREFIX = "/v2/bot/message/"
 PROFILE_PREFIX = "/v2/bot/profile/"
 BOT_INFO_PATH = "/v2/bot/info"
 
@@ -207,8 +208,15 @@ class FakeLineApi(LoopbackServer[RecordedRequest]):
         self._late_answers: list[_Delay] = []
         # Rich menus (tests/fakes/line_richmenu.py): menus, images and the default.
         self.rich_menus = FakeRichMenus(self.contract)
+        self._contents: dict[str, tuple[bytes, str]] = {}
 
     # -- test controls -------------------------------------------------------------------------
+    def add_content(self, message_id: str, data: bytes, content_type: str = "image/jpeg") -> None:
+        """What ``GET /v2/bot/message/{id}/content`` (api-data.line.me) answers for a message
+        the person sent; others answer 404 (the content expired or never existed)."""
+        with self._lock:
+            self._contents[message_id] = (data, content_type)
+
     def issue_reply_token(self, *, user_id: str | None = None, ttl_seconds: float = 60.0) -> str:
         """A fresh single-use reply token (32 hex chars, as LINE's), valid ``ttl_seconds``."""
         token = uuid.uuid4().hex
@@ -379,7 +387,13 @@ class FakeLineApi(LoopbackServer[RecordedRequest]):
     def _violation(self, method: str, path: str, message: str) -> None:
         self._violations.append(f"{method} {path}: {message}")
 
-    def _dispatch(  # noqa: PLR0911 - one return per endpoint/outcome reads best here
+    def _content(self, path: str) -> _Response:
+        found = self._contents.get(unquote(path[len(CONTENT_PREFIX):-len("/content")]))
+        if found is None:
+            return _Response(404, {"message": "Not found"})
+        return _Response(200, found[0], {"Content-Type": found[1]})
+
+    def _dispatch(  # noqa: PLR0911, PLR0912 - one branch per endpoint reads best here
         self, method: str, path: str, headers: dict[str, str], raw: bytes, body: Any
     ) -> _Response:
         failure = self._take(self._failures, path)
@@ -409,6 +423,8 @@ class FakeLineApi(LoopbackServer[RecordedRequest]):
             if kind == "reply":
                 return self._reply(body)
             return self._push(method, path, headers, body)
+        if method == "GET" and path.startswith(CONTENT_PREFIX) and path.endswith("/content"):
+            return self._content(path)
         if method == "GET" and path.startswith(PROFILE_PREFIX):
             return self._profile(unquote(path[len(PROFILE_PREFIX) :]))
         if method == "GET" and path == BOT_INFO_PATH:

@@ -60,6 +60,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .http_server import JsonResponse, LoopbackServer
+from .slack_extras import OpenIdAndFiles
 
 API_PREFIX = "/api/"
 ACTIONS_PREFIX = "/actions/"
@@ -275,7 +276,7 @@ def _methods(methods: str | Iterable[str] | None) -> tuple[str, ...] | None:
 # --------------------------------------------------------------------------------------------
 # The fake
 # --------------------------------------------------------------------------------------------
-class FakeSlackApi(LoopbackServer[RecordedRequest]):
+class FakeSlackApi(OpenIdAndFiles, LoopbackServer[RecordedRequest]):
     """Fake Slack Web API on ``http://127.0.0.1:<ephemeral port>/api/``.
 
     ``clock`` (seconds since the epoch) drives message timestamps; each ``ts`` is unique and
@@ -324,8 +325,7 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
         self._expired_triggers: set[str] = set()
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
-        self._uploads: dict[str, dict[str, Any]] = {}  # upload path -> file being uploaded
-        self._files: list[SharedFile] = []
+        self._init_extras()
 
     # -- lifecycle (start/stop, ``with``, port, base_url: LoopbackServer) ---------------------
     @property
@@ -474,8 +474,10 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
 
     @property
     def files(self) -> list[SharedFile]:
-        """Files shared with files.completeUploadExternal, in order."""
-        return self._snapshot(self._files)
+        """Files shared with files.completeUploadExternal, in order (see ``uploads``)."""
+        with self._lock:
+            return [SharedFile(u.file_id, u.filename, u.title, u.data, u.channel,
+                               u.initial_comment) for u in self.uploads]
 
     @property
     def views(self) -> list[OpenedView]:
@@ -519,11 +521,18 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
             if delay is not None:
                 self._stopping.wait(delay.seconds)
         content_type = headers.get("content-type", "")
+        if api_method is None and path.startswith(("/upload/", "/openid/")):
+            with self._lock:
+                extra = (self._receive_upload(path, raw) if path.startswith("/upload/")
+                         else self._authorize(parts.query))
+                self._requests.append(RecordedRequest(
+                    None, http_method, path, dict(headers), content_type, {}, raw,
+                    extra.status, extra.body))
+                return extra
         with self._lock:
             params: dict[str, Any] = {}
             try:
-                if path not in self._uploads:  # an upload's body is the file's bytes
-                    params = _parse_params(content_type, raw, parts.query)
+                params = _parse_params(content_type, raw, parts.query)
                 response = self._dispatch(api_method, path, headers, params, raw)
             except _InvalidError as exc:
                 for detail in exc.details:
@@ -560,9 +569,6 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
     ) -> _Response:
         if path in self._response_urls:
             return self._response_url(path, raw)
-        if path in self._uploads:  # step 2 of files.uploadV2: the bytes, no token
-            self._uploads[path]["content"] = raw
-            return _Response(200, {"ok": True})
         if api_method is None:
             self._violation(
                 path,
@@ -578,6 +584,8 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
                 fail_headers["Retry-After"] = str(failure.retry_after)
             return _Response(failure.status, {"ok": False, "error": failure.error}, fail_headers)
 
+        if api_method in ("openid.connect.token", "openid.connect.userInfo"):
+            return self._openid(api_method, headers, params)  # type: ignore[return-value]
         auth = headers.get("authorization", "")
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.get("token")
         if not token:
@@ -734,32 +742,6 @@ class FakeSlackApi(LoopbackServer[RecordedRequest]):
             raise _InvalidError("invalid_arguments", ["users: one user id for a direct message"])
         return _ok(channel={"id": "D" + users.removeprefix("U"), "is_im": True})
 
-    def _get_upload_url(self, params: dict[str, Any]) -> _Response:
-        filename, length = params.get("filename"), params.get("length")
-        if not filename or not str(length or "").isdigit():
-            raise _InvalidError("invalid_arguments", ["filename and length are required"])
-        file_id = f"F{len(self._uploads) + 1:08d}"
-        path = f"/upload/v1/{file_id}"
-        self._uploads[path] = {"file_id": file_id, "filename": str(filename), "content": None}
-        return _ok(upload_url=self.base_url + path, file_id=file_id)
-
-    def _complete_upload(self, params: dict[str, Any]) -> _Response:
-        files = params.get("files")
-        if not isinstance(files, list) or not files:
-            raise _InvalidError("invalid_arguments", ["files must be a JSON array"])
-        shared = []
-        for item in files:
-            upload = next((u for u in self._uploads.values() if u["file_id"] == item.get("id")),
-                          None)
-            if upload is None or upload["content"] is None:
-                return _error("file_not_found")
-            self._files.append(SharedFile(
-                upload["file_id"], upload["filename"], str(item.get("title") or ""),
-                upload["content"], params.get("channel_id"), params.get("initial_comment"),
-            ))
-            shared.append({"id": upload["file_id"], "name": upload["filename"]})
-        return _ok(files=shared)
-
     def _post_ephemeral(self, params: dict[str, Any]) -> _Response:
         channel = self._channel(params)
         user = params.get("user")
@@ -866,8 +848,8 @@ _HANDLERS: dict[str, Callable[[FakeSlackApi, dict[str, Any]], _Response]] = {
     "views.open": FakeSlackApi._views_open,
     "conversations.replies": FakeSlackApi._conversations_replies,
     "conversations.open": FakeSlackApi._conversations_open,
-    "files.getUploadURLExternal": FakeSlackApi._get_upload_url,
-    "files.completeUploadExternal": FakeSlackApi._complete_upload,
+    "files.getUploadURLExternal": FakeSlackApi._get_upload_url,  # type: ignore[dict-item]
+    "files.completeUploadExternal": FakeSlackApi._complete_upload,  # type: ignore[dict-item]
 }
 
 

@@ -415,6 +415,55 @@ def block_action(
     return _payload_request(payload, signing_secret, timestamp)
 
 
+def message_shortcut(
+    callback_id: str,
+    *,
+    user_id: str,
+    user_name: str = "caseworker",
+    channel_id: str,
+    message_text: str,
+    message_ts: str,
+    thread_ts: str | None = None,
+    message_user: str | None = None,
+    from_bot: bool = False,
+    trigger_id: str | None = None,
+    channel_name: str = "helpbot-cases",
+    team_id: str = DEFAULT_TEAM_ID,
+    api_app_id: str = DEFAULT_APP_ID,
+    signing_secret: str = DEFAULT_SIGNING_SECRET,
+    timestamp: int | float | None = None,
+) -> SlackRequest:
+    """A message shortcut (the message's ⋯ menu; ``payload=`` form, type ``message_action``)."""
+    message: dict[str, Any] = {
+        "type": "message",
+        "text": message_text,
+        "ts": message_ts,
+        "user": message_user or (DEFAULT_BOT_USER_ID if from_bot else user_id),
+        "team": team_id,
+    }
+    if from_bot:
+        message["bot_id"] = DEFAULT_BOT_ID
+    if thread_ts is not None:
+        message["thread_ts"] = thread_ts
+    payload = {
+        "type": "message_action",
+        "token": VERIFICATION_TOKEN,
+        "action_ts": f"{(time.time() if timestamp is None else timestamp):.6f}",
+        "team": {"id": team_id, "domain": DEFAULT_TEAM_DOMAIN},
+        "user": _user(user_id, user_name, team_id),
+        "channel": {"id": channel_id, "name": channel_name},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or new_trigger_id(),
+        "response_url": new_response_url(team_id),
+        "message_ts": message_ts,
+        "message": message,
+        "api_app_id": api_app_id,
+    }
+    return _payload_request(payload, signing_secret, timestamp)
+
+
 def _state_values(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for block_id, actions in values.items():

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from helpbot.core.messages import Incoming, MessageKind
+from helpbot.core.messages import Attachment, Incoming, MessageKind
 from helpbot.errors import UnsupportedEvent
 from helpbot.storage.inbox import NewEvent, fallback_event_id
 
@@ -88,6 +88,36 @@ def translate(event: dict[str, Any]) -> LineEvent:
             received_at=received_at,
             text=str(message.get("text", "")) if kind is MessageKind.TEXT else "",
             postback=str((event.get("postback") or {}).get("data", "")),
+            attachment=_attachment(kind, message),
         ),
         reply_token=event.get("replyToken"),
+    )
+
+
+_MEDIA = frozenset({MessageKind.IMAGE, MessageKind.VIDEO, MessageKind.AUDIO, MessageKind.FILE})
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _attachment(kind: MessageKind, message: dict[str, Any]) -> Attachment | None:
+    """The message id and description of media, or the place of a location."""
+    if kind is MessageKind.LOCATION:
+        return Attachment(
+            title=str(message.get("title") or "")[:200],
+            address=str(message.get("address") or "")[:500],
+            latitude=_number(message.get("latitude")),
+            longitude=_number(message.get("longitude")),
+        )
+    if kind not in _MEDIA:
+        return None
+    provider = message.get("contentProvider") or {}
+    external = str(provider.get("originalContentUrl") or "") if isinstance(provider, dict) else ""
+    size = message.get("fileSize")
+    return Attachment(
+        message_id=str(message.get("id") or "")[:64],
+        file_name=str(message.get("fileName") or "")[:200],
+        size=int(size) if isinstance(size, int) and not isinstance(size, bool) else None,
+        external_url=external[:1000] if external.startswith("https://") else "",
     )

@@ -38,12 +38,24 @@ def waited_text(waited: dt.timedelta) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
+def worker_text(view: CaseView) -> str:
+    """``<@U…> (さとう)``: the mention, and the name from users.info when it differs."""
+    return _mention(view.claimed_by, view.claimed_by_name)
+
+
+def _mention(user_id: str | None, name: str | None) -> str:
+    shown = f" ({name})" if name and name != user_id else ""
+    return f"<@{user_id}>{shown}"
+
+
 def state_text(view: CaseView) -> str:
     if view.state is CaseState.CLAIMED:
-        return f"claimed by <@{view.claimed_by}>" if view.claimed_by else "claimed"
+        return f"claimed by {worker_text(view)}" if view.claimed_by else "claimed"
     if view.state is CaseState.RESOLVED:
-        resolver = view.resolved_by or view.claimed_by
-        who = f" by <@{resolver}>" if resolver else ""
+        if view.resolved_by:  # who resolved it; claimed_by stays who claimed it
+            who = f" by {_mention(view.resolved_by, None)}"
+        else:
+            who = f" by {worker_text(view)}" if view.claimed_by else ""
         csat = _SATISFACTION.get(view.satisfaction or 0)
         return f"resolved{who}" + (f" · person said: {csat}" if csat else "")
     return "open: waiting for a case worker"

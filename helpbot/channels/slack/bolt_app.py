@@ -30,6 +30,7 @@ from helpbot.channels.slack.blocks import (
     followup_form,
 )
 from helpbot.channels.slack.guards import RequestGuards, answer_error
+from helpbot.channels.slack.names import SlackNames, WorkerIntroductions
 from helpbot.channels.slack.privacy import COMMAND as PRIVACY_COMMAND
 from helpbot.channels.slack.privacy import PRIVACY_CALLBACK, PrivacyCommands
 from helpbot.channels.slack.threads import CaseThreads
@@ -67,8 +68,12 @@ class CaseWorkerListeners:
         clock: Callable[[], dt.datetime],
         timezone: Callable[[], ZoneInfo],
         privacy: PrivacyCommands | None = None,
+        names: SlackNames | None = None,
+        introductions: WorkerIntroductions | None = None,
     ) -> None:
         self.privacy = privacy
+        self._names = names
+        self._introductions = introductions
         self._cases = cases
         self._threads = threads
         self._reminders = reminders
@@ -94,7 +99,8 @@ class CaseWorkerListeners:
     def act(self, action: str, case_id: int, user: dict[str, Any]) -> str | None:
         """Claim or resolve; a sentence for the worker when that is not possible."""
         worker_id = str(user.get("id", ""))
-        worker_name = str(user.get("username") or user.get("name") or worker_id)
+        known = self._names.name_of(worker_id) if self._names is not None else None
+        worker_name = known or str(user.get("username") or user.get("name") or worker_id)
         try:
             if action == "claim":
                 self._cases.claim(case_id, worker_id=worker_id, worker_name=worker_name)
@@ -167,8 +173,14 @@ class CaseWorkerListeners:
         case_id = self._threads.case_in_thread(channel=channel, thread_ts=thread_ts)
         if case_id is None:
             return  # a thread that is not a case's
+        text = str(event.get("text", ""))
+        if self._introductions is not None:  # 「相談員のさとうです。」 when staff.yaml says so
+            text = self._introductions.introduce(
+                thread_ts=thread_ts, channel=channel, worker_id=str(event.get("user", "")),
+                text=text,
+            )
         self._cases.relay_from_worker(
-            case_id, worker_name=str(event.get("user", "")), text=str(event.get("text", ""))
+            case_id, worker_name=str(event.get("user", "")), text=text
         )
 
     def on_command(self, ack: Ack, command: dict[str, Any], client: WebClient) -> None:
@@ -247,7 +259,7 @@ def _followup_fields(view: dict[str, Any]) -> tuple[int, str, str, bool] | None:
 
 def build_bolt_app(
     *, signing_secret: str, client: WebClient, listeners: CaseWorkerListeners,
-    executor: Executor, guards: RequestGuards,
+    executor: Executor, guards: RequestGuards, extra: Callable[[App], None] | None = None,
 ) -> App:
     bolt = App(
         signing_secret=signing_secret,
@@ -271,4 +283,6 @@ def build_bolt_app(
     bolt.command("/helpbot")(listeners.on_command)
     if listeners.privacy is not None:
         bolt.view(PRIVACY_CALLBACK)(listeners.privacy.on_confirm)
+    if extra is not None:  # more listeners from their own modules (shortcuts.py)
+        extra(bolt)
     return bolt

@@ -13,7 +13,7 @@ from helpbot.channels.slack.blocks import case_blocks, summary_text
 from helpbot.errors import DeliveryError, RateLimitedError
 
 
-def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
+def call_slack(method: Callable[..., Any], **kwargs: Any) -> Any:
     """Call Slack; turn its failures into DeliveryError (429 into RateLimitedError)."""
     try:
         return method(**kwargs)
@@ -40,7 +40,7 @@ class SlackNotifier:
         self._channel = channel
 
     def post_case(self, view: CaseView) -> StaffRef:
-        response = _call(
+        response = call_slack(
             self._client.chat_postMessage,
             channel=self._channel,
             text=summary_text(view),
@@ -50,7 +50,7 @@ class SlackNotifier:
         return StaffRef(channel=response["channel"], ts=response["ts"])
 
     def update_case(self, ref: StaffRef, view: CaseView) -> None:
-        _call(
+        call_slack(
             self._client.chat_update,
             channel=ref.channel,
             ts=ref.ts,
@@ -59,7 +59,7 @@ class SlackNotifier:
         )
 
     def post_in_thread(self, ref: StaffRef, text: str, *, mention_channel: bool) -> None:
-        _call(
+        call_slack(
             self._client.chat_postMessage,
             channel=ref.channel,
             thread_ts=ref.ts,
@@ -68,7 +68,7 @@ class SlackNotifier:
         )
 
     def post_notice(self, text: str) -> None:
-        _call(self._client.chat_postMessage, channel=self._channel, text=text)
+        call_slack(self._client.chat_postMessage, channel=self._channel, text=text)
 
     def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
         """Replace the app's messages in a case's thread by ``notice``; delete none of a worker's.
@@ -79,7 +79,7 @@ class SlackNotifier:
         redacted = left = 0
         cursor: str | None = None
         while True:
-            page = _call(self._client.conversations_replies, channel=ref.channel, ts=ref.ts,
+            page = call_slack(self._client.conversations_replies, channel=ref.channel, ts=ref.ts,
                          limit=200, **({"cursor": cursor} if cursor else {}))
             for message in page.get("messages", []):
                 ts = message.get("ts")
@@ -89,8 +89,20 @@ class SlackNotifier:
                     left += 1
                     continue
                 if message.get("text") != notice:
-                    _call(self._client.chat_update, channel=ref.channel, ts=ts, text=notice)
+                    call_slack(self._client.chat_update, channel=ref.channel, ts=ts, text=notice)
                 redacted += 1
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if cursor is None:
                 return ThreadErasure(redacted=redacted, left=left)
+
+    def upload_in_thread(self, ref: StaffRef, *, file_name: str, data: bytes,
+                         comment: str) -> None:
+        """A file into the case's thread with files.uploadV2 (getUploadURLExternal, the upload,
+        completeUploadExternal)."""
+        call_slack(self._client.files_upload_v2, channel=ref.channel, thread_ts=ref.ts,
+              file=data, filename=file_name, title=file_name, initial_comment=comment)
+
+    def upload_to_channel(self, *, file_name: str, data: bytes, comment: str) -> None:
+        """A file (the weekly digest's chart) into the staff channel."""
+        call_slack(self._client.files_upload_v2, channel=self._channel, file=data,
+              filename=file_name, title=file_name, initial_comment=comment)

@@ -1,0 +1,59 @@
+"""What a 「FAQに追加」 draft starts from: the person's question (masked) and the worker's answer.
+
+The question is the person's latest text message in the case (contact details masked as in
+the case thread); the answer is the worker's message the shortcut was used on, without its
+``//`` note lines. Nothing else of the conversation leaves the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from helpbot.cases.masking import mask_personal_data
+from helpbot.cases.service import NOTE_MARKER
+from helpbot.storage.database import Database
+from helpbot.storage.models import Case, Conversation, Direction, Message
+
+PERSON_PREFIX = "👤 "
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSource:
+    case_id: int
+    question: str
+    answer: str
+
+
+def without_notes(text: str) -> str:
+    return "\n".join(
+        line for line in text.splitlines() if not line.lstrip().startswith(NOTE_MARKER)
+    ).strip()
+
+
+def draft_source(
+    database: Database, *, channel: str, thread_ts: str, text: str, from_bot: bool
+) -> DraftSource | None:
+    """The case of the thread and what the draft starts from; None outside a case thread."""
+    with database.session() as session:
+        case = session.scalars(
+            select(Case).where(Case.slack_ts == thread_ts, Case.slack_channel == channel)
+        ).one_or_none()
+        if case is None:
+            return None
+        if from_bot and text.startswith(PERSON_PREFIX):  # the person's line, relayed
+            return DraftSource(case.id, text.removeprefix(PERSON_PREFIX).strip(), "")
+        latest = session.scalars(
+            select(Message.text)
+            .join(Conversation, Message.conversation_id == Conversation.id)
+            .where(
+                Conversation.contact_id == case.contact_id,
+                Message.direction == Direction.IN,
+                Message.kind == "text",
+            )
+            .order_by(Message.id.desc())
+            .limit(1)
+        ).one_or_none()
+        question = mask_personal_data(latest or "")
+        return DraftSource(case.id, question, "" if from_bot else without_notes(text))

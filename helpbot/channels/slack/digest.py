@@ -1,0 +1,150 @@
+"""The weekly digest: every Monday from 09:00 (the NPO's time zone) the worker posts last week's
+numbers, one chart (files.uploadV2), the top 5 gaps with 「この質問に答える」 and the program
+records not checked for half a year to the staff channel. Once a week, whichever worker runs:
+the week's marker row in ``webhook_events`` (channel ``digest``) is inserted only once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from sqlalchemy import delete
+
+from helpbot.cases.masking import mask_personal_data
+from helpbot.channels.slack.notifier import SlackNotifier, call_slack
+from helpbot.channels.slack.shortcuts import ANSWER_GAP_ACTION
+from helpbot.errors import DeliveryError
+from helpbot.knowledge.entries import EntryKind, KnowledgeBase
+from helpbot.reports.charts import digest_chart
+from helpbot.reports.figures import Figures, compute_figures
+from helpbot.reports.period import Period
+from helpbot.storage.database import Database
+from helpbot.storage.inbox import Inbox, NewEvent
+from helpbot.storage.models import WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+MARKER_CHANNEL = "digest"
+SEND_FROM = dt.time(9, 0)
+TOP_GAPS = 5
+STALE_AFTER = dt.timedelta(days=183)
+MAX_STALE = 10
+
+
+def last_week(now: dt.datetime, zone: ZoneInfo) -> Period | None:
+    """Last Monday-to-Monday week when it is Monday from 09:00 local, else None."""
+    local = now.astimezone(zone)
+    if local.weekday() != 0 or local.time() < SEND_FROM:
+        return None
+    end = dt.datetime.combine(local.date(), dt.time(), tzinfo=zone)
+    return Period(since=(end - dt.timedelta(days=7)).astimezone(dt.UTC),
+                  until=end.astimezone(dt.UTC), zone=zone)
+
+
+def stale_programs(kb: KnowledgeBase, today: dt.date) -> list[str]:
+    """Program records whose ``last_checked`` is half a year old (or missing)."""
+    found = []
+    for entry in kb.entries:
+        if entry.kind is not EntryKind.PROGRAM:
+            continue
+        if entry.last_checked is None or today - entry.last_checked > STALE_AFTER:
+            checked = entry.last_checked.isoformat() if entry.last_checked else "never"
+            found.append(f"`{entry.id}` ({checked})")
+    return found
+
+
+def digest_blocks(figures: Figures, stale: list[str]) -> list[dict[str, Any]]:
+    report = figures.to_json()
+    days = figures.period.days()
+    title = f"週のまとめ / Weekly digest {days[0]:%m/%d}–{days[-1]:%m/%d}"
+    answers, cases = report["answers"], report["cases"]
+    claim = report["minutes_to_claim"]
+    fields = [
+        f"*受信 / Messages in*\n{report['messages_in']['total']}",
+        f"*回答 / Answered · suggested · fallback*\n{answers['answered']} · "
+        f"{answers['suggested']} · {answers['fallback']}",
+        f"*相談 / Cases opened · claimed · resolved*\n{cases['opened']} · {cases['claimed']} · "
+        f"{cases['resolved']}",
+        f"*担当まで / Minutes to claim (median, p90)*\n{claim['median'] or '-'} · "
+        f"{claim['p90'] or '-'}",
+        f"*危機アラート / Crisis alerts*\n{report['crisis_alerts']['total']}",
+        f"*フォローアップ / Follow-ups sent · failed*\n{report['followups']['sent']} · "
+        f"{report['followups']['failed']}",
+        f"*満足度の回答 / Satisfaction answers*\n{report['satisfaction']['answers']}",
+    ]
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
+        {"type": "section", "text": {"type": "mrkdwn",
+                                     "text": "*答えられなかった質問 / Top gaps*"}},
+    ]
+    for n, gap in enumerate(report["top_gaps"][:TOP_GAPS], start=1):
+        question = mask_personal_data(str(gap["example"]))[:500]
+        blocks.append({
+            "type": "section", "block_id": f"gap-{n}",
+            "text": {"type": "mrkdwn", "text": f"{n}. {question} ×{gap['count']}"},
+            "accessory": {"type": "button", "action_id": ANSWER_GAP_ACTION,
+                          "text": {"type": "plain_text", "text": "この質問に答える"},
+                          "value": question[:2000]},
+        })
+    if not report["top_gaps"]:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "なし / none"}]})
+    if stale:
+        listed = ", ".join(stale[:MAX_STALE]) + (" …" if len(stale) > MAX_STALE else "")
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": (
+            f"*半年以上確かめていない制度 / Programs not checked for 6 months* ({len(stale)}): "
+            f"{listed}")[:3000]}})
+    return blocks
+
+
+class WeeklyDigest:
+    """The worker's ``weekly_digest`` job."""
+
+    def __init__(self, *, database: Database, inbox: Inbox, client: WebClient, channel: str,
+                 knowledge: Callable[[], KnowledgeBase], clock: Callable[[], dt.datetime]) -> None:
+        self._database = database
+        self._inbox = inbox
+        self._client = client
+        self._notifier = SlackNotifier(client, channel)
+        self._channel = channel
+        self._knowledge = knowledge
+        self._clock = clock
+
+    def run(self) -> int:
+        """Post the digest if it is due and not posted yet; 1 when posted."""
+        now = self._clock()
+        kb = self._knowledge()
+        zone = kb.staff.zone if kb.staff is not None else ZoneInfo("Asia/Tokyo")
+        period = last_week(now, zone)
+        if period is None:
+            return 0
+        marker = f"week-{period.days()[0].isoformat()}"
+        event = NewEvent(event_id=marker, event_type="weekly_digest", payload={})
+        if not self._inbox.store(channel=MARKER_CHANNEL, events=[event], now=now):
+            return 0  # posted already (by this worker or another)
+        try:
+            self._send(period, kb, now)
+        except DeliveryError as error:
+            self._release(marker)  # try again at the next run
+            logger.warning("weekly digest not posted (%s); trying again in 10 minutes", error)
+            return 0
+        logger.info("weekly digest posted for %s", marker)
+        return 1
+
+    def _send(self, period: Period, kb: KnowledgeBase, now: dt.datetime) -> None:
+        figures = compute_figures(self._database, period)
+        blocks = digest_blocks(figures, stale_programs(kb, now.astimezone(period.zone).date()))
+        call_slack(self._client.chat_postMessage, channel=self._channel, blocks=blocks,
+              text=blocks[0]["text"]["text"])
+        self._notifier.upload_to_channel(
+            file_name=f"helpbot-{period.days()[0].isoformat()}.png", data=digest_chart(figures),
+            comment="質問数（日ごと、結果別） / Questions per day by outcome")
+
+    def _release(self, marker: str) -> None:
+        with self._database.session() as session:
+            session.execute(delete(WebhookEvent).where(
+                WebhookEvent.channel == MARKER_CHANNEL, WebhookEvent.event_id == marker))
