@@ -159,6 +159,7 @@ class PeopleOutbox:
                     Delivery.contact_id == row.contact_id,
                     Delivery.kind == row.kind,
                     Delivery.state == QueueState.PENDING,
+                    Delivery.due_at >= row.due_at,
                     Delivery.due_at < until,
                     Delivery.id != row.id,
                     or_(Delivery.deferred_until.is_(None), Delivery.deferred_until < until),
