@@ -11,7 +11,14 @@ from helpbot.channels.slack.blocks import FOLLOWUP_CALLBACK
 from helpbot.storage.models import Case, Delivery
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
 from tests.fakes.line_webhooks import new_user_id, postback_event, text_event, unfollow_event
-from tests.fakes.slack_requests import block_action, slash_command, view_submission
+from tests.fakes.slack_requests import (
+    block_action,
+    event_callback,
+    message_event,
+    new_ts,
+    slash_command,
+    view_submission,
+)
 
 WORKER = "UWORKER01"
 
@@ -100,6 +107,39 @@ def test_reminder_due_in_quiet_hours_waits_until_morning(line, slack, fake_line,
     clock.now = dt.datetime(2026, 12, 1, 23, 0, tzinfo=dt.UTC)
     line.settle()
     assert fake_line.sent_texts(user_id=person)[-1] == "今日はどうでしたか？"
+
+
+def test_a_reminder_moved_to_the_morning_holds_back_no_other_message(
+    line, slack, fake_line, database, clock
+):
+    person, case = _open_case(line, fake_line, database)
+    _submit(slack, case, "今日 20時", "今日はどうでしたか？")
+    _submit(slack, case, "今日 20時30分", "眠れていますか？")
+    # No worker ran in the evening (a deploy, LINE down): at 21:30 JST both reminders are
+    # due but quiet hours have begun, so they are moved to 08:00, the later one behind.
+    clock.now = dt.datetime(2026, 12, 1, 12, 30, tzinfo=dt.UTC)
+    line.settle()
+    reminders = _reminders(database)
+    assert [r.state for r in reminders] == ["pending", "pending"]
+    assert reminders[0].next_attempt_at == dt.datetime(2026, 12, 1, 23, 0, tzinfo=dt.UTC)
+    # A case worker answers in the thread that night: the person gets it now, not at 08:00.
+    response = slack.send(event_callback(
+        message_event("明日の朝いちばんにお電話します", channel=SLACK_CHANNEL, user=WORKER,
+                      ts=new_ts(), thread_ts=case.slack_ts),
+        signing_secret=SLACK_SECRET,
+    ))
+    assert response.status_code == 200
+    slack.settle()
+    texts = fake_line.sent_texts(user_id=person)
+    assert texts[-1] == "明日の朝いちばんにお電話します"
+    assert "今日はどうでしたか？" not in texts and "眠れていますか？" not in texts
+    # In the morning the reminders go out, still in their own order, each once.
+    clock.now = dt.datetime(2026, 12, 1, 23, 0, tzinfo=dt.UTC)
+    line.settle()
+    line.settle()
+    texts = fake_line.sent_texts(user_id=person)
+    assert texts[-2:] == ["今日はどうでしたか？", "眠れていますか？"]
+    assert texts.count("今日はどうでしたか？") == texts.count("眠れていますか？") == 1
 
 
 def test_resolving_cancels_reminders_unless_kept(line, slack, fake_line, fake_slack, database):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpbot.cli.access_log import is_quiet_poll
+from helpbot.cli.serve import failures, terminate
 from tests.servers import ROOT, free_port
 
 pytestmark = pytest.mark.slow
@@ -123,6 +124,9 @@ def test_sigterm_stops_gunicorn_and_the_worker_and_frees_the_port(
         assert not [child for child in children if _alive(child)]
         assert _port_free(port)
     output = log.read_text(errors="replace")
+    # How each child ended is said: stopped, or killed after the wait (not a failure).
+    for child in children:
+        assert f"(pid {child}) stopped (exit" in output or f"(pid {child}) did not stop" in output
     # The access log keeps real requests and leaves out the chat's successful polls.
     assert "POST /api/playground/messages" in output
     assert "GET /healthz" in output
@@ -156,3 +160,50 @@ def _chat_and_poll(base_url: str) -> None:
 )
 def test_only_successful_polls_leave_the_access_log(method, path, status, quiet):
     assert is_quiet_poll(method=method, path=path, status=status) is quiet
+
+
+@pytest.fixture
+def spawn() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Children started by a test; whatever happens, none is left running or open."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def _child(spawn: list[subprocess.Popen[bytes]], code: str) -> subprocess.Popen[bytes]:
+    """A Python child that runs ``code`` and says "ready" once its signal handlers are set."""
+    process = subprocess.Popen([sys.executable, "-c", code + "\nprint('ready', flush=True)"
+                                "\nimport time\ntime.sleep(60)"], stdout=subprocess.PIPE)
+    spawn.append(process)
+    assert process.stdout is not None and process.stdout.readline() == b"ready\n"
+    return process
+
+
+def test_a_child_that_does_not_stop_in_time_is_killed_said_and_no_failure(spawn, capfd):
+    stubborn = _child(spawn, "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)")
+    polite = _child(spawn, "")
+    started = time.monotonic()
+    killed = terminate([polite, stubborn], wait=1.0)
+    assert time.monotonic() - started < 10
+    assert killed == [stubborn] and stubborn.returncode == -signal.SIGKILL
+    assert polite.returncode == -signal.SIGTERM
+    assert failures([polite, stubborn], killed=killed) == []
+    said = capfd.readouterr().err
+    assert f"(pid {stubborn.pid}) did not stop within 1 s of SIGTERM; it was killed." in said
+    assert f"(pid {polite.pid}) stopped (exit -15)." in said
+
+
+def test_a_child_that_failed_on_its_own_is_still_a_failure(spawn, capfd):
+    crashed = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    spawn.append(crashed)
+    crashed.wait(timeout=30)
+    running = _child(spawn, "")
+    killed = terminate([crashed, running], wait=5.0)
+    assert killed == []
+    assert failures([crashed, running], killed=killed) == [3]
+    assert f"(pid {crashed.pid}) had already exited (exit 3)." in capfd.readouterr().err

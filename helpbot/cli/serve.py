@@ -2,7 +2,11 @@
 
 serve binds the port itself and hands the listening socket to gunicorn (``fd://N``), so a
 busy port is one clear line and exit status 1, and the playground URL is printed only once
-the port is ours. SIGTERM, SIGHUP and Ctrl-C stop gunicorn and the worker alike.
+the port is ours. SIGTERM, SIGHUP and Ctrl-C stop gunicorn and the worker alike: each gets
+SIGTERM and, together, STOP_WAIT seconds; one still running then is killed, and that is said in
+one line but is no failure of serve (it was asked to stop). gunicorn's own graceful timeout is
+shorter, so it stops its busy web workers itself and its master is done in time. serve exits 1
+only when a child failed on its own.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ from helpbot.storage.migrate import upgrade
 # Gunicorn's logger class that leaves the web chat's successful polls out of the access log.
 QUIET_LOGGER = "helpbot.cli.access_log.QuietPollingLogger"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# Seconds all children get, together, to stop after SIGTERM; gunicorn's graceful timeout for
+# its web workers is shorter, so its master exits by itself well within it.
+STOP_WAIT = 30.0
+GRACEFUL_TIMEOUT = 10
 
 
 def bind_listener(host: str, port: int) -> socket.socket:
@@ -88,7 +96,8 @@ def serve(host: str, port: int | None) -> None:
         # The web process and the worker, as the Procfile runs them.
         processes.append(subprocess.Popen(
             [gunicorn, "--bind", f"fd://{listener.fileno()}", "--workers", "1",
-             "--threads", "4", "--access-logfile", "-", "--logger-class", QUIET_LOGGER,
+             "--threads", "4", "--graceful-timeout", str(GRACEFUL_TIMEOUT),
+             "--access-logfile", "-", "--logger-class", QUIET_LOGGER,
              "helpbot.app:create_app()"],
             pass_fds=(listener.fileno(),),
         ))
@@ -102,29 +111,62 @@ def serve(host: str, port: int | None) -> None:
         listener.close()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        _stop_children(processes)
-    failed = [p.returncode for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
-    if failed:
+        killed = _stop_children(processes)
+    if failures(processes, killed=killed):
         raise SystemExit(1)
 
 
-def _stop_children(processes: list[subprocess.Popen[bytes]]) -> None:
+def failures(
+    processes: list[subprocess.Popen[bytes]], *, killed: list[subprocess.Popen[bytes]]
+) -> list[int]:
+    """Exit codes of children that failed on their own: a stop by SIGTERM is none, and
+    neither is a child serve killed because it did not stop in time."""
+    return [
+        p.returncode for p in processes
+        if p not in killed and p.returncode not in (0, -signal.SIGTERM, None)
+    ]
+
+
+def _stop_children(processes: list[subprocess.Popen[bytes]]) -> list[subprocess.Popen[bytes]]:
     # Ignore further stop signals while the children shut down (a second Ctrl-C included).
     previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, *STOP_SIGNALS)}
     try:
-        _terminate(processes)
+        return terminate(processes)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
-def _terminate(processes: list[subprocess.Popen[bytes]]) -> None:
+def terminate(
+    processes: list[subprocess.Popen[bytes]], *, wait: float = STOP_WAIT
+) -> list[subprocess.Popen[bytes]]:
+    """SIGTERM to every running child, then ``wait`` seconds for all of them together; kill
+    those still running and return them. Each child's end is said in one line."""
+    asked = [p for p in processes if p.poll() is None]
+    for process in asked:
+        process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + wait
+    killed = []
     for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
+        name = _name(process)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+            killed.append(process)
+            click.echo(f"helpbot serve: {name} (pid {process.pid}) did not stop within "
+                       f"{wait:.0f} s of SIGTERM; it was killed.", err=True)
+            continue
+        how = "stopped" if process in asked else "had already exited"
+        click.echo(f"helpbot serve: {name} (pid {process.pid}) {how} "
+                   f"(exit {process.returncode}).", err=True)
+    return killed
+
+
+def _name(process: subprocess.Popen[bytes]) -> str:
+    """``gunicorn helpbot.app:create_app()``, ``helpbot worker``: the program and its last
+    argument."""
+    args = [str(a) for a in process.args] if isinstance(process.args, list) else [
+        str(process.args)]
+    return " ".join(dict.fromkeys([os.path.basename(args[0]), args[-1]]))

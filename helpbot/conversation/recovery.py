@@ -3,7 +3,10 @@ not take, and apologise when a message could not be answered at all.
 
 A channel calls these after the core has decided; nobody is answered twice (a recorded turn is
 resent, never decided again) and nobody is left in silence (a message that fails for good gets
-the person an apology with the NPO's contact, and tells staff).
+the person an apology with the NPO's contact, and tells staff). A person in danger is never left
+with only "sorry": the apology carries the crisis lines when the message was a crisis, and every
+line of ``crisis.yaml`` when that cannot be known (the message could not be read, or the
+detector could not run on it).
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from sqlalchemy import select
 
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY
 from helpbot.conversation.turn import Clock, SendStatus, Sent, Turn
-from helpbot.core.messages import Reply, stored_reply
+from helpbot.core.messages import Incoming, MessageKind, Reply, stored_reply
 from helpbot.core.retry import RetryPolicy, is_retryable
 from helpbot.core.texts import phrases
+from helpbot.crisis.detector import snapshot_detector
+from helpbot.crisis.resources import resources_text
 from helpbot.delivery.messages import APOLOGY, queue_for_person, queue_refused_replies
 from helpbot.errors import DeliveryError
-from helpbot.matching.base import KnowledgeSource
+from helpbot.knowledge.crisis_file import builtin_crisis_rules
+from helpbot.matching.base import KnowledgeSnapshot, KnowledgeSource
 from helpbot.storage import history
 from helpbot.storage.database import Database
 from helpbot.storage.models import DeliveryStatus, Message
@@ -41,6 +47,11 @@ def turn_record(turn: Turn) -> dict[str, Any]:
         "decision": turn.decision,
         "entry": turn.entry_id,
     }
+
+
+# ``apologize(message=UNREADABLE)``: the failed message could not be read, so whether it was a
+# crisis cannot be known.
+UNREADABLE = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,23 +148,35 @@ class TurnRecovery:
                     error=error, policy=self._retry, now=now,
                 )
 
-    def apologize(self, *, channel: str, user_id: str | None, what: str) -> Apology:
+    def apologize(
+        self,
+        *,
+        channel: str,
+        user_id: str | None,
+        what: str,
+        message: Incoming | None = UNREADABLE,
+    ) -> Apology:
         """A message that failed for good: the person gets a short apology with the NPO's
-        contact (stored, sent once), and staff are told in their channel."""
+        contact, and the crisis lines when ``message`` was a crisis or cannot be read (stored,
+        sent once), and staff are told in their channel."""
         now = self._clock()
         delivery_id = None
         posts: list[int] = []
-        staff = self._knowledge.snapshot().kb.staff or DEFAULT_STAFF_POLICY
+        snapshot = self._snapshot()
+        kb = snapshot.kb if snapshot is not None else None
+        staff = (kb.staff if kb is not None else None) or DEFAULT_STAFF_POLICY
         with self._database.session() as session:
             if user_id is not None:
                 contact = history.contact_for(session, channel=channel, user_id=user_id, now=now)
                 words = phrases(contact.language)
                 reach_us = staff.contact.get(contact.language) or staff.contact.get("ja")
-                text = "\n".join(t for t in (words.sorry_error, reach_us) if t)
+                lines = self.crisis_lines(snapshot, message, language=contact.language)
+                text = "\n".join(t for t in (words.sorry_error, reach_us, lines) if t)
                 delivery_id = queue_for_person(
                     session, contact, Reply(text=text), kind=APOLOGY, now=now
                 )
-                what = f"{what} (contact #{contact.id}; they were sent an apology)"
+                with_lines = " with the crisis lines" if lines else ""
+                what = f"{what} (contact #{contact.id}; they were sent an apology{with_lines})"
             if self._cases is not None:
                 posts.append(self._cases.outbox.add_notice(session, what))
         if self._cases is not None:
@@ -161,3 +184,44 @@ class TurnRecovery:
                 self._cases.people.deliver_now([delivery_id])
             self._cases.outbox.deliver(posts)
         return Apology(delivery_id=delivery_id, staff_post_ids=posts)
+
+    def _snapshot(self) -> KnowledgeSnapshot | None:
+        """The knowledge served now; None when it cannot be had (the apology still goes)."""
+        try:
+            return self._knowledge.snapshot()
+        except Exception:
+            logger.exception("no knowledge for an apology: the built-in crisis lines are used")
+            return None
+
+    @staticmethod
+    def crisis_lines(
+        snapshot: KnowledgeSnapshot | None, message: Incoming | None, *, language: str
+    ) -> str:
+        """The lines to call for an apology: the category's when ``message`` was a crisis,
+        every line when that cannot be known, none for a message that was not one."""
+        kb = snapshot.kb if snapshot is not None else None
+        rules = (kb.crisis if kb is not None else None) or builtin_crisis_rules()
+        if rules is None:
+            return ""
+        if message is not None and (
+            message.kind is not MessageKind.TEXT or not message.text.strip()
+        ):
+            return ""  # a tap, a sticker, a follow: no words that could tell of danger
+        detector = hit = None
+        if message is not None and snapshot is not None:
+            try:
+                detector = snapshot_detector(snapshot.kb, snapshot.index)
+                hit = detector.assess(message.text).hit if detector is not None else None
+            except Exception as error:  # its text is not logged: it may hold the message
+                logger.warning("the crisis detector failed on a failed message (%s)",
+                               type(error).__name__)
+                detector = None
+        if detector is None:
+            logger.warning("a failed message could not be checked for danger: the apology "
+                           "carries every crisis line")
+            return resources_text(rules, category=None, language=language)
+        if hit is None:
+            return ""
+        logger.warning("a failed message was a crisis (%s): the apology carries its lines",
+                       hit.category)
+        return resources_text(rules, category=hit.category, language=hit.language)

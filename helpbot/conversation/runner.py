@@ -12,7 +12,8 @@ turn's replies (``EventAdapter``). The runner owns everything between and after:
       ─▶ record how it went: sent / refused (deliveries the worker retries) / unknown
          (the event comes back soon, the same turn is sent again)
       ─▶ finish the event, then the turn's posts for case workers
-    a failure: tried again later; after the last try the person gets an apology, staff a notice
+    a failure: tried again later; after the last try the person gets an apology (with the
+    crisis lines if the message was a crisis, or cannot be read), staff a notice
 """
 
 from __future__ import annotations
@@ -165,14 +166,19 @@ class EventRunner:
         )
 
     def _apologize(self, adapter: EventAdapter, stored: ClaimedEvent) -> None:
-        """Nobody is left in silence: the person gets an apology, staff are told."""
+        """Nobody is left in silence: the person gets an apology, staff are told; the message
+        is read once more so that a person in danger also gets the lines to call."""
         what = (
             f"A {adapter.label} message could not be answered after {stored.attempts} tries "
             f"(event {stored.event_id})."
         )
         try:
+            message = adapter.incoming(stored)
+        except Exception:  # unreadable: the apology carries every crisis line
+            message = None
+        try:
             self._conversation.recovery.apologize(
-                channel=adapter.channel, user_id=stored.source, what=what
+                channel=adapter.channel, user_id=stored.source, what=what, message=message
             )
         except Exception:
             logger.exception("could not apologise for %s event %s", adapter.label,

@@ -9,7 +9,8 @@ Rows are claimed through the shared lease queue (``storage/leases.py``): ``FOR U
 LOCKED`` on PostgreSQL, so two workers (or two hosts) never take the same row; the lease is
 renewed while a batch is sent, and a row whose sender died comes back when it runs out. A
 person's messages go out in order: a row waits while an earlier due row of the same person is
-unfinished. LINE pushes carry a retry key derived from the row, so a retry after a crash never
+unfinished, except a reminder that quiet hours deferred, which holds back only later reminders.
+LINE pushes carry a retry key derived from the row, so a retry after a crash never
 delivers twice.
 """
 
@@ -45,6 +46,7 @@ PARALLEL_PEOPLE = 4
 class Claimed:
     lease: Lease
     id: int
+    contact_id: int
     channel: str
     user_id: str
     reachable: bool
@@ -66,11 +68,21 @@ def _replies(text: str, extra: dict[str, Any] | None) -> list[Reply]:
 
 
 def _waits_for_earlier(earlier: Any, now: dt.datetime) -> ColumnElement[bool]:
-    """A person's message waits while an earlier due one of theirs is unfinished."""
+    """A person's message waits while an earlier due one of theirs is unfinished; a row that
+    quiet hours deferred holds back only rows of its own kind (reminders stay in order among
+    themselves; a crisis reply or a case worker's words never wait for the morning).
+
+    Deferral has its own column: ``next_attempt_at`` is also the lease of a claimed row, so it
+    cannot tell a deferred reminder from one another worker is sending right now."""
     return and_(
         earlier.contact_id == Delivery.contact_id,
         earlier.state.in_(UNFINISHED),
         earlier.due_at <= now,
+        or_(
+            earlier.deferred_until.is_(None),
+            earlier.deferred_until <= now,
+            earlier.kind == Delivery.kind,
+        ),
         or_(
             earlier.due_at < Delivery.due_at,
             and_(earlier.due_at == Delivery.due_at, earlier.id < Delivery.id),
@@ -108,11 +120,52 @@ class PeopleOutbox:
 
     def deliver_now(self, ids: Iterable[int]) -> int:
         """Try the given rows at once (they are claimed like any other, so never twice)."""
-        return self._send_all(self._claim(ids=list(ids), limit=None))
+        return self._send_all(self._defer_quiet(self._claim(ids=list(ids), limit=None)))
 
     def run_due(self, *, limit: int = 200) -> int:
         """Send what is due, oldest first; return how many were sent."""
-        return self._send_all(self._claim(ids=None, limit=limit))
+        claimed = self._claim(ids=None, limit=limit)
+        ready = self._defer_quiet(claimed)
+        sent = self._send_all(ready)
+        if len(ready) < len(claimed):
+            # A deferred reminder no longer holds the person's other messages: send them now.
+            sent += self._send_all(self._defer_quiet(self._claim(ids=None, limit=limit)))
+        return sent
+
+    def _defer_quiet(self, claimed: list[Claimed]) -> list[Claimed]:
+        """Move rows that may not go out now (quiet hours) to when they may, marked deferred
+        (not an attempt); return the others."""
+        if self._postpone is None:
+            return claimed
+        now = self._clock()
+        ready = []
+        for row in claimed:
+            allowed = self._postpone(row.kind, now)
+            if allowed <= now:
+                ready.append(row)
+            elif self.queue.retry_later(
+                row.lease, now=now, at=allowed, counts=False, deferred_until=allowed
+            ):
+                self._defer_held_behind(row, until=allowed)
+        return ready
+
+    def _defer_held_behind(self, row: Claimed, *, until: dt.datetime) -> None:
+        """The person's later rows of the same kind due before ``until`` wait behind ``row``
+        anyway: mark them deferred too, so that they hold no other message back either."""
+        with self._database.session() as session:
+            session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.contact_id == row.contact_id,
+                    Delivery.kind == row.kind,
+                    Delivery.state == QueueState.PENDING,
+                    Delivery.due_at >= row.due_at,
+                    Delivery.due_at < until,
+                    Delivery.id != row.id,
+                    or_(Delivery.deferred_until.is_(None), Delivery.deferred_until < until),
+                )
+                .values(deferred_until=until)
+            )
 
     def _send_all(self, claimed: list[Claimed]) -> int:
         """Send claimed rows: people in parallel, each person's rows in order."""
@@ -153,6 +206,7 @@ class PeopleOutbox:
                 Claimed(
                     lease=by_id[d.id],
                     id=d.id,
+                    contact_id=d.contact_id,
                     channel=c.channel,
                     user_id=c.channel_user_id,
                     reachable=c.reachable,
@@ -170,12 +224,6 @@ class PeopleOutbox:
 
     def _send(self, row: Claimed) -> int:
         now = self._clock()
-        if self._postpone is not None:
-            allowed = self._postpone(row.kind, now)
-            if allowed > now:
-                # Quiet hours: not an attempt.
-                self.queue.retry_later(row.lease, now=now, at=allowed, counts=False)
-                return 0
         if not row.reachable:
             self._fail(row, "the person has blocked or left the account", now)
             return 0

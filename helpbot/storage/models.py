@@ -257,6 +257,8 @@ class Delivery(Base):
 
     The row is the truth; the worker only wakes up to send what is due. ``next_attempt_at``
     doubles as a lease while a row is ``leased``, so a crashed sender's rows come back.
+    ``deferred_until``: quiet hours moved this row to then; until then it holds back only
+    rows of its own kind (a person's other messages never wait for a reminder at night).
     """
 
     __tablename__ = "deliveries"
@@ -275,6 +277,7 @@ class Delivery(Base):
     state: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    deferred_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_key: Mapped[str] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(String(255), nullable=True)

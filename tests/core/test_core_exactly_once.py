@@ -89,6 +89,51 @@ def test_an_event_that_fails_for_good_gets_one_apology_and_tells_staff(core: Cor
     assert "could not be answered" in notice and payload["id"] in notice
 
 
+def _fail_for_good(core: Core, payload: dict) -> list[str]:
+    """Run until the event has failed for good; the texts the person got."""
+    for _ in range(MAX_ATTEMPTS):
+        core.run()
+        core.clock.advance(minutes=31)
+    core.run()
+    assert core.event_row(payload["id"]).status == "failed"
+    return core.platform.texts(ME)
+
+
+# Numbers from faq/crisis.yaml: the suicide category's lines, and one it does not call.
+SUICIDE_LINES = ("0570-783-556", "0120-279-338", "119")
+CHILD_LINE = "189"
+
+
+def test_a_crisis_message_that_fails_for_good_gets_the_crisis_lines_with_the_apology(
+    core: Core,
+):
+    # The turn is decided (resources, an urgent case), but sending it breaks every time.
+    core.platform.break_next = MAX_ATTEMPTS
+    payload = core.channel.write(ME, "もう疲れた。死にたい")
+    (apology,) = _fail_for_good(core, payload)
+    assert apology.startswith(phrases("ja").sorry_error)
+    assert all(number in apology for number in SUICIDE_LINES)
+    assert f": {CHILD_LINE}" not in apology, "the category's lines, not every line"
+    (notice,) = core.staff.notices
+    assert "with the crisis lines" in notice
+
+
+def test_an_unreadable_message_that_fails_for_good_gets_every_crisis_line(core: Core):
+    payload = core.channel.event(ME, "explode")  # whether it was a crisis cannot be known
+    core.channel.deliver(payload)
+    (apology,) = _fail_for_good(core, payload)
+    assert apology.startswith(phrases("ja").sorry_error)
+    assert all(number in apology for number in (*SUICIDE_LINES, CHILD_LINE, "#8008"))
+
+
+def test_an_ordinary_question_that_fails_for_good_gets_only_the_apology(core: Core):
+    core.platform.break_next = MAX_ATTEMPTS
+    payload = core.channel.write(ME, QUESTION)
+    (apology,) = _fail_for_good(core, payload)
+    assert apology.startswith(phrases("ja").sorry_error)
+    assert not any(number in apology for number in SUICIDE_LINES)
+
+
 def test_the_next_message_is_not_held_back_by_a_failing_one(core: Core):
     core.channel.deliver(core.channel.event(ME, "explode"))
     core.channel.write(ME, QUESTION)
