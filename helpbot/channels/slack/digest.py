@@ -1,7 +1,7 @@
 """The weekly digest: every Monday from 09:00 (the NPO's time zone) the worker posts last week's
 numbers, one chart (files.uploadV2), the top 5 gaps with 「この質問に答える」 and the program
-records not checked for half a year to the staff channel. Once a week, whichever worker runs:
-the week's marker row in ``webhook_events`` (channel ``digest``) is inserted only once."""
+records not checked for ``stale_after_months`` (``faq/staff.yaml``) to the staff channel. Once
+a week, whichever worker runs: the week's marker row in ``webhook_events`` (channel ``digest``) is inserted only once."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from helpbot.channels.slack.notifier import SlackNotifier, call_slack
 from helpbot.channels.slack.shortcuts import ANSWER_GAP_ACTION
 from helpbot.errors import DeliveryError
 from helpbot.knowledge.entries import EntryKind, KnowledgeBase
+from helpbot.knowledge.freshness import is_stale
+from helpbot.knowledge.policies import StaffPolicy
 from helpbot.reports.charts import digest_chart
 from helpbot.reports.figures import Figures, compute_figures
 from helpbot.reports.period import Period
@@ -31,7 +33,6 @@ logger = logging.getLogger(__name__)
 MARKER_CHANNEL = "digest"
 SEND_FROM = dt.time(9, 0)
 TOP_GAPS = 5
-STALE_AFTER = dt.timedelta(days=183)
 MAX_STALE = 10
 
 
@@ -46,12 +47,14 @@ def last_week(now: dt.datetime, zone: ZoneInfo) -> Period | None:
 
 
 def stale_programs(kb: KnowledgeBase, today: dt.date) -> list[str]:
-    """Program records whose ``last_checked`` is half a year old (or missing)."""
+    """Program records not checked for ``stale_after_months`` (the same rule as `helpbot faq
+    check`), or never."""
+    months = (kb.staff or StaffPolicy()).stale_after_months
     found = []
     for entry in kb.entries:
         if entry.kind is not EntryKind.PROGRAM:
             continue
-        if entry.last_checked is None or today - entry.last_checked > STALE_AFTER:
+        if entry.last_checked is None or is_stale(entry, today=today, months=months):
             checked = entry.last_checked.isoformat() if entry.last_checked else "never"
             found.append(f"`{entry.id}` ({checked})")
     return found
@@ -96,7 +99,7 @@ def digest_blocks(figures: Figures, stale: list[str]) -> list[dict[str, Any]]:
     if stale:
         listed = ", ".join(stale[:MAX_STALE]) + (" …" if len(stale) > MAX_STALE else "")
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": (
-            f"*半年以上確かめていない制度 / Programs not checked for 6 months* ({len(stale)}): "
+            f"*しばらく確かめていない制度 / Programs not checked recently* ({len(stale)}): "
             f"{listed}")[:3000]}})
     return blocks
 
