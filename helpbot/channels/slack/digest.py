@@ -1,7 +1,8 @@
 """The weekly digest: every Monday from 09:00 (the NPO's time zone) the worker posts last week's
 numbers, one chart (files.uploadV2), the top 5 gaps with 「この質問に答える」 and the program
 records not checked for ``stale_after_months`` (``faq/staff.yaml``) to the staff channel. Once
-a week, whichever worker runs: the week's marker row in ``webhook_events`` (channel ``digest``) is inserted only once."""
+a week, whichever worker runs: the week's marker row in ``webhook_events`` (channel
+``digest``) is inserted only once."""
 
 from __future__ import annotations
 
