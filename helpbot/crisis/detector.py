@@ -33,6 +33,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from helpbot.crisis.lexicon import Lexicon
 from helpbot.crisis.meaning import MeaningLayer, Nearest
@@ -40,7 +41,9 @@ from helpbot.crisis.text import Morphology, fold, has_japanese, shared_morpholog
 from helpbot.knowledge.crisis_file import CrisisCategory, CrisisRules
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.matching.language import detect as detect_language
-from helpbot.matching.semantic import SentenceEncoder
+
+if TYPE_CHECKING:  # numpy and the encoder load with the matcher, not with this module
+    from helpbot.matching.semantic import SentenceEncoder
 
 _NEGATED = re.compile(
     r"(とは|なんて|と)?(思わない|おもわない|思ってない|思つてない|わけじやない|わけではない"

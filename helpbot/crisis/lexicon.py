@@ -24,8 +24,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from helpbot.crisis.text import (
     Analysis,
     Morphology,
@@ -273,6 +271,8 @@ class Lexicon:
         candidates = [k for k, n in shared.items() if n >= needed[k]]
         if not candidates:
             return
+        from rapidfuzz import fuzz, process
+
         found = process.extractOne(
             reading, candidates, scorer=fuzz.partial_ratio, score_cutoff=TYPO_SCORE
         )

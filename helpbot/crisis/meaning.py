@@ -18,12 +18,13 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from helpbot.knowledge.crisis_file import CrisisRules
 from helpbot.matching.language import detect as detect_language
-from helpbot.matching.semantic import SentenceEncoder
+
+if TYPE_CHECKING:  # numpy and the encoder load with the matcher, not with this module
+    from helpbot.matching.semantic import SentenceEncoder
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class MeaningLayer:
             query = self._encoder.encode_query(text[:500])
             similarities = self._vectors @ query
             faq = float((self._faq @ query).max()) if self._faq is not None else 0.0
-        best = int(np.argmax(similarities))
+        best = int(similarities.argmax())
         return Nearest(
             category=self._categories[best],
             exemplar=self._exemplars[best],
