@@ -139,3 +139,7 @@ class BenchFormatError(HelpbotError, ValueError):
 
 class SqliteWorkersError(HelpbotError, ValueError):
     """More than one worker was asked for on SQLite."""
+
+
+class MatchingConfigError(HelpbotError, ValueError):
+    """The matcher's calibration file is unreadable or from another model version."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 _MIN_EXACT = 2  # kana; a 1-kana reading (ひ, て) is everywhere
 _MIN_FUZZY = 4  # a slip is only forgiven in readings this long
-_MAX_READING = 12
+_MAX_READING = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +43,15 @@ def _is_kana(text: str) -> bool:
 class KanaLexicon:
     """Readings of the knowledge base's content words, exact and with one slip."""
 
-    def __init__(self, entries: Iterable[tuple[str, str, tuple[str, ...]]]) -> None:
-        """``entries``: (hiragana reading, dictionary form, synonym terms) of content words."""
-        exact: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for reading, word, groups in entries:
+    def __init__(self, entries: Iterable[tuple[str, str, tuple[str, ...], str]]) -> None:
+        """``entries``: (hiragana reading, dictionary form, synonym terms, surface) of the
+        entries' content words."""
+        exact: dict[str, tuple[str, tuple[str, ...], str]] = {}
+        for reading, word, groups, surface in entries:
             if _MIN_EXACT <= len(reading) <= _MAX_READING and _is_kana(reading):
                 # a word written in kana in the entries is found by its own bigrams already,
                 # but it still names the entry's word for the encoder and the words field
-                exact.setdefault(reading, (word, groups))
+                exact.setdefault(reading, (word, groups, surface))
         fuzzy: dict[str, str] = {}
         for reading in exact:
             if len(reading) >= _MIN_FUZZY:
@@ -106,11 +107,11 @@ class KanaLexicon:
         pieces: list[str] = []
         cursor = 0
         for start, end, reading in spans:
-            word, groups = self._exact[reading]
-            words.append(word)
+            word, groups, surface = self._exact[reading]
+            words.extend(word.split(" "))
             synonyms.extend(groups)
             pieces.append(text[cursor:start])
-            pieces.append(word)
+            pieces.append(surface)
             cursor = end
         pieces.append(text[cursor:])
         return KanaReading(words=words, synonyms=synonyms, text="".join(pieces))
