@@ -18,6 +18,7 @@ _ROWS = (
     ("R@10", "r_at_10", "{:.3f}"),
     ("MRR", "mrr", "{:.3f}"),
     ("ms/query", "ms_per_query", "{:.2f}"),
+    ("CPU ms/q", "cpu_ms_per_query", "{:.2f}"),
     ("build s", "build_s", "{:.3f}"),
 )
 
@@ -133,7 +134,8 @@ def scale(sizes: tuple[int, ...], n_queries: int, as_json: bool) -> None:
             click.echo(json.dumps(row))
         else:
             click.echo(
-                f"{row['entries']:>7} entries: build {row['build_s']:.3f} s, "
+                f"{row['entries']:>7} entries: build {row['build_s']:.3f} s "
+                f"({row['build_cpu_s']:.3f} s CPU), "
                 f"{row['ms_per_query']:.3f} ms/query, peak {row['peak_mem_mb']:.0f} MiB; "
                 f"first-time sentence vectors {row['embed_s']:.1f} s "
                 f"for {row['embedded']} new texts (cached after)"

@@ -17,6 +17,8 @@ read.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,8 +38,7 @@ def _deletions(text: str) -> set[str]:
     return {text[:i] + text[i + 1 :] for i in range(len(text))}
 
 
-def _is_kana(text: str) -> bool:
-    return all("\u3041" <= ch <= "\u309f" or ch == "ー" for ch in text)
+_KANA_ONLY = re.compile(r"[\u3041-\u309fー]+")
 
 
 class KanaLexicon:
@@ -46,12 +47,16 @@ class KanaLexicon:
     def __init__(self, entries: Iterable[tuple[str, str, tuple[str, ...], str]]) -> None:
         """``entries``: (hiragana reading, dictionary form, synonym terms, surface) of the
         entries' content words."""
+        # a reading shared by several words (こうせい: 厚生, 構成) names the most frequent one
+        counts = Counter(entries)
         exact: dict[str, tuple[str, tuple[str, ...], str]] = {}
-        for reading, word, groups, surface in entries:
-            if _MIN_EXACT <= len(reading) <= _MAX_READING and _is_kana(reading):
-                # a word written in kana in the entries is found by its own bigrams already,
-                # but it still names the entry's word for the encoder and the words field
-                exact.setdefault(reading, (word, groups, surface))
+        for (reading, word, groups, surface), _ in counts.most_common():
+            if (
+                reading not in exact
+                and _MIN_EXACT <= len(reading) <= _MAX_READING
+                and _KANA_ONLY.fullmatch(reading)
+            ):
+                exact[reading] = (word, groups, surface)
         fuzzy: dict[str, str] = {}
         for reading in exact:
             if len(reading) >= _MIN_FUZZY:
