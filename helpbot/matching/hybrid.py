@@ -8,13 +8,14 @@ without kanji. Each field's scores are divided by the query's best score in that
 weighted sum ranks the entries. A sentence-embedding field (:mod:`helpbot.matching.semantic`)
 adds meaning that shares no word with the entry (家族が亡くなった -> 葬儀): the lexical sum is
 scaled to 1 and the cosine similarity, rescaled per query from the median entry (0) to the best
-(1), is added with equal weight.
+(1), is added with weight 1.5. A message written in kana alone is first read back into the
+entries' own words (:mod:`helpbot.matching.kana`).
 
-The reported 0..100 score is the confidence in the top entry: its coverage of the query (the
-share of the query's BM25 mass it reaches, per lexical field), discounted when the runner-up is
-close on the fused score; the other candidates are scaled by their fused score relative to the
-top, so that the band thresholds mean the same thing for every query. A message with no word in
-common with any entry is ranked by meaning alone with confidence 0 (it falls back).
+The reported 0..100 score is 100 x the calibrated probability that the top entry is right
+(:mod:`helpbot.matching.calibration`: margin, coverage, agreement of the word and meaning
+rankings, length); the other candidates are scaled by their fused score relative to the top, so
+that the band thresholds mean the same thing for every query. A message with no word in common
+with any entry is ranked by meaning alone with confidence 0 (it falls back).
 """
 
 from __future__ import annotations
