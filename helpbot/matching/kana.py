@@ -65,6 +65,15 @@ class KanaLexicon:
         self._exact = exact
         self._fuzzy = fuzzy
         self._lengths = sorted({len(r) for r in exact}, reverse=True)
+        # one slip leaves the first two or the last two kana of a reading of four or more in
+        # place, or (a swap inside a 4-kana reading) its first and last: windows with none of
+        # these are not looked up
+        self._ends: dict[int, tuple[set[str], set[str], set[str]]] = {}
+        for reading in exact:
+            heads, tails, outer = self._ends.setdefault(len(reading), (set(), set(), set()))
+            heads.add(reading[:2])
+            tails.add(reading[-2:])
+            outer.add(reading[0] + reading[-1])
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -99,11 +108,19 @@ class KanaLexicon:
                     claim(start, start + length, window)
             if length < _MIN_FUZZY:
                 continue
+            heads, tails, outer = self._ends[length]
             for size in (length + 1, length, length - 1):
                 for start in range(len(text) - size + 1):
+                    window = text[start : start + size]
+                    if (
+                        window[:2] not in heads
+                        and window[-2:] not in tails
+                        and (size != length or window[0] + window[-1] not in outer)
+                    ):
+                        continue
                     if any(taken[start : start + size]):
                         continue
-                    reading = self._fuzzy_match(text[start : start + size])
+                    reading = self._fuzzy_match(window)
                     if reading is not None and len(reading) == length:
                         claim(start, start + size, reading)
         spans.sort()
