@@ -8,7 +8,7 @@ the ranking features of :mod:`helpbot.matching.calibration`, and fits a logistic
 top entry is relevant" (graded A or B) with numpy (Newton's method, a small L2 penalty). The
 answer threshold is the lowest probability at which at most 5% of the direct answers on these
 queries are wrong; the suggest threshold the highest one below which the suggestions would
-have held a relevant entry less than half the time, for at most 10% of the queries. A
+have held a relevant entry less than half the time, for at most 5% of the queries. A
 2-fold split (fit on one half, judge the other) is printed too, as the honest estimate for
 queries not fitted on. ``--write`` stores the result as
 ``helpbot/matching/calibration.json``.
@@ -30,7 +30,7 @@ from helpbot.matching.calibration import FEATURES, MODES, Calibration
 
 MAX_WRONG = 0.05
 FALLBACK_HIT_CEILING = 0.5  # fall back only where the top 5 held a relevant entry < 1 in 2
-MAX_FALLBACK = 0.10  # and for at most this share of the queries
+MAX_FALLBACK = 0.05  # and for at most this share of the queries
 MIN_SUGGEST = 0.05  # a message that shares (almost) nothing with any entry falls back
 TARGET = Path(__file__).resolve().parents[1] / "helpbot" / "matching" / "calibration.json"
 _NEUTRAL = Calibration(
@@ -97,7 +97,7 @@ def answer_threshold(p: np.ndarray, correct: np.ndarray, max_wrong: float = MAX_
 
 def suggest_threshold(p: np.ndarray, hit5: np.ndarray) -> float:
     """The highest probability below which the top 5 held a relevant entry less than half the
-    time, for at most 10% of the queries (and never below 0.05)."""
+    time, for at most 5% of the queries (and never below 0.05)."""
     best = MIN_SUGGEST
     for t in np.unique(np.round(p, 3)):
         below = p < t
