@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run shell test lint bench-matching
+.PHONY: install run shell test lint bench-matching bench-matching-kana
 
 install: $(VENV)/.installed
 
@@ -30,4 +30,8 @@ test: lint
 bench-matching: install
 	$(BIN)/helpbot bench matching --faq ../shared/bench/localgovfaq/faq.jsonl \
 		--queries ../shared/bench/localgovfaq/queries_dev.jsonl
+
+bench-matching-kana: install
+	$(BIN)/helpbot bench matching --faq ../shared/bench/localgovfaq/faq.jsonl \
+		--queries ../shared/bench/localgovfaq/queries_dev.jsonl --variant kana
 

@@ -166,3 +166,5 @@ class MediaUnavailableError(HelpbotError):
     """A person's image, video, audio or file cannot be fetched: gone, too big, refused.
 
     The message is a short reason for the case thread (never the content)."""
+class MatchingConfigError(HelpbotError, ValueError):
+    """The matcher's calibration file is unreadable or from another model version."""

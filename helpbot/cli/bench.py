@@ -18,6 +18,7 @@ _ROWS = (
     ("R@10", "r_at_10", "{:.3f}"),
     ("MRR", "mrr", "{:.3f}"),
     ("ms/query", "ms_per_query", "{:.2f}"),
+    ("CPU ms/q", "cpu_ms_per_query", "{:.2f}"),
     ("build s", "build_s", "{:.3f}"),
 )
 
@@ -33,7 +34,7 @@ def _require_file(path: Path, what: str) -> None:
 def _table(report: dict[str, Any]) -> str:
     baseline = report["baseline"]
     lines = [
-        f"{report['queries']} queries, {report['entries']} entries",
+        f"{report['queries']} queries ({report['variant']}), {report['entries']} entries",
         f"{'metric':<10} {'matcher':>9} {'baseline':>9}",
     ]
     for label, key, fmt in _ROWS:
@@ -45,6 +46,10 @@ def _table(report: dict[str, Any]) -> str:
         f"direct {bands['direct_share']:.1%} (wrong {bands['direct_wrong_share']:.1%} of direct), "
         f"suggest {bands['suggest_share']:.1%}, fallback {bands['fallback_share']:.1%}"
     )
+    curve = ", ".join(
+        f"{row['precision']:.0%}: {row['coverage']:.1%}" for row in report["coverage_at_precision"]
+    )
+    lines.append(f"direct answers possible at precision {curve}")
     lines.append("baseline: rapidfuzz WRatio(query, question), NFKC-normalised")
     return "\n".join(lines)
 
@@ -85,7 +90,15 @@ def bench() -> None:
     default=0,
     help="Use only the first N queries (0 = all).",
 )
-def matching(faq: Path, queries: Path, as_json: bool, sample: int) -> None:
+@click.option(
+    "--variant",
+    type=click.Choice(["as-is", "kana"]),
+    default="as-is",
+    show_default=True,
+    help="kana: the queries as hiragana readings with one dropped, doubled or swapped "
+    "character (fixed seed; built on the fly, see benchmarks/make_kana_variant.py).",
+)
+def matching(faq: Path, queries: Path, as_json: bool, sample: int, variant: str) -> None:
     """Rank every entry for every query; print P@1, SR@5, R@10, MRR, speed and memory."""
     from benchmarks.matching import run_bench
     from helpbot.errors import BenchFormatError
@@ -93,7 +106,7 @@ def matching(faq: Path, queries: Path, as_json: bool, sample: int) -> None:
     _require_file(faq, "FAQ")
     _require_file(queries, "queries")
     try:
-        report = run_bench(faq, queries, sample=sample)
+        report = run_bench(faq, queries, sample=sample, variant=variant)
     except BenchFormatError as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(json.dumps(report, ensure_ascii=False) if as_json else _table(report))
@@ -121,7 +134,8 @@ def scale(sizes: tuple[int, ...], n_queries: int, as_json: bool) -> None:
             click.echo(json.dumps(row))
         else:
             click.echo(
-                f"{row['entries']:>7} entries: build {row['build_s']:.3f} s, "
+                f"{row['entries']:>7} entries: build {row['build_s']:.3f} s "
+                f"({row['build_cpu_s']:.3f} s CPU), "
                 f"{row['ms_per_query']:.3f} ms/query, peak {row['peak_mem_mb']:.0f} MiB; "
                 f"first-time sentence vectors {row['embed_s']:.1f} s "
                 f"for {row['embedded']} new texts (cached after)"

@@ -10,8 +10,9 @@ from helpbot.core.messages import (
 from helpbot.knowledge.entries import Entry, KnowledgeBase
 from helpbot.matching.base import Candidate
 
-MAX_SUGGESTIONS = 3
-MAX_CATEGORY_BUTTONS = 8
+# 3 to 5 quick replies a person can take in at a glance: four entries or topics, then staff
+MAX_SUGGESTIONS = 4
+MAX_CATEGORY_BUTTONS = 4
 MAX_QUICK_REPLIES = 13
 LABEL_LIMIT = 20
 

@@ -1,4 +1,6 @@
-"""Default confidence bands for the hybrid matcher's 0..100 scores.
+"""The score bands used before the calibrated decision (kept for reference and for matchers
+built with ``bands=DEFAULT_BANDS``); the hybrid matcher now takes its bands from
+:mod:`helpbot.matching.calibration` (``calibration.json``).
 
 Calibrated on the LocalgovFAQ dev queries (499 residents' questions against 1,786 city FAQ
 entries) with::

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -97,3 +98,18 @@ class SemanticField:
         best = np.full(self._n, -1.0, dtype=np.float32)
         np.maximum.at(best, owners, per_phrasing)
         return relative_scores((best + qa) / 2.0)
+
+
+@dataclass(slots=True)
+class Signals:
+    """Every field's scores for one message, before fusion (see :meth:`HybridMatcher.signals`).
+
+    ``lexical`` holds (weight, scores, the query's BM25 mass in that field) per field that the
+    message has terms in; ``semantic`` the rescaled cosines (None without the encoder or for a
+    message it cannot read).
+    """
+
+    lexical: list[tuple[str, float, np.ndarray, float]] = field(default_factory=list)
+    semantic: np.ndarray | None = None
+    kana_only: bool = False
+    length: int = 0

@@ -8,13 +8,14 @@ without kanji. Each field's scores are divided by the query's best score in that
 weighted sum ranks the entries. A sentence-embedding field (:mod:`helpbot.matching.semantic`)
 adds meaning that shares no word with the entry (家族が亡くなった -> 葬儀): the lexical sum is
 scaled to 1 and the cosine similarity, rescaled per query from the median entry (0) to the best
-(1), is added with equal weight.
+(1), is added with weight 1.5. A message written in kana alone is first read back into the
+entries' own words (:mod:`helpbot.matching.kana`).
 
-The reported 0..100 score is the confidence in the top entry: its coverage of the query (the
-share of the query's BM25 mass it reaches, per lexical field), discounted when the runner-up is
-close on the fused score; the other candidates are scaled by their fused score relative to the
-top, so that the band thresholds mean the same thing for every query. A message with no word in
-common with any entry is ranked by meaning alone with confidence 0 (it falls back).
+The reported 0..100 score is 100 x the calibrated probability that the top entry is right
+(:mod:`helpbot.matching.calibration`: margin, coverage, agreement of the word and meaning
+rankings, length); the other candidates are scaled by their fused score relative to the top, so
+that the band thresholds mean the same thing for every query. A message with no word in common
+with any entry is ranked by meaning alone with confidence 0 (it falls back).
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from helpbot.knowledge.entries import Entry, KnowledgeBase
 from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
-from helpbot.matching.fields import SemanticField, SynonymGroups, semantic_texts
+from helpbot.matching.calibration import Calibration, default_calibration, ranking_features
+from helpbot.matching.fields import SemanticField, Signals, SynonymGroups, semantic_texts
 from helpbot.matching.kana import KanaLexicon
 from helpbot.matching.ngrams import BigramIndex
 from helpbot.matching.normalize import normalize
@@ -69,21 +71,6 @@ class _Query:
     semantic_text: str = ""  # what the encoder reads ("" = the message is not for it)
 
 
-@dataclass(slots=True)
-class Signals:
-    """Every field's scores for one message, before fusion (see :meth:`HybridMatcher.signals`).
-
-    ``lexical`` holds (weight, scores, the query's BM25 mass in that field) per field that the
-    message has terms in; ``semantic`` the rescaled cosines (None without the encoder or for a
-    message it cannot read).
-    """
-
-    lexical: list[tuple[str, float, np.ndarray, float]] = field(default_factory=list)
-    semantic: np.ndarray | None = None
-    kana_only: bool = False
-    length: int = 0
-
-
 class HybridMatcher:
     """Implements :class:`helpbot.matching.base.Matcher` for one knowledge base."""
 
@@ -95,10 +82,8 @@ class HybridMatcher:
         weights: FieldWeights | None = None,
         analyzer: Analyzer | None = None,
         encoder: SentenceEncoder | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
-        from helpbot.matching.bands import DEFAULT_BANDS
-
-        self.bands = bands or DEFAULT_BANDS
         self.weights = weights or FieldWeights()
         self.entries = kb.entries
         self._analyzer = analyzer or Analyzer()
@@ -116,10 +101,13 @@ class HybridMatcher:
             else:
                 self._indexes[name] = BM25Index(column, k1=k1, b=b)
         self._semantic = SemanticField.build(kb.entries, self.weights.semantic, encoder)
+        self.calibration = calibration or default_calibration(semantic=self._semantic is not None)
+        cal = self.calibration
+        self.bands = bands or Bands(answer=100.0 * cal.answer, suggest=100.0 * cal.suggest)
 
     def _documents(
         self, entries: Sequence[Entry]
-    ) -> tuple[list[_Query], list[tuple[str, str, tuple[str, ...]]]]:
+    ) -> tuple[list[_Query], list[tuple[str, str, tuple[str, ...], str]]]:
         """Fields of every entry (question, alternates, keywords and answer, analysed once),
         and the readings of the content words of their phrasings and keywords."""
         jobs: list[tuple[str, bool]] = []
@@ -165,15 +153,19 @@ class HybridMatcher:
         analysis = self._analyzer.analyze(text, readings=True)
         if _KANA.search(text) is None:  # e.g. English: its words, bigrams and meaning
             return self._fields(text, analysis, analysis.words)
-        # kana only: the entries' own words spelt out in it (with one slip forgiven) join
-        # Sudachi's, and the encoder reads the message in the entries' spelling; a message in
-        # which none is found stays with the reading field (the encoder's vectors for
-        # まいなんばーかーど are noise)
+        # kana only: the entries' own words spelt out in it (with one slip forgiven) give the
+        # message back in the entries' spelling, which Sudachi splits and the encoder reads;
+        # the reading field keeps the kana. A message in which none is found stays with
+        # Sudachi's split of the kana and the reading field (the encoder's vectors for
+        # まいなんばーかーど are noise).
         found = self._kana.read(normalize(text))
-        words = [*analysis.words, *found.words]
-        query = self._fields(text, replace(analysis, words=words), words)
+        if not found.words:
+            return replace(self._fields(text, analysis, analysis.words), semantic_text="")
+        spelt = self._analyzer.analyze(found.text)
+        words = [*spelt.words, *found.words]
+        query = self._fields(found.text, replace(spelt, words=words), words)
         synonyms = [*query.synonyms, *found.synonyms]
-        return replace(query, synonyms=synonyms, semantic_text=found.text if found.words else "")
+        return replace(query, synonyms=synonyms, bigrams=text, reading=analysis.reading)
 
     def signals(self, text: str) -> Signals:
         """The scores of every field for ``text``, each divided by its best (0..1)."""
@@ -192,22 +184,24 @@ class HybridMatcher:
             out.semantic = self._semantic.scores(query.semantic_text)
         return out
 
-    def fuse(self, signals: Signals) -> np.ndarray:
-        """The weighted sum of the fields: lexical ones scaled to 1 together, then meaning."""
-        fused = np.zeros(len(self.entries), dtype=np.float32)
+    def fuse(self, signals: Signals) -> tuple[np.ndarray, np.ndarray]:
+        """The word fields' weighted sum (scaled to 1 at the best entry), and the fused score:
+        that plus the weighted meaning field."""
+        lexical = np.zeros(len(self.entries), dtype=np.float32)
         for _, weight, field_scores, _ in signals.lexical:
             best = float(field_scores.max())
             if best > 0:
-                fused += (weight / best) * field_scores
+                lexical += (weight / best) * field_scores
+        top = float(lexical.max()) if len(lexical) else 0.0
+        if top > 0:
+            lexical /= top
         if signals.semantic is None:
-            return fused
-        if not fused.any():
+            return lexical, lexical
+        if top <= 0:
             # no word in common with any entry: rank by meaning alone (with no confidence:
             # the coverage is 0, so the message still falls back)
-            return signals.semantic.astype(np.float32)
-        fused /= float(fused.max())
-        fused += self.weights.semantic * signals.semantic
-        return fused
+            return lexical, signals.semantic.astype(np.float32)
+        return lexical, lexical + self.weights.semantic * signals.semantic
 
     @staticmethod
     def coverage(signals: Signals, top: int) -> float:
@@ -218,19 +212,22 @@ class HybridMatcher:
         reached = sum(w * float(s[top]) / bound for _, w, s, bound in signals.lexical)
         return min(reached / total, 1.0)
 
-    def scores(self, text: str) -> tuple[np.ndarray, float]:
-        """Fused score of every entry, and the confidence in the top entry (0..1).
-
-        Confidence = coverage x (1 - runner-up / top / 2): how much of the query's BM25 mass the
-        top entry reaches, discounted when the runner-up is nearly as good (an ambiguous query).
-        """
+    def features(self, text: str) -> tuple[np.ndarray, list[float]]:
+        """Fused score of every entry, and the calibration features of the ranking."""
         signals = self.signals(text)
-        fused = self.fuse(signals)
+        lexical, fused = self.fuse(signals)
         if not fused.any():
+            return fused, []
+        coverage = self.coverage(signals, int(np.argmax(fused)))
+        return fused, ranking_features(signals, lexical, fused, coverage)
+
+    def scores(self, text: str) -> tuple[np.ndarray, float]:
+        """Fused score of every entry, and the calibrated probability that the top entry
+        answers the message (0 when it shares no word with the message)."""
+        fused, features = self.features(text)
+        if not features or features[2] <= 0:  # no coverage: nothing to answer with
             return fused, 0.0
-        top, runner_up = np.argsort(-fused)[:2] if len(fused) > 1 else (0, 0)
-        ratio = float(fused[runner_up] / fused[top]) if len(fused) > 1 else 0.0
-        return fused, self.coverage(signals, int(top)) * (1.0 - ratio / 2.0)
+        return fused, self.calibration.probability(features)
 
     def sentence_space(self) -> tuple[SentenceEncoder, np.ndarray] | None:
         """The encoder and the entries' vectors (None when matching is on words only)."""

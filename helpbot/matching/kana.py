@@ -17,12 +17,14 @@ read.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 _MIN_EXACT = 2  # kana; a 1-kana reading (ひ, て) is everywhere
 _MIN_FUZZY = 4  # a slip is only forgiven in readings this long
-_MAX_READING = 12
+_MAX_READING = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,21 +38,25 @@ def _deletions(text: str) -> set[str]:
     return {text[:i] + text[i + 1 :] for i in range(len(text))}
 
 
-def _is_kana(text: str) -> bool:
-    return all("\u3041" <= ch <= "\u309f" or ch == "ー" for ch in text)
+_KANA_ONLY = re.compile(r"[\u3041-\u309fー]+")
 
 
 class KanaLexicon:
     """Readings of the knowledge base's content words, exact and with one slip."""
 
-    def __init__(self, entries: Iterable[tuple[str, str, tuple[str, ...]]]) -> None:
-        """``entries``: (hiragana reading, dictionary form, synonym terms) of content words."""
-        exact: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for reading, word, groups in entries:
-            if _MIN_EXACT <= len(reading) <= _MAX_READING and _is_kana(reading):
-                # a word written in kana in the entries is found by its own bigrams already,
-                # but it still names the entry's word for the encoder and the words field
-                exact.setdefault(reading, (word, groups))
+    def __init__(self, entries: Iterable[tuple[str, str, tuple[str, ...], str]]) -> None:
+        """``entries``: (hiragana reading, dictionary form, synonym terms, surface) of the
+        entries' content words."""
+        # a reading shared by several words (こうせい: 厚生, 構成) names the most frequent one
+        counts = Counter(entries)
+        exact: dict[str, tuple[str, tuple[str, ...], str]] = {}
+        for (reading, word, groups, surface), _ in counts.most_common():
+            if (
+                reading not in exact
+                and _MIN_EXACT <= len(reading) <= _MAX_READING
+                and _KANA_ONLY.fullmatch(reading)
+            ):
+                exact[reading] = (word, groups, surface)
         fuzzy: dict[str, str] = {}
         for reading in exact:
             if len(reading) >= _MIN_FUZZY:
@@ -59,6 +65,15 @@ class KanaLexicon:
         self._exact = exact
         self._fuzzy = fuzzy
         self._lengths = sorted({len(r) for r in exact}, reverse=True)
+        # one slip leaves the first two or the last two kana of a reading of four or more in
+        # place, or (a swap inside a 4-kana reading) its first and last: windows with none of
+        # these are not looked up
+        self._ends: dict[int, tuple[set[str], set[str], set[str]]] = {}
+        for reading in exact:
+            heads, tails, outer = self._ends.setdefault(len(reading), (set(), set(), set()))
+            heads.add(reading[:2])
+            tails.add(reading[-2:])
+            outer.add(reading[0] + reading[-1])
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -93,11 +108,19 @@ class KanaLexicon:
                     claim(start, start + length, window)
             if length < _MIN_FUZZY:
                 continue
+            heads, tails, outer = self._ends[length]
             for size in (length + 1, length, length - 1):
                 for start in range(len(text) - size + 1):
+                    window = text[start : start + size]
+                    if (
+                        window[:2] not in heads
+                        and window[-2:] not in tails
+                        and (size != length or window[0] + window[-1] not in outer)
+                    ):
+                        continue
                     if any(taken[start : start + size]):
                         continue
-                    reading = self._fuzzy_match(text[start : start + size])
+                    reading = self._fuzzy_match(window)
                     if reading is not None and len(reading) == length:
                         claim(start, start + size, reading)
         spans.sort()
@@ -106,11 +129,11 @@ class KanaLexicon:
         pieces: list[str] = []
         cursor = 0
         for start, end, reading in spans:
-            word, groups = self._exact[reading]
-            words.append(word)
+            word, groups, surface = self._exact[reading]
+            words.extend(word.split(" "))
             synonyms.extend(groups)
             pieces.append(text[cursor:start])
-            pieces.append(word)
+            pieces.append(surface)
             cursor = end
         pieces.append(text[cursor:])
         return KanaReading(words=words, synonyms=synonyms, text="".join(pieces))

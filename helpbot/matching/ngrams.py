@@ -7,7 +7,6 @@ unknown words still share most of their bigrams with the entry.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,6 +22,7 @@ from helpbot.matching.normalize import (
     _NOISE,
     _REPEATS,
     _SPACES,
+    fold_marks,
     normalize,
 )
 
@@ -65,8 +65,7 @@ def bigram_codes_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     # normalised at once, which a long joined text rarely is), the regexes once, and the
     # katakana -> hiragana fold on the code points
     joined = _SEPARATOR.join(
-        unicodedata.normalize("NFKC", text.replace(BREAK_MARKER, "\n").replace("\0", ""))
-        for text in texts
+        fold_marks(text.replace(BREAK_MARKER, "\n").replace("\0", "")) for text in texts
     )
     joined = _REPEATS.sub(r"\1", _SPACES.sub(" ", joined).lower())
     joined = _SPACES.sub(" ", _NOISE.sub(" ", joined))

@@ -20,11 +20,20 @@ _SPACES = re.compile(r"\s+")
 _REPEATS = re.compile(r"([ーｰ~〜!?！？。、.,・…w])\1+")
 _NOISE = re.compile(r"[\"'`「」『』（）()\[\]【】＜＞<>〈〉《》■□◆◇●○★☆※♪♡♥!?。、,.:;・…〜~]")
 _BREAK_MARKER = "＜改＞"
+# spacing voiced-sound marks typed after a kana (か゛, は゜) become the combining ones, which
+# NFKC then composes (が, ぱ); NFKC alone would turn them into a space and a lone mark
+_MARKS = str.maketrans({"\u309b": "\u3099", "\u309c": "\u309a"})
+
+
+def fold_marks(text: str) -> str:
+    """NFKC with voiced-sound marks joined to their kana (か゛ -> が, ｶﾞ -> ガ)."""
+    return unicodedata.normalize("NFKC", text.translate(_MARKS))
 
 
 def nfkc(text: str) -> str:
-    """NFKC (full-width ASCII and half-width kana folded), lower-cased, spaces collapsed."""
-    text = unicodedata.normalize("NFKC", text.replace(_BREAK_MARKER, "\n"))
+    """NFKC (full-width ASCII and half-width kana folded, voiced marks joined), lower-cased,
+    spaces collapsed."""
+    text = fold_marks(text.replace(_BREAK_MARKER, "\n"))
     return _SPACES.sub(" ", text).strip().lower()
 
 

@@ -28,7 +28,7 @@ _EN_STOP = frozenset(
         "will me there here please about have has get any some"
     ).split()
 )
-_KIND_OTHER, _KIND_SYMBOL, _KIND_CONTENT, _KIND_NUMBER = range(4)
+_KIND_OTHER, _KIND_SYMBOL, _KIND_CONTENT, _KIND_NUMBER, _KIND_SUFFIX = range(5)
 _PARALLEL_MIN = 2_000  # texts; below this a second thread costs more than it saves
 
 
@@ -65,8 +65,9 @@ class Analysis:
     words: list[str] = field(default_factory=list)
     synonyms: list[str] = field(default_factory=list)
     reading: str = ""
-    # with readings: (hiragana reading, dictionary form, synonym-group terms) of content words
-    lexicon: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
+    # with readings: (hiragana reading, dictionary form, synonym-group terms, surface) of
+    # content words, and of pairs of adjacent ones (dictionary forms joined by a space)
+    lexicon: list[tuple[str, str, tuple[str, ...], str]] = field(default_factory=list)
 
 
 class Analyzer:
@@ -112,7 +113,7 @@ class Analyzer:
             return _KIND_NUMBER
         if pos[0] in _CONTENT_POS and pos[1] not in _SKIP_SUBPOS:
             return _KIND_CONTENT
-        return _KIND_OTHER
+        return _KIND_SUFFIX if pos[0] == "接尾辞" else _KIND_OTHER
 
     def analyze(self, text: str, *, readings: bool = False) -> Analysis:
         """Terms of ``text``; with ``readings`` also its kana reading (costs a little more)."""
@@ -136,11 +137,22 @@ class Analyzer:
         words = result.words
         synonyms = result.synonyms
         kinds = self._pos_kinds
+        previous: tuple[str, str, tuple[str, ...], str] | None = None  # the last content word
         for morpheme in tokenizer.tokenize(line):
             pos_id = morpheme.part_of_speech_id()
             kind = kinds.get(pos_id)
-            if kind is None:
-                kind = kinds[pos_id] = self._pos_kind(morpheme)
+            kind = kinds.setdefault(pos_id, self._pos_kind(morpheme)) if kind is None else kind
+            if kind != _KIND_CONTENT:
+                if kind == _KIND_SUFFIX and previous is not None:
+                    # 医療+費: the compound's reading names the word before the suffix
+                    result.lexicon.append(
+                        (
+                            previous[0] + fold_kana(morpheme.reading_form()),
+                            *previous[1:3],
+                            previous[3] + morpheme.surface(),
+                        )
+                    )
+                previous = None
             if kind == _KIND_SYMBOL:
                 if kana is not None:
                     kana.append(" ")
@@ -162,8 +174,34 @@ class Analyzer:
             group_ids = morpheme.synonym_group_ids()
             groups = tuple(f"#{gid}" for gid in group_ids) if group_ids else ()
             synonyms.extend(groups)
-            if kana is not None:
-                result.lexicon.append((fold_kana(morpheme.reading_form()), word, groups))
+            previous = (
+                self._add_reading(result, morpheme, word, groups, previous)
+                if kana is not None
+                else None
+            )
         if kana is not None:
             reading = fold_kana("".join(kana))
             result.reading = f"{result.reading} {reading}" if result.reading else reading
+
+    @staticmethod
+    def _add_reading(
+        result: Analysis,
+        morpheme: Any,
+        word: str,
+        groups: tuple[str, ...],
+        previous: tuple[str, str, tuple[str, ...], str] | None,
+    ) -> tuple[str, str, tuple[str, ...], str]:
+        """Put a content word's reading in the lexicon, and that of the compound it makes
+        with the content word just before it (国民+健康); returns the word's entry."""
+        item = (fold_kana(morpheme.reading_form()), word, groups, morpheme.surface())
+        result.lexicon.append(item)
+        if previous is not None:
+            result.lexicon.append(
+                (
+                    previous[0] + item[0],
+                    f"{previous[1]} {word}",
+                    previous[2] + groups,
+                    previous[3] + item[3],
+                )
+            )
+        return item
