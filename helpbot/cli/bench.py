@@ -83,9 +83,16 @@ def bench() -> None:
     "--sample",
     type=click.IntRange(min=0),
     default=0,
-    help="Use only the first N queries (0 = all).",
+    help="Use only the first N queries (0 = all; per language for --variant multilingual).",
 )
-def matching(faq: Path, queries: Path, as_json: bool, sample: int) -> None:
+@click.option(
+    "--variant",
+    type=click.Choice(["multilingual"]),
+    default=None,
+    help="multilingual: the dev questions in eight languages (benchmarks/data/), graded by "
+    "the --queries file; reports per language.",
+)
+def matching(faq: Path, queries: Path, as_json: bool, sample: int, variant: str | None) -> None:
     """Rank every entry for every query; print P@1, SR@5, R@10, MRR, speed and memory."""
     from benchmarks.matching import run_bench
     from helpbot.errors import BenchFormatError
@@ -93,6 +100,14 @@ def matching(faq: Path, queries: Path, as_json: bool, sample: int) -> None:
     _require_file(faq, "FAQ")
     _require_file(queries, "queries")
     try:
+        if variant == "multilingual":
+            from benchmarks.multilingual import multilingual_table, run_multilingual_bench
+
+            report = run_multilingual_bench(faq, queries, sample=sample)
+            click.echo(
+                json.dumps(report, ensure_ascii=False) if as_json else multilingual_table(report)
+            )
+            return
         report = run_bench(faq, queries, sample=sample)
     except BenchFormatError as exc:
         raise click.UsageError(str(exc)) from exc

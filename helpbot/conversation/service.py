@@ -34,9 +34,10 @@ from helpbot.core.messages import (
     reply_extra,
 )
 from helpbot.core.retry import RetryPolicy
-from helpbot.core.texts import detect_language, phrases
+from helpbot.core.texts import phrases
 from helpbot.knowledge.entries import Entry
 from helpbot.matching.base import Decision, KnowledgeSource
+from helpbot.matching.language import detect as detect_language
 from helpbot.matching.normalize import nfkc
 from helpbot.storage import history
 from helpbot.storage.database import Database

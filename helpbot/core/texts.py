@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-
-def detect_language(text: str) -> str | None:
-    """'ja' or 'en' by the script the person wrote in; None when it says nothing."""
-    if _JAPANESE.search(text):
-        return "ja"
-    if len(_LATIN.findall(text)) >= 2:
-        return "en"
-    return None
 
 
 @dataclass(frozen=True, slots=True)

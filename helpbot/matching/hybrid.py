@@ -29,6 +29,7 @@ import numpy as np
 from helpbot.knowledge.entries import Entry, KnowledgeBase
 from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
+from helpbot.matching.crosslingual import rank_by_meaning, written_in_another_language
 from helpbot.matching.ngrams import BigramIndex
 from helpbot.matching.normalize import normalize
 from helpbot.matching.semantic import SentenceEncoder, relative_scores
@@ -139,16 +140,20 @@ class _SemanticField:
         return cls(encoder, vectors[:n_phrasings], np.asarray(owners), vectors[n_phrasings:])
 
     def scores(self, text: str) -> np.ndarray:
+        return relative_scores(self.similarities(text))
+
+    def similarities(self, text: str) -> np.ndarray:
+        """Raw cosine of the message with every entry (best phrasing and question + answer)."""
         with self._encoder.single_thread():
             query = self._encoder.encode_query(text)
             if isinstance(self._vectors, np.ndarray):
-                return relative_scores(self._vectors @ query)
+                return self._vectors @ query
             phrasings, owners, qa_vectors = self._vectors
             per_phrasing = phrasings @ query
             qa = qa_vectors @ query
         best = np.full(self._n, -1.0, dtype=np.float32)
         np.maximum.at(best, owners, per_phrasing)
-        return relative_scores((best + qa) / 2.0)
+        return (best + qa) / 2.0
 
 
 class HybridMatcher:
@@ -231,6 +236,9 @@ class HybridMatcher:
         Confidence = coverage x (1 - runner-up / top / 2): how much of the query's BM25 mass the
         top entry reaches, discounted when the runner-up is nearly as good (an ambiguous query).
         """
+        if self._semantic is not None and written_in_another_language(text):
+            # lexical Japanese fields see nothing in a foreign message: rank by meaning alone
+            return rank_by_meaning(self._semantic.similarities(text), self.bands)
         query = self._query(text)
         fused = np.zeros(len(self.entries), dtype=np.float32)
         parts: list[tuple[float, np.ndarray, float]] = []
