@@ -15,6 +15,7 @@ from helpbot.conversation.buttons import (
     suggestion_buttons,
 )
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff, mentions_staff
+from helpbot.conversation.language import answer_for, note_language, switch_confirmation
 from helpbot.conversation.recovery import TurnRecovery
 from helpbot.conversation.turn import (
     Clock,
@@ -34,10 +35,9 @@ from helpbot.core.messages import (
     reply_extra,
 )
 from helpbot.core.retry import RetryPolicy
-from helpbot.core.texts import phrases
+from helpbot.core.texts import category_label, phrases
 from helpbot.knowledge.entries import Entry
 from helpbot.matching.base import Decision, KnowledgeSource
-from helpbot.matching.language import detect as detect_language
 from helpbot.matching.normalize import nfkc
 from helpbot.storage import history
 from helpbot.storage.database import Database
@@ -174,13 +174,17 @@ class ConversationService:
 
     def _on_text(self, ctx: TurnContext) -> Outcome:
         text = ctx.incoming.text.strip()
-        language = detect_language(text)
-        if language is not None:
-            ctx.contact.language = language
+        switch = note_language(ctx.contact, text)
         if self._handoff is not None:
             handed_over = self._handoff.triage(ctx, text)
             if handed_over is not None:
                 return handed_over
+        if switch is not None and switch.request_only:
+            reply = Reply(
+                text=switch_confirmation(switch, ctx.contact),
+                quick_replies=category_buttons(ctx.kb, ctx.contact.language),
+            )
+            return Outcome(replies=[reply])
         candidates = ctx.candidates
         decision = ctx.matcher.bands.decide(candidates)
         best = candidates[0] if candidates else None
@@ -278,7 +282,9 @@ class ConversationService:
         if not preferred:
             return Reply(text=words.empty_category)
         return Reply(
-            text=words.category_intro.format(category=category),
+            text=words.category_intro.format(
+                category=category_label(category, ctx.contact.language)
+            ),
             quick_replies=entry_buttons(preferred),
         )
 
@@ -318,9 +324,10 @@ class ConversationService:
             buttons = (
                 QuickReply(label=label, postback=remind_postback(entry.id), display_text=label),
             )
-        if mentions_staff(entry.answer):
+        text, untranslated = answer_for(entry, ctx.contact)
+        if untranslated or mentions_staff(entry.answer):
             buttons = self._with_staff(buttons, ctx)
-        return Reply(text=entry.answer, quick_replies=buttons)
+        return Reply(text=text, quick_replies=buttons)
 
     def _remind_before_deadline(
         self, ctx: TurnContext, entry: Entry, reminders: Reminders, deadline: dt.date

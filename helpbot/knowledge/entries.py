@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from helpbot.knowledge.problem_texts import japanese_hint, japanese_message
 
 if TYPE_CHECKING:
+    from helpbot.core.texts import TextCatalogue
     from helpbot.knowledge.crisis_file import CrisisRules
     from helpbot.knowledge.policies import StaffPolicy
 
@@ -53,10 +54,18 @@ class Entry:
     hours: str | None = None
     last_checked: dt.date | None = None
     deadline: dt.date | None = None
+    # Translations of the answer, ("en", "...") pairs from answer_en, answer_easy, ...
+    translations: tuple[tuple[str, str], ...] = ()
 
     def phrasings(self) -> tuple[str, ...]:
         """The question and every alternate phrasing, for matching."""
         return (self.question, *self.alternates)
+
+    def answer_in(self, language: str | None) -> str | None:
+        """The answer written for ``language`` ("easy": やさしい日本語), None without one."""
+        if language is None or language == self.language:
+            return self.answer
+        return dict(self.translations).get(language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +100,8 @@ class KnowledgeBase:
     # From crisis.yaml and staff.yaml; None when the folder has no such file.
     crisis: CrisisRules | None = None
     staff: StaffPolicy | None = None
+    # From texts.yaml: {text name: {language: text}}, and category labels the same way.
+    texts: TextCatalogue | None = None
 
     def by_id(self) -> dict[str, Entry]:
         return {entry.id: entry for entry in self.entries}
