@@ -23,12 +23,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpbot.knowledge.entries import Entry
 from helpbot.matching.base import Bands
 from helpbot.matching.language import detect, is_foreign
 
 SUGGEST_COSINE = 0.30
 ANSWER_COSINE = 0.80
 ANSWER_MARGIN = 0.08
+
+
+_TRANSLATION_CHARS = 160  # the opening of a translated answer says what it is about
+
+
+def translated_answers(entry: Entry) -> tuple[str, ...]:
+    """The openings of the entry's translated answers (answer_en, …), embedded as phrasings."""
+    return tuple(text[:_TRANSLATION_CHARS] for _, text in entry.translations)
 
 
 def written_in_another_language(text: str) -> bool:

@@ -29,7 +29,11 @@ import numpy as np
 from helpbot.knowledge.entries import Entry, KnowledgeBase
 from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
-from helpbot.matching.crosslingual import rank_by_meaning, written_in_another_language
+from helpbot.matching.crosslingual import (
+    rank_by_meaning,
+    translated_answers,
+    written_in_another_language,
+)
 from helpbot.matching.ngrams import BigramIndex
 from helpbot.matching.normalize import normalize
 from helpbot.matching.semantic import SentenceEncoder, relative_scores
@@ -89,12 +93,13 @@ _ANSWER_CHARS = 128  # answer text embedded with the question: its opening says 
 
 
 def semantic_texts(entries: Sequence[Entry]) -> tuple[list[str], list[int]]:
-    """Texts embedded for the entries: every phrasing, then each question with its answer's
-    opening; and the entry index of each phrasing."""
+    """Texts embedded for the entries: every phrasing and the opening of each translated
+    answer (a person writing Vietnamese meets the Vietnamese answer), then each question with
+    its answer's opening; and the entry index of each phrasing."""
     texts: list[str] = []
     owners: list[int] = []
     for index, entry in enumerate(entries):
-        for phrasing in entry.phrasings():
+        for phrasing in (*entry.phrasings(), *translated_answers(entry)):
             texts.append(phrasing)
             owners.append(index)
     texts.extend(f"{entry.question}\n{entry.answer[:_ANSWER_CHARS]}".strip() for entry in entries)
