@@ -98,3 +98,12 @@ def test_hiragana_request_inside_a_question_switches_and_answers(line, fake_line
     with database.session() as session:
         contact = session.scalars(select(Contact).where(Contact.channel_user_id == user)).one()
         assert contact.easy_japanese is True
+
+
+def test_the_case_view_shows_the_easy_japanese_choice(line, fake_line, fake_slack):
+    from tests.conftest import SLACK_CHANNEL
+
+    user, _ = _ask(line, fake_line, "ひらがなで")
+    _ask(line, fake_line, "家賃が払えなくて、人と話したいです", user=user)
+    (posted,) = fake_slack.messages(channel=SLACK_CHANNEL)
+    assert "やさしい日本語を希望" in str(posted.blocks)

@@ -52,6 +52,8 @@ class CaseView:
     followups: tuple[str, ...] = ()
     crisis_why: str | None = None  # the rule or nearest example that fired
     false_alarm_by: str | None = None  # the worker who marked the alarm as not a crisis
+    person_language: str = "ja"  # the language of the person's last message ("easy" too)
+    easy_japanese: bool = False  # the person asked for やさしい日本語
 
 
 class StaffNotifier(Protocol):

@@ -123,6 +123,8 @@ def case_view(
         ),
         crisis_why=case.crisis_why,
         false_alarm_by=false_alarm_by(session, case.id),
+        person_language=contact.language or "ja",
+        easy_japanese=bool(contact.easy_japanese),
     )
 
 
