@@ -34,7 +34,7 @@ def _topics(message: dict) -> list[str]:
 
 
 def test_i_lost_my_job_gets_an_english_reply_with_choices_and_staff(line, fake_line):
-    user, message = _ask(line, fake_line, "I lost my job, can I get money?")
+    _, message = _ask(line, fake_line, "I lost my job, can I get money?")
     assert message["text"].startswith(("Did you mean", "Sorry", "This answer", "If you"))
     labels = [item["action"]["label"] for item in _items(message)]
     assert len(labels) >= 3
@@ -107,3 +107,14 @@ def test_the_case_view_shows_the_easy_japanese_choice(line, fake_line, fake_slac
     _ask(line, fake_line, "家賃が払えなくて、人と話したいです", user=user)
     (posted,) = fake_slack.messages(channel=SLACK_CHANNEL)
     assert "やさしい日本語を希望" in str(posted.blocks)
+
+
+def test_a_few_latin_letters_stay_with_the_japanese_matcher():
+    from helpbot.matching.crosslingual import written_in_another_language
+
+    assert not written_in_another_language("DV")
+    assert not written_in_another_language("NHK")
+    assert written_in_another_language("I lost my job")
+    assert written_in_another_language("Tôi mất việc")
+    assert not written_in_another_language("生活保護の申請")
+    assert not written_in_another_language("住民票")

@@ -40,6 +40,7 @@ def test_translations_load_and_an_unknown_language_suffix_names_file_and_line(fo
         encoding="utf-8",
     )
     kb, problems = load_dir(folder)
+    assert len(problems) == 1
     assert [e.id for e in kb.entries] == ["a"]
     assert kb.entries[0].answer_in("en") == "Answer"
     assert kb.entries[0].answer_in("easy") == "こたえ"

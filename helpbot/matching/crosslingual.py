@@ -21,12 +21,15 @@ in docs/benchmarks.md.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from helpbot.knowledge.entries import Entry
 from helpbot.matching.base import Bands
 from helpbot.matching.language import detect, is_foreign
 
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
 SUGGEST_COSINE = 0.30
 ANSWER_COSINE = 0.80
 ANSWER_MARGIN = 0.08
@@ -41,7 +44,12 @@ def translated_answers(entry: Entry) -> tuple[str, ...]:
 
 
 def written_in_another_language(text: str) -> bool:
-    """True when the message is in a language other than Japanese (as far as it tells)."""
+    """True when the message is in a language other than Japanese (as far as it tells).
+
+    A few Latin letters alone (DV, NHK, ATM) are how Japanese writers name things: they stay
+    with the lexical fields, which match them in the entries."""
+    if text.isascii() and len(_ASCII_LETTERS.findall(text)) < 4:
+        return False
     return is_foreign(detect(text))
 
 
