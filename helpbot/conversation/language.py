@@ -78,6 +78,9 @@ def answer_for(entry: Entry, contact: Contact) -> tuple[str, bool]:
     own = entry.answer_in(language)
     if own is not None:
         return own, False
-    fallback = entry.answer_in(EASY) or entry.answer
+    easy = entry.answer_in(EASY)
+    if easy is None and entry.language not in ("ja", EASY):
+        return entry.answer, True  # an English entry: no "here it is in Japanese" note
     note = phrases(language).in_easy_japanese
+    fallback = easy or entry.answer
     return (f"{note}\n\n{fallback}" if note else fallback), True
