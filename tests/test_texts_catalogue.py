@@ -58,6 +58,8 @@ def test_translations_load_and_an_unknown_language_suffix_names_file_and_line(fo
         ("fallback:\n  fr: Désolé\n", 2, "unknown language 'fr'"),
         ("case_opened:\n  en: We told our staff.\n", 2, "must keep the placeholders {expected}"),
         ("fallback: Sorry\n", 1, "'fallback' must list languages"),
+        ("category_intro:\n  en: About {topic}\n", 2, "must keep the placeholders {category}"),
+        ("fallback:\n  en: Sorry {\n", 2, "must keep the placeholders (none)"),
         ("categories:\n  食べ物: {en: Food, xx: Essen}\n", 2, "unknown language 'xx'"),
     ],
 )

@@ -53,15 +53,27 @@ def read_text_catalogue(text: str, file: str) -> tuple[TextCatalogue | None, lis
             continue
         texts[name] = _languages(value, data, name, file, problems)
         needed = set(_PLACEHOLDER.findall(builtin_text(name, "ja")))
-        for language, written in texts[name].items():
-            if not needed <= set(_PLACEHOLDER.findall(written)):
-                names = ", ".join("{" + n + "}" for n in sorted(needed))
-                at = _line_of(value, language, line)
-                problems.append(Problem(
-                    file, at, f"'{name}.{language}' must keep the placeholders {names}",
-                    "the bot fills them in; keep them as written, in any order",
-                ))
+        for language, written in list(texts[name].items()):
+            if needed <= set(_PLACEHOLDER.findall(written)) and _fills(written, needed):
+                continue
+            names = ", ".join("{" + n + "}" for n in sorted(needed)) or "(none)"
+            at = _line_of(value, language, line)
+            problems.append(Problem(
+                file, at, f"'{name}.{language}' must keep the placeholders {names}",
+                "the bot fills them in; keep them as written, in any order, and write no "
+                "other { }",
+            ))
+            del texts[name][language]
     return TextCatalogue(texts=texts, categories=categories), problems
+
+
+def _fills(written: str, names: set[str]) -> bool:
+    """True when the bot can fill the text in (no unknown or broken { })."""
+    try:
+        written.format(**dict.fromkeys(names, ""))
+    except (KeyError, IndexError, ValueError):
+        return False
+    return True
 
 
 def _languages(
