@@ -30,9 +30,9 @@ from helpbot.knowledge.entries import Entry, KnowledgeBase
 from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
 from helpbot.matching.crosslingual import (
-    rank_by_meaning,
+    foreign_language,
+    rank_across_languages,
     translated_answers,
-    written_in_another_language,
 )
 from helpbot.matching.ngrams import BigramIndex
 from helpbot.matching.normalize import normalize
@@ -241,9 +241,17 @@ class HybridMatcher:
         Confidence = coverage x (1 - runner-up / top / 2): how much of the query's BM25 mass the
         top entry reaches, discounted when the runner-up is nearly as good (an ambiguous query).
         """
-        if self._semantic is not None and written_in_another_language(text):
-            # lexical Japanese fields see nothing in a foreign message: rank by meaning alone
-            return rank_by_meaning(self._semantic.similarities(text), self.bands)
+        language = foreign_language(text) if self._semantic is not None else None
+        if self._semantic is not None and language is not None:
+            # lexical Japanese fields see nothing in a foreign message: rank by meaning, plus
+            # the Japanese words its glossary terms name (helpbot/matching/crosslingual.py)
+            return rank_across_languages(
+                text, language, meaning=self._semantic.similarities,
+                japanese=self._japanese_scores, bands=self.bands,
+            )
+        return self._japanese_scores(text)
+
+    def _japanese_scores(self, text: str) -> tuple[np.ndarray, float]:
         query = self._query(text)
         fused = np.zeros(len(self.entries), dtype=np.float32)
         parts: list[tuple[float, np.ndarray, float]] = []
