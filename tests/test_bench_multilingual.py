@@ -35,7 +35,7 @@ def test_a_translation_of_an_unknown_query_is_a_clear_error(tmp_path: Path) -> N
 
 def test_multilingual_floors_on_the_localgovfaq_dev_queries() -> None:
     """Floors a little under what was measured (docs/benchmarks.md): the run must not get
-    worse. The targets of issue 9 (P@1 0.45, SR@5 0.70) are NOT met yet."""
+    worse. The targets of issue 9 (P@1 0.45, SR@5 0.70 per language) are NOT met yet."""
     if not (BENCH_DIR / "faq.jsonl").is_file():
         pytest.skip(f"LocalgovFAQ bench files not found in {BENCH_DIR}; skipping")
     result = CliRunner().invoke(
@@ -49,12 +49,34 @@ def test_multilingual_floors_on_the_localgovfaq_dev_queries() -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["queries"] == 1200
-    assert report["p_at_1"] >= 0.17
-    assert report["sr_at_5"] >= 0.31
-    assert report["bands"]["fallback_share"] <= 0.32
+    assert report["p_at_1"] >= 0.33
+    assert report["sr_at_5"] >= 0.59
+    assert report["bands"]["fallback_share"] <= 0.10
     assert report["bands"]["direct_wrong_share"] <= 0.05
     languages = report["languages"]
-    assert languages["en"]["p_at_1"] >= 0.30 and languages["en"]["sr_at_5"] >= 0.50
-    assert languages["zh"]["p_at_1"] >= 0.32 and languages["zh"]["sr_at_5"] >= 0.57
+    assert languages["en"]["p_at_1"] >= 0.38 and languages["en"]["sr_at_5"] >= 0.62
+    assert languages["zh"]["p_at_1"] >= 0.40 and languages["zh"]["sr_at_5"] >= 0.64
+    assert languages["vi"]["p_at_1"] >= 0.25 and languages["ne"]["sr_at_5"] >= 0.45
     for language in LANGUAGES:
         assert languages[language]["detected"] >= 0.98, language
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "word"),
+    [
+        ("Where do I throw out large garbage?", "en", "粗大ごみ"),
+        ("Tôi không trả được tiền thuê nhà", "vi", "家賃"),
+        ("마이넘버카드를 잃어버렸어요", "ko", "マイナンバーカード"),
+        ("Quero pedir o seikatsu hogo", "pt", "生活保護"),
+    ],
+)
+def test_the_glossary_names_the_japanese_word(text: str, language: str, word: str) -> None:
+    from helpbot.matching.crosslingual import glossary_words
+
+    assert word in glossary_words(text, language)
+
+
+def test_the_glossary_finds_nothing_in_an_unrelated_message() -> None:
+    from helpbot.matching.crosslingual import glossary_words
+
+    assert glossary_words("zzqx vvvv", "en") == []
