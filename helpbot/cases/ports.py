@@ -66,6 +66,8 @@ class CaseView:
     erased: bool = False  # the person's records were erased at their request
     # What the person told the program finder (「世帯: ひとり親と子ども」), one line each.
     program_answers: tuple[str, ...] = ()
+    person_language: str = "ja"  # the language of the person's last message ("easy" too)
+    easy_japanese: bool = False  # the person asked for やさしい日本語
 
 
 class StaffNotifier(Protocol):

@@ -141,6 +141,8 @@ def case_view(
         resolved_by=case.resolved_by,
         erased=contact.erased_at is not None,
         program_answers=program_answer_lines(session, case.contact_id),
+        person_language=contact.language or "ja",
+        easy_japanese=bool(contact.easy_japanese),
     )
 
 

@@ -88,15 +88,17 @@ def bench() -> None:
     "--sample",
     type=click.IntRange(min=0),
     default=0,
-    help="Use only the first N queries (0 = all).",
+    help="Use only the first N queries (0 = all; per language for --variant multilingual).",
 )
 @click.option(
     "--variant",
-    type=click.Choice(["as-is", "kana"]),
+    type=click.Choice(["as-is", "kana", "multilingual"]),
     default="as-is",
     show_default=True,
     help="kana: the queries as hiragana readings with one dropped, doubled or swapped "
-    "character (fixed seed; built on the fly, see benchmarks/make_kana_variant.py).",
+    "character (fixed seed; built on the fly, see benchmarks/make_kana_variant.py). "
+    "multilingual: the dev questions in eight languages (benchmarks/data/), graded by "
+    "the --queries file; reports per language.",
 )
 def matching(faq: Path, queries: Path, as_json: bool, sample: int, variant: str) -> None:
     """Rank every entry for every query; print P@1, SR@5, R@10, MRR, speed and memory."""
@@ -106,6 +108,14 @@ def matching(faq: Path, queries: Path, as_json: bool, sample: int, variant: str)
     _require_file(faq, "FAQ")
     _require_file(queries, "queries")
     try:
+        if variant == "multilingual":
+            from benchmarks.multilingual import multilingual_table, run_multilingual_bench
+
+            report = run_multilingual_bench(faq, queries, sample=sample)
+            click.echo(
+                json.dumps(report, ensure_ascii=False) if as_json else multilingual_table(report)
+            )
+            return
         report = run_bench(faq, queries, sample=sample, variant=variant)
     except BenchFormatError as exc:
         raise click.UsageError(str(exc)) from exc

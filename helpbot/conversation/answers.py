@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from helpbot.cases.office import describe_date, describe_opening, reminder_time
 from helpbot.conversation.buttons import entry_buttons
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff, mentions_staff
+from helpbot.conversation.language import answer_for
 from helpbot.conversation.turn import TurnContext
 from helpbot.core.messages import QuickReply, Reply, remind_postback
-from helpbot.core.texts import phrases
+from helpbot.core.texts import category_label, phrases
 from helpbot.knowledge.entries import Entry
 from helpbot.knowledge.freshness import is_stale
 
@@ -38,9 +39,9 @@ class Answers:
             buttons = (
                 QuickReply(label=label, postback=remind_postback(entry.id), display_text=label),
             )
-        if mentions_staff(entry.answer):
+        text, untranslated = answer_for(entry, ctx.contact)
+        if untranslated or mentions_staff(entry.answer):
             buttons = self.with_staff(buttons, ctx)
-        text = entry.answer
         if entry.last_checked and is_stale(entry, today=today, months=policy.stale_after_months):
             checked = (entry.last_checked.isoformat() if ctx.contact.language == "en" else
                        f"{entry.last_checked.year}年{entry.last_checked.month}月"
@@ -56,7 +57,9 @@ class Answers:
         if not preferred:
             return Reply(text=words.empty_category)
         return Reply(
-            text=words.category_intro.format(category=category),
+            text=words.category_intro.format(
+                category=category_label(category, ctx.contact.language)
+            ),
             quick_replies=entry_buttons(preferred),
         )
 

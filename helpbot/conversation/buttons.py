@@ -7,6 +7,7 @@ from helpbot.core.messages import (
     answer_postback,
     category_postback,
 )
+from helpbot.core.texts import category_label
 from helpbot.knowledge.entries import Entry, KnowledgeBase
 from helpbot.matching.base import Candidate
 
@@ -36,12 +37,13 @@ def suggestion_buttons(candidates: list[Candidate]) -> tuple[QuickReply, ...]:
     return entry_buttons([c.entry for c in candidates[:MAX_SUGGESTIONS]])
 
 
-def category_buttons(kb: KnowledgeBase, language: str) -> tuple[QuickReply, ...]:
-    """Buttons for the categories with most entries in the person's language."""
-    in_language = KnowledgeBase(
-        entries=tuple(e for e in kb.entries if e.language == language) or kb.entries
-    )
-    return tuple(
-        QuickReply(label=label(c), postback=category_postback(c), display_text=c)
-        for c in in_language.categories()[:MAX_CATEGORY_BUTTONS]
-    )
+def category_buttons(kb: KnowledgeBase, language: str | None) -> tuple[QuickReply, ...]:
+    """Buttons for the categories with most entries, labelled in the person's language
+    (``faq/texts.yaml``): every person is offered the same topics."""
+    buttons = []
+    for category in kb.categories()[:MAX_CATEGORY_BUTTONS]:
+        shown = category_label(category, language)
+        buttons.append(
+            QuickReply(label=label(shown), postback=category_postback(category), display_text=shown)
+        )
+    return tuple(buttons)

@@ -11,6 +11,7 @@ from helpbot.cases.states import CaseReason
 from helpbot.conversation.answers import Answers
 from helpbot.conversation.buttons import MAX_SUGGESTIONS, category_buttons, suggestion_buttons
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
+from helpbot.conversation.language import note_language, switch_confirmation
 from helpbot.conversation.postbacks import Postbacks
 from helpbot.conversation.programs import ACTIONS as PROGRAM_ACTIONS
 from helpbot.conversation.programs import ProgramFinderFlow
@@ -33,7 +34,7 @@ from helpbot.core.messages import (
     reply_extra,
 )
 from helpbot.core.retry import RetryPolicy
-from helpbot.core.texts import detect_language, phrases
+from helpbot.core.texts import phrases
 from helpbot.matching.base import Decision, KnowledgeSource
 from helpbot.matching.normalize import nfkc
 from helpbot.matching.offered import offered_today, rank_offered
@@ -182,13 +183,17 @@ class ConversationService:
 
     def _on_text(self, ctx: TurnContext) -> Outcome:
         text = ctx.incoming.text.strip()
-        language = detect_language(text)
-        if language is not None:
-            ctx.contact.language = language
+        switch = note_language(ctx.contact, text)
         if self._handoff is not None:
             handed_over = self._handoff.triage(ctx, text)
             if handed_over is not None:
                 return handed_over
+        if switch is not None and switch.request_only:
+            reply = Reply(
+                text=switch_confirmation(switch, ctx.contact),
+                quick_replies=category_buttons(ctx.shown, ctx.contact.language),
+            )
+            return Outcome(replies=[reply])
         if self._programs.takes_text(ctx, text):
             return self._programs.on_text(ctx, text)
         candidates = ctx.candidates

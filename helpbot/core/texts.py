@@ -1,21 +1,15 @@
-"""What the bot says in its own words, in plain Japanese and plain English."""
+"""What the bot says in its own words: built-in Japanese and English, and the catalogue staff
+edit in ``faq/texts.yaml`` (every language, やさしい日本語 as ``easy``) laid over them.
+
+A text comes from the catalogue in the person's language when it has one; else, for
+やさしい日本語, from the Japanese; for another language, from the English (catalogue first,
+then built-in). The knowledge store installs each new catalogue (``use_catalogue``).
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-
-def detect_language(text: str) -> str | None:
-    """'ja' or 'en' by the script the person wrote in; None when it says nothing."""
-    if _JAPANESE.search(text):
-        return "ja"
-    if len(_LATIN.findall(text)) >= 2:
-        return "en"
-    return None
+import threading
+from dataclasses import dataclass, field, fields, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +39,10 @@ class Phrases:
     topics_intro: str = ""
     # Added to the answer of an entry not checked for ``stale_after_months``.
     stale_note: str = "{date}"
+    # Said above an answer that has no translation in the person's language.
+    in_easy_japanese: str = ""
+    # Said when a person asks for やさしい日本語.
+    easy_on: str = ""
 
 
 PHRASES: dict[str, Phrases] = {
@@ -107,6 +105,8 @@ PHRASES: dict[str, Phrases] = {
             "※この情報は{date}に確かめたものです。いまは変わっているかもしれません。"
             "申し込む前に窓口で確かめてください。"
         ),
+        in_easy_japanese="",
+        easy_on="わかりました。これから やさしい 日本語で こたえます。",
     ),
     "en": Phrases(
         greeting=(
@@ -162,12 +162,78 @@ PHRASES: dict[str, Phrases] = {
             "Note: this information was last checked on {date} and may have changed. "
             "Please confirm with the office before you apply."
         ),
+        in_easy_japanese=(
+            "This answer is not available in your language yet, so here it is in simple "
+            "Japanese. If it is hard to read, tap \"Talk to staff\"."
+        ),
+        easy_on="OK. From now on I will answer in easy Japanese.",
     ),
 }
 
 
+TEXT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Phrases))
+# Languages the catalogue may hold ("easy" is やさしい日本語).
+CATALOGUE_LANGUAGES = ("ja", "easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class TextCatalogue:
+    """faq/texts.yaml: {text name: {language: text}}, {category: {language: label}}."""
+
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    categories: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+_state_lock = threading.Lock()
+_catalogue = TextCatalogue()
+_cache: dict[str, Phrases] = {}
+
+
+def use_catalogue(catalogue: TextCatalogue | None) -> None:
+    """Serve ``catalogue`` (None: the built-in words only) from now on, in every thread."""
+    global _catalogue  # noqa: PLW0603 - one catalogue per process, swapped whole
+    with _state_lock:
+        _catalogue = catalogue or TextCatalogue()
+        _cache.clear()
+
+
+def builtin_text(name: str, language: str) -> str:
+    """The built-in text ``name`` in Japanese or English (for checks of the catalogue)."""
+    return str(getattr(PHRASES["ja" if language in ("ja", "easy") else "en"], name))
+
+
+def _chain(language: str) -> tuple[str, ...]:
+    if language in ("ja", "easy"):
+        return ("ja", "easy") if language == "easy" else ("ja",)
+    return ("en", language) if language != "en" else ("en",)
+
+
 def phrases(language: str | None) -> Phrases:
-    """The bot's words in ``language``; English for other foreign languages, else Japanese."""
-    if language in PHRASES:
-        return PHRASES[language]
-    return PHRASES["ja"] if language in (None, "ja", "easy") else PHRASES["en"]
+    """The bot's words in ``language`` ("easy": やさしい日本語), from the catalogue where it
+    has them; Japanese for None."""
+    key = language or "ja"
+    with _state_lock:
+        cached = _cache.get(key)
+        catalogue = _catalogue
+    if cached is not None:
+        return cached
+    base = PHRASES["ja"] if key in ("ja", "easy") else PHRASES["en"]
+    chosen: dict[str, str] = {}
+    for code in _chain(key):
+        for name, by_language in catalogue.texts.items():
+            if code in by_language:
+                chosen[name] = by_language[code]
+    words = replace(base, **chosen)
+    with _state_lock:
+        if catalogue is _catalogue:
+            _cache[key] = words
+    return words
+
+
+def category_label(category: str, language: str | None) -> str:
+    """A topic button's label in ``language`` (the category itself when none is written)."""
+    labels = _catalogue.categories.get(category, {})
+    for code in reversed(_chain(language or "ja")):
+        if code in labels:
+            return labels[code]
+    return category

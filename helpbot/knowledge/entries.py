@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from helpbot.knowledge.problem_texts import japanese_hint, japanese_message
 
 if TYPE_CHECKING:
+    from helpbot.core.texts import TextCatalogue
     from helpbot.knowledge.crisis_file import CrisisRules
     from helpbot.knowledge.policies import StaffPolicy
     from helpbot.programs.records import ProgramRecord
@@ -61,10 +62,18 @@ class Entry:
     extra: tuple[tuple[str, str], ...] = ()
     # The structured record (HSDS fields, conditions) the program finder reads.
     program: ProgramRecord | None = None
+    # Translations of the answer, ("en", "...") pairs from answer_en, answer_easy, ...
+    translations: tuple[tuple[str, str], ...] = ()
 
     def phrasings(self) -> tuple[str, ...]:
         """The question and every alternate phrasing, for matching."""
         return (self.question, *self.alternates)
+
+    def answer_in(self, language: str | None) -> str | None:
+        """The answer written for ``language`` ("easy": やさしい日本語), None without one."""
+        if language is None or language == self.language:
+            return self.answer
+        return dict(self.translations).get(language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +111,8 @@ class KnowledgeBase:
     # Things staff should know that do not stop the files from being used (a Shift_JIS file
     # that was converted, open-data columns kept as they are), told by `helpbot faq check`.
     notices: tuple[Problem, ...] = ()
+    # From texts.yaml: {text name: {language: text}}, and category labels the same way.
+    texts: TextCatalogue | None = None
 
     def by_id(self) -> dict[str, Entry]:
         return {entry.id: entry for entry in self.entries}

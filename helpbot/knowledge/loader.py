@@ -5,7 +5,8 @@ Files and folders whose names start with ``_`` or ``.`` are skipped, and so is `
 (entries waiting for review), except the
 special files: ``synonyms.yaml`` / ``_synonyms.yaml`` holds synonym groups, and
 ``crisis.yaml`` holds the danger signs and crisis resources, and ``staff.yaml`` the office
-hours and handoff phrases (see ``policies.py``); ``richmenu.yaml`` (the LINE rich menu) is not
+hours and handoff phrases (see ``policies.py``), ``texts.yaml`` the buttons and system
+texts in every language (see ``texts_file.py``); ``richmenu.yaml`` (the LINE rich menu) is not
 knowledge and is skipped. An entry with a
 mistake is left out and reported as a Problem; every good entry still loads.
 """
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from helpbot.core.texts import TextCatalogue
 from helpbot.errors import KnowledgeError
 from helpbot.knowledge.crisis_file import CrisisRules, builtin_crisis_rules, read_crisis_rules
 from helpbot.knowledge.csv_files import read_csv_records
@@ -26,6 +28,7 @@ from helpbot.knowledge.entries import Entry, KnowledgeBase, Problem
 from helpbot.knowledge.policies import StaffPolicy, read_staff_policy
 from helpbot.knowledge.records import Record, build_entry
 from helpbot.knowledge.richmenu_file import RICHMENU_FILES
+from helpbot.knowledge.texts_file import read_text_catalogue
 from helpbot.knowledge.yaml_files import read_entry_records, read_synonym_groups
 
 logger = logging.getLogger(__name__)
@@ -34,7 +37,8 @@ ENTRY_SUFFIXES = frozenset({".yaml", ".yml", ".csv"})
 SYNONYM_FILES = frozenset({"synonyms.yaml", "synonyms.yml", "_synonyms.yaml", "_synonyms.yml"})
 CRISIS_FILES = frozenset({"crisis.yaml", "crisis.yml"})
 STAFF_FILES = frozenset({"staff.yaml", "staff.yml"})
-RESERVED_FILES = CRISIS_FILES | STAFF_FILES
+TEXT_FILES = frozenset({"texts.yaml", "texts.yml"})
+RESERVED_FILES = CRISIS_FILES | STAFF_FILES | TEXT_FILES
 FAQ_DIR_ENV = "HELPBOT_FAQ_DIR"
 # Drafts of entries from case workers (knowledge/drafts.py): never loaded.
 DRAFTS_DIR = "drafts"
@@ -74,6 +78,7 @@ class _Collector:
     categorized: list[tuple[Entry, str, int]] = field(default_factory=list)
     crisis: CrisisRules | None = None
     staff: StaffPolicy | None = None
+    texts: TextCatalogue | None = None
 
 
 def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
@@ -111,6 +116,7 @@ def load_files(
         crisis=collected.crisis,
         staff=collected.staff,
         notices=tuple(collected.notices),
+        texts=collected.texts,
     )
     logger.debug(
         "loaded %s entries and %s problems from %s",
@@ -151,6 +157,10 @@ def _load_file(
         return
     if lower in STAFF_FILES:
         collected.staff, problems = read_staff_policy(text, name)
+        collected.problems.extend(problems)
+        return
+    if lower in TEXT_FILES:
+        collected.texts, problems = read_text_catalogue(text, name)
         collected.problems.extend(problems)
         return
     if lower in SYNONYM_FILES:

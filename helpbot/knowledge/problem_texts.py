@@ -33,6 +33,12 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), japanese)
     for pattern, japanese in (
         (r"missing '(?P<key>[\w.]+)'", "{key}がありません"),
+        (r"unknown language '(?P<value>[^']*)' in '(?P<key>[^']+)'",
+         "{key}の言葉「{value}」はわかりません"),
+        (r"unknown text '(?P<value>[^']*)'", "文言「{value}」はありません"),
+        (r"unknown language '(?P<value>[^']*)'", "言葉「{value}」はわかりません"),
+        (r"'(?P<value>[^']*)' must keep the placeholders (?P<names>.*)",
+         "「{value}」には {names} を残してください"),
         (r"unknown field '(?P<key>[^']+)'.*", "{key}という項目はありません"),
         (r"'(?P<key>[\w.]+)' must be text", "{key}は文字で書いてください"),
         (r"'(?P<key>[\w.]+)' must be a list of texts",

@@ -41,6 +41,9 @@ PROGRAM_FIELDS = (
 # HSDS 3 service status; only "active" entries are offered to people.
 STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 CONTACT_FIELDS = ("phone", "url", "address")
+# answer_<language>: the answer in another language; "easy" is やさしい日本語.
+ANSWER_LANGUAGES = ("easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
+TRANSLATION_FIELDS = tuple(f"answer_{code}" for code in ANSWER_LANGUAGES)
 # Hints only: field names staff may write in Japanese.
 _JAPANESE_NAMES = {
     "質問": "question",
@@ -137,8 +140,15 @@ def build_entry(record: Record, file: str) -> tuple[Entry | None, list[Problem]]
     check = _Checker(record, file)
     kind = _kind(check)
     known = COMMON_FIELDS + PROGRAM_FIELDS if kind is EntryKind.PROGRAM else COMMON_FIELDS
+    known += TRANSLATION_FIELDS
     for key in record.fields:
-        if key not in known:
+        if key.startswith("answer_") and key not in known:
+            check.report(
+                key,
+                f"unknown language '{key.removeprefix('answer_')}' in '{key}'",
+                f"known: {', '.join(TRANSLATION_FIELDS)}",
+            )
+        elif key not in known:
             hint, suggestion = _unknown_field_hint(key, kind)
             check.report(key, f"unknown field '{key}'", hint)
             if suggestion:
@@ -155,6 +165,11 @@ def build_entry(record: Record, file: str) -> tuple[Entry | None, list[Problem]]
         "last_checked": check.date("last_checked"),
         "status": _status(check),
         "extra": record.extra,
+        "translations": tuple(
+            (key.removeprefix("answer_"), text)
+            for key in TRANSLATION_FIELDS
+            if (text := check.text(key)) is not None
+        ),
     }
     url = check.text("url")
     if kind is EntryKind.PROGRAM:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from helpbot.core.texts import use_catalogue
 from helpbot.errors import HelpbotError, KnowledgeError
 from helpbot.knowledge.entries import KnowledgeBase, Problem
 from helpbot.knowledge.loader import knowledge_files, load_files
@@ -259,6 +260,7 @@ class KnowledgeStore(Generic[T]):
             logger.exception("building the index failed; still serving version %s", self._version())
             return
         version = self._version() + 1
+        use_catalogue(kb.texts)  # the staff-edited buttons and system texts (faq/texts.yaml)
         self._snapshot = Snapshot(
             kb=kb, index=index, problems=problems, version=version, content_hash=content_hash
         )

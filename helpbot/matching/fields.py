@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from helpbot.knowledge.entries import Entry
+from helpbot.matching.crosslingual import translated_answers
 from helpbot.matching.normalize import normalize
 from helpbot.matching.semantic import SentenceEncoder, relative_scores
 
@@ -37,12 +38,13 @@ _ANSWER_CHARS = 128  # answer text embedded with the question: its opening says 
 
 
 def semantic_texts(entries: Sequence[Entry]) -> tuple[list[str], list[int]]:
-    """Texts embedded for the entries: every phrasing, then each question with its answer's
-    opening; and the entry index of each phrasing."""
+    """Texts embedded for the entries: every phrasing and the opening of each translated
+    answer (a person writing Vietnamese meets the Vietnamese answer), then each question with
+    its answer's opening; and the entry index of each phrasing."""
     texts: list[str] = []
     owners: list[int] = []
     for index, entry in enumerate(entries):
-        for phrasing in entry.phrasings():
+        for phrasing in (*entry.phrasings(), *translated_answers(entry)):
             texts.append(phrasing)
             owners.append(index)
     texts.extend(f"{entry.question}\n{entry.answer[:_ANSWER_CHARS]}".strip() for entry in entries)
@@ -88,16 +90,20 @@ class SemanticField:
         return cls(encoder, vectors[:n_phrasings], np.asarray(owners), vectors[n_phrasings:])
 
     def scores(self, text: str) -> np.ndarray:
+        return relative_scores(self.similarities(text))
+
+    def similarities(self, text: str) -> np.ndarray:
+        """Raw cosine of the message with every entry (best phrasing and question + answer)."""
         with self._encoder.single_thread():
             query = self._encoder.encode_query(text)
             if isinstance(self._vectors, np.ndarray):
-                return relative_scores(self._vectors @ query)
+                return self._vectors @ query
             phrasings, owners, qa_vectors = self._vectors
             per_phrasing = phrasings @ query
             qa = qa_vectors @ query
         best = np.full(self._n, -1.0, dtype=np.float32)
         np.maximum.at(best, owners, per_phrasing)
-        return relative_scores((best + qa) / 2.0)
+        return (best + qa) / 2.0
 
 
 @dataclass(slots=True)

@@ -31,6 +31,7 @@ from helpbot.knowledge.entries import Entry, KnowledgeBase
 from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
 from helpbot.matching.calibration import Calibration, default_calibration, ranking_features
+from helpbot.matching.crosslingual import foreign_language, rank_across_languages
 from helpbot.matching.fields import SemanticField, Signals, SynonymGroups, semantic_texts
 from helpbot.matching.kana import KanaLexicon
 from helpbot.matching.ngrams import BigramIndex
@@ -223,7 +224,19 @@ class HybridMatcher:
 
     def scores(self, text: str) -> tuple[np.ndarray, float]:
         """Fused score of every entry, and the calibrated probability that the top entry
-        answers the message (0 when it shares no word with the message)."""
+        answers the message (0 when it shares no word with the message). A message in another
+        language is ranked by meaning and its glossary words (``crosslingual.py``)."""
+        language = foreign_language(text) if self._semantic is not None else None
+        if self._semantic is not None and language is not None:
+            # lexical Japanese fields see nothing in a foreign message: rank by meaning, plus
+            # the Japanese words its glossary terms name (helpbot/matching/crosslingual.py)
+            return rank_across_languages(
+                text, language, meaning=self._semantic.similarities,
+                japanese=self._japanese_scores, bands=self.bands,
+            )
+        return self._japanese_scores(text)
+
+    def _japanese_scores(self, text: str) -> tuple[np.ndarray, float]:
         fused, features = self.features(text)
         if not features or features[2] <= 0:  # no coverage: nothing to answer with
             return fused, 0.0

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -96,6 +97,8 @@ class Contact(Base):
     channel_user_id: Mapped[str] = mapped_column(String(128))
     language: Mapped[str] = mapped_column(String(8), default="ja")
     reachable: Mapped[bool] = mapped_column(default=True)
+    # The person asked for やさしい日本語 (「やさしい日本語で」「ひらがなで」): easy answers.
+    easy_japanese: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # Set when the person's data was erased: the row stays as a tombstone (no user id) so

@@ -17,7 +17,7 @@ from alembic import op
 import helpbot.storage.models
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

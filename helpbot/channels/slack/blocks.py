@@ -31,6 +31,21 @@ def channel_label(view: CaseView) -> str:
     return _CHANNELS.get(view.person_channel, view.person_channel.upper())
 
 
+_LANGUAGES = {
+    "ja": "日本語", "easy": "やさしい日本語", "en": "English", "zh": "中文", "ko": "한국어",
+    "vi": "Tiếng Việt", "pt": "Português", "es": "Español", "tl": "Tagalog", "ne": "नेपाली",
+    "id": "Bahasa Indonesia",
+}
+
+
+def language_text(view: CaseView) -> str:
+    """The person's language, and whether they asked for やさしい日本語."""
+    shown = _LANGUAGES.get(view.person_language, view.person_language)
+    if view.easy_japanese:
+        return f"{shown} · やさしい日本語を希望 (asked for easy Japanese)"
+    return shown
+
+
 def waited_text(waited: dt.timedelta) -> str:
     minutes = int(waited.total_seconds() // 60)
     if minutes < 60:
@@ -89,6 +104,7 @@ def case_blocks(view: CaseView) -> list[dict[str, Any]]:
         f"*Why*\n{reason}",
         f"*Topic (bot's guess)*\n{view.topic or '-'}",
         f"*Channel*\n{channel_label(view)}",
+        f"*Language*\n{language_text(view)}",
     ]
     recent = "\n".join(f"{_WHO.get(m.who, '•')} {m.text}" for m in view.recent) or "-"
     blocks: list[dict[str, Any]] = [

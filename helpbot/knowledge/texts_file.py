@@ -1,0 +1,103 @@
+"""Read ``faq/texts.yaml``: the buttons and system texts staff may rewrite, per language.
+
+Layout (every part optional; a text or language left out keeps the built-in words of
+:mod:`helpbot.core.texts`)::
+
+    fallback:                 # the name of a text (the fields of core.texts.Phrases)
+      ja: ごめんなさい、…
+      easy: ごめんなさい。…   # やさしい日本語
+      en: Sorry, …
+    categories:               # labels of the topic buttons, by the category in faq/ files
+      食べ物: {en: Food, zh: 食物}
+
+A mistake is a Problem with file and line (an unknown text name or language, a text that is
+not text, a placeholder such as ``{when}`` left out); the rest of the file still loads.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from helpbot.core.texts import CATALOGUE_LANGUAGES, TEXT_NAMES, TextCatalogue, builtin_text
+from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.yaml_files import LineDict, key_line, parse_yaml
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_HINT = "write it like: fallback: {ja: ..., en: ...} (see faq/README.md)"
+
+
+def read_text_catalogue(text: str, file: str) -> tuple[TextCatalogue | None, list[Problem]]:
+    """The catalogue in a texts file, and its problems."""
+    data, problems = parse_yaml(text, file)
+    if problems or data is None:
+        return None, problems
+    if not isinstance(data, LineDict):
+        return None, [Problem(file, 1, "the texts file should map text names to languages", _HINT)]
+    texts: dict[str, dict[str, str]] = {}
+    categories: dict[str, dict[str, str]] = {}
+    for name, value in data.items():
+        line = key_line(data, name)
+        if name == "categories":
+            if not isinstance(value, LineDict):
+                problems.append(Problem(file, line, "'categories' must be a mapping", _HINT))
+                continue
+            for category, labels in value.items():
+                categories[category] = _languages(labels, value, category, file, problems)
+            continue
+        if name not in TEXT_NAMES:
+            close = difflib.get_close_matches(name, TEXT_NAMES, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(TEXT_NAMES)}"
+            problems.append(Problem(file, line, f"unknown text '{name}'", hint))
+            continue
+        texts[name] = _languages(value, data, name, file, problems)
+        needed = set(_PLACEHOLDER.findall(builtin_text(name, "ja")))
+        for language, written in list(texts[name].items()):
+            if needed <= set(_PLACEHOLDER.findall(written)) and _fills(written, needed):
+                continue
+            names = ", ".join("{" + n + "}" for n in sorted(needed)) or "(none)"
+            at = _line_of(value, language, line)
+            problems.append(Problem(
+                file, at, f"'{name}.{language}' must keep the placeholders {names}",
+                "the bot fills them in; keep them as written, in any order, and write no "
+                "other { }",
+            ))
+            del texts[name][language]
+    return TextCatalogue(texts=texts, categories=categories), problems
+
+
+def _fills(written: str, names: set[str]) -> bool:
+    """True when the bot can fill the text in (no unknown or broken { })."""
+    try:
+        written.format(**dict.fromkeys(names, ""))
+    except (KeyError, IndexError, ValueError):
+        return False
+    return True
+
+
+def _languages(
+    value: Any, parent: LineDict, name: str, file: str, problems: list[Problem]
+) -> dict[str, str]:
+    line = key_line(parent, name)
+    if not isinstance(value, LineDict):
+        problems.append(Problem(file, line, f"'{name}' must list languages", _HINT))
+        return {}
+    out: dict[str, str] = {}
+    for language, written in value.items():
+        at = _line_of(value, language, line)
+        if language not in CATALOGUE_LANGUAGES:
+            close = difflib.get_close_matches(language, CATALOGUE_LANGUAGES, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else (
+                f"known: {', '.join(CATALOGUE_LANGUAGES)}")
+            problems.append(Problem(file, at, f"unknown language '{language}'", hint))
+        elif not isinstance(written, str) or not written.strip():
+            problems.append(Problem(file, at, f"'{name}.{language}' must be text", _HINT))
+        else:
+            out[language] = written.strip()
+    return out
+
+
+def _line_of(mapping: Any, key: str, default: int) -> int:
+    lines = getattr(mapping, "key_lines", None)
+    return lines.get(key, default) if lines else default

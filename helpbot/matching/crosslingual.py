@@ -1,0 +1,150 @@
+"""Matching a message written in another language than the entries (Japanese).
+
+The lexical fields (Sudachi words, synonym groups, character bigrams, kana readings) are built
+from Japanese text; an English or Vietnamese message shares no word with them. A foreign
+message is ranked by two signals:
+
+- meaning: the multilingual sentence encoder (:mod:`helpbot.matching.semantic`), cosine with
+  each entry, rescaled per query like the Japanese fusion;
+- a glossary (``data/glossary.tsv``): everyday words of each language for the things people
+  ask a Japanese office about (residence certificate, garbage, welfare, rent, …), each with its
+  Japanese word. The Japanese words found in the message go through the Japanese matcher, and
+  its scores are added, with more weight for the languages the encoder was not trained on
+  (Vietnamese, Tagalog, Nepali, Indonesian), where meaning alone is close to noise.
+
+Its confidence cannot be the lexical coverage the hybrid matcher reports for Japanese, so it is
+calibrated on its own and placed on the matcher's bands, so that the same ``Bands`` decide:
+
+- a cosine from ``SUGGEST_COSINE``, or any glossary word found: "did you mean";
+- otherwise fallback (the topic buttons and staff);
+- a direct answer only from ``ANSWER_COSINE`` *and* a clear margin: a cross-language match is
+  rarely sure enough to answer without asking, and a wrong direct answer in a language the
+  person cannot check costs more than one tap. Glossary words alone never answer directly.
+
+Calibrated on ``benchmarks/data/queries_dev_multilingual.jsonl`` with
+``helpbot bench matching --variant multilingual``; numbers in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from importlib import resources
+
+import numpy as np
+
+from helpbot.knowledge.entries import Entry
+from helpbot.matching.base import Bands
+from helpbot.matching.language import detect, is_foreign
+from helpbot.matching.semantic import relative_scores
+
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+SUGGEST_COSINE = 0.30
+ANSWER_COSINE = 0.80
+ANSWER_MARGIN = 0.08
+# Weight of the glossary's Japanese words against meaning (scaled to 1 each).
+GLOSSARY_WEIGHT = 1.0
+UNKNOWN_TO_ENCODER = frozenset({"vi", "tl", "ne", "id"})
+GLOSSARY_WEIGHT_UNKNOWN = 3.0
+GLOSSARY_LANGUAGES = ("en", "zh", "ko", "vi", "pt", "es", "tl", "ne")
+_TRANSLATION_CHARS = 160  # the opening of a translated answer says what it is about
+
+_glossary: dict[str, list[tuple[str, str]]] | None = None
+_lock = threading.Lock()
+
+
+def translated_answers(entry: Entry) -> tuple[str, ...]:
+    """The openings of the entry's translated answers (answer_en, …), embedded as phrasings."""
+    return tuple(text[:_TRANSLATION_CHARS] for _, text in entry.translations)
+
+
+def foreign_language(text: str) -> str | None:
+    """The message's language when it is not Japanese; None for Japanese or unknown.
+
+    A few Latin letters alone (DV, NHK, ATM) are how Japanese writers name things: they stay
+    with the lexical fields, which match them in the entries."""
+    if text.isascii() and len(_ASCII_LETTERS.findall(text)) < 4:
+        return None
+    language = detect(text)
+    return language if is_foreign(language) else None
+
+
+def written_in_another_language(text: str) -> bool:
+    """True when the message is in a language other than Japanese (as far as it tells)."""
+    return foreign_language(text) is not None
+
+
+def _load_glossary() -> dict[str, list[tuple[str, str]]]:
+    global _glossary  # noqa: PLW0603 - read once per process, on first use
+    with _lock:
+        if _glossary is None:
+            table: dict[str, list[tuple[str, str]]] = {code: [] for code in GLOSSARY_LANGUAGES}
+            text = resources.files("helpbot.matching").joinpath("data/glossary.tsv").read_text(
+                encoding="utf-8"
+            )
+            for line in text.splitlines():
+                if not line.strip() or line.startswith("#"):
+                    continue
+                japanese, *cells = line.split("\t")
+                for code, cell in zip(GLOSSARY_LANGUAGES, cells, strict=False):
+                    table[code].extend(
+                        (term.strip().lower(), japanese) for term in cell.split("/") if term.strip()
+                    )
+            for terms in table.values():
+                terms.sort(key=lambda pair: -len(pair[0]))  # longest first: "large garbage"
+            _glossary = table
+        return _glossary
+
+
+def glossary_words(text: str, language: str) -> list[str]:
+    """The Japanese words of the glossary terms found in a message (longest terms first)."""
+    terms = _load_glossary().get(language, [])
+    rest = f" {text.lower()} "
+    found: list[str] = []
+    for term, japanese in terms:
+        if term in rest:
+            found.append(japanese)
+            rest = rest.replace(term, " ")
+    return list(dict.fromkeys(found))
+
+
+def confidence(top: float, runner_up: float, bands: Bands, *, glossary: bool = False) -> float:
+    """The 0..1 confidence for a top cosine and the runner-up's, placed on ``bands``."""
+    suggest, answer = bands.suggest / 100.0, bands.answer / 100.0
+    if top < SUGGEST_COSINE:
+        below = max(top, 0.0) / SUGGEST_COSINE * suggest * 0.99
+        return suggest if glossary else below
+    if top >= ANSWER_COSINE and top - runner_up >= ANSWER_MARGIN:
+        return answer + (1.0 - answer) * min((top - ANSWER_COSINE) / (1 - ANSWER_COSINE), 1.0)
+    span = max(ANSWER_COSINE - SUGGEST_COSINE, 1e-6)
+    share = min((top - SUGGEST_COSINE) / span, 1.0)
+    return suggest + (answer - suggest) * share * 0.99
+
+
+def rank_across_languages(
+    text: str,
+    language: str,
+    *,
+    meaning: Callable[[str], np.ndarray],
+    japanese: Callable[[str], tuple[np.ndarray, float]],
+    bands: Bands,
+) -> tuple[np.ndarray, float]:
+    """Scores for :meth:`HybridMatcher.scores` of a foreign message, and its confidence."""
+    similarities = meaning(text).astype(np.float32)
+    if len(similarities) == 0:
+        return similarities, 0.0
+    order = np.argsort(-similarities)[:2]
+    top = float(similarities[order[0]])
+    runner_up = float(similarities[order[1]]) if len(order) > 1 else 0.0
+    fused = relative_scores(similarities)
+    words = glossary_words(text, language)
+    if words:
+        lexical, _ = japanese(" ".join(words))
+        best = float(lexical.max()) if len(lexical) else 0.0
+        if best > 0:
+            weight = GLOSSARY_WEIGHT_UNKNOWN if language in UNKNOWN_TO_ENCODER else GLOSSARY_WEIGHT
+            fused = fused + weight * (lexical / best)
+    if float(fused.max()) <= 0:
+        return fused, 0.0
+    return fused, confidence(top, runner_up, bands, glossary=bool(words))

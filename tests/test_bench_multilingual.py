@@ -1,0 +1,82 @@
+"""`helpbot bench matching --variant multilingual`: the dev questions in eight languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks.data import Query
+from benchmarks.multilingual import DEFAULT_TRANSLATIONS, LANGUAGES, load_translations
+from helpbot.cli.bench import bench
+from helpbot.errors import BenchFormatError
+
+BENCH_DIR = Path(__file__).parent.parent.parent / "shared" / "bench" / "localgovfaq"
+
+
+def test_the_translations_cover_150_queries_in_eight_languages() -> None:
+    rows = [json.loads(line) for line in DEFAULT_TRANSLATIONS.read_text("utf-8").splitlines()]
+    assert len(rows) == 150 * len(LANGUAGES)
+    for language in LANGUAGES:
+        mine = [row for row in rows if row["language"] == language]
+        assert len(mine) == 150 and len({row["qid"] for row in mine}) == 150
+        assert all(row["query"].strip() for row in mine)
+
+
+def test_a_translation_of_an_unknown_query_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"qid": 99999, "language": "en", "query": "hello"}\n', encoding="utf-8")
+    dev = [Query(qid="1", text="質問", relevant=frozenset({"7"}))]
+    with pytest.raises(BenchFormatError, match=r"t.jsonl:1: qid 99999 is not a graded query"):
+        load_translations(path, dev)
+
+
+def test_multilingual_floors_on_the_localgovfaq_dev_queries() -> None:
+    """Floors a little under what was measured (docs/benchmarks.md): the run must not get
+    worse. The targets of issue 9 (P@1 0.45, SR@5 0.70 per language) are NOT met yet."""
+    if not (BENCH_DIR / "faq.jsonl").is_file():
+        pytest.skip(f"LocalgovFAQ bench files not found in {BENCH_DIR}; skipping")
+    result = CliRunner().invoke(
+        bench,
+        [
+            "matching", "--variant", "multilingual", "--json",
+            "--faq", str(BENCH_DIR / "faq.jsonl"),
+            "--queries", str(BENCH_DIR / "queries_dev.jsonl"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["queries"] == 1200
+    assert report["p_at_1"] >= 0.33
+    assert report["sr_at_5"] >= 0.59
+    assert report["bands"]["fallback_share"] <= 0.10
+    assert report["bands"]["direct_wrong_share"] <= 0.05
+    languages = report["languages"]
+    assert languages["en"]["p_at_1"] >= 0.38 and languages["en"]["sr_at_5"] >= 0.62
+    assert languages["zh"]["p_at_1"] >= 0.40 and languages["zh"]["sr_at_5"] >= 0.64
+    assert languages["vi"]["p_at_1"] >= 0.25 and languages["ne"]["sr_at_5"] >= 0.45
+    for language in LANGUAGES:
+        assert languages[language]["detected"] >= 0.98, language
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "word"),
+    [
+        ("Where do I throw out large garbage?", "en", "粗大ごみ"),
+        ("Tôi không trả được tiền thuê nhà", "vi", "家賃"),
+        ("마이넘버카드를 잃어버렸어요", "ko", "マイナンバーカード"),
+        ("Quero pedir o seikatsu hogo", "pt", "生活保護"),
+    ],
+)
+def test_the_glossary_names_the_japanese_word(text: str, language: str, word: str) -> None:
+    from helpbot.matching.crosslingual import glossary_words
+
+    assert word in glossary_words(text, language)
+
+
+def test_the_glossary_finds_nothing_in_an_unrelated_message() -> None:
+    from helpbot.matching.crosslingual import glossary_words
+
+    assert glossary_words("zzqx vvvv", "en") == []

@@ -1,0 +1,108 @@
+"""faq/texts.yaml and answer_<language> fields: what `helpbot faq check` says about them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from helpbot.cli.faq import faq
+from helpbot.core.texts import TextCatalogue, phrases, use_catalogue
+from helpbot.knowledge.loader import load_dir
+
+ENTRY = "- id: a\n  question: 質問\n  answer: 答え\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    path = tmp_path / "faq"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _builtin_words():
+    yield
+    use_catalogue(None)
+
+
+def _check(folder: Path) -> list[str]:
+    result = CliRunner().invoke(faq, ["check", str(folder)])
+    assert result.exit_code == 1, result.output
+    return result.output.splitlines()
+
+
+def test_translations_load_and_an_unknown_language_suffix_names_file_and_line(folder):
+    (folder / "a.yaml").write_text(
+        ENTRY + "  answer_en: Answer\n  answer_easy: こたえ\n"
+        "- id: b\n  question: 質問2\n  answer: 答え2\n  answer_fr: Réponse\n",
+        encoding="utf-8",
+    )
+    kb, problems = load_dir(folder)
+    assert len(problems) == 1
+    assert [e.id for e in kb.entries] == ["a"]
+    assert kb.entries[0].answer_in("en") == "Answer"
+    assert kb.entries[0].answer_in("easy") == "こたえ"
+    assert kb.entries[0].answer_in("vi") is None
+    (line,) = [line for line in _check(folder) if "answer_fr" in line]
+    assert line.startswith("faq/a.yaml:9: 「answer_fr」の言葉「fr」はわかりません")
+    assert "unknown language 'fr' in 'answer_fr'" in line
+    assert "answer_en" in line  # the hint lists the known suffixes
+
+
+@pytest.mark.parametrize(
+    ("texts", "line_no", "needle"),
+    [
+        ("fallbak:\n  en: Sorry\n", 1, "unknown text 'fallbak' (hint: 「fallback」"),
+        ("fallback:\n  fr: Désolé\n", 2, "unknown language 'fr'"),
+        ("case_opened:\n  en: We told our staff.\n", 2, "must keep the placeholders {expected}"),
+        ("fallback: Sorry\n", 1, "'fallback' must list languages"),
+        ("category_intro:\n  en: About {topic}\n", 2, "must keep the placeholders {category}"),
+        ("fallback:\n  en: Sorry {\n", 2, "must keep the placeholders (none)"),
+        ("categories:\n  食べ物: {en: Food, xx: Essen}\n", 2, "unknown language 'xx'"),
+    ],
+)
+def test_mistakes_in_the_texts_file_are_reported_with_the_line(folder, texts, line_no, needle):
+    (folder / "a.yaml").write_text(ENTRY, encoding="utf-8")
+    (folder / "texts.yaml").write_text(texts, encoding="utf-8")
+    lines = [line for line in _check(folder) if line.startswith("faq/texts.yaml")]
+    assert lines, "the problem names the file"
+    assert lines[0].startswith(f"faq/texts.yaml:{line_no}: ")
+    assert needle in lines[0]
+
+
+def test_the_catalogue_overrides_built_in_words_and_missing_ones_fall_back(folder):
+    (folder / "texts.yaml").write_text(
+        "talk_to_staff:\n  en: Ask a person\n  vi: Gặp nhân viên\n"
+        "fallback:\n  easy: ごめんなさい。\n",
+        encoding="utf-8",
+    )
+    kb, problems = load_dir(folder)
+    assert problems == []
+    use_catalogue(kb.texts)
+    assert phrases("en").talk_to_staff == "Ask a person"
+    assert phrases("vi").talk_to_staff == "Gặp nhân viên"
+    assert phrases("ko").talk_to_staff == "Ask a person"  # no Korean: the English
+    assert phrases("easy").fallback == "ごめんなさい。"
+    assert phrases("easy").did_you_mean == phrases("ja").did_you_mean  # no easy: Japanese
+    use_catalogue(TextCatalogue())
+    assert phrases("en").talk_to_staff == "Talk to staff"
+
+
+def test_the_sample_catalogue_covers_the_system_texts_in_seven_languages():
+    kb, problems = load_dir(Path(__file__).parent.parent / "faq")
+    assert problems == []
+    assert kb.texts is not None
+    for name in ("fallback", "did_you_mean", "talk_to_staff", "case_opened", "still_waiting",
+                 "case_opened_closed", "in_easy_japanese"):
+        have = set(kb.texts.texts[name])
+        needed = {"easy", "en", "zh", "ko", "vi", "pt"} - ({"easy"} if name == "in_easy_japanese"
+                                                           else set())
+        assert needed <= have, (name, needed - have)
+    for category in kb.categories():
+        assert {"en", "zh", "ko", "vi", "pt", "easy"} <= set(kb.texts.categories[category])
+    translated = [e for e in kb.entries if e.translations]
+    assert len(translated) >= 20
+    for entry in translated:
+        assert {"easy", "en", "zh", "ko", "vi", "pt"} <= dict(entry.translations).keys()
