@@ -10,7 +10,9 @@ import pytest
 
 from tests.fakes.line_webhooks import new_user_id, text_event
 
-MEDICAL_COST = {"medical-muryou-teigaku", "program-muryou-teigaku"}
+# The sample's medical-cost entries: free or low-cost care, and (since the sample holds the
+# national programs) the municipal help with children's medical costs, 子ども医療費助成.
+MEDICAL_COST = {"medical-muryou-teigaku", "program-muryou-teigaku", "program-kodomo-iryo"}
 
 
 def _offered(fake_line, user: str) -> tuple[set[str], list[dict], list[str]]:

@@ -50,7 +50,7 @@ def test_the_english_fallback_offers_the_same_topics_as_the_japanese_one(line, f
     japanese = _postback(line, fake_line, "a=answer&id=gone-entry", japanese_user)
     assert english["text"].startswith("Sorry")
     assert japanese["text"].startswith("ごめんなさい")
-    assert len(_topics(japanese)) >= 8
+    assert 3 <= len(_topics(japanese)) <= 5  # a few topics at a glance, not 1 or 9
     assert _topics(english) == _topics(japanese)
     english_labels = [i["action"]["label"] for i in _items(english)]
     assert "Food" in english_labels and "Housing" in english_labels
@@ -81,7 +81,7 @@ def test_easy_japanese_on_request_is_remembered_across_messages(line, fake_line,
     _, later = _ask(line, fake_line, "今日食べるものがありません", user=user)
     assert later["text"].startswith("つらいですね。まず きょうの たべもの")
     staff = [i["action"]["label"] for i in _items(_postback(line, fake_line, "a=x", user))]
-    assert "スタッフと はなす" in staff or any("たべもの" in label for label in staff)
+    assert any("たべもの" in label for label in staff), staff  # the topics, in easy words
     with database.session() as session:
         contact = session.scalars(select(Contact).where(Contact.channel_user_id == user)).one()
         assert contact.easy_japanese is True and contact.language == "easy"

@@ -37,11 +37,20 @@ def suggestion_buttons(candidates: list[Candidate]) -> tuple[QuickReply, ...]:
     return entry_buttons([c.entry for c in candidates[:MAX_SUGGESTIONS]])
 
 
+def topics(kb: KnowledgeBase) -> list[str]:
+    """Categories that hold entries: those ``staff.yaml`` lists first, in its order."""
+    held = kb.categories()
+    named = [c for c in (kb.staff.categories if kb.staff is not None else ()) if c in held]
+    return named + [c for c in held if c not in named]
+
+
 def category_buttons(kb: KnowledgeBase, language: str | None) -> tuple[QuickReply, ...]:
-    """Buttons for the categories with most entries, labelled in the person's language
-    (``faq/texts.yaml``): every person is offered the same topics."""
+    """Buttons for the first topics, labelled in the person's language (``faq/texts.yaml``):
+    every person is offered the same ones. The order is the NPO's own (``categories`` in
+    ``faq/staff.yaml``: food and housing before "about us"), then the categories with most
+    entries."""
     buttons = []
-    for category in kb.categories()[:MAX_CATEGORY_BUTTONS]:
+    for category in topics(kb)[:MAX_CATEGORY_BUTTONS]:
         shown = category_label(category, language)
         buttons.append(
             QuickReply(label=label(shown), postback=category_postback(category), display_text=shown)
