@@ -73,9 +73,8 @@ def detect(text: str) -> str | None:
     if len(_LETTERS.findall(text)) < 2:
         return None
     language, probability = _model().classify(text)
-    if probability < LATIN_DEFAULT_BELOW:
-        return "en"  # letters no model can place (「zzqx vvvv」, a typo-ridden word): English
-    return str(language)
+    # letters no model can place (「zzqx vvvv」, a typo-ridden word): English
+    return str(language) if probability >= LATIN_DEFAULT_BELOW else "en"
 
 
 def is_foreign(language: str | None) -> bool:
