@@ -143,10 +143,12 @@ class OpenIdAndFiles:
         return JsonResponse(200, {"ok": True})
 
     def _complete_upload(self, params: dict[str, Any]) -> JsonResponse:
-        try:
-            files = json.loads(params.get("files", "[]"))
-        except ValueError:
-            files = None
+        files = params.get("files", "[]")
+        if isinstance(files, str):  # a form field; the JSON body's is already a list
+            try:
+                files = json.loads(files)
+            except ValueError:
+                files = None
         if not isinstance(files, list) or not files:
             return JsonResponse(200, {"ok": False, "error": "invalid_arguments"})
         shared = []
