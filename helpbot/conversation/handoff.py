@@ -22,6 +22,7 @@ from helpbot.personal_data.requests import STAFF_NOTE as ERASURE_NOTE
 from helpbot.personal_data.requests import TOPIC as ERASURE_TOPIC
 from helpbot.personal_data.requests import asks_for_erasure, record_request
 from helpbot.personal_data.requests import reply_for as erasure_reply
+from helpbot.storage import history
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ class Handoff:
         """The bot's best guess of what the person needs, from their recent words."""
         recent = " ".join(
             m.text
-            for m in ctx.conversation.messages[-4:]
+            for m in history.recent_messages(ctx.session, ctx.conversation.id, limit=4)
             if m.direction == "in" and m.kind == "text"
         )
         candidates = ctx.matcher.rank(recent, limit=1) if recent.strip() else []

@@ -33,6 +33,10 @@ from helpbot.storage.database import Database
 from helpbot.storage.models import DeliveryStatus, Message
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
     from helpbot.cases.service import CaseService
 
 logger = logging.getLogger(__name__)
@@ -96,19 +100,28 @@ class TurnRecovery:
             contact_id=record.get("contact"),
         )
 
-    def record_sending(self, turn: Turn, sent: Sent) -> bool:
+    def record_sending(
+        self, turn: Turn, sent: Sent, *, also: Callable[[Session], object] | None = None
+    ) -> bool:
         """Record how the turn's replies went out; False while their fate is open.
 
         Taken: marked sent. Refused: what did not arrive becomes deliveries the worker
-        retries (or fails for good). Unknown: marked pending, for the caller to send again."""
+        retries (or fails for good). Unknown: marked pending, for the caller to send again.
+        ``also`` runs in the same transaction when the fate is known (a channel finishes its
+        event there: one commit, not two)."""
         if sent.status is SendStatus.UNKNOWN:
             self._mark(turn.outbound_ids, DeliveryStatus.PENDING, sent.error)
             return False
         if sent.status is SendStatus.SENT:
-            self._mark(turn.outbound_ids, DeliveryStatus.SENT, sent.doubt)
+            with self._database.session() as session:
+                history.mark_delivery(session, turn.outbound_ids, status=DeliveryStatus.SENT,
+                                      error=sent.doubt)
+                if also is not None:
+                    also(session)
         else:
             self.retry_replies(
-                turn, failure=sent.failure, already_sent=sent.replied, doubt=sent.doubt
+                turn, failure=sent.failure, already_sent=sent.replied, doubt=sent.doubt,
+                also=also,
             )
         return True
 
@@ -123,6 +136,7 @@ class TurnRecovery:
         failure: DeliveryError | None,
         already_sent: int = 0,
         doubt: str | None = None,
+        also: Callable[[Session], object] | None = None,
     ) -> None:
         """Replies the platform did not take: queued for the worker, or failed for good.
 
@@ -147,6 +161,8 @@ class TurnRecovery:
                     session, contact_id=turn.contact_id, replies=pending, failure=failure,
                     error=error, policy=self._retry, now=now,
                 )
+            if also is not None:
+                also(session)
 
     def apologize(
         self,

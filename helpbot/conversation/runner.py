@@ -19,9 +19,10 @@ turn's replies (``EventAdapter``). The runner owns everything between and after:
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from helpbot.conversation.recovery import turn_record
 from helpbot.conversation.service import ConversationService
@@ -32,6 +33,9 @@ from helpbot.errors import LeaseLostError, UnsupportedEvent
 from helpbot.privacy import Pseudonymizer
 from helpbot.storage.inbox import ClaimedEvent, Inbox, record_turn
 from helpbot.storage.models import QueueState
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +81,17 @@ class EventRunner:
         # When a failed event is tried again (the same policy as every queue).
         self._retry = retry or RetryPolicy()
         self._parallel = parallel
+        # One pool for the runner's life: a pool (and its threads) per batch cost CPU per event.
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    def _answering_pool(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self._parallel, thread_name_prefix="helpbot-answer"
+                )
+            return self._pool
 
     def answer_due(self, adapter: EventAdapter, *, limit: int = 20) -> int:
         """Claim and answer due events (the worker's job); return how many were handled.
@@ -97,11 +112,7 @@ class EventRunner:
             if len(by_person) <= 1:
                 in_order(claimed)
             else:
-                with ThreadPoolExecutor(
-                    max_workers=min(self._parallel, len(by_person)),
-                    thread_name_prefix="helpbot-answer",
-                ) as pool:
-                    list(pool.map(in_order, by_person.values()))
+                list(self._answering_pool().map(in_order, by_person.values()))
         return len(claimed)
 
     def process(self, adapter: EventAdapter, stored: ClaimedEvent) -> None:
@@ -137,11 +148,14 @@ class EventRunner:
             )
         else:  # an earlier try decided: resend that turn, never a second answer
             turn = self._conversation.recovery.recorded_turn(stored.turn)
-        doubt = None
         if turn.replies:
             sent = adapter.send(stored, turn, resend=resend)
             person = self._pseudonym(incoming.user_id)
-            if not self._conversation.recovery.record_sending(turn, sent):
+
+            def finish(session: Session) -> None:  # with the replies' fate: one commit
+                self._inbox.finish(stored, now=self._clock(), error=sent.doubt, session=session)
+
+            if not self._conversation.recovery.record_sending(turn, sent, also=finish):
                 # The reply's fate is open: the event comes back, with the same turn, soon.
                 at = self._retry.next_attempt(attempts=1, now=self._clock(), error=sent.failure)
                 self._inbox.retry_reply(stored, at=at, error=(sent.error or "")[:255])
@@ -153,8 +167,8 @@ class EventRunner:
                                sent.error)
             if sent.doubt:
                 logger.warning("reply to %s: %s", person, sent.doubt)
-            doubt = sent.doubt
-        self._inbox.finish(stored, now=self._clock(), error=doubt)
+        else:
+            self._inbox.finish(stored, now=self._clock())
         self._conversation.deliver_staff_posts(turn)
         logger.info(
             "answered %s %s from %s: decision=%s entry=%s",

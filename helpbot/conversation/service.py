@@ -113,15 +113,11 @@ class ConversationService:
                 session, channel=incoming.channel, user_id=incoming.user_id, now=now
             )
             conversation = history.current_conversation(session, contact, now=now)
-            inbound = history.add_inbound(
-                session,
-                conversation,
-                kind=incoming.kind,
-                text=incoming.text or incoming.postback,
-                now=now,
-            )
-            inbound.extra = attachment_extra(incoming.attachment)  # ids only (cases/media.py)
-            session.flush()
+            extra = attachment_extra(incoming.attachment)  # ids only (cases/media.py)
+            (inbound_id,) = history.insert_messages(session, [history.inbound_row(
+                conversation.id, kind=incoming.kind, text=incoming.text or incoming.postback,
+                extra=extra, now=now,
+            )])
             context = TurnContext(
                 incoming=incoming,
                 session=session,
@@ -131,14 +127,13 @@ class ConversationService:
                 matcher=snapshot.index,
                 now=now,
                 candidates=candidates,
-                inbound_id=inbound.id,
+                inbound_id=inbound_id,
                 offered=offered.kb,
             )
             outcome = self._handlers[incoming.kind](context)
-            rows = [
-                history.add_outbound(
-                    session,
-                    conversation,
+            outbound_ids = history.insert_messages(session, [
+                history.outbound_row(
+                    conversation.id,
                     text=reply.text,
                     extra=reply_extra(reply),
                     entry_id=outcome.entry_id,
@@ -147,11 +142,10 @@ class ConversationService:
                     now=now,
                 )
                 for reply in outcome.replies
-            ]
-            session.flush()
+            ])
             turn = Turn(
                 replies=outcome.replies,
-                outbound_ids=[row.id for row in rows],
+                outbound_ids=outbound_ids,
                 decision=outcome.decision,
                 entry_id=outcome.entry_id,
                 staff_post_ids=outcome.staff_post_ids,

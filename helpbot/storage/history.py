@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from helpbot.storage.models import (
@@ -52,20 +52,6 @@ def current_conversation(session: Session, contact: Contact, *, now: dt.datetime
     return latest
 
 
-def add_inbound(
-    session: Session, conversation: Conversation, *, kind: str, text: str, now: dt.datetime
-) -> Message:
-    message = Message(
-        conversation_id=conversation.id,
-        direction=Direction.IN,
-        kind=kind,
-        text=text,
-        created_at=now,
-    )
-    session.add(message)
-    return message
-
-
 def add_outbound(
     session: Session,
     conversation: Conversation,
@@ -91,6 +77,53 @@ def add_outbound(
     )
     session.add(message)
     return message
+
+
+def insert_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Store a turn's messages with one statement (no ORM objects); their ids, in order.
+
+    ``rows``: the columns of ``Message``; a turn's rows are written and never read back."""
+    if not rows:
+        return []
+    table = Message.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.execute(statement, rows).scalars())
+
+
+def inbound_row(
+    conversation_id: int, *, kind: str, text: str, extra: dict[str, Any] | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """The columns of a person's message (for :func:`insert_messages`)."""
+    return {
+        "conversation_id": conversation_id, "direction": Direction.IN, "kind": kind,
+        "text": text, "extra": extra, "entry_id": None, "decision": None, "score": None,
+        "delivery_status": None, "delivery_error": None, "created_at": now,
+    }
+
+
+def outbound_row(
+    conversation_id: int, *, text: str, extra: dict[str, Any] | None, entry_id: str | None,
+    decision: str | None, score: float | None, now: dt.datetime,
+) -> dict[str, Any]:
+    """The columns of a reply, not yet delivered (for :func:`insert_messages`)."""
+    return {
+        "conversation_id": conversation_id, "direction": Direction.OUT, "kind": "text",
+        "text": text, "extra": extra, "entry_id": entry_id, "decision": decision,
+        "score": score, "delivery_status": DeliveryStatus.PENDING, "delivery_error": None,
+        "created_at": now,
+    }
+
+
+def recent_messages(session: Session, conversation_id: int, *, limit: int) -> list[Message]:
+    """A conversation's last ``limit`` messages, oldest first (not its whole history)."""
+    rows = session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(rows)))
 
 
 def record_unanswered(

@@ -178,9 +178,16 @@ class Inbox:
         """Renew the events' leases while they are processed (see leases.py)."""
         return self.queue.keep_alive([event.lease for event in events], clock)
 
-    def finish(self, event: ClaimedEvent, *, now: dt.datetime, error: str | None = None) -> bool:
-        """Answered (or nothing to answer)."""
-        return self.queue.finish(event.lease, processed_at=now, error=error)
+    def finish(
+        self,
+        event: ClaimedEvent,
+        *,
+        now: dt.datetime,
+        error: str | None = None,
+        session: Session | None = None,
+    ) -> bool:
+        """Answered (or nothing to answer); ``session``: in that transaction."""
+        return self.queue.finish(event.lease, processed_at=now, error=error, session=session)
 
     def retry_later(
         self, event: ClaimedEvent, *, now: dt.datetime, error: str, backoff: Backoff

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from helpbot.storage.database import Database
 from helpbot.storage.models import QueueState
@@ -185,22 +185,40 @@ class LeaseQueue:
             thread.join(timeout=every.total_seconds() + 5)
 
     # -- ending a lease ------------------------------------------------------------------------
-    def _move(self, lease: Lease, values: dict[str, Any], *, only_owned: bool = True) -> bool:
+    def _move(
+        self,
+        lease: Lease,
+        values: dict[str, Any],
+        *,
+        only_owned: bool = True,
+        session: Session | None = None,
+    ) -> bool:
         model = self.model
         condition = (
             self.owned(lease)
             if only_owned
             else and_(model.id == lease.id, self._state.in_(UNFINISHED))
         )
-        with self._database.session() as session:
-            result = session.execute(update(model).where(condition).values(values))
+        statement = update(model).where(condition).values(values)
+        if session is not None:  # the caller's transaction, with the work's own rows
+            result = session.execute(statement)
+        else:
+            with self._database.session() as own:
+                result = own.execute(statement)
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
-    def finish(self, lease: Lease, *, only_owned: bool = True, **values: Any) -> bool:
+    def finish(
+        self,
+        lease: Lease,
+        *,
+        only_owned: bool = True,
+        session: Session | None = None,
+        **values: Any,
+    ) -> bool:
         """Done. ``only_owned=False``: done even if the lease ran out meanwhile (the work was
-        done; a platform retry key stops a second copy)."""
+        done; a platform retry key stops a second copy). ``session``: in that transaction."""
         return self._move(lease, {self._state_name: QueueState.DONE, **values},
-                          only_owned=only_owned)
+                          only_owned=only_owned, session=session)
 
     def fail(self, lease: Lease, **values: Any) -> bool:
         """Given up for good."""
