@@ -109,14 +109,22 @@ def glossary_words(text: str, language: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_ABOVE = 1e-4  # 0.01 on the candidates' 0..100 scale
+
+
 def confidence(top: float, runner_up: float, bands: Bands, *, glossary: bool = False) -> float:
-    """The 0..1 confidence for a top cosine and the runner-up's, placed on ``bands``."""
-    suggest, answer = bands.suggest / 100.0, bands.answer / 100.0
+    """The 0..1 confidence for a top cosine and the runner-up's, placed on ``bands``.
+
+    A confidence meant to reach a band sits a hair above its threshold: candidate scores are
+    rounded to 0.01 on the 0..100 scale, and 100 * 0.164 is 16.400000000000002 in floating
+    point, so a score put exactly on the threshold could round below it."""
+    suggest, answer = bands.suggest / 100.0 + _ABOVE, bands.answer / 100.0 + _ABOVE
     if top < SUGGEST_COSINE:
         below = max(top, 0.0) / SUGGEST_COSINE * suggest * 0.99
         return suggest if glossary else below
     if top >= ANSWER_COSINE and top - runner_up >= ANSWER_MARGIN:
-        return answer + (1.0 - answer) * min((top - ANSWER_COSINE) / (1 - ANSWER_COSINE), 1.0)
+        return min(answer + (1.0 - answer) * min((top - ANSWER_COSINE) / (1 - ANSWER_COSINE), 1.0),
+                   1.0)
     span = max(ANSWER_COSINE - SUGGEST_COSINE, 1e-6)
     share = min((top - SUGGEST_COSINE) / span, 1.0)
     return suggest + (answer - suggest) * share * 0.99
