@@ -33,13 +33,11 @@ def without_notes(text: str) -> str:
 
 
 def draft_source(
-    database: Database, *, channel: str, thread_ts: str, text: str, from_bot: bool
+    database: Database, *, case_id: int, text: str, from_bot: bool
 ) -> DraftSource | None:
-    """The case of the thread and what the draft starts from; None outside a case thread."""
+    """What a draft from a message of case ``case_id`` starts from; None when it is gone."""
     with database.session() as session:
-        case = session.scalars(
-            select(Case).where(Case.slack_ts == thread_ts, Case.slack_channel == channel)
-        ).one_or_none()
+        case = session.get(Case, case_id)
         if case is None:
             return None
         if from_bot and text.startswith(PERSON_PREFIX):  # the person's line, relayed

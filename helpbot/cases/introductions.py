@@ -10,14 +10,12 @@ from helpbot.storage.models import Case, Conversation, Direction, Message
 
 
 def already_introduced(
-    database: Database, *, thread_ts: str, channel: str, introductions: list[str]
+    database: Database, *, case_id: int, introductions: list[str]
 ) -> str | None:
     """The person's language when none of ``introductions`` was sent since the case opened;
-    None when one was (or the thread is no case)."""
+    None when one was (or the case is gone)."""
     with database.session() as session:
-        case = session.scalars(
-            select(Case).where(Case.slack_ts == thread_ts, Case.slack_channel == channel)
-        ).one_or_none()
+        case = session.get(Case, case_id)
         if case is None:
             return None
         sent = session.scalars(

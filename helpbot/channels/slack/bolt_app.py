@@ -176,8 +176,7 @@ class CaseWorkerListeners:
         text = str(event.get("text", ""))
         if self._introductions is not None:  # 「相談員のさとうです。」 when staff.yaml says so
             text = self._introductions.introduce(
-                thread_ts=thread_ts, channel=channel, worker_id=str(event.get("user", "")),
-                text=text,
+                case_id=case_id, worker_id=str(event.get("user", "")), text=text
             )
         self._cases.relay_from_worker(
             case_id, worker_name=str(event.get("user", "")), text=text

@@ -69,17 +69,17 @@ class WorkerIntroductions:
         self._names = names
         self._enabled = enabled
 
-    def introduce(self, *, thread_ts: str, channel: str, worker_id: str, text: str) -> str:
+    def introduce(self, *, case_id: int, worker_id: str, text: str) -> str:
         if not self._enabled():
             return text
         name = self._names.name_of(worker_id)
         if name is None:
             return text
         language = already_introduced(
-            self._database, thread_ts=thread_ts, channel=channel,
+            self._database, case_id=case_id,
             introductions=[phrase.format(name=name) for phrase in INTRODUCTIONS.values()],
         )
-        if language is None:  # introduced before, or not a case thread
+        if language is None:  # introduced before, or the case is gone
             return text
         phrase = INTRODUCTIONS.get(language, INTRODUCTIONS["ja"]).format(name=name)
         return f"{phrase}\n{text}"

@@ -18,6 +18,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from helpbot.cases.faq_source import draft_source
+from helpbot.channels.slack.threads import CaseThreads
 from helpbot.errors import DraftError
 from helpbot.knowledge.drafts import save_draft
 from helpbot.storage.database import Database
@@ -83,6 +84,7 @@ class FaqDraftListeners:
     def __init__(self, *, database: Database, faq_dir: Path, categories: Callable[[], list[str]],
                  clock: Callable[[], dt.datetime]) -> None:
         self._database = database
+        self._threads = CaseThreads(database)  # a Slack thread -> its case number
         self._faq_dir = faq_dir
         self._categories = categories
         self._clock = clock
@@ -92,8 +94,9 @@ class FaqDraftListeners:
         message = body.get("message") if isinstance(body.get("message"), dict) else {}
         channel = str((body.get("channel") or {}).get("id", ""))
         thread_ts = str(message.get("thread_ts") or message.get("ts") or "")
-        source = draft_source(
-            self._database, channel=channel, thread_ts=thread_ts,
+        case_id = self._threads.case_in_thread(channel=channel, thread_ts=thread_ts)
+        source = None if case_id is None else draft_source(
+            self._database, case_id=case_id,
             text=str(message.get("text", "")), from_bot=bool(message.get("bot_id")),
         )
         user_id = str((body.get("user") or {}).get("id", ""))
