@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,8 @@ def migrations_dir() -> Path:
 def alembic_config(database: Database) -> Config:
     from alembic.config import Config  # Alembic only when migrating (not in gunicorn's master)
 
+    # Alembic 1.17+ logs each of its plugins at INFO on every start: noise in `make run`.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     # '%' must be doubled for configparser; URLs may carry %-escapes.
