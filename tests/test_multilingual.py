@@ -118,3 +118,10 @@ def test_a_few_latin_letters_stay_with_the_japanese_matcher():
     assert written_in_another_language("Tôi mất việc")
     assert not written_in_another_language("生活保護の申請")
     assert not written_in_another_language("住民票")
+
+
+def test_a_person_who_asked_for_easy_japanese_gets_the_crisis_lines_in_it(line, fake_line):
+    user, _ = _ask(line, fake_line, "やさしい日本語で")
+    _ask(line, fake_line, "もう しにたい", user=user)
+    texts = "\n".join(fake_line.sent_texts(user_id=user))
+    assert "よりそい ホットライン" in texts, texts  # the crisis lines' easy wording

@@ -167,7 +167,8 @@ def test_many_long_cards_stay_within_lines_limits(fake_line):
         for i in range(15)
     )
     reply = Reply(text="結果", quick_replies=(QuickReply("答えを消す", "a=pclear"),), cards=cards)
-    (message,) = to_line_messages([reply])
+    words, message = to_line_messages([reply])  # the reply's words, then the carousel
+    assert words.text == "結果" and words.quick_reply is None
     body = ReplyMessageRequest(replyToken="t" * 32, messages=[message]).to_dict()
     assert check_with_sdk("reply", body) == []
     assert check_limits("reply", body) == []

@@ -61,6 +61,8 @@ def test_translations_load_and_an_unknown_language_suffix_names_file_and_line(fo
         ("category_intro:\n  en: About {topic}\n", 2, "must keep the placeholders {category}"),
         ("fallback:\n  en: Sorry {\n", 2, "must keep the placeholders (none)"),
         ("categories:\n  食べ物: {en: Food, xx: Essen}\n", 2, "unknown language 'xx'"),
+        # three labels, not a text: a string here would break every resolve
+        ("satisfaction_labels:\n  ja: よい\n", 1, "unknown text 'satisfaction_labels'"),
     ],
 )
 def test_mistakes_in_the_texts_file_are_reported_with_the_line(folder, texts, line_no, needle):

@@ -64,3 +64,17 @@ def test_an_unknown_worker_keeps_the_mention(line, slack, fake_line, fake_slack,
         fake_slack.message(SLACK_CHANNEL, case.slack_ts).blocks)
     _worker_writes(slack, case, "こんにちは")
     assert fake_line.sent_texts(user_id=person)[-1] == "こんにちは"
+
+
+def test_a_note_alone_sends_no_introduction(line, slack, fake_line, fake_slack, database):
+    """`//` lines stay in Slack: a note-only reply neither reaches the person with the
+    introduction nor uses it up for the first real reply."""
+    fake_slack.add_user(WORKER, "sato", "さとう")
+    person = new_user_id()
+    _say(line, fake_line, person, "人と話したい")
+    case = _case(database)
+    before = fake_line.sent_texts(user_id=person)
+    _worker_writes(slack, case, "// 内部メモ: 本人には見せない")
+    assert fake_line.sent_texts(user_id=person) == before, "nothing reaches the person"
+    _worker_writes(slack, case, "こんにちは")
+    assert fake_line.sent_texts(user_id=person)[-1] == "相談員のさとうです。\nこんにちは"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from helpbot.cases.masking import mask_personal_data
-from helpbot.cases.service import NOTE_MARKER
+from helpbot.cases.service import without_notes
 from helpbot.storage.database import Database
 from helpbot.storage.models import Case, Conversation, Direction, Message
 
@@ -24,12 +24,6 @@ class DraftSource:
     case_id: int
     question: str
     answer: str
-
-
-def without_notes(text: str) -> str:
-    return "\n".join(
-        line for line in text.splitlines() if not line.lstrip().startswith(NOTE_MARKER)
-    ).strip()
 
 
 def draft_source(

@@ -38,6 +38,13 @@ logger = logging.getLogger(__name__)
 NOTE_MARKER = "//"
 
 
+def without_notes(text: str) -> str:
+    """A worker's thread reply without its internal ``//`` note lines (what the person gets)."""
+    return "\n".join(
+        line for line in text.splitlines() if not line.lstrip().startswith(NOTE_MARKER)
+    ).strip()
+
+
 def satisfaction_postback(case_id: int, score: int) -> str:
     return f"a=csat&case={case_id}&v={score}"
 
@@ -170,9 +177,7 @@ class CaseService(CaseIntake):
         """A worker's reply reaches the person of the case; note lines stay internal.
 
         The channel adapters find the case (a Slack thread, the web chat's staff pane)."""
-        body = "\n".join(
-            line for line in text.splitlines() if not line.lstrip().startswith(NOTE_MARKER)
-        ).strip()
+        body = without_notes(text)
         now = self._clock()
         with self._database.session() as session:
             case = self._get(session, case_id)
@@ -181,6 +186,9 @@ class CaseService(CaseIntake):
             if not body:
                 return False  # only note lines: they stay in Slack
             contact = contact_of(session, case)
+            if contact.erased_at is not None:  # erased at their request: nothing more is kept
+                logger.info("a worker replied on case %s of an erased person: not sent", case_id)
+                return False
             delivery = queue_for_person(
                 session, contact, Reply(text=body), kind=STAFF, now=now, case_id=case.id
             )

@@ -98,10 +98,10 @@ class Handoff:
             now=ctx.now,
         )
         rules = ctx.kb.crisis
-        resources = (
-            resources_text(rules, category=hit.category, language=hit.language) if rules else ""
-        )
-        replies = [Reply(text=resources or phrases(hit.language).urgent_help)]
+        # a person who asked for やさしい日本語 gets the crisis lines in it too
+        language = "easy" if hit.language == "ja" and ctx.contact.easy_japanese else hit.language
+        resources = resources_text(rules, category=hit.category, language=language) if rules else ""
+        replies = [Reply(text=resources or phrases(language).urgent_help)]
         if opened.is_new:
             replies.append(self.what_happens_next(ctx))
         return Outcome(

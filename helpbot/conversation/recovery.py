@@ -240,4 +240,6 @@ class TurnRecovery:
             return ""
         logger.warning("a failed message was a crisis (%s): the apology carries its lines",
                        hit.category)
-        return resources_text(rules, category=hit.category, language=hit.language)
+        # the message's own language; for Japanese, the person's ("easy" if they asked for it)
+        shown = language if hit.language == "ja" and language in ("ja", "easy") else hit.language
+        return resources_text(rules, category=hit.category, language=shown)

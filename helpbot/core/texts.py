@@ -171,7 +171,9 @@ PHRASES: dict[str, Phrases] = {
 }
 
 
-TEXT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Phrases))
+# The texts staff may write in faq/texts.yaml: the plain strings (not the tuple of the three
+# satisfaction labels, which a string there would turn into characters).
+TEXT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Phrases) if f.type in ("str", str))
 # Languages the catalogue may hold ("easy" is やさしい日本語).
 CATALOGUE_LANGUAGES = ("ja", "easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
 

@@ -70,7 +70,9 @@ def to_line_messages(replies: Sequence[Reply]) -> list[Message]:
 
     messages: list[Message] = []
     for reply in replies:
-        if reply.cards:
+        if reply.cards:  # the words first (what was understood, a caution), then the cards
+            if reply.text.strip():
+                messages.extend(TextMessage(text=piece) for piece in split_text(reply.text))
             messages.append(carousel_message(reply.cards, _quick(reply)))
             continue
         pieces = split_text(reply.text)

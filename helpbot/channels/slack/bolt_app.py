@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 
-from helpbot.cases.service import CaseService
+from helpbot.cases.service import CaseService, without_notes
 from helpbot.channels.slack.blocks import (
     CLAIM_ACTION,
     CLEAR_ANSWERS_ACTION,
@@ -174,7 +174,9 @@ class CaseWorkerListeners:
         if case_id is None:
             return  # a thread that is not a case's
         text = str(event.get("text", ""))
-        if self._introductions is not None:  # 「相談員のさとうです。」 when staff.yaml says so
+        # 「相談員のさとうです。」 when staff.yaml says so, before a reply the person will get
+        # (never before `//` note lines alone: those stay in Slack)
+        if self._introductions is not None and without_notes(text):
             text = self._introductions.introduce(
                 case_id=case_id, worker_id=str(event.get("user", "")), text=text
             )
