@@ -173,7 +173,7 @@ def build_services(
     retry = RetryPolicy(give_up_after=dt.timedelta(hours=settings.delivery_give_up_hours))
     staff_outbox = StaffOutbox(
         database=database, notifier=notifier, clock=clock, timezone=gate.timezone, policy=retry,
-        mask=KnowledgeMasker(lambda: knowledge.snapshot().kb),
+        mask=KnowledgeMasker(lambda: knowledge.served().kb),  # called inside a turn's transaction
         media=media_relay(settings).post,
     )
     people = PeopleOutbox(

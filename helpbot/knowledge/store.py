@@ -105,6 +105,12 @@ class KnowledgeStore(Generic[T]):
         self.on_rejected: Callable[[str], None] | None = None
         knowledge_files(self.faq_dir)  # fail at start-up, naming the folder, if it is missing
 
+    def served(self) -> Snapshot[T]:
+        """The snapshot being served, without re-checking the files or the database: for
+        readers inside a transaction (masking a relayed message), where a reload's write from
+        another connection could wait on that very transaction's lock."""
+        return self._snapshot if self._snapshot is not None else self.snapshot()
+
     def snapshot(self) -> Snapshot[T]:
         """Return the current snapshot, re-checking the files at most every check_interval."""
         current = self._snapshot
