@@ -11,6 +11,7 @@ from helpbot.cases.service import CaseService
 from helpbot.cases.states import CaseReason, Urgency
 from helpbot.cases.triage import asks_for_human
 from helpbot.conversation.buttons import MAX_QUICK_REPLIES
+from helpbot.conversation.language import spoken
 from helpbot.conversation.turn import Outcome, TurnContext
 from helpbot.core.messages import QuickReply, Reply
 from helpbot.core.texts import PHRASES, phrases
@@ -99,7 +100,7 @@ class Handoff:
         )
         rules = ctx.kb.crisis
         # a person who asked for やさしい日本語 gets the crisis lines in it too
-        language = "easy" if hit.language == "ja" and ctx.contact.easy_japanese else hit.language
+        language = spoken(ctx.contact, hit.language)
         resources = resources_text(rules, category=hit.category, language=language) if rules else ""
         replies = [Reply(text=resources or phrases(language).urgent_help)]
         if opened.is_new:

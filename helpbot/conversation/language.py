@@ -33,6 +33,12 @@ _NOISE = re.compile(r"[\s、。！？!?,.・「」『』（）()ー〜~]+")
 _LEFTOVER = re.compile(r"(で|に|でお願い|でおねがい|でたのむ|で話して|ではなして|にして|please)+")
 
 
+def spoken(contact: Contact, detected: str) -> str:
+    """The language to answer in: the detected one, or やさしい日本語 for Japanese when the
+    person asked for it."""
+    return EASY if detected == "ja" and contact.easy_japanese else detected
+
+
 def _request_only(text: str, pattern: re.Pattern[str]) -> bool:
     """True when the message is the request and (almost) nothing else."""
     rest = _NOISE.sub("", pattern.sub("", text))
@@ -60,7 +66,7 @@ def note_language(contact: Contact, text: str) -> Switch | None:
         switch = Switch(easy=False, request_only=_request_only(folded, _PLAIN_REQUESTS))
     language = "ja" if switch is not None else detect(text)
     if language is not None:
-        contact.language = EASY if language == "ja" and contact.easy_japanese else language
+        contact.language = spoken(contact, language)
     return switch
 
 
