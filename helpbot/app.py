@@ -110,9 +110,11 @@ def build_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None) ->
     """The matcher of a knowledge snapshot, and its crisis detector built beside it."""
     from helpbot.crisis.detector import snapshot_detector
     from helpbot.matching import build_matcher
+    from helpbot.matching.pages import release_build_pages
 
     matcher = build_matcher(kb, semantic=semantic, cache_dir=cache_dir)
     snapshot_detector(kb, matcher)
+    release_build_pages()  # the build read much of Sudachi's dictionary: keep what messages read
     return matcher
 
 

