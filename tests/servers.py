@@ -42,15 +42,19 @@ def running_worker(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
 
 @contextmanager
 def running_gunicorn(
-    env: dict[str, str], *, workers: int = 1, log_to: Path | None = None
+    env: dict[str, str], *, workers: int = 1, log_to: Path | None = None,
+    config: str | None = None,
 ) -> Iterator[str]:
     """Run ``gunicorn 'helpbot.app:create_app()'`` like the Procfile; yield its base URL.
 
-    With ``log_to``, gunicorn writes its output there with the Procfile's access log.
+    With ``log_to``, gunicorn writes its output there with the Procfile's access log; with
+    ``config``, gunicorn reads that config (the Procfile's ``python:helpbot.cli.gunicorn_conf``).
     """
     port = free_port()
     command = gunicorn_command(HELPBOT_APP, port, access_log=log_to is not None)
     command[command.index("--workers") + 1] = str(workers)
+    if config is not None:
+        command[1:1] = ["--config", config]
     with tempfile.TemporaryDirectory(prefix="helpbot-gunicorn-") as tmp:
         log_path = log_to or Path(tmp) / "gunicorn.log"
         process = start_process(command, {**TEST_ENV, **env, "PORT": str(port)}, log_path, cwd=ROOT)

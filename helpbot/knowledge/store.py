@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from helpbot.core.texts import use_catalogue
 from helpbot.errors import HelpbotError, KnowledgeError
@@ -62,6 +62,18 @@ class _Loaded:
     contents: FolderContents
     kb: KnowledgeBase
     problems: tuple[Problem, ...]
+
+
+# A snapshot built in gunicorn's master before it forks its workers (helpbot/cli/gunicorn_conf.py).
+# A worker whose version has the same contents serves that build instead of making its own, so
+# the matcher's memory stays shared between the workers (copy-on-write pages).
+_prebuilt: Snapshot[Any] | None = None
+
+
+def keep_prebuilt(snapshot: Snapshot[Any] | None) -> None:
+    """Offer ``snapshot`` to every store of this process (and of processes forked from it)."""
+    global _prebuilt  # noqa: PLW0603 - one per process, set before gunicorn forks
+    _prebuilt = snapshot
 
 
 class KnowledgeStore(Generic[T]):
@@ -259,7 +271,13 @@ class KnowledgeStore(Generic[T]):
         self, kb: KnowledgeBase, problems: tuple[Problem, ...], content_hash: str, *, first: bool
     ) -> None:
         try:
-            index = self._build_index(kb)
+            prebuilt = _prebuilt
+            if prebuilt is not None and prebuilt.content_hash == content_hash:
+                kb, index = prebuilt.kb, prebuilt.index  # built before the fork: pages shared
+                logger.info("knowledge %s: serving the build made before the fork (shared)",
+                            short(content_hash))
+            else:
+                index = self._build_index(kb)
         except Exception:
             if first:
                 raise

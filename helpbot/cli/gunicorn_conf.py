@@ -1,0 +1,57 @@
+"""gunicorn settings for the Procfile's web line (``--config python:helpbot.cli.gunicorn_conf``).
+
+With the web chat on, every gunicorn worker matches messages. Built in each worker, the matcher
+(Sudachi's analyses, the entry vectors, the crisis detector) cost about 200 MiB per worker.
+:func:`when_ready` runs in gunicorn's master before it forks the workers: it loads the ``faq/``
+folder and builds that snapshot once, and each worker whose knowledge version has the same
+contents serves that build (``knowledge.store.keep_prebuilt``), so its pages stay shared
+between the processes (copy-on-write; ``gc.freeze`` keeps the collector from writing to them).
+
+With the web chat off (the default beside LINE), the master does nothing here: the web process
+then never builds a matcher. A failure is logged and changes nothing: each worker builds its
+own, as before. A version published by another machine that differs from this folder is
+also built per worker.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+from typing import Any
+
+
+def share_matcher(log: Any) -> bool:
+    """Build the folder's snapshot in this process for the workers it will fork; True if
+    built. Reads the settings as the app does; nothing happens with the web chat off."""
+    from helpbot.config import load_settings
+
+    settings = load_settings()
+    if not settings.web_chat_enabled:
+        return False
+    from helpbot.app import build_index
+    from helpbot.knowledge.store import KnowledgeStore, keep_prebuilt
+
+    store = KnowledgeStore(
+        settings.faq_dir,
+        build_index=functools.partial(
+            build_index,
+            semantic=settings.semantic_matching,
+            cache_dir=settings.embedding_cache_dir,
+        ),
+    )
+    snapshot = store.snapshot()
+    keep_prebuilt(snapshot)
+    gc.collect()
+    gc.freeze()  # what the workers inherit is never touched by their collector
+    log.info("matcher built before forking the workers (%d entries, version %s): shared",
+             len(snapshot.kb.entries), snapshot.content_hash[:12])
+    return True
+
+
+def when_ready(server: Any) -> None:
+    """gunicorn hook: in the master, after binding, before the workers are forked."""
+    try:
+        share_matcher(server.log)
+    except Exception as exc:  # never stop the web process over a shared build
+        server.log.warning("not sharing the matcher between workers (%s); each builds its own",
+                           exc)
