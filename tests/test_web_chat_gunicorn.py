@@ -134,12 +134,12 @@ def test_the_shared_build_is_skipped_with_the_web_chat_off_and_never_fatal(
     monkeypatch, tmp_path
 ):
     from helpbot.cli import gunicorn_conf
-    from helpbot.knowledge import store
+    from helpbot.knowledge import snapshot
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HELPBOT_WEB_CHAT", "off")
     assert gunicorn_conf.share_matcher(_ServerLog()) is False
-    assert store._prebuilt is None
+    assert snapshot._prebuilt is None
 
     monkeypatch.setenv("HELPBOT_WEB_CHAT", "on")
     monkeypatch.setenv("HELPBOT_FAQ_DIR", str(tmp_path / "missing"))
@@ -147,4 +147,4 @@ def test_the_shared_build_is_skipped_with_the_web_chat_off_and_never_fatal(
     gunicorn_conf.when_ready(server)  # a missing faq/ folder: logged, not raised
     assert [level for level, _ in server.lines] == ["warning"]
     assert "each builds its own" in server.lines[0][1]
-    assert store._prebuilt is None
+    assert snapshot._prebuilt is None

@@ -4,7 +4,7 @@ With the web chat on, every gunicorn worker matches messages. Built in each work
 (Sudachi's analyses, the entry vectors, the crisis detector) cost about 200 MiB per worker.
 :func:`when_ready` runs in gunicorn's master before it forks the workers: it loads the ``faq/``
 folder and builds that snapshot once, and each worker whose knowledge version has the same
-contents serves that build (``knowledge.store.keep_prebuilt``), so its pages stay shared
+contents serves that build (``knowledge.snapshot.keep_prebuilt``), so its pages stay shared
 between the processes (copy-on-write; ``gc.freeze`` keeps the collector from writing to them).
 
 With the web chat off (the default beside LINE), the master does nothing here: the web process
@@ -29,7 +29,8 @@ def share_matcher(log: Any) -> bool:
     if not settings.web_chat_enabled:
         return False
     from helpbot.app import build_index
-    from helpbot.knowledge.store import KnowledgeStore, keep_prebuilt
+    from helpbot.knowledge.snapshot import keep_prebuilt
+    from helpbot.knowledge.store import KnowledgeStore
 
     store = KnowledgeStore(
         settings.faq_dir,

@@ -11,7 +11,7 @@ word starts (and, when it is short, end where a word ends): 蹴られ (けられ
 A pattern (``死ぬ + たい``) is a list of Japanese words in dictionary form that must appear in
 that order, each within ``PATTERN_GAP`` words of the one before, in any inflection
 (死にたい, 死にたかった, 死にたくて). Expressions of ``TYPO_MIN`` kana or more also match
-with one slip (a dropped, doubled or wrong character) in the reading.
+with one slip (a dropped, doubled or wrong character) in the reading (``crisis/typos.py``).
 
 Phrases under ``not_crisis`` are cut out of the message first: from the folded text, and the
 words they cover are left out of the reading and of patterns.
@@ -20,8 +20,7 @@ words they cover are left out of the reading and of patterns.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from helpbot.crisis.text import (
@@ -34,14 +33,12 @@ from helpbot.crisis.text import (
     latin_words,
     loose,
 )
+from helpbot.crisis.typos import TypoIndex
 from helpbot.knowledge.crisis_file import CrisisRules
 
 READING_MIN = 3
 SHORT_READING = 5  # readings shorter than this must also end where a word ends
 PATTERN_GAP = 3
-TYPO_MIN = 6
-TYPO_SCORE = 90.0
-TYPO_MAX_MESSAGE = 20  # kana
 _BREAK = "|"
 # Words that may stand beside a lone sign without changing it: 「つけられてる 今」「もう 限界」.
 _FILLERS = frozenset({"今", "いま", "もう", "また", "ずっと", "ほんとに", "本当に", "まじ", "まぢ"})
@@ -134,10 +131,7 @@ class Lexicon:
         self._patterns = patterns
         self._latin_patterns = latin_patterns
         self._alone = alone
-        self._typo_keys = {k: v for k, v in readings.items() if len(k) >= TYPO_MIN}
-        self._typo_pairs = _pair_index(self._typo_keys)
-        # How many distinct pairs each key has, counted once here rather than per message.
-        self._typo_needed = {k: len(set(_pairs(k))) - 3 for k in self._typo_keys}
+        self._typos = TypoIndex(readings)
         latin_harmless = [p for p in rules.not_crisis if has_latin(p) and not has_japanese(p)]
         self._latin_harmless = (
             re.compile(r"(?<= )(?:" + "|".join(_latin_regex(p) for p in latin_harmless) + r")")
@@ -259,25 +253,9 @@ class Lexicon:
                     yield LexicalHit(category, written, "pattern")
 
     def _match_typo(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
-        reading = _kept_reading(analysis, kept)
-        # Slips matter in short messages, where nothing else gives the danger away; in a
-        # long one the comparison costs milliseconds and other words carry the signal.
-        if not TYPO_MIN <= len(reading) <= TYPO_MAX_MESSAGE or not self._typo_keys:
-            return
-        shared: Counter[str] = Counter()
-        for pair in set(_pairs(reading)):
-            shared.update(self._typo_pairs.get(pair, ()))
-        needed = self._typo_needed
-        candidates = [k for k, n in shared.items() if n >= needed[k]]
-        if not candidates:
-            return
-        from rapidfuzz import fuzz, process
-
-        found = process.extractOne(
-            reading, candidates, scorer=fuzz.partial_ratio, score_cutoff=TYPO_SCORE
-        )
+        found = self._typos.find(_kept_reading(analysis, kept))
         if found is not None:
-            category, expression = self._typo_keys[found[0]]
+            category, expression = found
             yield LexicalHit(category, expression, "typo")
 
 
@@ -296,20 +274,6 @@ def _rest_in_order(
         if position < 0:
             return False
     return True
-
-
-def _pair_index(keys: Iterable[str]) -> dict[str, list[str]]:
-    """Kana pairs -> keys: a slip spoils two or three of a key's pairs, so only keys with all
-    but three of their pairs in the message are compared character by character."""
-    index: dict[str, list[str]] = {}
-    for key in keys:
-        for pair in set(_pairs(key)):
-            index.setdefault(pair, []).append(key)
-    return index
-
-
-def _pairs(text: str) -> list[str]:
-    return [text[i : i + 2] for i in range(len(text) - 1)]
 
 
 def _bare(folded: str) -> str:

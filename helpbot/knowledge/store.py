@@ -17,16 +17,21 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from helpbot.core.texts import use_catalogue
 from helpbot.errors import HelpbotError, KnowledgeError
 from helpbot.knowledge.entries import KnowledgeBase, Problem
 from helpbot.knowledge.loader import knowledge_files, load_files
+from helpbot.knowledge.snapshot import (
+    Fingerprint,
+    LoadedFiles,
+    Snapshot,
+    prebuilt_for,
+    read_fingerprint,
+)
 from helpbot.knowledge.versions import (
-    FolderContents,
     PublishedVersion,
     Readiness,
     VersionBoard,
@@ -40,40 +45,7 @@ from helpbot.knowledge.versions import (
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Fingerprint = tuple[tuple[str, int, int], ...]
 BOARD_LOG_EVERY = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot(Generic[T]):
-    """One loaded version of the knowledge and the index built from it."""
-
-    kb: KnowledgeBase
-    index: T
-    problems: tuple[Problem, ...]
-    version: int
-    content_hash: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class _Loaded:
-    """The files as last read from the folder, and what they gave."""
-
-    contents: FolderContents
-    kb: KnowledgeBase
-    problems: tuple[Problem, ...]
-
-
-# A snapshot built in gunicorn's master before it forks its workers (helpbot/cli/gunicorn_conf.py).
-# A worker whose version has the same contents serves that build instead of making its own, so
-# the matcher's memory stays shared between the workers (copy-on-write pages).
-_prebuilt: Snapshot[Any] | None = None
-
-
-def keep_prebuilt(snapshot: Snapshot[Any] | None) -> None:
-    """Offer ``snapshot`` to every store of this process (and of processes forked from it)."""
-    global _prebuilt  # noqa: PLW0603 - one per process, set before gunicorn forks
-    _prebuilt = snapshot
 
 
 class KnowledgeStore(Generic[T]):
@@ -105,11 +77,11 @@ class KnowledgeStore(Generic[T]):
         self._snapshot: Snapshot[T] | None = None
         self._fingerprint: Fingerprint | None = None
         self._next_check = 0.0
-        self._files: _Loaded | None = None
+        self._files: LoadedFiles | None = None
         self._published: PublishedVersion | None = None
         self._board_error: str | None = None
         self._board_logged_at = -BOARD_LOG_EVERY
-        self._unreported: _Loaded | None = None
+        self._unreported: LoadedFiles | None = None
         self._broken_edit = False  # a rejected edit not yet followed by a good one
         self._beat: tuple[str | None, float] | None = None
         self.last_problems: tuple[Problem, ...] = ()
@@ -196,7 +168,7 @@ class KnowledgeStore(Generic[T]):
     def _read_files(self, *, force: bool, first: bool) -> bool:
         """Re-read the folder if it changed; True when it holds new contents."""
         try:
-            fingerprint = self._read_fingerprint()
+            fingerprint = read_fingerprint(self.faq_dir)
             if not force and fingerprint == self._fingerprint:
                 return False
             self._fingerprint = fingerprint
@@ -211,7 +183,7 @@ class KnowledgeStore(Generic[T]):
         if not force and self._files and self._files.contents.content_hash == contents.content_hash:
             return False  # touched, not changed
         kb, problems = load_files(contents.to_load(), folder_name=self.faq_dir.name)
-        self._files = _Loaded(contents, kb, tuple(problems))
+        self._files = LoadedFiles(contents, kb, tuple(problems))
         self.last_problems = tuple(problems)
         return True
 
@@ -271,8 +243,8 @@ class KnowledgeStore(Generic[T]):
         self, kb: KnowledgeBase, problems: tuple[Problem, ...], content_hash: str, *, first: bool
     ) -> None:
         try:
-            prebuilt = _prebuilt
-            if prebuilt is not None and prebuilt.content_hash == content_hash:
+            prebuilt = prebuilt_for(content_hash)
+            if prebuilt is not None:
                 kb, index = prebuilt.kb, prebuilt.index  # built before the fork: pages shared
                 logger.info("knowledge %s: serving the build made before the fork (shared)",
                             short(content_hash))
@@ -293,7 +265,7 @@ class KnowledgeStore(Generic[T]):
             version, short(content_hash), len(kb.entries), self.faq_dir,
         )
 
-    def _report(self, files: _Loaded) -> None:
+    def _report(self, files: LoadedFiles) -> None:
         """Tell staff about a broken version, once across every process."""
         if self._board is None or self.on_rejected is None:
             self._unreported = None
@@ -344,14 +316,3 @@ class KnowledgeStore(Generic[T]):
             logger.warning("FAQ problem at %s:%s: %s", problem.file, problem.line, problem.message)
         version = self._version() + (0 if self._snapshot else 1)
         logger.warning("%s problem(s) in %s; " + outcome, len(problems), self.faq_dir, version)
-
-    def _read_fingerprint(self) -> Fingerprint:
-        parts: list[tuple[str, int, int]] = []
-        for path in knowledge_files(self.faq_dir):
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            parts.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
-        return tuple(parts)
-

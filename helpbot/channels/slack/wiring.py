@@ -1,5 +1,5 @@
 """Build helpbot's Slack objects from the settings, so that only this package imports Slack's
-SDKs: ``app.py`` asks for a notifier and a request handler and knows no SDK class."""
+SDKs: ``app/services.py`` asks for a notifier and a request handler and knows no SDK class."""
 
 from __future__ import annotations
 
