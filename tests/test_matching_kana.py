@@ -118,3 +118,50 @@ def test_hiragana_with_a_slip_finds_the_entry() -> None:
         ("ｿﾀﾞｲｺﾞﾐ ﾀﾞｼﾀｲ", "gomi"),
     ):
         assert matcher.rank(message, limit=3)[0].entry.id == expected, message
+
+
+@pytest.mark.parametrize(
+    ("message", "expected", "not_read"),
+    [
+        # ます (a particle's ending, hundreds of times) is not read as 桝 (once)
+        ("しんせいできますか", {"申請"}, {"升"}),
+        # でしょうか: でしょう + か, not で + 消火 (しょうか)
+        ("しみんびょういんはあるのでしょうか", {"市民", "病院"}, {"消火"}),
+    ],
+)
+def test_particles_and_endings_are_read_as_such(
+    message: str, expected: set[str], not_read: set[str]
+) -> None:
+    lexicon = _lexicon(
+        "桝の大きさ",
+        "消火器の使い方",
+        "市民病院はありますか",
+        "申請はできますか",
+        "手続きはどこでできますか",
+        "窓口は開いているでしょうか",
+        "駐車場はあるのでしょうか",
+    )
+    found = lexicon.read(message)
+    assert expected <= set(found.words), found
+    assert not not_read & set(found.words), found
+
+
+def test_particles_do_not_turn_a_kana_message_to_another_entry() -> None:
+    kb = KnowledgeBase(
+        entries=tuple(
+            Entry(id=i, kind=EntryKind.FAQ, question=q, answer=a)
+            for i, q, a in (
+                ("gomi", "ゴミの出し方について教えて", "燃えないごみは月に一度です。"),
+                ("shouka", "消火器の捨て方", "消火器は販売店に引き取ってもらいます。"),
+                ("masu", "桝の大きさ", "雨水桝は市が管理しています。"),
+                ("byoin", "市民病院はどこでしょうか", "市民病院は駅の北にあります。"),
+            )
+        )
+    )
+    matcher = build_matcher(kb, semantic=False)
+    for message, expected in (
+        ("もえないごみはだせるのでしょうか", "gomi"),
+        ("もえないごみはだせますか", "gomi"),
+        ("もえないごみはだせまか", "gomi"),  # a dropped kana in the ending
+    ):
+        assert matcher.rank(message, limit=3)[0].entry.id == expected, message

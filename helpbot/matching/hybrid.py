@@ -53,7 +53,9 @@ class FieldWeights:
     question: float = 0.3
     synonyms: float = 0.3
     bigrams: float = 0.3  # over question, alternates and keywords: typos, unknown words
-    reading: float = 1.0  # only for messages without kanji (e.g. all hiragana)
+    # only for messages without kanji (e.g. all hiragana); 1.0 before the kana read-back
+    # was a segmentation (kana variant SR@5 .689 at 1.0, .711 at 0.3: docs/benchmarks.md)
+    reading: float = 0.3
     # sentence embeddings, against the lexical fusion scaled to 1 (equal weight); 0 = off
     # The one knob chosen on aggregate dev metrics (LocalgovFAQ, 499 queries): 1.0 gave
     # P@1 .535 / SR@5 .798 / R@10 .724, 1.5 gave .555 / .808 / .731.

@@ -66,7 +66,8 @@ class Analysis:
     synonyms: list[str] = field(default_factory=list)
     reading: str = ""
     # with readings: (hiragana reading, dictionary form, synonym-group terms, surface) of
-    # content words, and of pairs of adjacent ones (dictionary forms joined by a space)
+    # content words, and of pairs of adjacent ones (dictionary forms joined by a space); the
+    # other words (particles, endings) with an empty dictionary form
     lexicon: list[tuple[str, str, tuple[str, ...], str]] = field(default_factory=list)
 
 
@@ -166,7 +167,7 @@ class Analyzer:
                         kana.append(surface)
                     continue
             if kana is not None:
-                kana.append(morpheme.reading_form())
+                self._note_reading(result, kana, morpheme, kind)
             if kind != _KIND_CONTENT:
                 continue
             word = morpheme.normalized_form()
@@ -182,6 +183,16 @@ class Analyzer:
         if kana is not None:
             reading = fold_kana("".join(kana))
             result.reading = f"{result.reading} {reading}" if result.reading else reading
+
+    @staticmethod
+    def _note_reading(result: Analysis, kana: list[str], morpheme: Any, kind: int) -> None:
+        """Add the morpheme's reading to the text's; that of a particle, an ending or a word
+        such as する, いる, ください also to the lexicon, with no dictionary form: a kana
+        message's ますか is then read as these rather than as 桝 (:mod:`.kana`)."""
+        reading = morpheme.reading_form()
+        kana.append(reading)
+        if kind in (_KIND_OTHER, _KIND_SUFFIX):
+            result.lexicon.append((fold_kana(reading), "", (), morpheme.surface()))
 
     @staticmethod
     def _add_reading(
