@@ -42,7 +42,10 @@ def analysis_signature() -> str:
 
     code = hashlib.blake2b(digest_size=8)
     for module in (tokenize, normalize):  # any change to the analyser invalidates the cache
-        code.update(Path(module.__file__ or "").read_bytes())
+        try:
+            code.update(Path(module.__file__ or "").read_bytes())
+        except OSError:  # no source beside the code: the versions still count
+            code.update(module.__name__.encode())
     versions = []
     for package in ("sudachipy", "sudachidict-core"):
         try:
