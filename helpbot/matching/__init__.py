@@ -17,9 +17,12 @@ def build_matcher(
     kb: KnowledgeBase, *, semantic: bool = True, cache_dir: Path | None = None
 ) -> Matcher:
     """The hybrid matcher for ``kb``: Sudachi words, synonym groups, character bigrams, and
-    (``semantic``, when the encoder is installed) sentence vectors cached in ``cache_dir``."""
+    (``semantic``, when the encoder is installed) sentence vectors; the entries' vectors and
+    Sudachi analyses are cached in ``cache_dir`` (None: nothing kept between builds)."""
+    from helpbot.matching.analysis_cache import AnalysisCache
     from helpbot.matching.hybrid import HybridMatcher
     from helpbot.matching.semantic import semantic_available, shared_encoder
 
     encoder = shared_encoder(cache_dir) if semantic and semantic_available() else None
-    return HybridMatcher(kb, encoder=encoder)
+    analyses = AnalysisCache(cache_dir) if cache_dir is not None else None
+    return HybridMatcher(kb, encoder=encoder, analysis_cache=analyses)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -74,11 +75,16 @@ class BM25Index:
     """BM25 over string terms."""
 
     def __init__(self, docs: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
-        vocab: dict[str, int] = {}
-        flat = [vocab.setdefault(term, len(vocab)) for terms in docs for term in terms]
+        # ids in order of first appearance, the mapping done in C (map over chained docs)
+        vocab = {term: i for i, term in enumerate(dict.fromkeys(chain.from_iterable(docs)))}
         lengths = np.fromiter((len(terms) for terms in docs), dtype=np.int64, count=len(docs))
+        flat = np.fromiter(
+            map(vocab.__getitem__, chain.from_iterable(docs)),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
         self.vocab = vocab
-        self.postings = Postings(np.asarray(flat, dtype=np.int64), lengths, len(vocab), k1=k1, b=b)
+        self.postings = Postings(flat, lengths, len(vocab), k1=k1, b=b)
         self.n_docs = len(docs)
 
     def _split(self, terms: Sequence[str]) -> tuple[list[tuple[int, int]], int]:

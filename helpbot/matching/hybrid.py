@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from helpbot.knowledge.entries import Entry, KnowledgeBase
+from helpbot.matching.analysis_cache import AnalysisCache, paused_gc
 from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
 from helpbot.matching.calibration import Calibration, default_calibration, ranking_features
@@ -86,33 +87,40 @@ class HybridMatcher:
         analyzer: Analyzer | None = None,
         encoder: SentenceEncoder | None = None,
         calibration: Calibration | None = None,
+        analysis_cache: AnalysisCache | None = None,
     ) -> None:
         self.weights = weights or FieldWeights()
         self.entries = kb.entries
         self._analyzer = analyzer or Analyzer()
         self._synonyms = SynonymGroups(kb.synonyms)
-        docs, lexicon = self._documents(kb.entries)
-        self._kana = KanaLexicon(lexicon)
-        self._indexes: dict[str, BM25Index | BigramIndex] = {}
+        with paused_gc():
+            docs, lexicon = self._documents(kb.entries, analysis_cache)
+            self._kana = KanaLexicon(lexicon)
+            self._indexes = self._build_indexes(docs)
+        self._semantic = SemanticField.build(kb.entries, self.weights.semantic, encoder)
+        self.calibration = calibration or default_calibration(semantic=self._semantic is not None)
+        cal = self.calibration
+        self.bands = bands or Bands(answer=100.0 * cal.answer, suggest=100.0 * cal.suggest)
+
+    def _build_indexes(self, docs: list[_Query]) -> dict[str, BM25Index | BigramIndex]:
+        indexes: dict[str, BM25Index | BigramIndex] = {}
         k1, b = self.weights.k1, self.weights.b
         for name in ("words", "question", "synonyms", "bigrams", "reading"):
             if getattr(self.weights, name) <= 0:
                 continue
             column = [getattr(doc, name) for doc in docs]
             if name in ("bigrams", "reading"):
-                self._indexes[name] = BigramIndex(column, k1=k1, b=b)
+                indexes[name] = BigramIndex(column, k1=k1, b=b)
             else:
-                self._indexes[name] = BM25Index(column, k1=k1, b=b)
-        self._semantic = SemanticField.build(kb.entries, self.weights.semantic, encoder)
-        self.calibration = calibration or default_calibration(semantic=self._semantic is not None)
-        cal = self.calibration
-        self.bands = bands or Bands(answer=100.0 * cal.answer, suggest=100.0 * cal.suggest)
+                indexes[name] = BM25Index(column, k1=k1, b=b)
+        return indexes
 
     def _documents(
-        self, entries: Sequence[Entry]
+        self, entries: Sequence[Entry], cache: AnalysisCache | None
     ) -> tuple[list[_Query], list[tuple[str, str, tuple[str, ...], str]]]:
-        """Fields of every entry (question, alternates, keywords and answer, analysed once),
-        and the readings of the content words of their phrasings and keywords."""
+        """Fields of every entry (question, alternates, keywords and answer, analysed once,
+        or read from ``cache``), and the readings of the content words of their phrasings and
+        keywords."""
         jobs: list[tuple[str, bool]] = []
         spans: list[tuple[int, int, int]] = []  # (first job, phrasings, parts)
         for entry in entries:
@@ -120,7 +128,10 @@ class HybridMatcher:
             short = len(parts) - 1  # readings of phrasings and keywords, not of the answer
             spans.append((len(jobs), len(entry.phrasings()), len(parts)))
             jobs.extend((part, i < short) for i, part in enumerate(parts))
-        analyses = self._analyzer.analyze_many(jobs)
+        if cache is None:
+            analyses = self._analyzer.analyze_many(jobs)
+        else:
+            analyses = cache.analyze_many(self._analyzer, jobs)
         docs: list[_Query] = []
         lexicon = [item for analysis in analyses for item in analysis.lexicon]
         for start, n_phrasings, n_parts in spans:

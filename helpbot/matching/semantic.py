@@ -31,6 +31,7 @@ MODEL_ID = "use-multilingual-v3"  # part of the cache key: change it when the mo
 DIM = 512
 _DIGEST = 16  # bytes of blake2b per cached text
 _RECENT = 64  # query vectors kept
+_NORM_ROWS = 2048  # entry vectors normalised at a time
 
 
 def _digest(text: str) -> bytes:
@@ -179,11 +180,13 @@ class SentenceEncoder:
             )
         if count_only:
             return len({keys[i] for i in missing})
-        out = np.empty((len(texts), DIM), dtype=np.float32)
-        for i, key in enumerate(keys):
-            out[i] = self._memory[key]
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        out /= np.maximum(norms, 1e-6)
+        if not keys:
+            return np.empty((0, DIM), dtype=np.float32)
+        memory = self._memory
+        out = np.stack([memory[key] for key in keys]).astype(np.float32)
+        for start in range(0, len(out), _NORM_ROWS):  # blocks that stay in the CPU's cache
+            block = out[start : start + _NORM_ROWS]
+            block /= np.maximum(np.linalg.norm(block, axis=1, keepdims=True), 1e-6)
         return out
 
 
