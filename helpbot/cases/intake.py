@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from helpbot.cases.media import earlier_attachments
@@ -22,6 +22,7 @@ from helpbot.cases.states import (
     Urgency,
     next_state,
 )
+from helpbot.storage import history
 from helpbot.storage.audit import AuditAction
 from helpbot.storage.audit import on_case as audit_case
 from helpbot.storage.models import Case, Contact
@@ -31,6 +32,20 @@ logger = logging.getLogger(__name__)
 # A person who writes again this soon after resolution reopens the case.
 REOPEN_WINDOW = dt.timedelta(hours=24)
 SATISFACTION_SCORES = (3, 2, 1)
+
+# Built once (SQLAlchemy then finds their compiled form without rebuilding them each turn).
+_ACTIVE_CASE = (
+    select(Case)
+    .where(Case.contact_id == bindparam("contact_id"), Case.state.in_(list(ACTIVE_STATES)))
+    .order_by(Case.id.desc())
+    .limit(1)
+)
+_RESOLVED_CASE = (
+    select(Case)
+    .where(Case.contact_id == bindparam("contact_id"), Case.state == CaseState.RESOLVED)
+    .order_by(Case.id.desc())
+    .limit(1)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +62,15 @@ class CaseIntake:
 
     @staticmethod
     def active_case(session: Session, contact: Contact) -> Case | None:
-        return session.scalars(
-            select(Case)
-            .where(Case.contact_id == contact.id, Case.state.in_(list(ACTIVE_STATES)))
-            .order_by(Case.id.desc())
-            .limit(1)
-        ).one_or_none()
+        if history.has_none_yet(session, history.CASES, contact.id):
+            return None  # a person first seen in this turn has no case yet
+        return session.scalars(_ACTIVE_CASE, {"contact_id": contact.id}).one_or_none()
 
     @staticmethod
     def recently_resolved(session: Session, contact: Contact, *, now: dt.datetime) -> Case | None:
-        case = session.scalars(
-            select(Case)
-            .where(Case.contact_id == contact.id, Case.state == CaseState.RESOLVED)
-            .order_by(Case.id.desc())
-            .limit(1)
-        ).one_or_none()
+        if history.has_none_yet(session, history.CASES, contact.id):
+            return None
+        case = session.scalars(_RESOLVED_CASE, {"contact_id": contact.id}).one_or_none()
         if case is None or case.resolved_at is None or now - case.resolved_at > REOPEN_WINDOW:
             return None
         return case
@@ -97,6 +106,7 @@ class CaseIntake:
                     add_post(session, case_id=case.id, kind=PostKind.URGENT, text=note, now=now).id
                 )
             return Opened(case=case, is_new=False, post_ids=posts)
+        history.wrote(session, history.CASES, contact.id)
         case = Case(
             contact_id=contact.id,
             state=CaseState.OPEN,

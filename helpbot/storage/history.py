@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from helpbot.storage.models import (
@@ -20,11 +20,54 @@ from helpbot.storage.models import (
 # After this much silence a new message starts a new conversation.
 CONVERSATION_GAP = dt.timedelta(hours=24)
 
+# What a contact created in the current transaction has none of yet: its lookups need no
+# query (a first message is answered with fewer round trips). Whoever writes such a row for
+# the contact calls :func:`wrote` first, so the next lookup asks the database.
+CONVERSATIONS, CASES, PROGRAM_ANSWERS = "conversations", "cases", "program_answers"
+_NONE_YET = "helpbot.none_yet"
+
+_CONTACT_BY_USER = (
+    select(Contact).where(
+        Contact.channel == bindparam("channel"), Contact.channel_user_id == bindparam("user_id")
+    )
+)
+_LATEST_CONVERSATION = (
+    select(Conversation)
+    .where(Conversation.contact_id == bindparam("contact_id"))
+    .order_by(Conversation.id.desc())
+    .limit(1)
+)
+
+
+def has_none_yet(session: Session, what: str, contact_id: int) -> bool:
+    """True when ``contact_id`` was created in this transaction and nothing of ``what``
+    (``CONVERSATIONS``, ``CASES``, ``PROGRAM_ANSWERS``) was written for it since."""
+    marks = session.info.get(_NONE_YET)
+    if marks is None or marks[0] is not session.get_transaction():
+        return False
+    return contact_id in marks[1].get(what, ())
+
+
+def wrote(session: Session, what: str, contact_id: int) -> None:
+    """A row of ``what`` is being written for the contact: look it up from now on."""
+    marks = session.info.get(_NONE_YET)
+    if marks is not None:
+        marks[1].get(what, set()).discard(contact_id)
+
+
+def _created(session: Session, contact_id: int) -> None:
+    marks = session.info.get(_NONE_YET)
+    transaction = session.get_transaction()
+    if marks is None or marks[0] is not transaction:
+        marks = session.info[_NONE_YET] = (transaction, {})
+    for what in (CONVERSATIONS, CASES, PROGRAM_ANSWERS):
+        marks[1].setdefault(what, set()).add(contact_id)
+
 
 def contact_for(session: Session, *, channel: str, user_id: str, now: dt.datetime) -> Contact:
     """The contact for a channel user, created on first contact."""
     contact = session.scalars(
-        select(Contact).where(Contact.channel == channel, Contact.channel_user_id == user_id)
+        _CONTACT_BY_USER, {"channel": channel, "user_id": user_id}
     ).one_or_none()
     if contact is None:
         contact = Contact(
@@ -32,19 +75,20 @@ def contact_for(session: Session, *, channel: str, user_id: str, now: dt.datetim
         )
         session.add(contact)
         session.flush()
+        _created(session, contact.id)
     contact.last_seen_at = now
     return contact
 
 
 def current_conversation(session: Session, contact: Contact, *, now: dt.datetime) -> Conversation:
     """The contact's open conversation, or a new one after a long silence."""
-    latest = session.scalars(
-        select(Conversation)
-        .where(Conversation.contact_id == contact.id)
-        .order_by(Conversation.id.desc())
-        .limit(1)
-    ).one_or_none()
+    latest = None
+    if not has_none_yet(session, CONVERSATIONS, contact.id):
+        latest = session.scalars(
+            _LATEST_CONVERSATION, {"contact_id": contact.id}
+        ).one_or_none()
     if latest is None or now - latest.last_activity_at > CONVERSATION_GAP:
+        wrote(session, CONVERSATIONS, contact.id)
         latest = Conversation(contact_id=contact.id, started_at=now, last_activity_at=now)
         session.add(latest)
         session.flush()
