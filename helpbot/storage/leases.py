@@ -97,9 +97,11 @@ class LeaseQueue:
         ids: Sequence[int] | None = None,
         where: Sequence[ColumnElement[bool]] = (),
         returning: Sequence[Any] = (),
+        session: Session | None = None,
     ) -> list[Lease]:
         """Lease up to ``limit`` due rows (only ``ids``, if given), in order; nobody else gets
-        them until the lease runs out. ``returning``: columns to read in the same statement."""
+        them until the lease runs out. ``returning``: columns to read in the same statement.
+        ``session``: in the caller's transaction (leased once it commits)."""
         if ids is not None and not ids:
             return []
         model = self.model
@@ -114,7 +116,9 @@ class LeaseQueue:
             query = query.limit(limit)
         if not self._database.is_sqlite:
             query = query.with_for_update(skip_locked=True, of=model)
-        with self._database.session() as session:
+        with contextlib.ExitStack() as stack:
+            if session is None:
+                session = stack.enter_context(self._database.session())
             candidates = list(session.scalars(query))
             if not candidates:
                 return []
