@@ -31,6 +31,8 @@ _CONTACT_BY_USER = (
         Contact.channel == bindparam("channel"), Contact.channel_user_id == bindparam("user_id")
     )
 )
+_NEW_CONTACT = insert(Contact).returning(Contact)
+_NEW_CONVERSATION = insert(Conversation).returning(Conversation)
 _LATEST_CONVERSATION = (
     select(Conversation)
     .where(Conversation.contact_id == bindparam("contact_id"))
@@ -70,12 +72,13 @@ def contact_for(session: Session, *, channel: str, user_id: str, now: dt.datetim
         _CONTACT_BY_USER, {"channel": channel, "user_id": user_id}
     ).one_or_none()
     if contact is None:
-        contact = Contact(
-            channel=channel, channel_user_id=user_id, created_at=now, last_seen_at=now
-        )
-        session.add(contact)
-        session.flush()
+        # One INSERT … RETURNING: no unit of work, and no object left dirty to flush again.
+        contact = session.scalars(_NEW_CONTACT, [{
+            "channel": channel, "channel_user_id": user_id, "created_at": now,
+            "last_seen_at": now,
+        }]).one()
         _created(session, contact.id)
+        return contact
     contact.last_seen_at = now
     return contact
 
@@ -89,9 +92,9 @@ def current_conversation(session: Session, contact: Contact, *, now: dt.datetime
         ).one_or_none()
     if latest is None or now - latest.last_activity_at > CONVERSATION_GAP:
         wrote(session, CONVERSATIONS, contact.id)
-        latest = Conversation(contact_id=contact.id, started_at=now, last_activity_at=now)
-        session.add(latest)
-        session.flush()
+        return session.scalars(_NEW_CONVERSATION, [{
+            "contact_id": contact.id, "started_at": now, "last_activity_at": now,
+        }]).one()
     latest.last_activity_at = now
     return latest
 
@@ -198,9 +201,10 @@ def mark_delivery(
     session: Session, message_ids: list[int], *, status: DeliveryStatus, error: str | None
 ) -> None:
     if message_ids:
+        table = Message.__table__  # a plain statement: no ORM bulk-update path
         session.execute(
-            update(Message)
-            .where(Message.id.in_(message_ids))
+            update(table)
+            .where(table.c.id.in_(message_ids))
             .values(delivery_status=status, delivery_error=error)
         )
 
