@@ -31,6 +31,9 @@ _CONTACT_BY_USER = (
         Contact.channel == bindparam("channel"), Contact.channel_user_id == bindparam("user_id")
     )
 )
+_MESSAGES = Message.__table__
+_INSERT_MESSAGE = insert(_MESSAGES).returning(_MESSAGES.c.id)
+_INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
 _NEW_CONTACT = insert(Contact).returning(Contact)
 _NEW_CONVERSATION = insert(Conversation).returning(Conversation)
 _LATEST_CONVERSATION = (
@@ -132,9 +135,9 @@ def insert_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     ``rows``: the columns of ``Message``; a turn's rows are written and never read back."""
     if not rows:
         return []
-    table = Message.__table__
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(session.execute(statement, rows).scalars())
+    if len(rows) == 1:  # most turns: a plain INSERT … RETURNING, not the many-rows path
+        return [session.execute(_INSERT_MESSAGE, rows[0]).scalar_one()]
+    return list(session.execute(_INSERT_MESSAGES, rows).scalars())
 
 
 def inbound_row(
