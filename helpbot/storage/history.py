@@ -26,10 +26,15 @@ CONVERSATION_GAP = dt.timedelta(hours=24)
 CONVERSATIONS, CASES, PROGRAM_ANSWERS = "conversations", "cases", "program_answers"
 _NONE_YET = "helpbot.none_yet"
 
-_CONTACT_BY_USER = (
-    select(Contact).where(
-        Contact.channel == bindparam("channel"), Contact.channel_user_id == bindparam("user_id")
+_TOUCH_CONTACT = (
+    update(Contact)
+    .where(
+        Contact.channel == bindparam("b_channel"),
+        Contact.channel_user_id == bindparam("b_user"),
     )
+    .values(last_seen_at=bindparam("b_now"))
+    .returning(Contact)
+    .execution_options(synchronize_session=False)
 )
 _MESSAGES = Message.__table__
 _INSERT_MESSAGE = insert(_MESSAGES).returning(_MESSAGES.c.id)
@@ -71,8 +76,10 @@ def _created(session: Session, contact_id: int) -> None:
 
 def contact_for(session: Session, *, channel: str, user_id: str, now: dt.datetime) -> Contact:
     """The contact for a channel user, created on first contact."""
+    # Seen now: one UPDATE … RETURNING finds the contact and records the time (no SELECT,
+    # and no object left dirty for an autoflush to write before the turn's next query).
     contact = session.scalars(
-        _CONTACT_BY_USER, {"channel": channel, "user_id": user_id}
+        _TOUCH_CONTACT, {"b_channel": channel, "b_user": user_id, "b_now": now}
     ).one_or_none()
     if contact is None:
         # One INSERT … RETURNING: no unit of work, and no object left dirty to flush again.
@@ -81,8 +88,6 @@ def contact_for(session: Session, *, channel: str, user_id: str, now: dt.datetim
             "last_seen_at": now,
         }]).one()
         _created(session, contact.id)
-        return contact
-    contact.last_seen_at = now
     return contact
 
 
