@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from helpbot.cases.media import earlier_attachments
@@ -47,6 +47,16 @@ _RESOLVED_CASE = (
     .limit(1)
 )
 
+# Both in one round trip: the latest open case and the latest resolved one.
+_ACTIVE_OR_RESOLVED = select(Case).from_statement(
+    union_all(select(_ACTIVE_CASE.subquery()), select(_RESOLVED_CASE.subquery()))
+)
+
+
+def _resolved_within(case: Case | None, now: dt.datetime) -> bool:
+    return (case is not None and case.resolved_at is not None
+            and now - case.resolved_at <= REOPEN_WINDOW)
+
 
 @dataclass(frozen=True, slots=True)
 class Opened:
@@ -71,9 +81,22 @@ class CaseIntake:
         if history.has_none_yet(session, history.CASES, contact.id):
             return None
         case = session.scalars(_RESOLVED_CASE, {"contact_id": contact.id}).one_or_none()
-        if case is None or case.resolved_at is None or now - case.resolved_at > REOPEN_WINDOW:
-            return None
-        return case
+        return case if _resolved_within(case, now) else None
+
+    @staticmethod
+    def active_or_resolved(
+        session: Session, contact: Contact, *, now: dt.datetime
+    ) -> tuple[Case | None, Case | None]:
+        """``active_case`` and ``recently_resolved`` with one query (a turn asks for both)."""
+        if history.has_none_yet(session, history.CASES, contact.id):
+            return None, None
+        active = resolved = None
+        for case in session.scalars(_ACTIVE_OR_RESOLVED, {"contact_id": contact.id}):
+            if case.state == CaseState.RESOLVED:
+                resolved = case
+            else:
+                active = case
+        return active, (resolved if active is None and _resolved_within(resolved, now) else None)
 
     def open_case(
         self,
