@@ -34,7 +34,7 @@ _TOUCH_CONTACT = (
     )
     .values(last_seen_at=bindparam("b_now"))
     .returning(Contact)
-    .execution_options(synchronize_session=False)
+    .execution_options(synchronize_session=False, populate_existing=True)
 )
 _MESSAGES = Message.__table__
 _INSERT_MESSAGE = insert(_MESSAGES).returning(_MESSAGES.c.id)
