@@ -138,3 +138,18 @@ def test_show_original_is_for_the_asking_worker_only_and_audited(line, slack, fa
     (row,) = [a for a in audit_lines(database) if a.action == "show_original"]
     assert (row.actor, row.case_id) == (WORKER, case.id)
     assert "090" not in (row.detail or "")
+
+
+def test_a_first_message_in_danger_that_asks_to_erase_gets_both(
+    line, slack, fake_line, fake_slack, database
+):
+    # A person first seen in this turn: their case is opened by the crisis step and must be
+    # found again by the erasure step in the same transaction (no lookup skipped wrongly).
+    person = new_user_id()
+    _say(line, fake_line, person, "死にたい。記録を消してほしいです")
+    case = _case(database)
+    assert case.urgency == "urgent"
+    assert any("まだ何も消していません" in sent for sent in fake_line.sent_texts(user_id=person))
+    thread = " ".join(m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts))
+    assert f"/helpbot erase {case.id}" in thread
+    assert [a.action for a in audit_lines(database)] == ["erase_requested"]

@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from helpbot.cases.media import earlier_attachments
@@ -22,6 +22,7 @@ from helpbot.cases.states import (
     Urgency,
     next_state,
 )
+from helpbot.storage import history
 from helpbot.storage.audit import AuditAction
 from helpbot.storage.audit import on_case as audit_case
 from helpbot.storage.models import Case, Contact
@@ -31,6 +32,30 @@ logger = logging.getLogger(__name__)
 # A person who writes again this soon after resolution reopens the case.
 REOPEN_WINDOW = dt.timedelta(hours=24)
 SATISFACTION_SCORES = (3, 2, 1)
+
+# Built once (SQLAlchemy then finds their compiled form without rebuilding them each turn).
+_ACTIVE_CASE = (
+    select(Case)
+    .where(Case.contact_id == bindparam("contact_id"), Case.state.in_(list(ACTIVE_STATES)))
+    .order_by(Case.id.desc())
+    .limit(1)
+)
+_RESOLVED_CASE = (
+    select(Case)
+    .where(Case.contact_id == bindparam("contact_id"), Case.state == CaseState.RESOLVED)
+    .order_by(Case.id.desc())
+    .limit(1)
+)
+
+# Both in one round trip: the latest open case and the latest resolved one.
+_ACTIVE_OR_RESOLVED = select(Case).from_statement(
+    union_all(select(_ACTIVE_CASE.subquery()), select(_RESOLVED_CASE.subquery()))
+)
+
+
+def _resolved_within(case: Case | None, now: dt.datetime) -> bool:
+    return (case is not None and case.resolved_at is not None
+            and now - case.resolved_at <= REOPEN_WINDOW)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,24 +72,31 @@ class CaseIntake:
 
     @staticmethod
     def active_case(session: Session, contact: Contact) -> Case | None:
-        return session.scalars(
-            select(Case)
-            .where(Case.contact_id == contact.id, Case.state.in_(list(ACTIVE_STATES)))
-            .order_by(Case.id.desc())
-            .limit(1)
-        ).one_or_none()
+        if history.has_none_yet(session, history.CASES, contact.id):
+            return None  # a person first seen in this turn has no case yet
+        return session.scalars(_ACTIVE_CASE, {"contact_id": contact.id}).one_or_none()
 
     @staticmethod
     def recently_resolved(session: Session, contact: Contact, *, now: dt.datetime) -> Case | None:
-        case = session.scalars(
-            select(Case)
-            .where(Case.contact_id == contact.id, Case.state == CaseState.RESOLVED)
-            .order_by(Case.id.desc())
-            .limit(1)
-        ).one_or_none()
-        if case is None or case.resolved_at is None or now - case.resolved_at > REOPEN_WINDOW:
+        if history.has_none_yet(session, history.CASES, contact.id):
             return None
-        return case
+        case = session.scalars(_RESOLVED_CASE, {"contact_id": contact.id}).one_or_none()
+        return case if _resolved_within(case, now) else None
+
+    @staticmethod
+    def active_or_resolved(
+        session: Session, contact: Contact, *, now: dt.datetime
+    ) -> tuple[Case | None, Case | None]:
+        """``active_case`` and ``recently_resolved`` with one query (a turn asks for both)."""
+        if history.has_none_yet(session, history.CASES, contact.id):
+            return None, None
+        active = resolved = None
+        for case in session.scalars(_ACTIVE_OR_RESOLVED, {"contact_id": contact.id}):
+            if case.state == CaseState.RESOLVED:
+                resolved = case
+            else:
+                active = case
+        return active, (resolved if active is None and _resolved_within(resolved, now) else None)
 
     def open_case(
         self,
@@ -97,6 +129,7 @@ class CaseIntake:
                     add_post(session, case_id=case.id, kind=PostKind.URGENT, text=note, now=now).id
                 )
             return Opened(case=case, is_new=False, post_ids=posts)
+        history.wrote(session, history.CASES, contact.id)
         case = Case(
             contact_id=contact.id,
             state=CaseState.OPEN,

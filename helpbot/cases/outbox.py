@@ -147,7 +147,7 @@ class StaffOutbox:
                 )
             )
 
-    def _claim(self, post_id: int, now: dt.datetime) -> Lease | None:
+    def _claim(self, session: Session, post_id: int, now: dt.datetime) -> Lease | None:
         # A thread line or an update waits for the case's own message in the staff tool.
         case_is_posted = (
             select(Case.slack_ts).where(Case.id == StaffPost.case_id).scalar_subquery()
@@ -155,20 +155,21 @@ class StaffOutbox:
         ready: ColumnElement[bool] = or_(
             StaffPost.kind.in_((PostKind.CASE, PostKind.NOTICE, PostKind.DIGEST)), case_is_posted
         )
-        leases = self.queue.claim(now, ids=[post_id], where=[ready])
+        leases = self.queue.claim(
+            now, ids=[post_id], where=[ready], session=session,
+            returning=(StaffPost.kind, StaffPost.text, StaffPost.case_id),
+        )
         return leases[0] if leases else None
 
     def _send(self, post_id: int) -> int:
         now = self._clock()
-        lease = self._claim(post_id, now)
-        if lease is None:
-            return 0
-        with self._database.session() as session:
-            post = session.get(StaffPost, post_id)
-            if post is None:
+        with self._database.session() as session:  # claimed and read in one transaction
+            lease = self._claim(session, post_id, now)
+            if lease is None:
                 return 0
-            kind, text = PostKind(post.kind), post.text
-            case = session.get(Case, post.case_id) if post.case_id is not None else None
+            raw_kind, text, case_id = lease.values
+            kind = PostKind(raw_kind)
+            case = session.get(Case, case_id) if case_id is not None else None
             view = (
                 case_view(session, case, now=now, tz=self._timezone(), mask=self.mask)
                 if case
@@ -176,14 +177,20 @@ class StaffOutbox:
             )
             ref = StaffRef(case.slack_channel, case.slack_ts) if case and case.slack_ts else None
         try:
-            self._post(kind, text, case, view, ref)
+            posted = self._post(kind, text, case, view, ref)
         except DeliveryError as error:
             self._finish(lease, failure=error)
             logger.warning("staff post %s (%s) not delivered: %s", post_id, kind, error)
             return 0
-        self._finish(lease, failure=None)
-        if kind is PostKind.CASE and case is not None:
-            self._deliver_waiting(case.id)
+        waiting: list[int] = []
+        with self._database.session() as session:  # its ref, done, and what waited for it
+            if posted is not None and case is not None:
+                self._store_ref(session, case.id, posted)
+            self.queue.finish(lease, only_owned=False, sent_at=self._clock(), last_error=None,
+                              session=session)
+            if kind is PostKind.CASE and case is not None:
+                waiting = self._waiting(session, case.id)
+        self.deliver(waiting)
         return 1
 
     def _post(
@@ -193,16 +200,15 @@ class StaffOutbox:
         case: Case | None,
         view: CaseView | None,
         ref: StaffRef | None,
-    ) -> None:
+    ) -> StaffRef | None:
+        """Send one post; the case's new place in the staff tool when it was posted now."""
         if kind in (PostKind.NOTICE, PostKind.DIGEST):
             self._notifier.post_notice(text)
-            return
+            return None
         if case is None or view is None:
             raise DeliveryError(f"a {kind} post needs its case", status=400)
         if kind is PostKind.CASE:
-            if ref is None:
-                self._store_ref(case.id, self._notifier.post_case(view))
-            return
+            return self._notifier.post_case(view) if ref is None else None
         if ref is None:
             raise DeliveryError("the case is not in the staff tool yet", status=503)
         if kind is PostKind.UPDATE:
@@ -214,29 +220,30 @@ class StaffOutbox:
                                           mention_channel=False)
         else:
             self._notifier.post_in_thread(ref, text, mention_channel=kind is PostKind.URGENT)
+        return None
 
-    def _store_ref(self, case_id: int, ref: StaffRef) -> None:
-        with self._database.session() as session:
-            session.execute(
-                update(Case)
-                .where(Case.id == case_id)
-                .values(slack_channel=ref.channel, slack_ts=ref.ts)
-            )
+    @staticmethod
+    def _store_ref(session: Session, case_id: int, ref: StaffRef) -> None:
+        session.execute(
+            update(Case)
+            .where(Case.id == case_id)
+            .values(slack_channel=ref.channel, slack_ts=ref.ts)
+        )
 
-    def _deliver_waiting(self, case_id: int) -> None:
-        with self._database.session() as session:
-            waiting = list(
-                session.scalars(
-                    select(StaffPost.id)
-                    .where(
-                        StaffPost.case_id == case_id,
-                        StaffPost.status.in_(UNFINISHED),
-                        StaffPost.kind != PostKind.CASE,
-                    )
-                    .order_by(StaffPost.id)
+    @staticmethod
+    def _waiting(session: Session, case_id: int) -> list[int]:
+        """The case's posts that waited for its own message in the staff tool."""
+        return list(
+            session.scalars(
+                select(StaffPost.id)
+                .where(
+                    StaffPost.case_id == case_id,
+                    StaffPost.status.in_(UNFINISHED),
+                    StaffPost.kind != PostKind.CASE,
                 )
+                .order_by(StaffPost.id)
             )
-        self.deliver(waiting)
+        )
 
     def _finish(self, lease: Lease, *, failure: DeliveryError | None) -> None:
         """Sent, or failed and due again after the same backoff as messages to people.

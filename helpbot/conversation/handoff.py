@@ -63,14 +63,13 @@ class Handoff:
             record_near_miss(ctx.session, assessment.nearest, ctx.inbound_id, now=ctx.now)
         if asks_for_erasure(text):  # explained, and staff asked to confirm: nothing erased yet
             return self.erasure_request(ctx, text)
-        active = cases.active_case(ctx.session, ctx.contact)
+        active, resolved = cases.active_or_resolved(ctx.session, ctx.contact, now=ctx.now)
         if active is not None:
             # A person talking with a case worker is not answered by the bot.
             return Outcome(
                 replies=[],
                 staff_post_ids=cases.relay_from_person(ctx.session, active, text, now=ctx.now),
             )
-        resolved = cases.recently_resolved(ctx.session, ctx.contact, now=ctx.now)
         if resolved is not None:
             posts = cases.reopen(ctx.session, resolved, now=ctx.now)
             posts += cases.relay_from_person(ctx.session, resolved, text, now=ctx.now)

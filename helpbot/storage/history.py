@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from helpbot.storage.models import (
@@ -20,34 +20,89 @@ from helpbot.storage.models import (
 # After this much silence a new message starts a new conversation.
 CONVERSATION_GAP = dt.timedelta(hours=24)
 
+# What a contact created in the current transaction has none of yet: its lookups need no
+# query (a first message is answered with fewer round trips). Whoever writes such a row for
+# the contact calls :func:`wrote` first, so the next lookup asks the database.
+CONVERSATIONS, CASES, PROGRAM_ANSWERS = "conversations", "cases", "program_answers"
+_NONE_YET = "helpbot.none_yet"
+
+_TOUCH_CONTACT = (
+    update(Contact)
+    .where(
+        Contact.channel == bindparam("b_channel"),
+        Contact.channel_user_id == bindparam("b_user"),
+    )
+    .values(last_seen_at=bindparam("b_now"))
+    .returning(Contact)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
+_MESSAGES = Message.__table__
+_INSERT_MESSAGE = insert(_MESSAGES).returning(_MESSAGES.c.id)
+_INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
+_NEW_CONTACT = insert(Contact).returning(Contact)
+_NEW_CONVERSATION = insert(Conversation).returning(Conversation)
+_LATEST_CONVERSATION = (
+    select(Conversation)
+    .where(Conversation.contact_id == bindparam("contact_id"))
+    .order_by(Conversation.id.desc())
+    .limit(1)
+)
+
+
+def has_none_yet(session: Session, what: str, contact_id: int) -> bool:
+    """True when ``contact_id`` was created in this transaction and nothing of ``what``
+    (``CONVERSATIONS``, ``CASES``, ``PROGRAM_ANSWERS``) was written for it since."""
+    marks = session.info.get(_NONE_YET)
+    if marks is None or marks[0] is not session.get_transaction():
+        return False
+    return contact_id in marks[1].get(what, ())
+
+
+def wrote(session: Session, what: str, contact_id: int) -> None:
+    """A row of ``what`` is being written for the contact: look it up from now on."""
+    marks = session.info.get(_NONE_YET)
+    if marks is not None:
+        marks[1].get(what, set()).discard(contact_id)
+
+
+def _created(session: Session, contact_id: int) -> None:
+    marks = session.info.get(_NONE_YET)
+    transaction = session.get_transaction()
+    if marks is None or marks[0] is not transaction:
+        marks = session.info[_NONE_YET] = (transaction, {})
+    for what in (CONVERSATIONS, CASES, PROGRAM_ANSWERS):
+        marks[1].setdefault(what, set()).add(contact_id)
+
 
 def contact_for(session: Session, *, channel: str, user_id: str, now: dt.datetime) -> Contact:
     """The contact for a channel user, created on first contact."""
+    # Seen now: one UPDATE … RETURNING finds the contact and records the time (no SELECT,
+    # and no object left dirty for an autoflush to write before the turn's next query).
     contact = session.scalars(
-        select(Contact).where(Contact.channel == channel, Contact.channel_user_id == user_id)
+        _TOUCH_CONTACT, {"b_channel": channel, "b_user": user_id, "b_now": now}
     ).one_or_none()
     if contact is None:
-        contact = Contact(
-            channel=channel, channel_user_id=user_id, created_at=now, last_seen_at=now
-        )
-        session.add(contact)
-        session.flush()
-    contact.last_seen_at = now
+        # One INSERT … RETURNING: no unit of work, and no object left dirty to flush again.
+        contact = session.scalars(_NEW_CONTACT, [{
+            "channel": channel, "channel_user_id": user_id, "created_at": now,
+            "last_seen_at": now,
+        }]).one()
+        _created(session, contact.id)
     return contact
 
 
 def current_conversation(session: Session, contact: Contact, *, now: dt.datetime) -> Conversation:
     """The contact's open conversation, or a new one after a long silence."""
-    latest = session.scalars(
-        select(Conversation)
-        .where(Conversation.contact_id == contact.id)
-        .order_by(Conversation.id.desc())
-        .limit(1)
-    ).one_or_none()
+    latest = None
+    if not has_none_yet(session, CONVERSATIONS, contact.id):
+        latest = session.scalars(
+            _LATEST_CONVERSATION, {"contact_id": contact.id}
+        ).one_or_none()
     if latest is None or now - latest.last_activity_at > CONVERSATION_GAP:
-        latest = Conversation(contact_id=contact.id, started_at=now, last_activity_at=now)
-        session.add(latest)
-        session.flush()
+        wrote(session, CONVERSATIONS, contact.id)
+        return session.scalars(_NEW_CONVERSATION, [{
+            "contact_id": contact.id, "started_at": now, "last_activity_at": now,
+        }]).one()
     latest.last_activity_at = now
     return latest
 
@@ -85,9 +140,9 @@ def insert_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     ``rows``: the columns of ``Message``; a turn's rows are written and never read back."""
     if not rows:
         return []
-    table = Message.__table__
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(session.execute(statement, rows).scalars())
+    if len(rows) == 1:  # most turns: a plain INSERT … RETURNING, not the many-rows path
+        return [session.execute(_INSERT_MESSAGE, rows[0]).scalar_one()]
+    return list(session.execute(_INSERT_MESSAGES, rows).scalars())
 
 
 def inbound_row(
@@ -154,9 +209,10 @@ def mark_delivery(
     session: Session, message_ids: list[int], *, status: DeliveryStatus, error: str | None
 ) -> None:
     if message_ids:
+        table = Message.__table__  # a plain statement: no ORM bulk-update path
         session.execute(
-            update(Message)
-            .where(Message.id.in_(message_ids))
+            update(table)
+            .where(table.c.id.in_(message_ids))
             .values(delivery_status=status, delivery_error=error)
         )
 

@@ -79,7 +79,10 @@ class LeaseQueue:
     ) -> None:
         self._database = database
         self.model = model
-        self._state = getattr(model, state)
+        # Updates name the table's columns, not the mapped class's: SQLAlchemy then runs them
+        # as plain statements, without its ORM bulk-update path (no objects to synchronise).
+        self._table = model.__table__
+        self._state = self._table.c[getattr(model, state).key]
         self._state_name = state
         self._order_by = tuple(order_by) or (model.id,)
         self._waits_for = waits_for
@@ -87,7 +90,7 @@ class LeaseQueue:
 
     # -- claiming ------------------------------------------------------------------------------
     def due(self, now: dt.datetime) -> ColumnElement[bool]:
-        return and_(self._state.in_(UNFINISHED), self.model.next_attempt_at <= now)
+        return and_(self._state.in_(UNFINISHED), self._table.c.next_attempt_at <= now)
 
     def claim(
         self,
@@ -97,9 +100,11 @@ class LeaseQueue:
         ids: Sequence[int] | None = None,
         where: Sequence[ColumnElement[bool]] = (),
         returning: Sequence[Any] = (),
+        session: Session | None = None,
     ) -> list[Lease]:
         """Lease up to ``limit`` due rows (only ``ids``, if given), in order; nobody else gets
-        them until the lease runs out. ``returning``: columns to read in the same statement."""
+        them until the lease runs out. ``returning``: columns to read in the same statement.
+        ``session``: in the caller's transaction (leased once it commits)."""
         if ids is not None and not ids:
             return []
         model = self.model
@@ -114,21 +119,24 @@ class LeaseQueue:
             query = query.limit(limit)
         if not self._database.is_sqlite:
             query = query.with_for_update(skip_locked=True, of=model)
-        with self._database.session() as session:
+        with contextlib.ExitStack() as stack:
+            if session is None:
+                session = stack.enter_context(self._database.session())
             candidates = list(session.scalars(query))
             if not candidates:
                 return []
+            table = self._table
             rows = session.execute(
-                update(model)
-                .where(model.id.in_(candidates), self.due(now))
+                update(table)
+                .where(table.c.id.in_(candidates), self.due(now))
                 .values(
                     {
-                        self._state_name: QueueState.LEASED,
-                        "attempts": model.attempts + 1,
+                        self._state.key: QueueState.LEASED,
+                        "attempts": table.c.attempts + 1,
                         "next_attempt_at": now + self.lease,
                     }
                 )
-                .returning(model.id, model.attempts, *returning)
+                .returning(table.c.id, table.c.attempts, *returning)
             ).all()
         order = {row_id: position for position, row_id in enumerate(candidates)}
         leases = [Lease(row[0], row[1], tuple(row[2:])) for row in rows]
@@ -137,10 +145,11 @@ class LeaseQueue:
     # -- while the work runs -------------------------------------------------------------------
     def owned(self, lease: Lease) -> ColumnElement[bool]:
         """The condition that ``lease`` is still this worker's."""
+        columns = self._table.c
         return and_(
-            self.model.id == lease.id,
+            columns.id == lease.id,
             self._state == QueueState.LEASED,
-            self.model.attempts == lease.attempts,
+            columns.attempts == lease.attempts,
         )
 
     def _any_owned(self, leases: Sequence[Lease]) -> ColumnElement[bool]:
@@ -152,7 +161,7 @@ class LeaseQueue:
             return 0
         with self._database.session() as session:
             result = session.execute(
-                update(self.model)
+                update(self._table)
                 .where(self._any_owned(leases))
                 .values(next_attempt_at=now + self.lease)
             )
@@ -193,13 +202,13 @@ class LeaseQueue:
         only_owned: bool = True,
         session: Session | None = None,
     ) -> bool:
-        model = self.model
+        table = self._table
         condition = (
             self.owned(lease)
             if only_owned
-            else and_(model.id == lease.id, self._state.in_(UNFINISHED))
+            else and_(table.c.id == lease.id, self._state.in_(UNFINISHED))
         )
-        statement = update(model).where(condition).values(values)
+        statement = update(table).where(condition).values(values)
         if session is not None:  # the caller's transaction, with the work's own rows
             result = session.execute(statement)
         else:
@@ -248,5 +257,5 @@ class LeaseQueue:
             self._state_name: QueueState.PENDING, "next_attempt_at": at, **values
         }
         if not counts:
-            moved["attempts"] = self.model.attempts - 1
+            moved["attempts"] = self._table.c.attempts - 1
         return self._move(lease, moved)

@@ -8,12 +8,15 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from helpbot.storage import history
 from helpbot.storage.models import ProgramAnswers
 
 MAX_TEXT = 2000  # the person's own words kept for ranking; older words drop off the front
 
 
 def answers_for(session: Session, contact_id: int) -> ProgramAnswers | None:
+    if history.has_none_yet(session, history.PROGRAM_ANSWERS, contact_id):
+        return None  # a person first seen in this turn has answered nothing yet
     return session.get(ProgramAnswers, contact_id)
 
 
@@ -21,8 +24,9 @@ def save_answers(
     session: Session, contact_id: int, *, facts: dict[str, Any], asked: list[str], stage: str,
     text: str, now: dt.datetime,
 ) -> ProgramAnswers:
-    row = session.get(ProgramAnswers, contact_id)
+    row = answers_for(session, contact_id)
     if row is None:
+        history.wrote(session, history.PROGRAM_ANSWERS, contact_id)
         row = ProgramAnswers(contact_id=contact_id)
         session.add(row)
     row.facts = dict(facts)
