@@ -151,10 +151,14 @@ def test_after_a_build_little_of_sudachis_dictionary_stays_mapped(tmp_path):
     from helpbot.app import build_index
     from helpbot.knowledge.loader import load_dir
 
+    def dictionary_kib() -> int:
+        paths = {m.path for m in file_mappings() if m.path.endswith("system.dic")}
+        return sum(mapping_pss_kib(Path(p)) for p in paths)
+
     kb, _problems = load_dir(Path(__file__).resolve().parent.parent / "faq")
-    matcher = build_index(kb, semantic=False, cache_dir=None)
-    assert matcher.rank("家賃が払えない", limit=3)  # still answers: pages come back on demand
-    dictionaries = [m.path for m in file_mappings() if m.path.endswith("system.dic")]
-    assert dictionaries, "Sudachi's dictionary should be mapped after a build"
-    # the build read tens of MiB of it; one ranked message reads far fewer pages
-    assert sum(mapping_pss_kib(Path(p)) for p in set(dictionaries)) < 24 * 1024
+    matcher = build_index(kb, semantic=False, cache_dir=None)  # every text analysed by Sudachi
+    # the build read tens of MiB of the dictionary; none of it stays mapped in this process
+    assert dictionary_kib() < 4 * 1024
+    # and the matcher still answers: pages come back on demand (how much a message maps back
+    # depends on the kernel's page cache: 64 KB around each page, or a whole large folio)
+    assert matcher.rank("家賃が払えない", limit=3)
