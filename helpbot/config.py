@@ -95,6 +95,10 @@ class Settings:
     # Days after a person blocks the account (unfollow) before their data is erased
     # (HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS); None ("off"): never by that alone.
     erase_after_unfollow_days: int | None = 30
+    # How much ``helpbot worker`` lowers its own CPU priority (nice increment, 0-19; 0: not
+    # at all), so that on a shared host the web process acknowledges LINE first
+    # (HELPBOT_WORKER_NICE). The worker still gets every idle cycle.
+    worker_nice: int = 10
 
     @property
     def line_keys(self) -> LineKeys | None:
@@ -255,8 +259,24 @@ def load_settings(
         erase_after_unfollow_days=_days(
             "HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS", env.get("HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS"), 30
         ),
+        worker_nice=_nice("HELPBOT_WORKER_NICE", env.get("HELPBOT_WORKER_NICE"), 10),
         **_web_chat_settings(env),
     )
+
+
+def _nice(name: str, raw: str | None, default: int) -> int:
+    """A nice increment: 0 (off) to 19 (only idle CPU)."""
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be a whole number from 0 (off) to 19, like 10, got {raw!r}."
+        ) from None
+    if not 0 <= value <= 19:
+        raise ConfigError(f"{name} must be from 0 (off) to 19, got {raw!r}.")
+    return value
 
 
 def _days(name: str, raw: str | None, default: int) -> int | None:
