@@ -4,10 +4,10 @@ Each webhook must be stored (committed) before we answer 200. Under load, commit
 request on its own makes every request wait for the database in turn; here the requests that
 arrive while a batch is being written wait together, and the first of them to wake writes them
 all in one statement and one commit ("flat combining"). There is no writer thread: a request
-that finds nobody writing writes its own item at once, so a lone request costs no hand-over
-between threads (on a busy 2-core host a wake-up of another thread waits for the GIL, and that
-hand-over was the largest cost of the old writer thread, measured). A request waits at most the
-batch being written and its own.
+that finds nobody writing writes its own item at once, so a lone request is not handed to
+another thread and woken again (under gunicorn 4.6 context switches per request against 8.1
+with a writer thread, measured; docs/benchmarks.md). A request waits at most for the batch
+being written and its own.
 
 One request's bad row must not cost its neighbours their 200: when the database refuses a
 value (``is_row_error``), the batch is split in halves and each half written again, until the
