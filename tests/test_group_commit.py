@@ -104,3 +104,48 @@ def test_a_request_that_waits_too_long_gives_up_and_its_item_is_not_written():
     first.join(10)
     assert committer.submit(3) == 30
     assert table.batches == [[1], [3]]
+
+
+def test_waiting_requests_are_told_when_the_writing_request_is_interrupted():
+    from helpbot.errors import StorageUnavailableError
+
+    class Stopped(BaseException):
+        pass
+
+    table = Table()
+    written: list[list[int]] = []
+
+    def write(items):
+        table.entered.set()
+        assert table.gate.wait(10)
+        if 1 in items:
+            raise Stopped  # e.g. a worker's shutdown, not an Exception
+        written.append(list(items))
+        return [item * 10 for item in items]
+
+    committer = GroupCommitter(write, name="test")
+    table.gate.clear()
+    outcome: dict[int, object] = {}
+
+    def submit(item: int) -> None:
+        try:
+            outcome[item] = committer.submit(item, timeout=5)
+        except (Stopped, StorageUnavailableError) as error:
+            outcome[item] = type(error)
+
+    first = threading.Thread(target=submit, args=(0,))
+    first.start()
+    assert table.entered.wait(5)
+    second = threading.Thread(target=submit, args=(1,))
+    third = threading.Thread(target=submit, args=(2,))
+    second.start()
+    time.sleep(0.2)
+    third.start()
+    time.sleep(0.2)
+    table.gate.set()
+    for thread in (first, second, third):
+        thread.join(10)
+    assert outcome[0] == 0
+    # 1 and 2 shared the interrupted batch: the writer sees its own exception, the other is told.
+    assert {outcome[1], outcome[2]} == {Stopped, StorageUnavailableError}
+    assert committer.submit(3) == 30  # and the committer still works

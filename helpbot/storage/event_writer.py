@@ -60,10 +60,14 @@ class RawEventWriter:
         )
 
     def close(self) -> None:
-        """Give the connection back (and the SQLite lock file); a later insert reopens them."""
+        """Close the connection (and the SQLite lock file); a later insert reopens them.
+
+        Closed, not given back to the pool: close() may run when the inbox is collected, after
+        its database's pool was disposed, where a given-back connection would stay open.
+        """
         if self._connection is not None:
             with contextlib.suppress(Exception):
-                self._connection.close()
+                self._connection.invalidate()
             self._connection = None
         if self._lock_file is not None:
             self._lock_file.close()

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Generic, TypeVar
 
+from helpbot.errors import StorageUnavailableError
 from helpbot.storage.db_errors import describe_db_error
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,11 @@ class GroupCommitter(Generic[Item, Result]):
             try:
                 self._write(batch)
             finally:
+                for _, waiting in batch:
+                    if not waiting.done():  # the writing request itself was interrupted
+                        waiting.set_exception(
+                            StorageUnavailableError(f"{self._name}: the write was interrupted")
+                        )
                 with self._changed:
                     self._writing = False
                     self._changed.notify_all()
