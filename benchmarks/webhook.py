@@ -258,7 +258,7 @@ class ThroughputOptions:
     bodies: int = 40_000
     warmup: float = 1.0
     access_log: bool = True
-    drain_timeout: float = 120.0
+    drain_timeout: float = 300.0
 
 
 def measure_throughput(

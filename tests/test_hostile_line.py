@@ -257,14 +257,17 @@ def test_the_raw_writer_refuses_nan_without_quoting_the_row(database, clock, cap
 
     caplog.set_level(logging.DEBUG)
     inbox = Inbox(database)
-    payload = {"text": MARKER, "score": float("nan")}
-    with pytest.raises(UnstorableRowError) as refused:
-        inbox.store(
-            channel="line", events=[NewEvent("e1", "message", payload)], now=clock()
+    try:
+        payload = {"text": MARKER, "score": float("nan")}
+        with pytest.raises(UnstorableRowError) as refused:
+            inbox.store(
+                channel="line", events=[NewEvent("e1", "message", payload)], now=clock()
+            )
+        assert MARKER not in str(refused.value)
+        assert MARKER not in caplog.text
+        stored = inbox.store(
+            channel="line", events=[NewEvent("e2", "message", {"text": "ok"})], now=clock()
         )
-    assert MARKER not in str(refused.value)
-    assert MARKER not in caplog.text
-    stored = inbox.store(
-        channel="line", events=[NewEvent("e2", "message", {"text": "ok"})], now=clock()
-    )
-    assert len(stored) == 1
+        assert len(stored) == 1
+    finally:
+        inbox.close()

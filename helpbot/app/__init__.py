@@ -53,10 +53,21 @@ SECURITY_HEADERS = {
 }
 
 
+_SECURITY_HEADER_NAMES = tuple(
+    (name.lower(), name, value) for name, value in SECURITY_HEADERS.items()
+)
+
+
 def security_headers(response: Response) -> Response:
-    """The same protective headers on every response: pages, JSON, webhooks, errors."""
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    """The same protective headers on every response: pages, JSON, webhooks, errors.
+
+    A header the view set itself is kept. One pass over the names: werkzeug's ``setdefault``
+    scans all headers once per name, on every request.
+    """
+    headers = response.headers
+    present = {name.lower() for name, _value in headers}
+    headers.extend([(name, value) for lower, name, value in _SECURITY_HEADER_NAMES
+                    if lower not in present])
     return response
 
 

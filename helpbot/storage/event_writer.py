@@ -30,15 +30,24 @@ _COLUMNS = (
     "source",
     "next_attempt_at",
 )
+_PAYLOAD = _COLUMNS.index("payload")
+_TIMES = tuple(i for i, column in enumerate(_COLUMNS) if column.endswith("_at"))
+
+
+def _sqlite_time(value: dt.datetime) -> str:
+    """SQLAlchemy's SQLite DATETIME format, in UTC (see models.UTCDateTime)."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 class RawEventWriter:
-    """One DBAPI connection, owned by the group-commit thread."""
+    """One DBAPI connection, used by the request that writes a group-commit batch."""
 
     def __init__(
-        self, database: Database, *, notify_channel: str, sqlite_lock_wait: float
+        self, database: Database, *, notify_channel: str, sqlite_lock_wait: float,
+        statement_timeout: float = 10.0,
     ) -> None:
         self._database = database
+        self._statement_timeout = statement_timeout
         self._notify_channel = notify_channel
         self._sqlite_lock_wait = sqlite_lock_wait
         self._connection: Any = None
@@ -51,23 +60,33 @@ class RawEventWriter:
         )
 
     def close(self) -> None:
-        """Give the connection back (and the SQLite lock file); a later insert reopens them."""
+        """Close the connection (and the SQLite lock file); a later insert reopens them.
+
+        Closed, not given back to the pool: close() may run when the inbox is collected, after
+        its database's pool was disposed, where a given-back connection would stay open.
+        """
         if self._connection is not None:
             with contextlib.suppress(Exception):
-                self._connection.close()
+                self._connection.invalidate()
             self._connection = None
         if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None
 
-    def _value(self, column: str, value: Any) -> Any:
-        if column == "payload":
-            # allow_nan=False: NaN is not JSON; PostgreSQL would refuse it (quoting the row).
-            return json.dumps(value, ensure_ascii=False, allow_nan=False)
-        if isinstance(value, dt.datetime) and self._database.is_sqlite:
-            # SQLAlchemy's SQLite DATETIME format, in UTC (see models.UTCDateTime).
-            return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return value
+    def _values(self, row: dict[str, Any]) -> list[Any]:
+        """The row's values in column order (the two times of a row are usually one object)."""
+        values = [row[column] for column in _COLUMNS]
+        # allow_nan=False: NaN is not JSON; PostgreSQL would refuse it (quoting the row).
+        values[_PAYLOAD] = json.dumps(values[_PAYLOAD], ensure_ascii=False, allow_nan=False)
+        if self._database.is_sqlite:
+            times: dict[int, str] = {}
+            for index in _TIMES:
+                value = values[index]
+                if isinstance(value, dt.datetime):
+                    if id(value) not in times:
+                        times[id(value)] = _sqlite_time(value)
+                    values[index] = times[id(value)]
+        return values
 
     def insert(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
         if self._database.is_sqlite:
@@ -111,7 +130,7 @@ class RawEventWriter:
             cursor = connection.cursor()
             inserted = []
             for row in rows:
-                cursor.execute(self._sql, [self._value(c, row[c]) for c in _COLUMNS])
+                cursor.execute(self._sql, self._values(row))
                 inserted.extend(cursor.fetchall())
             cursor.close()
             connection.commit()
@@ -131,6 +150,10 @@ class RawEventWriter:
             self._connection = self._database.engine.raw_connection()
             # The statement is its own transaction: committed when it returns.
             self._connection.driver_connection.autocommit = True
+            # The request that writes a batch waits no longer than the others would: a
+            # database that hangs fails the batch (503, LINE redelivers) instead of the thread.
+            with self._connection.driver_connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {int(self._statement_timeout * 1000)}")
         placeholders = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
         sql = (
             f"WITH inserted AS (INSERT INTO webhook_events ({', '.join(_COLUMNS)}) "
@@ -138,7 +161,7 @@ class RawEventWriter:
             "ON CONFLICT (channel, event_id) DO NOTHING RETURNING id, channel, event_id) "
             f"SELECT id, channel, event_id, pg_notify('{self._notify_channel}', '') FROM inserted"
         )
-        values = [self._value(c, row[c]) for row in rows for c in _COLUMNS]
+        values = [value for row in rows for value in self._values(row)]
         try:
             with self._connection.driver_connection.cursor() as cursor:
                 cursor.execute(sql, values)

@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -77,8 +78,12 @@ class Inbox:
     def __init__(self, database: Database) -> None:
         self._database = database
         self._writer = RawEventWriter(
-            database, notify_channel=NOTIFY_CHANNEL, sqlite_lock_wait=SQLITE_LOCK_WAIT
+            database, notify_channel=NOTIFY_CHANNEL, sqlite_lock_wait=SQLITE_LOCK_WAIT,
+            statement_timeout=TIMEOUT,
         )
+        # No thread holds the inbox: an inbox dropped without close() still gives back its
+        # connection and lock file.
+        weakref.finalize(self, self._writer.close)
         # Concurrent requests share one commit (see group_commit.py).
         self._committer: GroupCommitter[list[dict[str, Any]], list[int]] = GroupCommitter(
             self._write_batches, name="inbox", is_row_error=is_row_error
@@ -88,7 +93,7 @@ class Inbox:
         )
 
     def close(self) -> None:
-        """Stop the group-commit thread and close its connection (tests, shutdown)."""
+        """Let a batch being written finish, then close the connection (tests, shutdown)."""
         self._committer.close()
         self._writer.close()
 

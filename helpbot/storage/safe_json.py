@@ -24,6 +24,11 @@ MAX_DEPTH = 32
 MAX_INT = 2**63 - 1
 REPLACEMENT = "\ufffd"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# In strict JSON text of valid UTF-8, a NUL or a lone surrogate can only come from a \u escape,
+# and an integer beyond 64 bits has at least 19 digits: a body without either, and without
+# more brackets than MAX_DEPTH, parses to values that are already clean (false alarms only cost
+# the full check).
+_MAY_NEED_CLEANING = re.compile(r"\\u(?:0000|[dD][89abcdefABCDEF])|[0-9]{19}")
 
 
 def clean_text(text: str) -> str:
@@ -74,6 +79,8 @@ def parse_json(body: bytes) -> Any:
         raise
     except ValueError:  # e.g. an integer of more than 4,300 digits
         raise UnsafeInputError("body has a number that is too large") from None
+    if text.count("{") + text.count("[") <= MAX_DEPTH and _MAY_NEED_CLEANING.search(text) is None:
+        return value
     return clean_value(value)
 
 

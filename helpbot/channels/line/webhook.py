@@ -32,4 +32,6 @@ def receive_line_webhook() -> tuple[Response, int]:
     except RejectedWebhook as rejected:
         logger.warning("rejected a LINE webhook: %s", rejected)
         return jsonify(error=str(rejected)), rejected.status
-    return jsonify(received=accepted.received, new=len(accepted.new_row_ids)), 200
+    # The same JSON as jsonify, without its provider machinery on the hot path.
+    body = f'{{"new":{len(accepted.new_row_ids)},"received":{accepted.received}}}\n'
+    return Response(body, 200, mimetype="application/json"), 200
