@@ -92,6 +92,13 @@ class SemanticField:
     def scores(self, text: str) -> np.ndarray:
         return relative_scores(self.similarities(text))
 
+    def fill(self, signals: Signals, text: str) -> None:
+        """Put the meaning field of ``text`` into ``signals``: rescaled and raw cosines, and
+        the message's vector (kept by the encoder, so asking again costs nothing)."""
+        signals.similarities = self.similarities(text)
+        signals.semantic = relative_scores(signals.similarities)
+        signals.query_vector = self._encoder.encode_query(text)
+
     def similarities(self, text: str) -> np.ndarray:
         """Raw cosine of the message with every entry (best phrasing and question + answer)."""
         with self._encoder.single_thread():
@@ -119,3 +126,6 @@ class Signals:
     semantic: np.ndarray | None = None
     kana_only: bool = False
     length: int = 0
+    similarities: np.ndarray | None = None  # raw cosines behind ``semantic``
+    query_vector: np.ndarray | None = None
+    terms: dict[str, list[str]] = field(default_factory=dict)  # the message's words per field
