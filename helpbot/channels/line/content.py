@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ from helpbot.errors import DeliveryError, MediaUnavailableError
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 20.0
+BODY_SECONDS = 120.0  # a whole body, at most (20 MB on a slow line)
 CHUNK = 64 * 1024
 
 
@@ -53,12 +55,13 @@ class LineContent:
             response = client.rest_client.pool_manager.request(
                 "GET", url, headers=headers, preload_content=False,
                 timeout=Timeout(total=TIMEOUT),
-                retries=Retry(total=1, redirect=0, raise_on_status=False),
+                retries=Retry(total=1, redirect=0, status=0, raise_on_status=False,
+                              respect_retry_after_header=False),
             )
         except (HTTPError, OSError) as error:
             raise DeliveryError(f"LINE's content API unreachable: {type(error).__name__}") from None
         try:
-            data = _read_within(response, limit)
+            data = _read_within(response, limit, deadline=time.monotonic() + BODY_SECONDS)
         except BaseException:
             response.close()  # unread bytes on the connection: never back into the pool
             raise
@@ -68,8 +71,9 @@ class LineContent:
         return FetchedMedia(data=data, content_type=str(content_type))
 
 
-def _read_within(response: Any, limit: int) -> bytes:
-    """The body of a 2xx answer, refused without reading past ``limit`` bytes."""
+def _read_within(response: Any, limit: int, *, deadline: float) -> bytes:
+    """The body of a 2xx answer, refused without reading past ``limit`` bytes or ``deadline``
+    (a socket timeout bounds each read, not a body that trickles in)."""
     status = int(response.status)
     if status in (404, 410):
         raise MediaUnavailableError("LINE no longer keeps it (it expired)")
@@ -88,6 +92,8 @@ def _read_within(response: Any, limit: int) -> bytes:
             size += len(chunk)
             if size > limit:
                 raise too_big
+            if time.monotonic() > deadline:
+                raise DeliveryError(f"LINE's content API took over {BODY_SECONDS:g} s")
             parts.append(chunk)
     except (HTTPError, OSError) as error:
         raise DeliveryError(f"LINE's content API broke off: {type(error).__name__}") from None
