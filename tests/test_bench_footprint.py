@@ -28,7 +28,8 @@ def test_cli_json_small_run_within_ceilings(database_url, faq_dir):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["events"] == 40 and report["warmup"] == 5 and report["web_chat"] is False
-    assert report["web_command"].startswith("gunicorn --bind 127.0.0.1:PORT --workers 2")
+    assert report["web_command"].startswith(
+        "gunicorn --config python:helpbot.cli.gunicorn_conf --bind 127.0.0.1:PORT --workers 2")
     pss = report["pss_mib"]
     assert len(pss["web"]) == 3  # the gunicorn master and its two workers
     assert all(value > 0 for value in pss["web"].values())
@@ -48,7 +49,8 @@ def test_cli_json_small_run_within_ceilings(database_url, faq_dir):
 def test_web_command_is_the_procfiles_web_line_on_loopback():
     command = footprint.web_command(8123)
     assert command[0].endswith("gunicorn")
-    assert command[1:3] == ["--bind", "127.0.0.1:8123"]
+    assert command[1:5] == ["--config", "python:helpbot.cli.gunicorn_conf",
+                            "--bind", "127.0.0.1:8123"]
     assert "helpbot.cli.access_log.QuietPollingLogger" in command
     assert command[-1] == "helpbot.app:create_app()"
 
