@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 
 import click
 
 from helpbot.cli.settings import cli_settings, ready_database
-
-logger = logging.getLogger(__name__)
 
 
 @click.command()
@@ -26,10 +23,7 @@ def worker(once: bool) -> None:
         )
     # One line per job run every two seconds would drown what matters.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    settings = cli_settings()
-    # Before any thread starts: Linux keeps a niceness per thread, and new threads inherit it.
-    lower_cpu_priority(settings.worker_nice)
-    services = build_services(settings, role="worker")
+    services = build_services(cli_settings(), role="worker")
     try:
         ready_database(services.database)
     except SystemExit:
@@ -44,24 +38,3 @@ def worker(once: bool) -> None:
     finally:
         services.close()
 
-
-def lower_cpu_priority(increment: int) -> int:
-    """Lower this process's CPU priority by ``increment`` (HELPBOT_WORKER_NICE); the new nice.
-
-    On one host, gunicorn's acknowledgement of LINE's webhook must not wait for answering a
-    backlog: LINE gives up on a slow webhook and redelivers it. The worker still gets every
-    CPU cycle the web process leaves idle, so answers are not slower on a quiet host.
-    """
-    if increment <= 0:
-        logger.info("worker CPU priority unchanged (HELPBOT_WORKER_NICE=0)")
-        return os.nice(0)
-    try:
-        niceness = os.nice(increment)
-    except OSError as error:  # a platform or sandbox that refuses it: run as started
-        logger.warning("could not lower the worker's CPU priority: %s", error)
-        return os.nice(0)
-    logger.info(
-        "worker CPU priority lowered: nice %d (HELPBOT_WORKER_NICE=%d), so the web process "
-        "answers LINE's webhooks first on a shared host", niceness, increment,
-    )
-    return niceness

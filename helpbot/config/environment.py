@@ -107,7 +107,6 @@ def load_settings(
         erase_after_unfollow_days=parse.days(
             "HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS", env.get("HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS"), 30
         ),
-        worker_nice=parse.nice("HELPBOT_WORKER_NICE", env.get("HELPBOT_WORKER_NICE"), 10),
         **_web_chat_settings(env),
     )
 

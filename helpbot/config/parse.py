@@ -38,21 +38,6 @@ def positive_float(name: str, raw: str | None, default: float) -> float:
     return value
 
 
-def nice(name: str, raw: str | None, default: int) -> int:
-    """A nice increment: 0 (off) to 19 (only idle CPU)."""
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(
-            f"{name} must be a whole number from 0 (off) to 19, like 10, got {raw!r}."
-        ) from None
-    if not 0 <= value <= 19:
-        raise ConfigError(f"{name} must be from 0 (off) to 19, got {raw!r}.")
-    return value
-
-
 def days(name: str, raw: str | None, default: int) -> int | None:
     """A number of days, or None for "off" (keep forever)."""
     if raw is None or not raw.strip():

@@ -84,10 +84,6 @@ class Settings:
     # Days after a person blocks the account (unfollow) before their data is erased
     # (HELPBOT_ERASE_AFTER_UNFOLLOW_DAYS); None ("off"): never by that alone.
     erase_after_unfollow_days: int | None = 30
-    # How much ``helpbot worker`` lowers its own CPU priority (nice increment, 0-19; 0: not
-    # at all), so that on a shared host the web process acknowledges LINE first
-    # (HELPBOT_WORKER_NICE). The worker still gets every idle cycle.
-    worker_nice: int = 10
 
     @property
     def line_keys(self) -> LineKeys | None:
