@@ -37,4 +37,3 @@ def worker(once: bool) -> None:
             Worker(services).run_forever()
     finally:
         services.close()
-
