@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -13,26 +12,12 @@ from helpbot.errors import MatchingConfigError
 from helpbot.knowledge.entries import Entry, EntryKind, KnowledgeBase
 from helpbot.matching.hybrid import HybridMatcher
 from helpbot.matching.rerank import FEATURES, Reranker, default_reranker, load_reranker
-from helpbot.matching.semantic import DIM, SentenceEncoder
-
-
-class _HashModel:
-    """Deterministic unit vectors from the text's hash (stands in for the encoder's weights)."""
-
-    def _vector(self, text: str) -> np.ndarray:
-        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
-        vector = np.random.default_rng(seed).standard_normal(DIM).astype(np.float32)
-        return vector / np.linalg.norm(vector)
-
-    def encode(self, texts: str | list[str]) -> np.ndarray:
-        if isinstance(texts, str):
-            return self._vector(texts)
-        return np.stack([self._vector(text) for text in texts])
+from helpbot.matching.semantic import SentenceEncoder
+from tests.test_matching_semantic import _fake_encoder
 
 
 def _encoder() -> SentenceEncoder:
-    encoder = SentenceEncoder(None)
-    encoder._model = _HashModel()
+    encoder, _model = _fake_encoder(None)  # hash-seeded unit vectors
     return encoder
 
 
