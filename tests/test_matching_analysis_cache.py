@@ -152,3 +152,19 @@ def test_an_unwritable_cache_folder_only_warns(
     rankings = _rankings(build_matcher(kb, semantic=False, cache_dir=blocked))
     assert rankings == _rankings(build_matcher(kb, semantic=False))
     assert any("could not write the analysis cache" in r.getMessage() for r in caplog.records)
+
+
+def test_peoples_messages_are_not_kept_in_the_analyzers_cache():
+    """The per-text cache holds the knowledge base's texts; what people write (kanji, kana
+    with the read-back, English) is analysed and forgotten, so a long-running worker neither
+    grows with the messages it sees nor keeps their words."""
+    from helpbot.matching.hybrid import HybridMatcher
+
+    analyzer = Analyzer()
+    matcher = HybridMatcher(_kb(), analyzer=analyzer)
+    kept = dict(analyzer._cache)
+    messages = ["家賃が払えなくて困っています", "こどものいりょうひ たすけて", "I lost my job"]
+    for message in messages:
+        matcher.rank(message, limit=3)
+    assert analyzer._cache == kept
+    assert not any(text in messages for text, _readings in analyzer._cache)

@@ -169,9 +169,9 @@ class HybridMatcher:
 
     def _query(self, text: str) -> _Query:
         if _KANJI.search(text) is not None:
-            query = self._fields(text, self._analyzer.analyze(text), [])
+            query = self._fields(text, self._analyzer.analyze(text, remember=False), [])
             return replace(query, question=query.words, reading="")
-        analysis = self._analyzer.analyze(text, readings=True)
+        analysis = self._analyzer.analyze(text, readings=True, remember=False)
         if _KANA.search(text) is None:  # e.g. English: its words, bigrams and meaning
             return self._fields(text, analysis, analysis.words)
         # kana only: the entries' own words spelt out in it (with one slip forgiven) give the
@@ -182,7 +182,7 @@ class HybridMatcher:
         found = self._kana.read(normalize(text))
         if not found.words:
             return replace(self._fields(text, analysis, analysis.words), semantic_text="")
-        spelt = self._analyzer.analyze(found.text)
+        spelt = self._analyzer.analyze(found.text, remember=False)
         words = [*spelt.words, *found.words]
         query = self._fields(found.text, replace(spelt, words=words), words)
         synonyms = [*query.synonyms, *found.synonyms]

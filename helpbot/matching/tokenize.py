@@ -116,8 +116,12 @@ class Analyzer:
             return _KIND_CONTENT
         return _KIND_SUFFIX if pos[0] == "接尾辞" else _KIND_OTHER
 
-    def analyze(self, text: str, *, readings: bool = False) -> Analysis:
-        """Terms of ``text``; with ``readings`` also its kana reading (costs a little more)."""
+    def analyze(self, text: str, *, readings: bool = False, remember: bool = True) -> Analysis:
+        """Terms of ``text``; with ``readings`` also its kana reading (costs a little more).
+
+        ``remember=False`` for people's messages: the per-text cache is for the knowledge
+        base's texts (analysed once per build); a long-running worker would otherwise keep the
+        analyses of up to ``cache_size`` messages, what people wrote, for the snapshot's life."""
         key = (text, readings)
         cached = self._cache.get(key)
         if cached is not None:
@@ -129,7 +133,7 @@ class Analyzer:
             for line in clean.split("\n"):
                 if line.strip():
                     self._analyze_line(tokenizer, line, result, readings=readings)
-        if len(self._cache) < self._cache_size:
+        if remember and len(self._cache) < self._cache_size:
             self._cache[key] = result
         return result
 
