@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from helpbot.storage.audit import audit_lines
 from helpbot.storage.models import AuditEvent, Case
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
-from tests.fakes.line_webhooks import new_user_id, text_event
+from tests.fakes.line_webhooks import new_user_id
 from tests.fakes.slack_requests import (
     block_action,
     event_callback,
@@ -19,20 +19,10 @@ from tests.fakes.slack_requests import (
     new_ts,
     slash_command,
 )
+from tests.test_cases_slack import _case, _say
 
 WORKER = "UWORKER01"
 OTHER = "UWORKER02"
-
-
-def _say(line, fake_line, user: str, words: str) -> None:
-    token = fake_line.issue_reply_token(user_id=user)
-    assert line.post(text_event(words, user_id=user, reply_token=token)).status_code == 200
-    line.settle()
-
-
-def _case(database) -> Case:
-    with database.session() as session:
-        return session.scalars(select(Case)).one()
 
 
 def _click(slack, action_id: str, case: Case, user: str = WORKER) -> None:

@@ -36,16 +36,11 @@ from helpbot.worker import Worker
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
 from tests.fakes.line_webhooks import follow_event, new_user_id, text_event, unfollow_event
 from tests.fakes.slack_requests import block_action, event_callback, message_event, new_ts
+from tests.test_cases_slack import _say
 
 WORKER = "UWORKER01"
 MARKERS_A = ("zqxmarka0", "zqxmarka1", "zqxmarka2", "zqxmarka3")
 MARKERS_B = ("zqxmarkb0", "zqxmarkb1")
-
-
-def _say(line, fake_line, user: str, words: str) -> None:
-    token = fake_line.issue_reply_token(user_id=user)
-    assert line.post(text_event(words, user_id=user, reply_token=token)).status_code == 200
-    line.settle()
 
 
 def _case_of(database, user: str) -> Case:

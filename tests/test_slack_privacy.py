@@ -5,27 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
 
 from helpbot.storage.audit import audit_lines
-from helpbot.storage.models import Case, Contact
+from helpbot.storage.models import Contact
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
-from tests.fakes.line_webhooks import new_user_id, text_event
+from tests.fakes.line_webhooks import new_user_id
 from tests.fakes.slack_requests import slash_command, view_submission
+from tests.test_cases_slack import _case, _say
 from tests.test_personal_data import dump
 
 WORKER = "UWORKER01"
-
-
-def _say(line, fake_line, user: str, words: str) -> None:
-    token = fake_line.issue_reply_token(user_id=user)
-    assert line.post(text_event(words, user_id=user, reply_token=token)).status_code == 200
-    line.settle()
-
-
-def _case(database) -> Case:
-    with database.session() as session:
-        return session.scalars(select(Case)).one()
 
 
 def _command(slack, words: str, channel: str = SLACK_CHANNEL):
