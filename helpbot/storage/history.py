@@ -118,18 +118,8 @@ def add_outbound(
     score: float | None,
     now: dt.datetime,
 ) -> Message:
-    message = Message(
-        conversation_id=conversation.id,
-        direction=Direction.OUT,
-        kind="text",
-        text=text,
-        extra=extra,
-        entry_id=entry_id,
-        decision=decision,
-        score=score,
-        delivery_status=DeliveryStatus.PENDING,
-        created_at=now,
-    )
+    message = Message(**outbound_row(conversation.id, text=text, extra=extra, entry_id=entry_id,
+                                     decision=decision, score=score, now=now))
     session.add(message)
     return message
 
