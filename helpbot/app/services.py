@@ -101,6 +101,16 @@ def deferred_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None)
     )
 
 
+def index_builder(settings: Settings, *, defer: bool = False) -> Callable[[KnowledgeBase], Matcher]:
+    """How a process builds the index of a knowledge snapshot, from its settings; ``defer``:
+    a stand-in that builds on first use (the web process with the web chat off)."""
+    return functools.partial(
+        deferred_index if defer else build_index,
+        semantic=settings.semantic_matching,
+        cache_dir=settings.embedding_cache_dir,
+    )
+
+
 def build_services(
     settings: Settings, *, clock: Callable[[], dt.datetime] = utc_now, role: str = "web"
 ) -> Services:
@@ -114,11 +124,7 @@ def build_services(
     defer = role == "web" and not settings.web_chat_enabled
     knowledge: KnowledgeStore[Matcher] = KnowledgeStore(
         settings.faq_dir,
-        build_index=functools.partial(
-            deferred_index if defer else build_index,
-            semantic=settings.semantic_matching,
-            cache_dir=settings.embedding_cache_dir,
-        ),
+        build_index=index_builder(settings, defer=defer),
         check_interval=settings.faq_check_interval,
         board=board,
     )

@@ -18,7 +18,6 @@ helpbot's code imported: a code upgrade needs a restart (``on_reload`` warns). W
 
 from __future__ import annotations
 
-import functools
 import gc
 import sys
 from typing import Any
@@ -39,18 +38,11 @@ def share_matcher(log: Any) -> bool:
         import psycopg  # noqa: F401
     if not settings.web_chat_enabled:
         return False
-    from helpbot.app import build_index
+    from helpbot.app.services import index_builder
     from helpbot.knowledge.snapshot import keep_prebuilt
     from helpbot.knowledge.store import KnowledgeStore
 
-    store = KnowledgeStore(
-        settings.faq_dir,
-        build_index=functools.partial(
-            build_index,
-            semantic=settings.semantic_matching,
-            cache_dir=settings.embedding_cache_dir,
-        ),
-    )
+    store = KnowledgeStore(settings.faq_dir, build_index=index_builder(settings))
     snapshot = store.snapshot()
     keep_prebuilt(snapshot)
     log.info("matcher built before forking the workers (%d entries, version %s): shared",
