@@ -51,6 +51,14 @@ def test_variant_is_fixed_by_the_seed(tmp_path: Path) -> None:
     assert out[0]["query"] == kana_query("住民票はどこで取れますか", "1")
 
 
+def _words_matcher(*rows: tuple[str, str, str]):
+    """A words-only matcher over FAQ entries given as (id, question, answer)."""
+    kb = KnowledgeBase(entries=tuple(
+        Entry(id=i, kind=EntryKind.FAQ, question=q, answer=a) for i, q, a in rows
+    ))
+    return build_matcher(kb, semantic=False)
+
+
 def _lexicon(*texts: str) -> KanaLexicon:
     analyzer = Analyzer()
     return KanaLexicon(
@@ -99,17 +107,11 @@ def test_width_and_voiced_marks_normalise(variant: str, plain: str) -> None:
 
 
 def test_hiragana_with_a_slip_finds_the_entry() -> None:
-    kb = KnowledgeBase(
-        entries=tuple(
-            Entry(id=i, kind=EntryKind.FAQ, question=q, answer=a)
-            for i, q, a in (
-                ("koseki", "戸籍謄本を取りたい", "戸籍謄本は本籍地の市区町村で発行します。"),
-                ("gomi", "粗大ゴミの出し方", "粗大ゴミは電話で申し込んでください。"),
-                ("hoken", "国民健康保険証をなくした", "保険証の再発行は市民課の窓口です。"),
-            )
-        )
+    matcher = _words_matcher(
+        ("koseki", "戸籍謄本を取りたい", "戸籍謄本は本籍地の市区町村で発行します。"),
+        ("gomi", "粗大ゴミの出し方", "粗大ゴミは電話で申し込んでください。"),
+        ("hoken", "国民健康保険証をなくした", "保険証の再発行は市民課の窓口です。"),
     )
-    matcher = build_matcher(kb, semantic=False)
     for message, expected in (
         ("こせきとうほんをとりたい", "koseki"),
         ("こせきとほんがほしい", "koseki"),
@@ -147,18 +149,12 @@ def test_particles_and_endings_are_read_as_such(
 
 
 def test_particles_do_not_turn_a_kana_message_to_another_entry() -> None:
-    kb = KnowledgeBase(
-        entries=tuple(
-            Entry(id=i, kind=EntryKind.FAQ, question=q, answer=a)
-            for i, q, a in (
-                ("gomi", "ゴミの出し方について教えて", "燃えないごみは月に一度です。"),
-                ("shouka", "消火器の捨て方", "消火器は販売店に引き取ってもらいます。"),
-                ("masu", "桝の大きさ", "雨水桝は市が管理しています。"),
-                ("byoin", "市民病院はどこでしょうか", "市民病院は駅の北にあります。"),
-            )
-        )
+    matcher = _words_matcher(
+        ("gomi", "ゴミの出し方について教えて", "燃えないごみは月に一度です。"),
+        ("shouka", "消火器の捨て方", "消火器は販売店に引き取ってもらいます。"),
+        ("masu", "桝の大きさ", "雨水桝は市が管理しています。"),
+        ("byoin", "市民病院はどこでしょうか", "市民病院は駅の北にあります。"),
     )
-    matcher = build_matcher(kb, semantic=False)
     for message, expected in (
         ("もえないごみはだせるのでしょうか", "gomi"),
         ("もえないごみはだせますか", "gomi"),
