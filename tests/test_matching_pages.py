@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import mmap
+import os
 import re
 import sys
 from pathlib import Path
@@ -127,6 +128,31 @@ def test_pages_read_during_a_build_are_given_back_and_read_again(tmp_path):
         assert mapped[4096 * 777 : 4096 * 777 + 64] == payload[4096 * 777 : 4096 * 777 + 64]
         # one page read back (with what the kernel maps around it: up to a 2 MiB folio here)
         assert mapping_pss_kib(path) <= 4 * 1024
+    finally:
+        mapped.close()
+
+
+@linux_only
+def test_after_the_release_scattered_reads_map_single_pages(tmp_path):
+    """The build's read-ahead leaves the file cached in large blocks, and a fault on a cached
+    block maps all of it: the release drops the cached copy, so a read maps what it reads."""
+    path = tmp_path / "big.dic"
+    size = 64 << 20
+    payload = np.random.default_rng(5).integers(0, 256, size=size, dtype=np.uint8).tobytes()
+    with path.open("wb") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())  # clean pages: the kernel drops only those
+    with path.open("rb") as handle:
+        mapped = mmap.mmap(handle.fileno(), 0, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ)
+    try:
+        assert bytes(mapped[:]) == payload  # the "build" reads every page
+        release_build_pages(lambda p: p == str(path))
+        stride = 1 << 20
+        for offset in range(stride // 2, size, stride):  # 64 reads, 1 MiB apart
+            assert mapped[offset : offset + 8] == payload[offset : offset + 8]
+        # 64 pages of 4 KiB read; the kernel may map a little around each (64 KiB at most)
+        assert mapping_pss_kib(path) <= 64 * 64
     finally:
         mapped.close()
 
