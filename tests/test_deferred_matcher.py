@@ -68,3 +68,30 @@ def test_web_process_with_chat_off_imports_neither_sudachi_nor_the_encoder(
                           env=env, cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and madvise")
+def test_a_deferred_build_gives_back_the_dictionary_pages_it_read(
+    database_url, faq_dir, tmp_path
+):
+    # In a process of its own, so no other test's matcher shares the dictionary's mapping.
+    probe = (
+        "from pathlib import Path; from helpbot.app import create_app; "
+        "index = create_app().extensions['helpbot'].knowledge.snapshot().index; "
+        "assert index.rank('家賃が払えない', limit=3); "
+        "pss, current = 0, None\n"
+        "for line in Path('/proc/self/smaps').read_text().splitlines():\n"
+        "    parts = line.split()\n"
+        "    if '-' in parts[0] and ':' not in parts[0]: current = parts[-1]\n"
+        "    elif line.startswith('Pss:') and current.endswith('system.dic'):\n"
+        "        pss += int(parts[1])\n"
+        "print(pss)"
+    )
+    env = {**os.environ, "HELPBOT_DATABASE_URL": database_url, "HELPBOT_FAQ_DIR": str(faq_dir),
+           "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "token",
+           "HELPBOT_WEB_CHAT": "off", "HELPBOT_SEMANTIC": "0"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr
+    # the build read tens of MiB of the dictionary; one message maps back a few pages
+    assert int(done.stdout.strip().splitlines()[-1]) < 8 * 1024

@@ -90,14 +90,26 @@ def build_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None) ->
     return matcher
 
 
+def matcher_with_pages_released(
+    kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None
+) -> Matcher:
+    """The deferred build (no crisis detector beside it), with the pages it read of Sudachi's
+    dictionary given back, as :func:`build_index` does."""
+    from helpbot.matching import build_matcher
+    from helpbot.matching.pages import release_build_pages
+
+    matcher = build_matcher(kb, semantic=semantic, cache_dir=cache_dir)
+    release_build_pages()
+    return matcher
+
+
 def deferred_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None) -> Matcher:
     """A stand-in that builds the matcher on first use (the web process, web chat off); the
     crisis detector is then built on the first message, keyed by this stand-in."""
-    from helpbot.matching import build_matcher
     from helpbot.matching.deferred import DeferredMatcher
 
     return DeferredMatcher(
-        kb, functools.partial(build_matcher, semantic=semantic, cache_dir=cache_dir)
+        kb, functools.partial(matcher_with_pages_released, semantic=semantic, cache_dir=cache_dir)
     )
 
 
