@@ -37,7 +37,7 @@ class Urgency(StrEnum):
 
 class CaseReason(StrEnum):
     ASKED = "asked"  # the person asked for a human
-    BOT_FAILED = "bot_failed"  # two questions in a row without a direct answer
+    BOT_FAILED = "bot_failed"  # unanswered twice in a row, nothing found the second time
     CRISIS = "crisis"  # crisis triage fired
 
 

@@ -49,7 +49,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Questions in a row without a direct answer before a person is handed to staff.
+# Questions in a row without a direct answer before a person is handed to staff: the last
+# of them one the bot found nothing for. Suggestions are help offered (with the staff
+# button), so a person who asks one question after another and gets suggestions each time
+# keeps getting them; once nothing is found after an unanswered question, staff take over.
 MISSES_BEFORE_HANDOFF = 2
 
 
@@ -213,7 +216,8 @@ class ConversationService:
             now=ctx.now,
         )
         words = phrases(ctx.contact.language)
-        if self._handoff is not None and ctx.conversation.misses_in_a_row >= MISSES_BEFORE_HANDOFF:
+        if (self._handoff is not None and decision is Decision.FALLBACK
+                and ctx.conversation.misses_in_a_row >= MISSES_BEFORE_HANDOFF):
             ctx.conversation.misses_in_a_row = 0
             topic = best.entry.question if best else None
             handoff = self._handoff.hand_over(ctx, reason=CaseReason.BOT_FAILED, topic=topic)

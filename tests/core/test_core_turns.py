@@ -53,6 +53,27 @@ def test_two_misses_in_a_row_hand_the_person_to_staff(core: Core):
     assert case.reason == "bot_failed" and list(core.staff.cases) == [case.id]
 
 
+def test_questions_that_each_get_suggestions_keep_getting_them_and_open_no_case(core: Core):
+    # Two questions in a row, neither answered directly: the second's suggestions are shown
+    # (the staff button among them), not a "nothing found" and a case for staff.
+    for text in ("I lost my job, can I get money?", "こどものいりょうひ たすけて"):
+        replies = core.say(ME, text)
+        assert len(replies) == 1 and replies[0] in (phrases("en").did_you_mean,
+                                                    phrases("ja").did_you_mean)
+        buttons = core.platform.transcripts[ME][-1].quick_replies
+        assert len(buttons) >= 3 and buttons[-1].postback == "a=human"
+    assert answer_postback("program-kodomo-iryo") in [b.postback for b in buttons]
+    assert core.staff.cases == {}
+
+
+def test_nothing_found_after_suggestions_not_taken_hands_the_person_to_staff(core: Core):
+    core.say(ME, "食べ物")  # suggestions, none tapped
+    replies = core.say(ME, "qqqq wwww 1234")
+    assert replies[0] == phrases("en").fallback
+    assert "passed your message to our staff" in replies[-1]
+    assert core.case().reason == "bot_failed"
+
+
 def test_crisis_comes_first_resources_at_once_and_an_urgent_case(core: Core):
     resources, next_step = core.say(ME, "もう疲れた。死にたい")
     assert "119" in resources and "0120-279-338" in resources
