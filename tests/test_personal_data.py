@@ -251,6 +251,7 @@ def test_the_commands(line, slack, fake_line, fake_slack, database, app, clock, 
     erased = runner.invoke(main, ["person", "erase", f"line:{person}", "--yes"], env=cli_env)
     assert erased.exit_code == 0, erased.output
     assert "messages" in erased.output and "thread message(s) replaced" in erased.output
+    assert "0 file(s) deleted" in erased.output
     assert person not in dump(database)
     purged = runner.invoke(main, ["data", "purge", "--dry-run"], env=cli_env)
     assert purged.exit_code == 0 and "would remove" in purged.output

@@ -40,6 +40,8 @@ ERASED_NOTICE = "記録は本人の希望で削除されました (erased at the
 class ThreadErasure:
     redacted: int  # messages replaced by the erasure notice
     left: int  # messages the app may not change (a worker's own): staff delete them by hand
+    files_deleted: int = 0  # files the app had shared in the thread (the person's photos...)
+    files_left: int = 0  # files workers attached: the app may not delete them
 
 
 @dataclass(frozen=True, slots=True)

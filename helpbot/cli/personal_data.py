@@ -112,9 +112,11 @@ def erase(reference: str, yes: bool) -> None:
         click.echo(f"  {table:22s} removed text of {count} row(s)")
     click.echo(f"  cases closed: {report.cases_closed}; cancelled: "
                + ", ".join(f"{k}={v}" for k, v in report.cancelled.items()))
-    click.echo(f"  Slack: {report.slack_redacted} thread message(s) replaced"
+    click.echo(f"  Slack: {report.slack_redacted} thread message(s) replaced, "
+               f"{report.slack_files_deleted} file(s) deleted"
                + (f", {report.slack_left} written by workers to delete by hand"
                   if report.slack_left else "")
+               + (f" (with {report.slack_files_left} file(s))" if report.slack_files_left else "")
                + (f"; NOT reached for case(s) {report.slack_failed}: run again when Slack is up"
                   if report.slack_failed else ""))
 

@@ -43,6 +43,8 @@ class ErasureReport:
     cancelled: dict[str, int] = field(default_factory=dict)  # deliveries, staff_posts
     slack_redacted: int = 0  # thread messages replaced in Slack
     slack_left: int = 0  # workers' own thread messages the app may not change
+    slack_files_deleted: int = 0  # files the app shared in the threads (photos, documents)
+    slack_files_left: int = 0  # files workers attached, which the app may not delete
     slack_failed: list[int] = field(default_factory=list)  # cases Slack could not be reached for
 
     @property
@@ -119,3 +121,5 @@ def _erase_threads(
             continue
         report.slack_redacted += done.redacted
         report.slack_left += done.left
+        report.slack_files_deleted += done.files_deleted
+        report.slack_files_left += done.files_left

@@ -59,9 +59,12 @@ def erasure_summary(report: ErasureReport) -> str:
     rows = sum(report.removed.values())
     text = (f"Erased person #{report.contact_id}: texts of {rows} row(s) removed, "
             f"{report.cases_closed} open case(s) closed, "
-            f"{report.slack_redacted} Slack thread message(s) replaced.")
+            f"{report.slack_redacted} Slack thread message(s) replaced, "
+            f"{report.slack_files_deleted} file(s) deleted.")
     if report.slack_left:
-        text += f" {report.slack_left} reply(ies) written by workers are left: delete them by hand."
+        files = f" (with {report.slack_files_left} file(s))" if report.slack_files_left else ""
+        text += (f" {report.slack_left} reply(ies) written by workers{files} are left: delete "
+                 "them by hand.")
     if report.slack_failed:
         text += f" Slack was not reached for case(s) {report.slack_failed}."
     return text

@@ -147,6 +147,7 @@ class SlackMessage:
     bot_id: str | None = None
     reply_broadcast: bool = False
     metadata: dict[str, Any] | None = None
+    files: list[dict[str, Any]] | None = None  # shared files; a deleted one is a tombstone
     updated: int = 0
     params: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -378,11 +379,15 @@ class FakeSlackApi(OpenIdAndFiles, LoopbackServer[RecordedRequest]):
         user: str = "U0000HUMAN",
         ts: str | None = None,
         thread_ts: str | None = None,
+        files: Iterable[str] = (),
     ) -> SlackMessage:
-        """Seed a message someone else posted (e.g. the thread parent a case worker wrote)."""
+        """Seed a message someone else posted (e.g. the thread parent a case worker wrote);
+        ``files``: names of files they attached (only they may delete them)."""
         with self._lock:
+            shared = [self._new_file(name, owner=user) for name in files]
             message = SlackMessage(
-                channel, ts or self._next_ts(), text, None, thread_ts=thread_ts, user=user
+                channel, ts or self._next_ts(), text, None, thread_ts=thread_ts, user=user,
+                files=shared or None,
             )
             self._messages.append(message)
             return message
@@ -626,6 +631,8 @@ class FakeSlackApi(OpenIdAndFiles, LoopbackServer[RecordedRequest]):
             body.update(bot_id=message.bot_id, app_id=self.app_id)
         if message.blocks is not None:
             body["blocks"] = message.blocks
+        if message.files is not None:
+            body.update(files=[dict(f) for f in message.files], upload=True)
         if message.thread_ts is not None:
             body["thread_ts"] = message.thread_ts
             body["parent_user_id"] = self.bot_user_id
@@ -735,6 +742,13 @@ class FakeSlackApi(OpenIdAndFiles, LoopbackServer[RecordedRequest]):
         messages = ([parent] if parent is not None else []) + replies
         return _ok(messages=[self._message_json(m) for m in messages], has_more=False,
                    response_metadata={"next_cursor": ""})
+
+    def _share_files(self, channel: str, thread_ts: str | None, text: str,
+                     files: list[dict[str, Any]]) -> None:
+        """files.completeUploadExternal with a channel: one message of the app's shows them."""
+        self._messages.append(SlackMessage(
+            channel, self._next_ts(), text, None, thread_ts=thread_ts, user=self.bot_user_id,
+            bot_id=self.bot_id, files=files))
 
     def _conversations_open(self, params: dict[str, Any]) -> _Response:
         users = str(params.get("users", ""))
@@ -850,6 +864,7 @@ _HANDLERS: dict[str, Callable[[FakeSlackApi, dict[str, Any]], _Response]] = {
     "conversations.open": FakeSlackApi._conversations_open,
     "files.getUploadURLExternal": FakeSlackApi._get_upload_url,  # type: ignore[dict-item]
     "files.completeUploadExternal": FakeSlackApi._complete_upload,  # type: ignore[dict-item]
+    "files.delete": FakeSlackApi._delete_file,  # type: ignore[dict-item]
 }
 
 

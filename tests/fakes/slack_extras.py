@@ -7,7 +7,13 @@
   ``openid.connect.userInfo`` (``Authorization: Bearer`` the user token it gave).
 - ``files.getUploadURLExternal`` -> ``POST /upload/<file id>`` (raw bytes) ->
   ``files.completeUploadExternal`` (``channel_id``, ``thread_ts``, ``initial_comment``): what
-  slack_sdk's ``files_upload_v2`` does; each upload is kept in ``uploads``.
+  slack_sdk's ``files_upload_v2`` does; each upload is kept in ``uploads``. With a channel, one
+  message of the app's (``bot_id``, ``initial_comment`` as its text) shares the files: in
+  ``conversations.replies`` it carries ``files`` (``[{"id", "name", "title", "user"}]``).
+- ``files.delete`` (``file``): the uploader deletes a file (``cant_delete_file`` for another
+  user's, ``file_deleted`` the second time, ``file_not_found`` for an unknown id); messages
+  that shared it keep ``{"id": ..., "mode": "tombstone"}`` in its place, as Slack shows
+  "This file was deleted". :meth:`OpenIdAndFiles.has_file` tells whether a file is still there.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -42,7 +48,13 @@ class OpenIdAndFiles:
     """Mixed into ``FakeSlackApi``: state and endpoints; the host holds ``_lock``."""
 
     team_id: str
+    bot_user_id: str
     _users: dict[str, dict[str, Any]]
+    _messages: list[Any]  # the host's SlackMessage list
+
+    def _share_files(self, channel: str, thread_ts: str | None, text: str,
+                     files: list[dict[str, Any]]) -> None:
+        raise NotImplementedError  # the host posts the message
 
     def _init_extras(self) -> None:
         self.oidc_client_id = "1111.2222"
@@ -52,6 +64,26 @@ class OpenIdAndFiles:
         self._user_tokens: dict[str, str] = {}  # xoxp token -> user id
         self._pending_uploads: dict[str, dict[str, Any]] = {}
         self.uploads: list[Upload] = []
+        self._file_owners: dict[str, str] = {}  # file id -> the user who shared it
+        self._deleted_files: list[str] = []
+
+    def has_file(self, file_id: str) -> bool:
+        """The file was shared and is not deleted."""
+        with self._lock:  # type: ignore[attr-defined]
+            return file_id in self._file_owners and file_id not in self._deleted_files
+
+    @property
+    def deleted_files(self) -> list[str]:
+        """Ids of files deleted with files.delete, in order."""
+        with self._lock:  # type: ignore[attr-defined]
+            return list(self._deleted_files)
+
+    def _new_file(self, name: str, *, owner: str, file_id: str | None = None,
+                  title: str | None = None) -> dict[str, Any]:
+        """Register a shared file; what a message shows of it."""
+        file_id = file_id or "F" + secrets.token_hex(5).upper()
+        self._file_owners[file_id] = owner
+        return {"id": file_id, "name": name, "title": title or name, "user": owner}
 
     def sign_in_as(self, user_id: str | None) -> None:
         """The user signed in to Slack in the browser (None: nobody)."""
@@ -151,7 +183,7 @@ class OpenIdAndFiles:
                 files = None
         if not isinstance(files, list) or not files:
             return JsonResponse(200, {"ok": False, "error": "invalid_arguments"})
-        shared = []
+        shared, in_message = [], []
         for item in files:
             pending = self._pending_uploads.pop(str(item.get("id")), None)
             if pending is None or pending["data"] is None:
@@ -166,4 +198,25 @@ class OpenIdAndFiles:
             self.uploads.append(upload)
             shared.append({"id": upload.file_id, "name": upload.filename,
                            "title": upload.title, "size": len(upload.data)})
+            in_message.append(self._new_file(upload.filename, owner=self.bot_user_id,
+                                             file_id=upload.file_id, title=upload.title))
+        if upload.channel is not None:
+            self._share_files(upload.channel, upload.thread_ts, upload.initial_comment or "",
+                              in_message)
         return JsonResponse(200, {"ok": True, "files": shared})
+
+    def _delete_file(self, params: dict[str, Any]) -> JsonResponse:
+        file_id = str(params.get("file", ""))
+        owner = self._file_owners.get(file_id)
+        error = ("file_not_found" if owner is None
+                 else "file_deleted" if file_id in self._deleted_files
+                 else "cant_delete_file" if owner != self.bot_user_id else None)
+        if error is not None:
+            return JsonResponse(200, {"ok": False, "error": error})
+        self._deleted_files.append(file_id)
+        for index, message in enumerate(self._messages):
+            if any(f.get("id") == file_id for f in message.files or ()):
+                self._messages[index] = replace(message, files=[
+                    {"id": file_id, "mode": "tombstone"} if f.get("id") == file_id else f
+                    for f in message.files])
+        return JsonResponse(200, {"ok": True})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from slack_sdk import WebClient
@@ -12,9 +12,16 @@ from helpbot.cases.ports import CaseView, StaffRef, ThreadErasure
 from helpbot.channels.slack.blocks import case_blocks, summary_text
 from helpbot.errors import DeliveryError, RateLimitedError
 
+# Slack's answers to files.delete for a file that is not there (any more): nothing to delete.
+FILE_GONE = frozenset({"file_not_found", "file_deleted"})
 
-def call_slack(method: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call Slack; turn its failures into DeliveryError (429 into RateLimitedError)."""
+
+def call_slack(method: Callable[..., Any], *, tolerate: Collection[str] = (),
+               **kwargs: Any) -> Any:
+    """Call Slack; turn its failures into DeliveryError (429 into RateLimitedError).
+
+    An ``ok: false`` answer whose error is in ``tolerate`` returns None instead.
+    """
     try:
         return method(**kwargs)
     except SlackApiError as error:
@@ -27,6 +34,8 @@ def call_slack(method: Callable[..., Any], **kwargs: Any) -> Any:
                 seconds = None
             raise RateLimitedError("Slack answered 429", retry_after=seconds) from error
         code = error.response.get("error", "unknown") if error.response.data else "unknown"
+        if status == 200 and code in tolerate:
+            return None
         raise DeliveryError(f"Slack answered {status}: {code}", status=status) from error
     except (SlackClientError, OSError) as error:
         raise DeliveryError(f"Slack unreachable: {type(error).__name__}") from error
@@ -71,12 +80,15 @@ class SlackNotifier:
         call_slack(self._client.chat_postMessage, channel=self._channel, text=text)
 
     def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
-        """Replace the app's messages in a case's thread by ``notice``; delete none of a worker's.
+        """Replace the app's messages in a case's thread by ``notice`` and delete the files they
+        carry (the photos and documents the person sent); delete none of a worker's.
 
-        The app may change only its own messages (the person's words it relayed); a worker's
-        replies are counted as ``left`` for staff to delete by hand.
+        chat.update leaves a message's files in Slack, so each is deleted with files.delete
+        first; one already gone counts as deleted. The app may change only its own messages; a
+        worker's replies (and files they attached) are counted as ``left`` for staff to delete
+        by hand.
         """
-        redacted = left = 0
+        redacted = left = files_deleted = files_left = 0
         cursor: str | None = None
         while True:
             page = call_slack(self._client.conversations_replies, channel=ref.channel, ts=ref.ts,
@@ -85,15 +97,21 @@ class SlackNotifier:
                 ts = message.get("ts")
                 if ts == ref.ts or not isinstance(ts, str):
                     continue  # the case message itself is redrawn from the erased case
+                files = _files_of(message)
                 if not message.get("bot_id"):
                     left += 1
+                    files_left += len(files)
                     continue
+                for file_id in files:
+                    call_slack(self._client.files_delete, file=file_id, tolerate=FILE_GONE)
+                    files_deleted += 1
                 if message.get("text") != notice:
                     call_slack(self._client.chat_update, channel=ref.channel, ts=ts, text=notice)
                 redacted += 1
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if cursor is None:
-                return ThreadErasure(redacted=redacted, left=left)
+                return ThreadErasure(redacted=redacted, left=left, files_deleted=files_deleted,
+                                     files_left=files_left)
 
     def upload_in_thread(self, ref: StaffRef, *, file_name: str, data: bytes,
                          comment: str) -> None:
@@ -106,3 +124,9 @@ class SlackNotifier:
         """A file (the weekly digest's chart) into the staff channel."""
         call_slack(self._client.files_upload_v2, channel=self._channel, file=data,
               filename=file_name, title=file_name, initial_comment=comment)
+
+
+def _files_of(message: dict[str, Any]) -> list[str]:
+    """Ids of the files a message still shows (a deleted one is a ``tombstone``)."""
+    return [str(f["id"]) for f in message.get("files") or ()
+            if isinstance(f, dict) and f.get("id") and f.get("mode") != "tombstone"]
