@@ -20,7 +20,8 @@ def call_slack(method: Callable[..., Any], *, tolerate: Collection[str] = (),
                **kwargs: Any) -> Any:
     """Call Slack; turn its failures into DeliveryError (429 into RateLimitedError).
 
-    An ``ok: false`` answer whose error is in ``tolerate`` returns None instead.
+    An ``ok: false`` answer whose error is in ``tolerate`` is returned as ``{"ok": False,
+    "error": code}`` instead.
     """
     try:
         return method(**kwargs)
@@ -35,7 +36,7 @@ def call_slack(method: Callable[..., Any], *, tolerate: Collection[str] = (),
             raise RateLimitedError("Slack answered 429", retry_after=seconds) from error
         code = error.response.get("error", "unknown") if error.response.data else "unknown"
         if status == 200 and code in tolerate:
-            return None
+            return {"ok": False, "error": code}
         raise DeliveryError(f"Slack answered {status}: {code}", status=status) from error
     except (SlackClientError, OSError) as error:
         raise DeliveryError(f"Slack unreachable: {type(error).__name__}") from error
@@ -81,12 +82,12 @@ class SlackNotifier:
 
     def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
         """Replace the app's messages in a case's thread by ``notice`` and delete the files they
-        carry (the photos and documents the person sent); delete none of a worker's.
+        carry (the photos and documents the person sent).
 
-        chat.update leaves a message's files in Slack, so each is deleted with files.delete
-        first; one already gone counts as deleted. The app may change only its own messages; a
-        worker's replies (and files they attached) are counted as ``left`` for staff to delete
-        by hand.
+        chat.update leaves a message's files in Slack, so each file in the thread is deleted
+        with files.delete first; one already gone counts as deleted, one Slack does not let the
+        app delete (a worker's) as ``files_left``. The app may change only its own messages; a
+        worker's replies are counted as ``left`` for staff to delete by hand.
         """
         redacted = left = files_deleted = files_left = 0
         cursor: str | None = None
@@ -97,14 +98,18 @@ class SlackNotifier:
                 ts = message.get("ts")
                 if ts == ref.ts or not isinstance(ts, str):
                     continue  # the case message itself is redrawn from the erased case
-                files = _files_of(message)
+                # Every file is tried: a bot's upload may come back without ``bot_id``, and
+                # Slack refuses (cant_delete_file) the files of a worker that the app cannot delete.
+                for file_id in _files_of(message):
+                    answer = call_slack(self._client.files_delete, file=file_id,
+                                        tolerate=FILE_GONE | {"cant_delete_file"})
+                    if answer.get("error") == "cant_delete_file":
+                        files_left += 1
+                    else:
+                        files_deleted += 1
                 if not message.get("bot_id"):
                     left += 1
-                    files_left += len(files)
                     continue
-                for file_id in files:
-                    call_slack(self._client.files_delete, file=file_id, tolerate=FILE_GONE)
-                    files_deleted += 1
                 if message.get("text") != notice:
                     call_slack(self._client.chat_update, channel=ref.channel, ts=ts, text=notice)
                 redacted += 1
