@@ -1,21 +1,22 @@
-"""Fit the matcher's reranker of the top candidates on graded queries, with cross-validation.
+"""Fit a reranker of the matcher's top candidates on graded queries, with cross-validation.
 
     python -m benchmarks.fit_rerank --faq ../shared/bench/localgovfaq/faq.jsonl \\
-        --queries ../shared/bench/localgovfaq/queries_dev.jsonl [--write] [--cache FILE]
+        --queries ../shared/bench/localgovfaq/queries_dev.jsonl [--write FILE] [--cache FILE]
 
-Ranks every query (and its kana variant) with the fused order (no reranker), takes the
-:data:`helpbot.matching.rerank.FEATURES` of the top candidates, and runs a 5-fold
+Ranks every query (and its kana variant) with the matcher's fused order, takes the
+:data:`benchmarks.rerank_features.FEATURES` of the top candidates, and runs a 5-fold
 cross-validation split by query (fixed seed; a query and its kana twin always on the same side):
 each model variant is fitted on four folds and judged on the fifth, against the fused order on
 the same queries, repeated for each seed of ``--seeds``. The variants
 (:mod:`benchmarks.rerank_models`) are pointwise and pairwise (RankNet) logistic models,
 LambdaMART-style boosted trees, trees boosted from the pairwise scores, and trees boosted from
-the fused score ("anchored"). ``--write`` stores the chosen variant, fitted
-on all queries, as ``helpbot/matching/rerank.json``, which the matcher then uses: check the
-sample ``faq/`` evaluation (``pytest -s tests/test_sample_eval.py``) before keeping it, and refit
-the calibration. None ships today (docs/benchmarks.md: the LocalgovFAQ model lowered P@1 on the
-sample ``faq/`` from 0.80 to 0.72). ``--cache`` keeps the features in an npz
-file (outside the repository) so that the variants can be compared without ranking again.
+the fused score ("anchored"). ``--sample-eval`` also judges each variant, fitted on all
+queries, on the sample ``faq/`` evaluation, reordering the matcher's rankings here
+(:func:`benchmarks.rerank.ranked_ids`): the product has no reranker (docs/benchmarks.md: the
+LocalgovFAQ model lowered P@1 on the sample ``faq/`` from 0.80 to 0.72). ``--write FILE`` stores
+the chosen variant, fitted on all queries (:func:`benchmarks.rerank.load_reranker` reads it).
+``--cache`` keeps the features in an npz file (outside the repository) so that the variants can
+be compared without ranking again.
 """
 
 from __future__ import annotations
@@ -29,14 +30,14 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.data import Query, load_faq, load_queries
+from benchmarks.rerank import Reranker, ranked_ids
+from benchmarks.rerank_features import FEATURES, candidate_features, rerank_input, top_candidates
 from benchmarks.rerank_models import MODELS, Dataset, evaluate, fit_variant
-from helpbot.matching.rerank import FEATURES, Reranker, candidate_features, top_candidates
 
 MAX_DEPTH = 30
 FOLDS = 5
 SEED = 20261130
 CHOSEN = "linear+trees"
-TARGET = Path(__file__).resolve().parents[1] / "helpbot" / "matching" / "rerank.json"
 
 
 def collect(matcher: object, queries: Sequence[Query], depth: int = MAX_DEPTH) -> dict:
@@ -58,7 +59,7 @@ def collect(matcher: object, queries: Sequence[Query], depth: int = MAX_DEPTH) -
         y[row, : len(picked)] = [entries[i].id in query.relevant for i in picked.tolist()]
         active[row] = Reranker.applies(signals)
         if active[row]:
-            data = matcher.rerank_input(text, signals, lexical, fused)  # type: ignore[attr-defined]
+            data = rerank_input(matcher, text, signals, lexical, fused)  # type: ignore[arg-type]
             x[row, : len(picked)] = candidate_features(data, picked)
     return {"x": x, "y": y, "n_relevant": n_relevant, "active": active}
 
@@ -81,16 +82,15 @@ def load_or_collect(args: object) -> Dataset:
         kana = load_queries(kana_path)
     dev = load_queries(args.queries)  # type: ignore[attr-defined]
     encoder = shared_encoder(args.embedding_cache)  # type: ignore[attr-defined]
-    matcher = HybridMatcher(kb, encoder=encoder, reranker=False)
+    matcher = HybridMatcher(kb, encoder=encoder)
     data = rerank_dataset(matcher, dev, kana)
     if cache is not None:
-        np.savez(cache, features=np.asarray(FEATURES), **data.__dict__)
+        np.savez(cache, features=np.asarray(FEATURES), **data.arrays())
     return data
 
 
 def rerank_dataset(matcher: object, dev: Sequence[Query], kana: Sequence[Query]) -> Dataset:
-    """The dev queries' candidates, then their kana twins' (the fused order, whatever reranker
-    ``matcher`` has)."""
+    """The dev queries' candidates, then their kana twins' (in the matcher's fused order)."""
     parts = [collect(matcher, dev), collect(matcher, kana)]
     merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     merged["kana"] = np.r_[np.zeros(len(dev), dtype=bool), np.ones(len(kana), dtype=bool)]
@@ -130,23 +130,28 @@ def cross_validate(
     }
 
 
-def sample_eval(model: Reranker | None, cache: Path | None) -> dict:
-    """P@1 and SR@3 on ``tests/data/sample_eval.yaml`` against the sample ``faq/``."""
-    import yaml
-
+def sample_matcher(cache: Path | None) -> object:
+    """The matcher of the sample ``faq/`` (with the sentence encoder)."""
     from helpbot.knowledge.loader import load_dir
     from helpbot.matching.hybrid import HybridMatcher
     from helpbot.matching.semantic import shared_encoder
 
+    kb, _ = load_dir(Path(__file__).resolve().parents[1] / "faq")
+    return HybridMatcher(kb, encoder=shared_encoder(cache))
+
+
+def sample_eval(matcher: object, model: Reranker | None) -> dict:
+    """P@1 and SR@3 on ``tests/data/sample_eval.yaml`` with ``matcher`` (of the sample ``faq/``)
+    and its rankings reordered by ``model`` (None: as the matcher ranks)."""
+    import yaml
+
     root = Path(__file__).resolve().parents[1]
-    kb, _ = load_dir(root / "faq")
     cases = yaml.safe_load((root / "tests" / "data" / "sample_eval.yaml").read_text("utf-8"))
-    matcher = HybridMatcher(kb, encoder=shared_encoder(cache), reranker=model or False)
     top1 = top3 = 0
     for case in cases:
         expected = case["expected"]
         expected = {expected} if isinstance(expected, str) else set(expected)
-        ids = [c.entry.id for c in matcher.rank(str(case["text"]), limit=3)]
+        ids = ranked_ids(matcher, model, str(case["text"]), 3)  # type: ignore[arg-type]
         top1 += bool(ids) and ids[0] in expected
         top3 += any(i in expected for i in ids)
     return {"p_at_1": round(top1 / len(cases), 4), "sr_at_3": round(top3 / len(cases), 4)}
@@ -163,7 +168,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--variants", default=",".join(MODELS), help="comma-separated")
     parser.add_argument("--depth", type=int, default=20, help="candidates reordered")
     parser.add_argument("--seeds", default=f"{SEED},1,2,3", help="CV splits, comma-separated")
-    parser.add_argument("--write", action="store_true", help=f"write {TARGET.name}")
+    parser.add_argument("--write", type=Path, default=None, metavar="FILE",
+                        help="write the chosen variant's model (JSON) to FILE")
     parser.add_argument("--chosen", default=CHOSEN, help="variant written with --write")
     parser.add_argument("--drop", default="", help="features left out (comma-separated)")
     parser.add_argument(
@@ -178,14 +184,15 @@ def main(argv: list[str] | None = None) -> None:
     seeds = [int(s) for s in args.seeds.split(",") if s]
     report = cross_validate(data, variants, args.depth, seeds)
     if args.sample_eval:
+        matcher = sample_matcher(args.embedding_cache)
         for name in ("fused", *variants):
             model = None if name == "fused" else fit_variant(name, data, args.depth)
-            report[name]["sample_faq"] = sample_eval(model, args.embedding_cache)
+            report[name]["sample_faq"] = sample_eval(matcher, model)
     print(json.dumps({"depth": args.depth, "seeds": seeds, "cv": report}, indent=1))
-    if args.write:
+    if args.write is not None:
         model = fit_variant(args.chosen, data, args.depth)
-        TARGET.write_text(json.dumps(model.as_dict(), indent=1) + "\n", encoding="utf-8")
-        print(f"written {TARGET} ({args.chosen}, depth {args.depth})", file=sys.stderr)
+        args.write.write_text(json.dumps(model.as_dict(), indent=1) + "\n", encoding="utf-8")
+        print(f"written {args.write} ({args.chosen}, depth {args.depth})", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpbot.matching.rerank import FEATURES, Reranker
+from benchmarks.rerank import Reranker
+from benchmarks.rerank_features import FEATURES
 
 L2 = 1.0
 TREES = 60
@@ -28,8 +29,11 @@ class Dataset:
     active: np.ndarray  # the matcher reorders this query (words and meaning both present)
     kana: np.ndarray
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
     def subset(self, rows: np.ndarray) -> Dataset:
-        return Dataset(*(getattr(self, k)[rows] for k in self.__dataclass_fields__))
+        return Dataset(*(v[rows] for v in self.arrays().values()))
 
 
 def evaluate(model: Reranker | None, data: Dataset, depth: int) -> tuple[float, ...]:

@@ -86,7 +86,6 @@ class BM25Index:
         self.vocab = vocab
         self.postings = Postings(flat, lengths, len(vocab), k1=k1, b=b)
         self.n_docs = len(docs)
-        self._distinct: np.ndarray | None = None  # distinct terms per document, on first use
 
     def _split(self, terms: Sequence[str]) -> tuple[list[tuple[int, int]], int]:
         known: list[tuple[int, int]] = []
@@ -105,18 +104,3 @@ class BM25Index:
     def max_score(self, terms: Sequence[str]) -> float:
         known, unseen = self._split(terms)
         return self.postings.mass(known, unseen)
-
-    def cover(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """For each document: the share of the distinct ``terms`` it holds, and the share of its
-        own distinct terms that are among them (both 0..1)."""
-        matched = np.zeros(self.n_docs, dtype=np.float32)
-        distinct = set(terms)
-        postings = self.postings
-        for term in distinct:
-            term_id = self.vocab.get(term)
-            if term_id is not None:
-                start, end = postings.indptr[term_id], postings.indptr[term_id + 1]
-                matched[postings.doc_ids[start:end]] += 1.0
-        if self._distinct is None:
-            self._distinct = np.maximum(np.bincount(postings.doc_ids, minlength=self.n_docs), 1)
-        return matched / max(len(distinct), 1), matched / self._distinct

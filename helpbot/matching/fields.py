@@ -127,5 +127,7 @@ class Signals:
     kana_only: bool = False
     length: int = 0
     similarities: np.ndarray | None = None  # raw cosines behind ``semantic``
+    # the message's vector and its words per field: read by the reranker experiment
+    # (benchmarks/rerank_features.py), not by the matcher
     query_vector: np.ndarray | None = None
-    terms: dict[str, list[str]] = field(default_factory=dict)  # the message's words per field
+    terms: dict[str, list[str]] = field(default_factory=dict)

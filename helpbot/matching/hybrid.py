@@ -24,7 +24,6 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
 
 import numpy as np
 
@@ -38,7 +37,6 @@ from helpbot.matching.fields import SemanticField, Signals, SynonymGroups, seman
 from helpbot.matching.kana import KanaLexicon
 from helpbot.matching.ngrams import BigramIndex
 from helpbot.matching.normalize import normalize
-from helpbot.matching.rerank import Reranker, RerankInput, default_reranker
 from helpbot.matching.semantic import SentenceEncoder
 from helpbot.matching.tokenize import Analysis, Analyzer
 
@@ -90,12 +88,9 @@ class HybridMatcher:
         encoder: SentenceEncoder | None = None,
         calibration: Calibration | None = None,
         analysis_cache: AnalysisCache | None = None,
-        reranker: Reranker | Literal[False] | None = None,
     ) -> None:
         self.weights = weights or FieldWeights()
         self.entries = kb.entries
-        self._question_lengths = np.asarray([len(entry.question) for entry in kb.entries])
-        self._answer_lengths = np.asarray([len(entry.answer) for entry in kb.entries])
         self._analyzer = analyzer or Analyzer()
         self._synonyms = SynonymGroups(kb.synonyms)
         with paused_gc():
@@ -104,8 +99,6 @@ class HybridMatcher:
             self._indexes = self._build_indexes(docs)
         self._semantic = SemanticField.build(kb.entries, self.weights.semantic, encoder)
         self.calibration = calibration or default_calibration(semantic=self._semantic is not None)
-        # top candidates reordered by a learned model (rerank.py); False = fused order only
-        self.reranker = None if reranker is False else reranker or default_reranker()
         cal = self.calibration
         self.bands = bands or Bands(answer=100.0 * cal.answer, suggest=100.0 * cal.suggest)
 
@@ -225,21 +218,14 @@ class HybridMatcher:
             return lexical, signals.semantic.astype(np.float32)
         return lexical, lexical + self.weights.semantic * signals.semantic
 
-    def rerank_input(
-        self, text: str, signals: Signals, lexical: np.ndarray, fused: np.ndarray
-    ) -> RerankInput:
-        """What :mod:`helpbot.matching.rerank` reads about ``text``'s ranking (a message with
-        words and meaning: :meth:`Reranker.applies`)."""
-        assert self._semantic is not None and signals.query_vector is not None
-        covers = {}
-        for name in ("question", "words", "bigrams"):
-            index, terms = self._indexes.get(name), signals.terms.get(name)
-            if index is not None and terms:
-                covers[name] = index.cover(terms)  # type: ignore[arg-type]
-        return RerankInput(
-            text, fused, lexical, signals, self._question_lengths, self._answer_lengths, covers,
-            self._semantic.entry_vectors, signals.query_vector,
-        )
+    def field_index(self, name: str) -> BM25Index | BigramIndex | None:
+        """The index of the word field ``name`` (None when it is off), to read only.
+
+        For the reranker experiment in ``benchmarks/rerank_features.py``, which counts how many
+        of a message's terms each entry holds: the entries' analysed terms are kept only in
+        these indexes, and building them again outside would repeat the matcher's fields.
+        """
+        return self._indexes.get(name)
 
     @staticmethod
     def coverage(signals: Signals, top: int) -> float:
@@ -254,8 +240,6 @@ class HybridMatcher:
         """Fused score of every entry, and the calibration features of the ranking."""
         signals = self.signals(text)
         lexical, fused = self.fuse(signals)
-        if self.reranker is not None and self.reranker.applies(signals) and fused.any():
-            fused, _, _ = self.reranker.reorder(self.rerank_input(text, signals, lexical, fused))
         if not fused.any():
             return fused, []
         coverage = self.coverage(signals, int(np.argmax(fused)))

@@ -97,7 +97,6 @@ class BigramIndex:
         self.vocab, term_ids = np.unique(flat, return_inverse=True)
         self.postings = Postings(term_ids, lengths, len(self.vocab), k1=k1, b=b)
         self.n_docs = len(texts)
-        self._distinct: np.ndarray | None = None  # distinct bigrams per document, on first use
 
     def _split(self, text: str) -> tuple[list[tuple[int, int]], int]:
         codes, counts = np.unique(bigram_codes(text), return_counts=True)
@@ -115,24 +114,6 @@ class BigramIndex:
     def max_score(self, text: str) -> float:
         known, unseen = self._split(text)
         return self.postings.mass(known, unseen)
-
-    def cover(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """For each document: the share of the text's distinct bigrams it holds, and the
-        Jaccard overlap of the two sets of bigrams."""
-        codes = np.unique(bigram_codes(text))
-        postings = self.postings
-        if self._distinct is None:
-            self._distinct = np.bincount(postings.doc_ids, minlength=self.n_docs)
-        where = np.searchsorted(self.vocab, codes)
-        found = where < len(self.vocab)
-        found[found] = self.vocab[where[found]] == codes[found]
-        where = where[found]
-        starts, ends = postings.indptr[where], postings.indptr[where + 1]
-        sizes = ends - starts
-        flat = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
-        matched = np.bincount(postings.doc_ids[flat], minlength=self.n_docs).astype(np.float32)
-        union = np.maximum(len(codes) + self._distinct - matched, 1)
-        return matched / max(len(codes), 1), matched / union
 
     def has_terms(self, text: str) -> bool:
         return len(bigram_codes(text)) > 0

@@ -1,4 +1,5 @@
-"""The reranker of the top candidates: the shipped model, bad files, and what it may change."""
+"""The reranker experiment of benchmarks/: model files, what a model may change in a ranking,
+the features it reads, and that the product's ranking is the fused order (it has no reranker)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from benchmarks.data import Query
+from benchmarks.fit_rerank import collect
+from benchmarks.rerank import Reranker, load_reranker, ranked_ids, reranked
+from benchmarks.rerank_features import (
+    FEATURES,
+    bigram_cover,
+    candidate_features,
+    rerank_input,
+    top_candidates,
+    word_cover,
+)
 from helpbot.errors import MatchingConfigError
 from helpbot.knowledge.entries import Entry, EntryKind, KnowledgeBase
 from helpbot.matching.hybrid import HybridMatcher
-from helpbot.matching.rerank import FEATURES, Reranker, default_reranker, load_reranker
 from helpbot.matching.semantic import SentenceEncoder
 from tests.test_matching_semantic import _fake_encoder
 
@@ -81,8 +92,6 @@ def test_a_model_file_loads_as_written(tmp_path: Path) -> None:
     assert again.depth == model.depth
     x = np.random.default_rng(0).standard_normal((model.depth, len(FEATURES)))
     assert np.allclose(again.score(x), model.score(x), atol=1e-4)
-    # none ships: the fused order is kept (docs/benchmarks.md says why)
-    assert default_reranker() is None
 
 
 def test_an_unreadable_file_says_how_to_fix_it(tmp_path: Path) -> None:
@@ -136,43 +145,79 @@ def test_trees_are_read_as_written() -> None:
     assert model.score(x).tolist() == [4.0, 3.0, 2.0]
 
 
-def _ranking(matcher: HybridMatcher, text: str) -> list[tuple[str, float]]:
-    return [(c.entry.id, c.score) for c in matcher.rank(text, limit=len(_KB.entries))]
+def _ids(matcher: HybridMatcher, text: str) -> list[str]:
+    return [c.entry.id for c in matcher.rank(text, limit=len(_KB.entries))]
+
+
+def _reversing(depth: int) -> Reranker:
+    """Prefers what the fused order likes least: the top ``depth`` come out reversed."""
+    weights = np.zeros(len(FEATURES))
+    weights[FEATURES.index("fused")] = -1.0
+    return _model(depth, weights)
+
+
+def test_the_product_ranks_by_the_fused_order() -> None:
+    matcher = HybridMatcher(_KB, encoder=_encoder())
+    for text in [*_MESSAGES, "I want a copy of my residence certificate"]:
+        fused = matcher.fuse(matcher.signals(text))[1]
+        if text in _MESSAGES:
+            assert np.array_equal(matcher.features(text)[0], fused)
+        # with no model, the benchmark's ranking is the matcher's own (a foreign message too)
+        assert ranked_ids(matcher, None, text, len(_KB.entries)) == _ids(matcher, text)
+        assert ranked_ids(matcher, None, text, 3) == _ids(matcher, text)[:3]
 
 
 def test_only_the_top_candidates_are_reordered() -> None:
-    encoder = _encoder()
-    plain = HybridMatcher(_KB, encoder=encoder, reranker=False)
+    matcher = HybridMatcher(_KB, encoder=_encoder())
     depth = 4
-    # prefer what the fused order likes least: the top `depth` come out reversed
-    weights = np.zeros(len(FEATURES))
-    weights[FEATURES.index("fused")] = -1.0
-    reversing = HybridMatcher(_KB, encoder=encoder, reranker=_model(depth, weights))
+    model = _reversing(depth)
     changed = 0
     for text in _MESSAGES:
-        before, after = _ranking(plain, text), _ranking(reversing, text)
+        before, after = _ids(matcher, text), ranked_ids(matcher, model, text, len(_KB.entries))
         assert len(before) == len(after) > depth
-        head_before = [entry for entry, _ in before[:depth]]
-        head_after = [entry for entry, _ in after[:depth]]
-        assert set(head_after) == set(head_before)
-        # the rest keeps its place (displayed scores follow the new top's confidence)
-        assert [e for e, _ in after[depth:]] == [e for e, _ in before[depth:]]
-        fused_before, fused_after = plain.features(text)[0], reversing.features(text)[0]
-        top = np.argsort(-fused_before, kind="stable")[:depth]
-        rest = np.setdiff1d(np.arange(len(fused_before)), top)
-        assert np.array_equal(fused_after[rest], fused_before[rest])
-        assert sorted(fused_after[top]) == sorted(fused_before[top])  # handed out again
-        changed += head_after != head_before
+        assert set(after[:depth]) == set(before[:depth])
+        assert after[depth:] == before[depth:]  # the rest keeps its place
+        fused = matcher.fuse(matcher.signals(text))[1]
+        moved = reranked(matcher, model, text)
+        top = np.argsort(-fused, kind="stable")[:depth]
+        rest = np.setdiff1d(np.arange(len(fused)), top)
+        assert np.array_equal(moved[rest], fused[rest])
+        assert sorted(moved[top]) == sorted(fused[top])  # handed out again
+        changed += after[:depth] != before[:depth]
     assert changed >= len(_MESSAGES) - 1
 
 
 def test_words_only_matching_is_not_reordered() -> None:
-    weights = np.zeros(len(FEATURES))
-    weights[FEATURES.index("fused")] = -1.0
-    plain = HybridMatcher(_KB, encoder=None, reranker=False)
-    reversing = HybridMatcher(_KB, encoder=None, reranker=_model(4, weights))
+    matcher = HybridMatcher(_KB, encoder=None)
+    model = _reversing(4)
     for text in _MESSAGES:
-        assert _ranking(reversing, text) == _ranking(plain, text)
+        assert not model.applies(matcher.signals(text))
+        fused = matcher.fuse(matcher.signals(text))[1]
+        assert np.array_equal(reranked(matcher, model, text), fused)
+        assert ranked_ids(matcher, model, text, len(_KB.entries)) == _ids(matcher, text)
+
+
+def test_the_features_are_read_from_the_matcher_s_fields() -> None:
+    matcher = HybridMatcher(_KB, encoder=_encoder())
+    text = _MESSAGES[0]
+    signals = matcher.signals(text)
+    lexical, fused = matcher.fuse(signals)
+    data = rerank_input(matcher, text, signals, lexical, fused)
+    assert set(data.covers) == {"question", "words", "bigrams"}
+    assert data.question_lengths.tolist() == [len(entry.question) for entry in _KB.entries]
+    picked = top_candidates(fused, 5)
+    x = candidate_features(data, picked)
+    assert x.shape == (5, len(FEATURES)) and np.isfinite(x).all()
+    # 住民票 (住民 + 票): entries whose question holds both words cover the message, others none
+    holds = [float("住民票" in _KB.entries[i].question) for i in picked.tolist()]
+    assert x[:, FEATURES.index("question_cover")].tolist() == holds
+    assert sum(holds) == 2
+    # the benchmark's rows are these features, with the graded relevance of each candidate
+    relevant = _KB.entries[0].id  # 住民票の写しはどこで取れますか
+    rows = collect(matcher, [Query("q", text, frozenset({relevant}))], depth=5)
+    assert rows["active"].tolist() == [True]
+    assert np.array_equal(rows["x"][0], x)
+    assert rows["y"][0].tolist() == [float(i == 0) for i in picked.tolist()]
 
 
 def test_cover_counts_match_a_direct_count() -> None:
@@ -182,13 +227,13 @@ def test_cover_counts_match_a_direct_count() -> None:
     questions = [entry.question for entry in _KB.entries]
     bigrams = BigramIndex(questions)
     for text in _MESSAGES:
-        share, jaccard = bigrams.cover(text)
+        share, jaccard = bigram_cover(bigrams, text)
         mine = set(bigram_codes(text).tolist())
         for i, question in enumerate(questions):
             theirs = set(bigram_codes(question).tolist())
             assert share[i] == pytest.approx(len(mine & theirs) / len(mine))
             assert jaccard[i] == pytest.approx(len(mine & theirs) / len(mine | theirs))
     words = BM25Index([["住民票", "取る"], ["ごみ", "ごみ", "出す"], []])
-    share, precision = words.cover(["ごみ", "出す", "曜日", "ごみ"])
+    share, precision = word_cover(words, ["ごみ", "出す", "曜日", "ごみ"])
     assert share.tolist() == pytest.approx([0.0, 2 / 3, 0.0])
     assert precision.tolist() == pytest.approx([0.0, 1.0, 0.0])
