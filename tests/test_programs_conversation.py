@@ -154,7 +154,7 @@ def test_case_worker_sees_the_answers_in_slack_and_can_clear_them(
 def test_many_long_cards_stay_within_lines_limits(fake_line):
     from linebot.v3.messaging import ReplyMessageRequest
 
-    from helpbot.channels.line.sender import to_line_messages
+    from helpbot.channels.line.replies import to_line_messages
     from helpbot.core.messages import Card, CardButton, QuickReply, Reply
     from tests.fakes.line_api import check_limits, check_with_sdk
 

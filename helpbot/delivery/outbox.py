@@ -9,7 +9,8 @@ Rows are claimed through the shared lease queue (``storage/leases.py``): ``FOR U
 LOCKED`` on PostgreSQL, so two workers (or two hosts) never take the same row; the lease is
 renewed while a batch is sent, and a row whose sender died comes back when it runs out. A
 person's messages go out in order: a row waits while an earlier due row of the same person is
-unfinished, except a reminder that quiet hours deferred, which holds back only later reminders.
+unfinished, except a reminder that quiet hours deferred, which holds back only later reminders
+(``claims.py``: that rule, and what a claimed row carries).
 LINE pushes carry a retry key derived from the row, so a retry after a crash never
 delivers twice.
 """
@@ -20,74 +21,32 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from helpbot.core.messages import Reply, stored_reply
 from helpbot.core.ports import PersonMessenger
 from helpbot.core.retry import RetryPolicy, is_retryable
+from helpbot.delivery.claims import Claimed, read_claimed, waits_for_earlier
 from helpbot.delivery.messages import cancel, enqueue
 from helpbot.errors import DeliveryError
 from helpbot.storage.database import Database
-from helpbot.storage.leases import UNFINISHED, Lease, LeaseQueue
-from helpbot.storage.models import Contact, Delivery, DeliveryStatus, Message, QueueState
+from helpbot.storage.leases import LeaseQueue
+from helpbot.storage.models import Delivery, DeliveryStatus, Message, QueueState
 
 logger = logging.getLogger(__name__)
 # Rows are filled in delivery/messages.py; these two are also reached from here.
-__all__ = ["Claimed", "PeopleOutbox", "cancel", "enqueue"]
+__all__ = ["PeopleOutbox", "cancel", "enqueue"]
 # People sent to at once by one worker; each person's own messages stay in order.
 PARALLEL_PEOPLE = 4
-
-
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    lease: Lease
-    id: int
-    contact_id: int
-    channel: str
-    user_id: str
-    reachable: bool
-    text: str
-    extra: dict[str, Any] | None
-    retry_key: str
-    attempts: int
-    due_at: dt.datetime
-    case_id: int | None
-    message_id: int | None
-    kind: str
-
 
 StaffAlert = Callable[[int | None, str], bool]
 
 
 def _replies(text: str, extra: dict[str, Any] | None) -> list[Reply]:
     return [stored_reply(text, extra)]
-
-
-def _waits_for_earlier(earlier: Any, now: dt.datetime) -> ColumnElement[bool]:
-    """A person's message waits while an earlier due one of theirs is unfinished; a row that
-    quiet hours deferred holds back only rows of its own kind (reminders stay in order among
-    themselves; a crisis reply or a case worker's words never wait for the morning).
-
-    Deferral has its own column: ``next_attempt_at`` is also the lease of a claimed row, so it
-    cannot tell a deferred reminder from one another worker is sending right now."""
-    return and_(
-        earlier.contact_id == Delivery.contact_id,
-        earlier.state.in_(UNFINISHED),
-        earlier.due_at <= now,
-        or_(
-            earlier.deferred_until.is_(None),
-            earlier.deferred_until <= now,
-            earlier.kind == Delivery.kind,
-        ),
-        or_(
-            earlier.due_at < Delivery.due_at,
-            and_(earlier.due_at == Delivery.due_at, earlier.id < Delivery.id),
-        ),
-    )
 
 
 class PeopleOutbox:
@@ -115,7 +74,7 @@ class PeopleOutbox:
         self._case_changed = case_changed
         self.queue = LeaseQueue(
             database, Delivery, state="state", order_by=(Delivery.due_at, Delivery.id),
-            waits_for=_waits_for_earlier,
+            waits_for=waits_for_earlier,
         )
 
     def deliver_now(self, ids: Iterable[int]) -> int:
@@ -194,33 +153,7 @@ class PeopleOutbox:
         leases = self.queue.claim(self._clock(), limit=limit, ids=ids)
         if not leases:
             return []
-        by_id = {lease.id: lease for lease in leases}
-        with self._database.session() as session:
-            rows = session.execute(
-                select(Delivery, Contact)
-                .join(Contact, Delivery.contact_id == Contact.id)
-                .where(Delivery.id.in_(list(by_id)))
-                .order_by(Delivery.due_at, Delivery.id)
-            ).all()
-            return [
-                Claimed(
-                    lease=by_id[d.id],
-                    id=d.id,
-                    contact_id=d.contact_id,
-                    channel=c.channel,
-                    user_id=c.channel_user_id,
-                    reachable=c.reachable,
-                    text=d.text,
-                    extra=d.extra,
-                    retry_key=d.retry_key,
-                    attempts=by_id[d.id].attempts,
-                    due_at=d.due_at,
-                    case_id=d.case_id,
-                    message_id=d.message_id,
-                    kind=d.kind,
-                )
-                for d, c in rows
-            ]
+        return read_claimed(self._database, leases)
 
     def _send(self, row: Claimed) -> int:
         now = self._clock()

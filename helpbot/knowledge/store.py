@@ -9,6 +9,9 @@ With a ``VersionBoard`` (the database), every process serves the same version:
                               │
     every process: serve the newest published version: parsed from its own files when they
     match, else loaded from the contents stored with it (its own files may be broken).
+
+The rest of what a store says to the board (heartbeats, broken edits, the board's errors) is in
+``board_link.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Generic, TypeVar
 
 from helpbot.core.texts import use_catalogue
 from helpbot.errors import HelpbotError, KnowledgeError
+from helpbot.knowledge.board_link import BoardLink
 from helpbot.knowledge.entries import KnowledgeBase, Problem
 from helpbot.knowledge.loader import knowledge_files, load_files
 from helpbot.knowledge.snapshot import (
@@ -37,7 +41,6 @@ from helpbot.knowledge.versions import (
     VersionBoard,
     read_folder,
     readiness,
-    rejected_edit_notice,
     short,
     should_publish,
 )
@@ -45,7 +48,6 @@ from helpbot.knowledge.versions import (
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-BOARD_LOG_EVERY = 60.0
 
 
 class KnowledgeStore(Generic[T]):
@@ -71,19 +73,17 @@ class KnowledgeStore(Generic[T]):
         self._build_index = build_index
         self._check_interval = check_interval
         self._clock = clock
-        self._board = board
-        self._heartbeat_every = heartbeat_every
+        self._link = None if board is None else BoardLink(
+            board, clock=clock, heartbeat_every=heartbeat_every
+        )
         self._lock = threading.Lock()
         self._snapshot: Snapshot[T] | None = None
         self._fingerprint: Fingerprint | None = None
         self._next_check = 0.0
         self._files: LoadedFiles | None = None
         self._published: PublishedVersion | None = None
-        self._board_error: str | None = None
-        self._board_logged_at = -BOARD_LOG_EVERY
         self._unreported: LoadedFiles | None = None
         self._broken_edit = False  # a rejected edit not yet followed by a good one
-        self._beat: tuple[str | None, float] | None = None
         self.last_problems: tuple[Problem, ...] = ()
         # Called with a message for staff, once per distinct broken version (app wires Slack).
         self.on_rejected: Callable[[str], None] | None = None
@@ -124,8 +124,8 @@ class KnowledgeStore(Generic[T]):
         return readiness(
             serving=self.snapshot().content_hash,
             published=self._published.content_hash if self._published else None,
-            shared=self._board is not None,
-            board_error=self._board_error,
+            shared=self._link is not None,
+            board_error=self._link.error if self._link else None,
             folder=self.faq_dir.name,
         )
 
@@ -136,18 +136,18 @@ class KnowledgeStore(Generic[T]):
         files = self._files
         problems = list(files.problems) if changed and files else []
         if problems:
-            outcome = ("serving the good entries only (version %s)" if first and not self._board
+            outcome = ("serving the good entries only (version %s)" if first and not self._link
                        else "the edit was NOT used; still serving version %s")
             self._log_problems(problems, outcome)
             self._unreported = files
             self._broken_edit = self._broken_edit or not first
         if self._unreported is not None:
             self._report(self._unreported)
-        if self._board is None:
+        if self._link is None:
             if changed and files is not None and (first or not files.problems):
                 self._install(files.kb, files.problems, files.contents.content_hash, first=first)
         else:
-            self._follow_board(self._board, changed=changed and not first, first=first)
+            self._follow_board(self._link, changed=changed and not first, first=first)
         if changed and files is not None and not files.problems and self._broken_edit:
             self._broken_edit = False
             self._log_fixed()
@@ -187,9 +187,9 @@ class KnowledgeStore(Generic[T]):
         self.last_problems = tuple(problems)
         return True
 
-    def _follow_board(self, board: VersionBoard, *, changed: bool, first: bool) -> None:
+    def _follow_board(self, link: BoardLink, *, changed: bool, first: bool) -> None:
         """Publish a newer good edit, then serve the newest published version."""
-        files = self._files
+        files, board = self._files, link.board
         try:
             published = board.latest()
             if (
@@ -202,11 +202,11 @@ class KnowledgeStore(Generic[T]):
                             short(files.contents.content_hash), len(files.kb.entries))
                 published = board.latest()
         except HelpbotError as error:
-            self._board_failed(error)
+            link.failed(error, version=self._version())
             if first and files is not None:
                 self._install(files.kb, files.problems, files.contents.content_hash, first=True)
             return
-        self._board_error = None
+        link.error = None
         self._published = published
         if published is None:  # nothing good yet anywhere: the good entries of the files
             if first and files is not None:
@@ -217,15 +217,15 @@ class KnowledgeStore(Generic[T]):
             return
         if files is not None and files.contents.content_hash == target and not files.problems:
             self._install(files.kb, (), target, first=first)
-        elif not self._install_published(board, target, first=first) and first and files:
+        elif not self._install_published(link, target, first=first) and first and files:
             self._install(files.kb, files.problems, files.contents.content_hash, first=True)
 
-    def _install_published(self, board: VersionBoard, content_hash: str, *, first: bool) -> bool:
+    def _install_published(self, link: BoardLink, content_hash: str, *, first: bool) -> bool:
         """Load the published version from the contents stored with it."""
         try:
-            contents = board.contents(content_hash)
+            contents = link.board.contents(content_hash)
         except HelpbotError as error:
-            self._board_failed(error)
+            link.failed(error, version=self._version())
             return False
         if contents is None:
             return False
@@ -267,46 +267,19 @@ class KnowledgeStore(Generic[T]):
 
     def _report(self, files: LoadedFiles) -> None:
         """Tell staff about a broken version, once across every process."""
-        if self._board is None or self.on_rejected is None:
+        if self._link is None or self.on_rejected is None:
             self._unreported = None
             return
-        try:
-            first_report = self._board.reject(files.contents, files.problems)
-        except HelpbotError as error:
-            self._board_failed(error)
-            return  # tried again at the next check
-        self._unreported = None
-        if not first_report:
-            return
         serving = self._snapshot.content_hash if self._snapshot else None
-        try:
-            self.on_rejected(
-                rejected_edit_notice(files.problems, folder=self.faq_dir.name, serving=serving)
-            )
-        except Exception:
-            logger.exception("could not store the notice about the broken FAQ edit for staff")
+        if self._link.report(
+            files, self.on_rejected, folder=self.faq_dir.name, serving=serving,
+            version=self._version(),
+        ):
+            self._unreported = None
 
     def _heartbeat(self) -> None:
-        if self._board is None or self._snapshot is None:
-            return
-        served, now = self._snapshot.content_hash, self._clock()
-        if self._beat is not None and self._beat[0] == served and (
-            now - self._beat[1] < self._heartbeat_every
-        ):
-            return
-        try:
-            self._board.heartbeat(served)
-        except HelpbotError as error:
-            self._board_failed(error)
-            return
-        self._beat = (served, now)
-
-    def _board_failed(self, error: HelpbotError) -> None:
-        self._board_error = str(error)
-        now = self._clock()
-        if now - self._board_logged_at >= BOARD_LOG_EVERY:
-            self._board_logged_at = now
-            logger.warning("knowledge: %s; still serving version %s", error, self._version())
+        if self._link is not None and self._snapshot is not None:
+            self._link.heartbeat(self._snapshot.content_hash, version=self._version())
 
     def _version(self) -> int:
         return self._snapshot.version if self._snapshot else 0

@@ -8,8 +8,7 @@ try never arrived) or answers "Invalid reply token" (the first try was delivered
 to send). Only a token that expired after an unknown try leaves a real doubt; then the replies
 are pushed and the doubt recorded (``ReplyOutcome.PUSHED_IN_DOUBT``).
 
-LINE's limits are kept here: at most 5 messages per request, 5,000 characters per text,
-13 quick reply buttons, 20 characters per button label.
+The replies become LINE messages, within LINE's limits, in ``replies.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from helpbot.channels.line.replies import in_batches, replies_within, to_line_messages
 from helpbot.core.messages import Reply
 from helpbot.errors import DeliveryError, RateLimitedError, ReplyTokenRefused
 
@@ -29,14 +29,9 @@ if TYPE_CHECKING:
     # The LINE SDK (about 50 MiB of modules) is imported on the first send, not when the web
     # process builds a sender it never uses (it only stores webhooks).
     from linebot.v3.messaging import ApiException, Message, MessagingApi
-    from linebot.v3.messaging import QuickReply as LineQuickReply
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGES = 5
-MAX_TEXT = 5000
-MAX_QUICK_REPLIES = 13
-MAX_LABEL = 20
 RETRY_KEY_NAMESPACE = uuid.UUID("6c7d0b1e-3f7a-4d55-9a59-0d3c8e2f4a10")
 # LINE's reply window is one minute from the webhook; we use a token only this long, so that a
 # try never races the expiry.
@@ -45,61 +40,6 @@ REPLY_WINDOW = dt.timedelta(seconds=50)
 REPLY_TIMEOUT = 10.0
 REPLY_TRIES = 2
 INVALID_REPLY_TOKEN = "Invalid reply token"
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut a long text into pieces of at most ``limit`` characters, at line breaks if possible."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = limit
-        pieces.append(text[:cut].rstrip("\n"))
-        text = text[cut:].lstrip("\n")
-    pieces.append(text)
-    return [piece for piece in pieces if piece] or [""]
-
-
-def to_line_messages(replies: Sequence[Reply]) -> list[Message]:
-    """LINE messages for the replies; quick replies go on the last message of each reply.
-
-    A reply with cards becomes one Flex carousel whose altText says the same in words."""
-    from linebot.v3.messaging import TextMessage
-
-    from helpbot.channels.line.flex import carousel_message
-
-    messages: list[Message] = []
-    for reply in replies:
-        if reply.cards:  # the words first (what was understood, a caution), then the cards
-            if reply.text.strip():
-                messages.extend(TextMessage(text=piece) for piece in split_text(reply.text))
-            messages.append(carousel_message(reply.cards, _quick(reply)))
-            continue
-        pieces = split_text(reply.text)
-        for index, piece in enumerate(pieces):
-            quick = _quick(reply) if index == len(pieces) - 1 else None
-            messages.append(TextMessage(text=piece, quickReply=quick))
-    return messages
-
-
-def _quick(reply: Reply) -> LineQuickReply | None:
-    from linebot.v3.messaging import PostbackAction, QuickReplyItem
-    from linebot.v3.messaging import QuickReply as LineQuickReply
-
-    if not reply.quick_replies:
-        return None
-    return LineQuickReply(
-        items=[
-            QuickReplyItem(
-                action=PostbackAction(
-                    label=q.label[:MAX_LABEL],
-                    data=q.postback[:300],
-                    displayText=(q.display_text or q.label)[:300],
-                )
-            )
-            for q in reply.quick_replies[:MAX_QUICK_REPLIES]
-        ]
-    )
 
 
 class ReplyOutcome(StrEnum):
@@ -183,7 +123,7 @@ class LineSender:
     ) -> Delivery:
         """Send replies by reply token, pushing what it cannot carry (or all, when the token
         cannot be used); ``key`` makes the push retry keys stable for retries of the same turn."""
-        batches = _batches(to_line_messages(replies))
+        batches = in_batches(to_line_messages(replies))
         outcome = ReplyOutcome.PUSHED
         if batches and reply_token is not None:
             try:
@@ -194,7 +134,7 @@ class LineSender:
                 reason = str(failure) if failure else "no answer from LINE"
                 return Delivery(outcome=outcome, error=reason, failure=failure)
         replied = outcome in (ReplyOutcome.REPLIED, ReplyOutcome.ALREADY_REPLIED)
-        carried = _replies_within(replies, len(batches[0])) if replied and batches else 0
+        carried = replies_within(replies, len(batches[0])) if replied and batches else 0
         try:
             self._push_batches(user_id, batches, key=key, skip_first=replied)
         except DeliveryError as error:
@@ -237,7 +177,8 @@ class LineSender:
 
     def push_replies(self, *, user_id: str, replies: Sequence[Reply], key: str) -> None:
         """Push replies (no reply token); raise DeliveryError when LINE does not take them."""
-        self._push_batches(user_id, _batches(to_line_messages(replies)), key=key, skip_first=False)
+        batches = in_batches(to_line_messages(replies))
+        self._push_batches(user_id, batches, key=key, skip_first=False)
 
     def _push_batches(
         self, user_id: str, batches: list[list[Message]], *, key: str, skip_first: bool
@@ -282,21 +223,6 @@ class LineSender:
         except TransportError as error:
             raise DeliveryError(f"LINE unreachable: {type(error).__name__}") from error
 
-
-def _replies_within(replies: Sequence[Reply], messages: int) -> int:
-    """How many replies, from the first, fit whole in the first ``messages`` LINE messages."""
-    count = used = 0
-    for reply in replies:
-        used += len(split_text(reply.text))
-        if used > messages:
-            break
-        count += 1
-    return count
-
-
-def _batches(messages: list[Message]) -> list[list[Message]]:
-    """LINE takes at most five messages per request."""
-    return [messages[i : i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
 
 
 def _retry_key(key: str, batch: int) -> str:
