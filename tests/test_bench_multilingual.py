@@ -59,24 +59,3 @@ def test_multilingual_floors_on_the_localgovfaq_dev_queries() -> None:
     assert languages["vi"]["p_at_1"] >= 0.25 and languages["ne"]["sr_at_5"] >= 0.45
     for language in LANGUAGES:
         assert languages[language]["detected"] >= 0.98, language
-
-
-@pytest.mark.parametrize(
-    ("text", "language", "word"),
-    [
-        ("Where do I throw out large garbage?", "en", "粗大ごみ"),
-        ("Tôi không trả được tiền thuê nhà", "vi", "家賃"),
-        ("마이넘버카드를 잃어버렸어요", "ko", "マイナンバーカード"),
-        ("Quero pedir o seikatsu hogo", "pt", "生活保護"),
-    ],
-)
-def test_the_glossary_names_the_japanese_word(text: str, language: str, word: str) -> None:
-    from helpbot.matching.crosslingual import glossary_words
-
-    assert word in glossary_words(text, language)
-
-
-def test_the_glossary_finds_nothing_in_an_unrelated_message() -> None:
-    from helpbot.matching.crosslingual import glossary_words
-
-    assert glossary_words("zzqx vvvv", "en") == []

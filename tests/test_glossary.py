@@ -1,0 +1,79 @@
+"""The glossary of foreign everyday words (``helpbot/matching/data/glossary.tsv``) is well formed.
+
+A malformed row fails silently at run time: a missing cell shifts nothing but drops a language,
+an empty alternative (``a//b``) is skipped, a term listed in two rows of one language is found
+for the first row only (a found term is blanked out of the message), and a cell in decomposed
+Unicode never matches what phones send (composed). These checks catch them when the file is
+edited."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from importlib import resources
+
+import pytest
+
+from helpbot.matching.crosslingual import GLOSSARY_LANGUAGES, glossary_words
+
+
+def _rows() -> list[list[str]]:
+    text = resources.files("helpbot.matching").joinpath("data/glossary.tsv").read_text("utf-8")
+    return [
+        line.split("\t")
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def test_every_row_has_a_japanese_word_and_a_cell_per_language() -> None:
+    rows = _rows()
+    assert len(rows) >= 250
+    for row in rows:
+        assert len(row) == 1 + len(GLOSSARY_LANGUAGES), row[0]
+        assert all(cell.strip() for cell in row), row[0]
+        for cell in row[1:]:
+            assert all(term.strip() for term in cell.split("/")), (row[0], cell)
+
+
+def test_japanese_words_are_unique_and_cells_are_composed_unicode() -> None:
+    rows = _rows()
+    japanese = [row[0] for row in rows]
+    assert len(set(japanese)) == len(japanese)
+    for row in rows:
+        for cell in row:
+            assert unicodedata.normalize("NFC", cell) == cell, (row[0], cell)
+
+
+def test_no_term_is_listed_in_two_rows_of_one_language() -> None:
+    for index, language in enumerate(GLOSSARY_LANGUAGES, start=1):
+        rows_of: dict[str, list[str]] = defaultdict(list)
+        for row in _rows():
+            for term in {term.strip().lower() for term in row[index].split("/")}:
+                rows_of[term].append(row[0])
+        repeated = {term: where for term, where in rows_of.items() if len(where) > 1}
+        assert not repeated, (language, repeated)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "word"),
+    [
+        ("Where do I throw out large garbage?", "en", "粗大ごみ"),
+        ("Tôi không trả được tiền thuê nhà", "vi", "家賃"),
+        ("마이넘버카드를 잃어버렸어요", "ko", "マイナンバーカード"),
+        ("Quero pedir o seikatsu hogo", "pt", "生活保護"),
+        ("Tôi muốn gia hạn visa", "vi", "在留期間更新"),
+        ("Tôi muốn rút nenkin", "vi", "脱退一時金"),
+        ("मलाई जाइर्यु कार्ड हरायो", "ne", "在留カード"),
+        ("Paano mag-apply ng daycare para sa anak ko?", "tl", "保育園"),
+        ("Fui demitido e não recebi o salário", "pt", "給料未払い"),
+        ("어린이집 입소 신청은 어떻게 하나요", "ko", "保育園入園"),
+        ("What day is garbage collection day?", "en", "ごみの収集日"),
+    ],
+)
+def test_the_glossary_names_the_japanese_word(text: str, language: str, word: str) -> None:
+    assert word in glossary_words(text, language)
+
+
+def test_the_glossary_finds_nothing_in_an_unrelated_message() -> None:
+    assert glossary_words("zzqx vvvv", "en") == []
