@@ -77,3 +77,22 @@ def test_the_glossary_names_the_japanese_word(text: str, language: str, word: st
 
 def test_the_glossary_finds_nothing_in_an_unrelated_message() -> None:
     assert glossary_words("zzqx vvvv", "en") == []
+
+
+@pytest.mark.parametrize(("text", "language", "absent"), [
+    ("My parent is in hospital", "en", "家賃"),  # "rent" inside "parent"
+    ("What is my current address?", "en", "家賃"),
+    ("Ano ang gagawin ko sa kaso ko?", "tl", "犬の登録"),  # Tagalog "aso" (dog) in "kaso"
+])
+def test_terms_are_found_as_whole_words_not_inside_other_words(text, language, absent):
+    assert absent not in glossary_words(text, language)
+
+
+@pytest.mark.parametrize(("text", "language", "word"), [
+    ("Rents are so high", "en", "家賃"),  # a plural still matches
+    ("ＲＥＮＴ", "en", "家賃"),  # full-width letters
+    ("I lost my driver’s license", "en", "運転免許"),  # a curly apostrophe
+    ("주민표를 받고 싶어요", "ko", "住民票"),  # Korean particles attach: searched as text
+])
+def test_plurals_width_apostrophes_and_attached_particles_still_match(text, language, word):
+    assert word in glossary_words(text, language)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from importlib import resources
 
@@ -51,6 +52,7 @@ GLOSSARY_LANGUAGES = ("en", "zh", "ko", "vi", "pt", "es", "tl", "ne")
 _TRANSLATION_CHARS = 160  # the opening of a translated answer says what it is about
 
 _glossary: dict[str, list[tuple[str, str]]] | None = None
+_patterns: dict[str, tuple[re.Pattern[str], dict[str, str]]] | None = None
 _lock = threading.Lock()
 
 
@@ -75,8 +77,23 @@ def written_in_another_language(text: str) -> bool:
     return foreign_language(text) is not None
 
 
+# Languages written with spaces between words in Latin letters: a term is found only as whole
+# words ("rent" is not in "parent", Tagalog "aso" not in "kaso"), with a plural -s/-es in
+# English, Spanish and Portuguese. Chinese, Korean (particles attach to the noun: 주민표를) and
+# Nepali (postpositions attach: पेन्सनको) are searched as text.
+_WORDS_LANGUAGES = frozenset({"en", "vi", "pt", "es", "tl", "id"})
+_PLURALS = frozenset({"en", "pt", "es"})
+_LETTER = r"[^\W\d_]"
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def _fold(text: str) -> str:
+    """NFKC (full-width letters, composed accents), lower case, straight apostrophes."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
+
+
 def _load_glossary() -> dict[str, list[tuple[str, str]]]:
-    global _glossary  # noqa: PLW0603 - read once per process, on first use
+    global _glossary, _patterns  # noqa: PLW0603 - read once per process, on first use
     with _lock:
         if _glossary is None:
             table: dict[str, list[tuple[str, str]]] = {code: [] for code in GLOSSARY_LANGUAGES}
@@ -89,19 +106,35 @@ def _load_glossary() -> dict[str, list[tuple[str, str]]]:
                 japanese, *cells = line.split("\t")
                 for code, cell in zip(GLOSSARY_LANGUAGES, cells, strict=False):
                     table[code].extend(
-                        (term.strip().lower(), japanese) for term in cell.split("/") if term.strip()
+                        (_fold(term.strip()), japanese) for term in cell.split("/") if term.strip()
                     )
             for terms in table.values():
                 terms.sort(key=lambda pair: -len(pair[0]))  # longest first: "large garbage"
+            _patterns = {code: _whole_words(terms, plural=code in _PLURALS)
+                         for code, terms in table.items() if code in _WORDS_LANGUAGES}
             _glossary = table
         return _glossary
+
+
+def _whole_words(terms: list[tuple[str, str]], *, plural: bool) -> tuple[re.Pattern[str],
+                                                                         dict[str, str]]:
+    """One pattern for a language's terms as whole words (longest first), and term -> word."""
+    alternatives = "|".join(re.escape(term) for term, _ in terms)
+    suffix = "(?:e?s)?" if plural else ""
+    pattern = re.compile(f"(?<!{_LETTER})(?P<term>{alternatives}){suffix}(?!{_LETTER})")
+    return pattern, dict(reversed(terms))  # the first row of a term wins, as in the table
 
 
 def glossary_words(text: str, language: str) -> list[str]:
     """The Japanese words of the glossary terms found in a message (longest terms first)."""
     terms = _load_glossary().get(language, [])
-    rest = f" {text.lower()} "
-    found: list[str] = []
+    folded = _fold(text)
+    if _patterns is not None and language in _patterns:
+        pattern, japanese_of = _patterns[language]
+        found = [japanese_of[match.group("term")] for match in pattern.finditer(folded)]
+        return list(dict.fromkeys(found))
+    rest = f" {folded} "
+    found = []
     for term, japanese in terms:
         if term in rest:
             found.append(japanese)
