@@ -39,8 +39,12 @@ from helpbot.storage.models import ProgramAnswers
 from helpbot.storage.program_answers import answers_for, clear_answers, save_answers
 
 ACTIONS = frozenset({"pfind", "pf", "pre", "pshow", "pchange", "pclear"})
-_START = re.compile(fold(r"制度を?(さがす|探す|探し|さがし|しらべ|調べ)|使える制度|支援制度|"
-                         r"制度さがし|findprograms|findsupport"))
+# 「制度をさがす」 as people write it, and the ``start`` button's words in the other languages
+# (faq/texts.yaml, finder.start): matched on the folded text (no spaces, lower case).
+_START = re.compile(fold(r"(制度|せいど)を?(さがす|探す|探し|さがし|しらべ|調べ)|使える制度|"
+                         r"支援制度|制度さがし|find(support)?programs?|findsupport|findbenefits|"
+                         r"查找支援|지원제도|tìmhỗtrợ|buscarapoios|buscarayudas|"
+                         r"maghanapngtulong|सहायताखोज्नुहोस्"))
 _JST = dt.timezone(dt.timedelta(hours=9))
 # How long the flow waits for the person's words before a text is an ordinary question again.
 WAITING = dt.timedelta(hours=1)
