@@ -4,21 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from tests.fakes.line_webhooks import new_user_id, postback_event, text_event
-
-
-def _say(line, fake_line, user: str, text: str) -> dict:
-    token = fake_line.issue_reply_token(user_id=user)
-    line.post(text_event(text, user_id=user, reply_token=token))
-    line.settle()
-    return fake_line.replies[-1].messages[-1]
-
-
-def _tap(line, fake_line, user: str, data: str) -> dict:
-    token = fake_line.issue_reply_token(user_id=user)
-    line.post(postback_event(data, user_id=user, reply_token=token))
-    line.settle()
-    return fake_line.replies[-1].messages[-1]
+from tests.fakes.line_webhooks import new_user_id
+from tests.test_programs_conversation import _say, _tap
 
 
 def _buttons(message: dict) -> dict[str, str]:
