@@ -42,10 +42,10 @@ def _spec(text: str | None = None):
 def test_the_sample_menu_has_the_four_buttons():
     spec = _spec()
     assert [(b.label, b.action) for b in spec.buttons] == [
-        ("スタッフに相談", "staff"), ("制度をさがす", "text"), ("よくある質問", "topics"),
+        ("スタッフに相談", "staff"), ("制度をさがす", "programs"), ("よくある質問", "topics"),
         ("緊急のとき", "crisis"),
     ]
-    assert spec.buttons[1].text == "制度をさがす"
+    assert spec.buttons[1].text is None
     assert spec.pixels == (2500, 843)
     assert button_boxes(spec) == [(0, 0, 625, 843), (625, 0, 625, 843), (1250, 0, 625, 843),
                                   (1875, 0, 625, 843)]
@@ -62,14 +62,14 @@ def test_two_rows_cover_the_full_size():
 @pytest.mark.parametrize(
     ("change", "line", "message"),
     [
-        (("color: \"#2E7D32\"", "color: #2E7D32"), 28, "'color' is not a colour: nothing"),
+        (("color: \"#2E7D32\"", "color: #2E7D32"), 29, "'color' is not a colour: nothing"),
         (("action: topics", "action: faq"), 36, "unknown action 'faq'"),
         (("label: 緊急のとき", "label: 緊急のときに電話するところの一覧はこちらです"), 39,
          "'label' is longer than 20 characters"),
         (("chat_bar_text: メニュー", "chat_bar_text: こまったときのメニューはこちら"), 7,
          "'chat_bar_text' is longer than 14 characters"),
         (("size: compact", "size: huge"), 10, "unknown size 'huge'"),
-        (("    text_color", "    txt_color"), 29, "unknown field 'txt_color'"),
+        (("    text_color", "    txt_color"), 30, "unknown field 'txt_color'"),
     ],
 )
 def test_mistakes_are_told_with_their_line(change, line, message):
@@ -141,7 +141,8 @@ def test_apply_creates_uploads_and_sets_the_default(fake_line: FakeLineApi, line
     actions = [area["action"] for area in menu["areas"]]
     assert actions[0] == {"type": "postback", "label": "スタッフに相談", "data": "a=human",
                           "displayText": "スタッフに相談"}
-    assert actions[1] == {"type": "message", "label": "制度をさがす", "text": "制度をさがす"}
+    assert actions[1] == {"type": "postback", "label": "制度をさがす", "data": "a=pfind",
+                          "displayText": "制度をさがす"}
     assert actions[2]["data"] == "a=topics" and actions[3]["data"] == "a=crisis"
     content_type, image = menus.images[menu_id]
     assert content_type == "image/png"

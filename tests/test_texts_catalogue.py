@@ -63,6 +63,17 @@ def test_translations_load_and_an_unknown_language_suffix_names_file_and_line(fo
         ("categories:\n  食べ物: {en: Food, xx: Essen}\n", 2, "unknown language 'xx'"),
         # three labels, not a text: a string here would break every resolve
         ("satisfaction_labels:\n  ja: よい\n", 1, "unknown text 'satisfaction_labels'"),
+        # the program finder's words (helpbot/programs/finder_words.py)
+        ("finder:\n  household.question: {en: Who}\n  housahold.alone: {en: Alone}\n", 3,
+         "unknown finder text 'housahold.alone'"),
+        ("finder:\n  show_at_office:\n    en: Show this at the city office\n", 3,
+         "'finder.show_at_office.en' is a button label longer than 20 characters (28)"),
+        ("finder:\n  household.alone: {vi: Tôi sống một mình ở nhà trọ}\n", 2,
+         "'finder.household.alone.vi' is a button label longer than 20"),
+        ("finder:\n  area_note:\n    en: (for residents)\n", 3,
+         "'finder.area_note.en' must keep the placeholders {area}"),
+        ("finder:\n  start: {fr: Chercher}\n", 2, "unknown language 'fr'"),
+        ("finder: Find programs\n", 1, "'finder' must be a mapping"),
     ],
 )
 def test_mistakes_in_the_texts_file_are_reported_with_the_line(folder, texts, line_no, needle):
@@ -108,3 +119,21 @@ def test_the_sample_catalogue_covers_the_system_texts_in_seven_languages():
     assert len(translated) >= 20
     for entry in translated:
         assert {"easy", "en", "zh", "ko", "vi", "pt"} <= dict(entry.translations).keys()
+
+
+def test_the_sample_catalogue_has_every_finder_word_in_ten_languages():
+    from helpbot.programs.finder_words import builtin_words
+
+    kb, problems = load_dir(Path(__file__).parent.parent / "faq")
+    assert problems == []  # labels within LINE's 20 characters, placeholders kept
+    assert kb.texts is not None
+    for key in builtin_words():
+        written = set(kb.texts.finder.get(key, {}))
+        needed = {"easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne"}
+        assert needed <= written, (key, needed - written)
+
+
+def test_every_fact_word_has_its_english_and_no_other_key():
+    from helpbot.programs.fact_words import FACT_EN, fact_words
+
+    assert set(FACT_EN) == set(fact_words())

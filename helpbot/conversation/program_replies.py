@@ -1,4 +1,7 @@
-"""The program finder's words: what was understood, a question, results, 「窓口で見せる」."""
+"""The program finder's replies: what was understood, a question, results, 「窓口で見せる」.
+
+Every fixed word comes from :class:`FinderWords` in the person's language; the postbacks
+(``a=pf&f=household&v=alone``) are the same in every language."""
 
 from __future__ import annotations
 
@@ -9,17 +12,9 @@ from urllib.parse import urlencode
 
 from helpbot.core.messages import Card, CardButton, QuickReply, Reply
 from helpbot.programs.facts import FACTS_BY_KEY, describe_facts
-from helpbot.programs.finder import Finding, Question
+from helpbot.programs.finder import Finding, Match, Question
+from helpbot.programs.finder_words import FinderWords
 
-ASK_SITUATION = (
-    "あなたに合う支援制度をさがします。いまの状況を、ふだんの言葉で教えてください。\n"
-    "例:「シングルマザーで子ども2人、パートの収入が少ない」「先月仕事をなくして家賃が払えない」\n"
-    "答えたくないことは、書かなくて大丈夫です。"
-)
-CLEARED = "制度さがしの答えを消しました。また「制度をさがす」と送ると、最初から始められます。"
-NOTHING_YET = "まだ答えがありません。「制度をさがす」と送ると始められます。"
-NO_PROGRAMS = ("合う制度を見つけられませんでした。住んでいる市区町村の「自立相談支援機関」なら、"
-               "どんなこまりごとでも相談できます。スタッフにも相談できます。")
 _PHONE = re.compile(r"0\d{1,4}-?\d{1,4}-?\d{3,4}")
 
 
@@ -27,21 +22,31 @@ def postback(action: str, **values: str) -> str:
     return urlencode({"a": action, **values})
 
 
-def understood(facts: dict[str, Any]) -> str:
-    lines = describe_facts(facts)
+def text_reply(words: FinderWords, key: str) -> Reply:
+    """One of the finder's texts, with 「制度をさがす」 to start (again) where it says how."""
+    start: tuple[QuickReply, ...] = ()
+    if key in ("cleared", "nothing_yet"):
+        label = words("start")
+        start = (QuickReply(label, postback("pfind"), label),)
+    return Reply(text=words(key), quick_replies=start)
+
+
+def understood(facts: dict[str, Any], words: FinderWords) -> str:
+    lines = words.describe(facts)
     if not lines:
-        return "まだ、くわしいことはわかっていません。いくつか聞かせてください。"
-    return "わかったこと:\n" + "\n".join(lines)
+        return words("understood_nothing")
+    return words("understood") + "\n" + "\n".join(lines)
 
 
-def question_reply(question: Question, *, intro: str = "") -> Reply:
-    buttons = tuple(
-        QuickReply(label=label, postback=postback("pf", f=question.fact, v=str(value)),
-                   display_text=label)
-        for value, label in question.options
-    )
-    text = f"{intro}\n\n{question.text}" if intro else question.text
-    return Reply(text=text, quick_replies=buttons)
+def question_reply(question: Question, words: FinderWords, *, intro: str = "") -> Reply:
+    """A question in the person's language; the buttons' postbacks carry the stored value."""
+    buttons = []
+    for value, label in question.options:
+        shown = words.option(question.fact, value, label)
+        buttons.append(QuickReply(label=shown, display_text=shown,
+                                  postback=postback("pf", f=question.fact, v=str(value))))
+    text = words.say(f"{question.fact}.question", question.text)
+    return Reply(text=f"{intro}\n\n{text}" if intro else text, quick_replies=tuple(buttons))
 
 
 def _phone(program: Any) -> str | None:
@@ -49,63 +54,75 @@ def _phone(program: Any) -> str | None:
     return match.group(0).replace("-", "") if match else None
 
 
-def results_reply(finding: Finding, *, area: str | None) -> Reply:
-    """The best programs as text (why, what to bring, where, still unknown) and as cards."""
+def results_reply(finding: Finding, words: FinderWords, *, area: str | None) -> Reply:
+    """The best programs as text (why, what to bring, where, still unknown) and as cards: the
+    labels in the person's language, the programs as the faq/ files write them."""
     if not finding.matches:
-        return Reply(text=NO_PROGRAMS, quick_replies=_after_buttons())
-    parts = [understood(finding.facts), "", "あなたに合いそうな制度:"]
+        return Reply(text=words("no_programs"), quick_replies=_after_buttons(words))
+    parts = [understood(finding.facts, words), "", words("results")]
+    if words("in_japanese"):
+        parts.append(words("in_japanese"))
     cards = []
     for index, match in enumerate(finding.matches, start=1):
         program = match.program
-        where = program.where_to_go or program.application_process or ""
-        if area and program.level == "municipal":
-            where = f"{where}（{area}に住んでいる人は{area}の窓口）"
-        unknown = "、".join(FACTS_BY_KEY[k].label for k in match.unknown if k in FACTS_BY_KEY)
-        lines = [f"合う理由: {'、'.join(match.why) or '相談できます'}"]
-        if program.required_documents:
-            lines.append(f"持っていくもの: {'、'.join(program.required_documents)}")
-        if where:
-            lines.append(f"行く所: {where}")
-        if unknown:
-            lines.append(f"まだわからないこと: {unknown}")
+        lines = _program_lines(match, words, area)
         parts.append(f"\n{index}. {program.name}\n" + "\n".join(lines))
         buttons = []
         phone = _phone(program)
         if phone:
-            buttons.append(CardButton("電話する", uri=f"tel:{phone}"))
+            buttons.append(CardButton(words("call"), uri=f"tel:{phone}"))
         if program.url:
-            buttons.append(CardButton("公式ページ", uri=program.url))
-        buttons.append(CardButton("窓口で見せる", postback=postback("pshow")))
+            buttons.append(CardButton(words("website"), uri=program.url))
+        buttons.append(CardButton(words("show_at_office"), postback=postback("pshow")))
         cards.append(Card(program.name, tuple(lines), tuple(buttons)))
-    parts.append("\n情報は変わることがあります。申し込む前に窓口で確かめてください。")
-    return Reply(text="\n".join(parts), quick_replies=_after_buttons(), cards=tuple(cards))
+    parts.append("\n" + words("check_before"))
+    return Reply(text="\n".join(parts), quick_replies=_after_buttons(words), cards=tuple(cards))
 
 
-def _after_buttons() -> tuple[QuickReply, ...]:
-    return (
-        QuickReply("窓口で見せる", postback("pshow"), "窓口で見せる"),
-        QuickReply("答えを変える", postback("pchange"), "答えを変える"),
-        QuickReply("答えを消す", postback("pclear"), "答えを消す"),
-    )
+def _program_lines(match: Match, words: FinderWords, area: str | None) -> list[str]:
+    program = match.program
+    where = program.where_to_go or program.application_process or ""
+    if area and program.level == "municipal":
+        note = words("area_note", area=area)
+        where = f"{where}{note}" if note.startswith("（") else f"{where} {note}"
+    unknown = words.separator.join(words(f"{k}.label") for k in match.unknown
+                                   if k in FACTS_BY_KEY)
+    lines = [f"{words('why')}: {'、'.join(match.why) or words('can_consult')}"]
+    if program.required_documents:
+        lines.append(f"{words('bring')}: {'、'.join(program.required_documents)}")
+    if where:
+        lines.append(f"{words('where')}: {where}")
+    if unknown:
+        lines.append(f"{words('still_unknown')}: {unknown}")
+    return lines
 
 
-def change_reply(facts: dict[str, Any]) -> Reply:
+def _after_buttons(words: FinderWords) -> tuple[QuickReply, ...]:
+    return tuple(QuickReply(words(key), postback(action), words(key)) for key, action in (
+        ("show_at_office", "pshow"), ("change_answer", "pchange"), ("clear_answers", "pclear")))
+
+
+def change_reply(facts: dict[str, Any], words: FinderWords) -> Reply:
     keys = [k for k, v in facts.items() if k in FACTS_BY_KEY and FACTS_BY_KEY[k].question
             and FACTS_BY_KEY[k].options]
     if not keys:
-        return Reply(text=NOTHING_YET)
+        return text_reply(words, "nothing_yet")
     buttons = tuple(
-        QuickReply(FACTS_BY_KEY[k].label[:20], postback("pre", f=k), FACTS_BY_KEY[k].label)
+        QuickReply(words(f"{k}.label"), postback("pre", f=k), words(f"{k}.label"))
         for k in keys[:12]
     )
-    return Reply(text="どの答えを変えますか。\n" + "\n".join(describe_facts(facts)),
+    return Reply(text=words("which_answer") + "\n" + "\n".join(words.describe(facts)),
                  quick_replies=buttons)
 
 
-def show_at_office(finding: Finding, *, today: dt.date, organisation: str) -> Reply:
-    """A note to show at the municipal office: programs, documents, the person's own facts."""
+def show_at_office(finding: Finding, words: FinderWords, *, today: dt.date,
+                   organisation: str) -> Reply:
+    """A note to show at the municipal office: programs, documents, the person's own facts.
+
+    The note itself stays Japanese whatever the person's language: the office's staff read
+    it. Only the line above it (``office_note``) and the buttons are in the person's words."""
     if not finding.matches:
-        return Reply(text=NOTHING_YET)
+        return text_reply(words, "nothing_yet")
     lines = ["【窓口で見せるメモ】", "相談したい制度:"]
     documents: list[str] = []
     for match in finding.matches[:3]:
@@ -116,4 +133,5 @@ def show_at_office(finding: Finding, *, today: dt.date, organisation: str) -> Re
     lines += ["持っていくもの:", *(f"・{d}" for d in documents[:10])]
     lines += ["わたしの状況（本人が話したこと）:", *describe_facts(finding.facts)]
     lines.append(f"{today.year}年{today.month}月{today.day}日 {organisation}のLINEで作成")
-    return Reply(text="\n".join(lines), quick_replies=_after_buttons())
+    intro = [words("office_note"), ""] if words("office_note") else []
+    return Reply(text="\n".join([*intro, *lines]), quick_replies=_after_buttons(words))

@@ -21,27 +21,30 @@ import re
 from typing import Any
 
 from helpbot.conversation.program_replies import (
-    ASK_SITUATION,
-    CLEARED,
-    NOTHING_YET,
     change_reply,
     question_reply,
     results_reply,
     show_at_office,
+    text_reply,
     understood,
 )
 from helpbot.conversation.turn import Outcome, TurnContext
 from helpbot.core.messages import Reply
-from helpbot.programs.facts import FACTS_BY_KEY, coerce
+from helpbot.programs.facts import DECLINED, FACTS_BY_KEY, UNKNOWN, coerce
 from helpbot.programs.finder import Finding, Question, find_programs
+from helpbot.programs.finder_words import FinderWords
 from helpbot.programs.records import ProgramRecord
 from helpbot.programs.words import facts_from_words, fold
 from helpbot.storage.models import ProgramAnswers
 from helpbot.storage.program_answers import answers_for, clear_answers, save_answers
 
 ACTIONS = frozenset({"pfind", "pf", "pre", "pshow", "pchange", "pclear"})
-_START = re.compile(fold(r"制度を?(さがす|探す|探し|さがし|しらべ|調べ)|使える制度|支援制度|"
-                         r"制度さがし|findprograms|findsupport"))
+# 「制度をさがす」 as people write it, and the ``start`` button's words in the other languages
+# (faq/texts.yaml, finder.start): matched on the folded text (no spaces, lower case).
+_START = re.compile(fold(r"(制度|せいど)を?(さがす|探す|探し|さがし|しらべ|調べ)|使える制度|"
+                         r"支援制度|制度さがし|find(support)?programs?|findsupport|findbenefits|"
+                         r"查找支援|지원제도|tìmhỗtrợ|buscarapoios|buscarayudas|"
+                         r"maghanapngtulong|सहायताखोज्नुहोस्"))
 _JST = dt.timezone(dt.timedelta(hours=9))
 # How long the flow waits for the person's words before a text is an ordinary question again.
 WAITING = dt.timedelta(hours=1)
@@ -54,6 +57,10 @@ def _records(ctx: TurnContext) -> list[ProgramRecord]:
 def _today(ctx: TurnContext) -> dt.date:
     zone = ctx.kb.staff.zone if ctx.kb.staff is not None else _JST
     return ctx.now.astimezone(zone).date()
+
+
+def _words(ctx: TurnContext) -> FinderWords:
+    return FinderWords(ctx.contact.language)
 
 
 def _area(ctx: TurnContext) -> str | None:
@@ -82,7 +89,7 @@ class ProgramFinderFlow:
             extracted = facts_from_words(text)
             if len(extracted) <= 1:  # just 「制度をさがす」: ask for their situation
                 self._save(ctx, {}, [], "describe", "")
-                return Outcome(replies=[Reply(text=ASK_SITUATION)])
+                return Outcome(replies=[text_reply(_words(ctx), "ask_situation")])
         facts = dict(row.facts) if row is not None and row.stage != "done" else {}
         asked = list(row.asked) if row is not None and row.stage != "done" else []
         words = f"{row.text} {text}" if row is not None and row.stage != "done" else text
@@ -93,13 +100,13 @@ class ProgramFinderFlow:
         action = data.get("a", "")
         if action == "pfind":
             self._save(ctx, {}, [], "describe", "")
-            return Outcome(replies=[Reply(text=ASK_SITUATION)])
+            return Outcome(replies=[text_reply(_words(ctx), "ask_situation")])
         if action == "pclear":
             clear_answers(ctx.session, ctx.contact.id)
-            return Outcome(replies=[Reply(text=CLEARED)])
+            return Outcome(replies=[text_reply(_words(ctx), "cleared")])
         row = answers_for(ctx.session, ctx.contact.id)
         if row is None:
-            return Outcome(replies=[Reply(text=NOTHING_YET)])
+            return Outcome(replies=[text_reply(_words(ctx), "nothing_yet")])
         if action == "pf":
             return self._answer(ctx, dict(row.facts), list(row.asked), row.text, data)
         return Outcome(replies=[self._about_answers(ctx, action, data, row)])
@@ -108,16 +115,17 @@ class ProgramFinderFlow:
                        row: ProgramAnswers) -> Reply:
         """Change one answer, show the note for the office, or the results again."""
         facts = dict(row.facts)
+        words = _words(ctx)
         if action == "pchange":
-            return change_reply(facts)
+            return change_reply(facts, words)
         if action == "pre" and data.get("f") in FACTS_BY_KEY:
             fact = FACTS_BY_KEY[data["f"]]
-            options = (*fact.options, ("unknown", "わからない"), ("declined", "答えたくない"))
-            return question_reply(Question(fact.key, fact.question, options))
+            options = (*fact.options, (UNKNOWN, "わからない"), (DECLINED, "答えたくない"))
+            return question_reply(Question(fact.key, fact.question, options), words)
         finding = self._find(ctx, facts, list(row.asked), row.text, questions=False)
-        if action == "pshow":
-            return show_at_office(finding, today=_today(ctx), organisation="支援団体")
-        return results_reply(finding, area=_area(ctx))
+        if action == "pshow":  # the note stays Japanese: it is for the office's staff
+            return show_at_office(finding, words, today=_today(ctx), organisation="支援団体")
+        return results_reply(finding, words, area=_area(ctx))
 
     def _answer(self, ctx: TurnContext, facts: dict[str, Any], asked: list[str], text: str,
                 data: dict[str, str]) -> Outcome:
@@ -125,8 +133,8 @@ class ProgramFinderFlow:
         try:
             facts[key] = coerce(key, data.get("v", ""))
         except ValueError:
-            return Outcome(replies=[results_reply(self._find(ctx, facts, asked, text,
-                                                             questions=False), area=_area(ctx))])
+            finding = self._find(ctx, facts, asked, text, questions=False)
+            return Outcome(replies=[results_reply(finding, _words(ctx), area=_area(ctx))])
         if key not in asked:
             asked.append(key)
         return self._advance(ctx, facts, asked, text, first=False)
@@ -137,10 +145,11 @@ class ProgramFinderFlow:
         question = finding.next_question
         if question is not None:
             self._save(ctx, facts, [*asked], "asking", text)
-            intro = understood(facts) if first else ""
-            return Outcome(replies=[question_reply(question, intro=intro)])
+            words = _words(ctx)
+            intro = understood(facts, words) if first else ""
+            return Outcome(replies=[question_reply(question, words, intro=intro)])
         self._save(ctx, facts, asked, "done", text)
-        return Outcome(replies=[results_reply(finding, area=_area(ctx))])
+        return Outcome(replies=[results_reply(finding, _words(ctx), area=_area(ctx))])
 
     def _find(self, ctx: TurnContext, facts: dict[str, Any], asked: list[str], text: str, *,
               questions: bool) -> Finding:

@@ -113,6 +113,8 @@ def remind_postback(entry_id: str) -> str:
 # The rich menu's buttons (``helpbot line richmenu apply``); the conversation answers them.
 TOPICS_POSTBACK = "a=topics"
 CRISIS_POSTBACK = "a=crisis"
+# 「制度をさがす」 (conversation/programs.py): a postback, so it never tells the person's language.
+PROGRAMS_POSTBACK = "a=pfind"
 
 
 def category_postback(category: str) -> str:

@@ -180,10 +180,12 @@ CATALOGUE_LANGUAGES = ("ja", "easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "
 
 @dataclass(frozen=True, slots=True)
 class TextCatalogue:
-    """faq/texts.yaml: {text name: {language: text}}, {category: {language: label}}."""
+    """faq/texts.yaml: {text name: {language: text}}, {category: {language: label}}, and the
+    program finder's words {key: {language: text}} (keys: ``helpbot.programs.finder_words``)."""
 
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
     categories: dict[str, dict[str, str]] = field(default_factory=dict)
+    finder: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 _state_lock = threading.Lock()
@@ -232,10 +234,23 @@ def phrases(language: str | None) -> Phrases:
     return words
 
 
+def _written(by_language: dict[str, str], language: str | None) -> str | None:
+    for code in reversed(_chain(language or "ja")):
+        if code in by_language:
+            return by_language[code]
+    return None
+
+
 def category_label(category: str, language: str | None) -> str:
     """A topic button's label in ``language`` (the category itself when none is written)."""
-    labels = _catalogue.categories.get(category, {})
-    for code in reversed(_chain(language or "ja")):
-        if code in labels:
-            return labels[code]
-    return category
+    return _written(_catalogue.categories.get(category, {}), language) or category
+
+
+def finder_text(key: str, language: str | None, *, ja: str, en: str) -> str:
+    """One of the program finder's words in ``language``, from the catalogue's ``finder``
+    section where it has it (the same fallbacks as :func:`phrases`); else the built-in ``ja``
+    (Japanese, やさしい日本語) or ``en`` (every other language)."""
+    written = _written(_catalogue.finder.get(key, {}), language)
+    if written is not None:
+        return written
+    return ja if (language or "ja") in ("ja", "easy") else en

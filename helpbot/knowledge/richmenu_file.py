@@ -10,7 +10,7 @@ the bot's answers; ``apply`` reports it with file and line like any other check.
     font: /path/to/a/japanese.ttf    # optional; else a Japanese font Debian installs
     buttons:
       - label: スタッフに相談
-        action: staff                # staff | topics | crisis | text | url
+        action: staff                # staff | topics | crisis | programs | text | url
         color: "#2E7D32"
         text_color: "#FFFFFF"
 """
@@ -26,7 +26,7 @@ from helpbot.knowledge.yaml_files import LineDict, LineList, key_line, parse_yam
 RICHMENU_FILES = frozenset({"richmenu.yaml", "richmenu.yml"})
 MENU_FIELDS = ("chat_bar_text", "size", "background", "font", "buttons")
 BUTTON_FIELDS = ("label", "action", "text", "url", "color", "text_color")
-ACTIONS = ("staff", "topics", "crisis", "text", "url")
+ACTIONS = ("staff", "topics", "crisis", "programs", "text", "url")
 SIZES = {"compact": (2500, 843), "full": (2500, 1686)}
 MAX_BUTTONS = 6
 MAX_CHAT_BAR_TEXT = 14  # LINE's limit

@@ -7,6 +7,7 @@ Neither of those ever rules a program out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -169,8 +170,17 @@ def known(facts: dict[str, Any], key: str) -> bool:
     return value is not None and not (isinstance(value, str) and value in NOT_ANSWERED)
 
 
-def describe_facts(facts: dict[str, Any]) -> list[str]:
-    """The person's stated facts in plain Japanese, one per line (answers left out)."""
+def japanese(_key: str, text: str) -> str:
+    """The words as facts.py writes them (the ``say`` of :func:`describe_facts`)."""
+    return text
+
+
+def describe_facts(facts: dict[str, Any], say: Callable[[str, str], str] = japanese,
+                   separator: str = "、") -> list[str]:
+    """The person's stated facts in plain Japanese, one per line (answers left out).
+
+    ``say(key, japanese)`` gives the words in another language (keys as in
+    ``programs/finder_words.py``: ``household.label``, ``household.alone``, ``yes``, …)."""
     lines = []
     for key, value in facts.items():
         fact = FACTS_BY_KEY.get(key)
@@ -178,14 +188,16 @@ def describe_facts(facts: dict[str, Any]) -> list[str]:
             continue
         if key == "needs":
             labels = dict(fact.value_labels)
-            text = "、".join(labels.get(v, v) for v in value)
+            text = separator.join(say(f"needs.{v}", labels.get(v, v)) for v in value)
         elif key == "children":
-            text = f"{value}人"
+            text = say("people", "{value}人").format(value=value)
         elif key in {"age", "youngest_child_age"}:
-            text = f"{value}歳くらい"
+            text = say("years_old", "{value}歳くらい").format(value=value)
         elif key == "months_since_job_loss":
-            text = f"{value}か月くらい"
+            text = say("months", "{value}か月くらい").format(value=value)
+        elif fact.kind is FactKind.FLAG:
+            text = say("yes" if value else "no", fact.describe(value))
         else:
-            text = fact.describe(value)
-        lines.append(f"・{fact.label}: {text}")
+            text = say(f"{key}.{value}", fact.describe(value))
+        lines.append(f"・{say(f'{key}.label', fact.label)}: {text}")
     return lines

@@ -8,7 +8,8 @@ LINE is only made the default again, and helpbot's older menus are deleted after
 is the default (people never see no menu at all).
 
 The buttons send what the conversation already answers (``ACTION_POSTBACKS``): the staff
-handoff, the topic list, the crisis lines, or a text such as 「制度をさがす」.
+handoff, the topic list, the crisis lines, 「制度をさがす」 (a postback: a foreign resident's
+language is not taken from its Japanese label), or a text.
 """
 
 from __future__ import annotations
@@ -36,14 +37,15 @@ from urllib3.exceptions import HTTPError as TransportError
 
 from helpbot.channels.line.richmenu_image import button_boxes
 from helpbot.conversation.handoff import HUMAN_POSTBACK
-from helpbot.core.messages import CRISIS_POSTBACK, TOPICS_POSTBACK
+from helpbot.core.messages import CRISIS_POSTBACK, PROGRAMS_POSTBACK, TOPICS_POSTBACK
 from helpbot.errors import DeliveryError
 from helpbot.knowledge.richmenu_file import MenuButton, RichMenuSpec
 
 logger = logging.getLogger(__name__)
 
 NAME_PREFIX = "helpbot "
-ACTION_POSTBACKS = {"staff": HUMAN_POSTBACK, "topics": TOPICS_POSTBACK, "crisis": CRISIS_POSTBACK}
+ACTION_POSTBACKS = {"staff": HUMAN_POSTBACK, "topics": TOPICS_POSTBACK, "crisis": CRISIS_POSTBACK,
+                    "programs": PROGRAMS_POSTBACK}
 TIMEOUT = 30.0
 
 
