@@ -125,3 +125,20 @@ def test_a_person_who_asked_for_easy_japanese_gets_the_crisis_lines_in_it(line, 
     _ask(line, fake_line, "もう しにたい", user=user)
     texts = "\n".join(fake_line.sent_texts(user_id=user))
     assert "よりそい ホットライン" in texts, texts  # the crisis lines' easy wording
+
+
+def test_an_entry_written_in_the_persons_language_is_not_outranked_by_glossary_words(
+    line, fake_line
+):
+    # "no money" and "welfare" are glossary terms (生活困窮, 生活保護): their Japanese entries
+    # must not push the NPO's own English entries (faq/english.yaml) below them.
+    for text, entry, words in (
+        ("my fridge is empty and i have no money for groceries", "en-food", "food pantry"),
+        ("I'm foreign, can I apply for welfare in Japan?", "en-welfare", "public assistance"),
+    ):
+        user, message = _ask(line, fake_line, text)
+        if "quickReply" in message:  # did you mean: the English entry first
+            first = _items(message)[0]["action"]["data"]
+            assert first == f"a=answer&id={entry}", (text, first)
+        else:  # answered directly, with the English entry's answer (faq/english.yaml)
+            assert words in " ".join(fake_line.sent_texts(user_id=user)), text

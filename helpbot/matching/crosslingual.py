@@ -170,8 +170,13 @@ def rank_across_languages(
     meaning: Callable[[str], np.ndarray],
     japanese: Callable[[str], tuple[np.ndarray, float]],
     bands: Bands,
+    own: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
-    """Scores for :meth:`HybridMatcher.scores` of a foreign message, and its confidence."""
+    """Scores for :meth:`HybridMatcher.scores` of a foreign message, and its confidence.
+
+    ``own`` marks the entries written in the message's language (an NPO's English entries):
+    they are also scored on the message's own words, as the glossary's Japanese words score
+    the Japanese entries, so that the glossary does not rank them below Japanese ones."""
     similarities = meaning(text).astype(np.float32)
     if len(similarities) == 0:
         return similarities, 0.0
@@ -186,6 +191,12 @@ def rank_across_languages(
         if best > 0:
             weight = GLOSSARY_WEIGHT_UNKNOWN if language in UNKNOWN_TO_ENCODER else GLOSSARY_WEIGHT
             fused = fused + weight * (lexical / best)
+    if own is not None and own.any():
+        lexical, _ = japanese(text)  # the lexical fields hold those entries' own words
+        lexical = np.where(own, lexical, 0.0)
+        best = float(lexical.max())
+        if best > 0:
+            fused = fused + GLOSSARY_WEIGHT * (lexical / best)
     if float(fused.max()) <= 0:
         return fused, 0.0
     return fused, confidence(top, runner_up, bands, glossary=bool(words))

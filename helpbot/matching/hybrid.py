@@ -91,6 +91,7 @@ class HybridMatcher:
     ) -> None:
         self.weights = weights or FieldWeights()
         self.entries = kb.entries
+        self._languages = np.asarray([entry.language for entry in kb.entries])
         self._analyzer = analyzer or Analyzer()
         self._synonyms = SynonymGroups(kb.synonyms)
         with paused_gc():
@@ -256,6 +257,7 @@ class HybridMatcher:
             return rank_across_languages(
                 text, language, meaning=self._semantic.similarities,
                 japanese=self._japanese_scores, bands=self.bands,
+                own=self._languages == language,  # entries written in it (an NPO's English)
             )
         return self._japanese_scores(text)
 
