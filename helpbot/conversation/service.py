@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from helpbot.cases.media import attachment_extra, attachment_posts
@@ -35,7 +35,7 @@ from helpbot.core.messages import (
 )
 from helpbot.core.retry import RetryPolicy
 from helpbot.core.texts import phrases
-from helpbot.matching.base import Decision, KnowledgeSource
+from helpbot.matching.base import Candidate, Decision, KnowledgeSource
 from helpbot.matching.normalize import nfkc
 from helpbot.matching.offered import offered_today, rank_offered
 from helpbot.storage import history
@@ -49,11 +49,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Questions in a row without a direct answer before a person is handed to staff: the last
-# of them one the bot found nothing for. Suggestions are help offered (with the staff
-# button), so a person who asks one question after another and gets suggestions each time
-# keeps getting them; once nothing is found after an unanswered question, staff take over.
+# Questions in a row without a direct answer before a person is handed to staff: two when
+# the bot found nothing for the last; three when it offered suggestions (help offered, with
+# the staff button: a second question gets its own suggestions, and a third without a tap
+# gets them too, with a case opened for staff). A tapped suggestion starts the count again.
 MISSES_BEFORE_HANDOFF = 2
+SUGGESTIONS_BEFORE_HANDOFF = 3
 
 
 class ConversationService:
@@ -216,24 +217,26 @@ class ConversationService:
             now=ctx.now,
         )
         words = phrases(ctx.contact.language)
-        if (self._handoff is not None and decision is Decision.FALLBACK
-                and ctx.conversation.misses_in_a_row >= MISSES_BEFORE_HANDOFF):
+        misses = ctx.conversation.misses_in_a_row
+        suggested = decision is Decision.SUGGEST
+        if self._handoff is not None and misses >= (
+                SUGGESTIONS_BEFORE_HANDOFF if suggested else MISSES_BEFORE_HANDOFF):
             ctx.conversation.misses_in_a_row = 0
             topic = best.entry.question if best else None
             handoff = self._handoff.hand_over(ctx, reason=CaseReason.BOT_FAILED, topic=topic)
+            # suggestions last: LINE shows quick-reply buttons only on a reply's last message
+            replies = ([*handoff.replies, self._suggestions(ctx, candidates)] if suggested
+                       else [Reply(text=words.fallback), *handoff.replies])
             return Outcome(
-                replies=[Reply(text=words.fallback), *handoff.replies],
+                replies=replies,
                 decision=decision,
                 entry_id=best.entry.id if best else None,
                 score=best.score if best else None,
                 staff_post_ids=handoff.staff_post_ids,
                 case_id=handoff.case_id,
             )
-        if decision is Decision.SUGGEST:
-            buttons = suggestion_buttons(candidates)
-            reply = Reply(
-                text=words.did_you_mean, quick_replies=self._answers.with_staff(buttons, ctx)
-            )
+        if suggested:
+            reply = self._suggestions(ctx, candidates)
         else:
             buttons = category_buttons(ctx.shown, ctx.contact.language)
             reply = Reply(text=words.fallback, quick_replies=self._answers.with_staff(buttons, ctx))
@@ -243,6 +246,12 @@ class ConversationService:
             entry_id=best.entry.id if best else None,
             score=best.score if best else None,
         )
+
+    def _suggestions(self, ctx: TurnContext, candidates: Sequence[Candidate]) -> Reply:
+        """"Did you mean": the best entries as buttons, and the staff button."""
+        buttons = suggestion_buttons(candidates)
+        return Reply(text=phrases(ctx.contact.language).did_you_mean,
+                     quick_replies=self._answers.with_staff(buttons, ctx))
 
     def _route_postback(self, ctx: TurnContext) -> Outcome:
         data = parse_postback(ctx.incoming.postback)

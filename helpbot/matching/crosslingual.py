@@ -32,6 +32,7 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,6 +40,9 @@ from helpbot.knowledge.entries import Entry
 from helpbot.matching.base import Bands
 from helpbot.matching.language import detect, is_foreign
 from helpbot.matching.semantic import relative_scores
+
+if TYPE_CHECKING:  # fields.py imports this module
+    from helpbot.matching.fields import Signals
 
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
 SUGGEST_COSINE = 0.30
@@ -51,8 +55,8 @@ GLOSSARY_WEIGHT_UNKNOWN = 3.0
 GLOSSARY_LANGUAGES = ("en", "zh", "ko", "vi", "pt", "es", "tl", "ne")
 _TRANSLATION_CHARS = 160  # the opening of a translated answer says what it is about
 
-_glossary: dict[str, list[tuple[str, str]]] | None = None
-_patterns: dict[str, tuple[re.Pattern[str], dict[str, str]]] | None = None
+Term = tuple[str, str, "re.Pattern[str] | None"]  # the term, its Japanese word, whole-word form
+_glossary: dict[str, list[Term]] | None = None
 _lock = threading.Lock()
 
 
@@ -81,22 +85,24 @@ def written_in_another_language(text: str) -> bool:
 # words ("rent" is not in "parent", Tagalog "aso" not in "kaso"), with a plural -s/-es in
 # English, Spanish and Portuguese. Chinese, Korean (particles attach to the noun: 주민표를) and
 # Nepali (postpositions attach: पेन्सनको) are searched as text.
-_WORDS_LANGUAGES = frozenset({"en", "vi", "pt", "es", "tl", "id"})
+_WORDS_LANGUAGES = frozenset({"en", "vi", "pt", "es", "tl"})
 _PLURALS = frozenset({"en", "pt", "es"})
 _LETTER = r"[^\W\d_]"
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+# Apostrophes straightened; hyphens and slashes between words read as spaces (child-care).
+_FOLDS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "-": " ", "\u2010": " ",
+                        "/": " "})
 
 
 def _fold(text: str) -> str:
-    """NFKC (full-width letters, composed accents), lower case, straight apostrophes."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
+    """NFKC (full-width letters, composed accents), lower case, apostrophes and hyphens."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_FOLDS)
 
 
-def _load_glossary() -> dict[str, list[tuple[str, str]]]:
-    global _glossary, _patterns  # noqa: PLW0603 - read once per process, on first use
+def _load_glossary() -> dict[str, list[Term]]:
+    global _glossary  # noqa: PLW0603 - read once per process, on first use
     with _lock:
         if _glossary is None:
-            table: dict[str, list[tuple[str, str]]] = {code: [] for code in GLOSSARY_LANGUAGES}
+            table: dict[str, list[Term]] = {code: [] for code in GLOSSARY_LANGUAGES}
             text = resources.files("helpbot.matching").joinpath("data/glossary.tsv").read_text(
                 encoding="utf-8"
             )
@@ -105,40 +111,39 @@ def _load_glossary() -> dict[str, list[tuple[str, str]]]:
                     continue
                 japanese, *cells = line.split("\t")
                 for code, cell in zip(GLOSSARY_LANGUAGES, cells, strict=False):
-                    table[code].extend(
-                        (_fold(term.strip()), japanese) for term in cell.split("/") if term.strip()
-                    )
+                    for raw in cell.split("/"):
+                        term = _fold(raw.strip()).strip()
+                        if term:
+                            table[code].append((term, japanese, _whole_word(term, code)))
             for terms in table.values():
-                terms.sort(key=lambda pair: -len(pair[0]))  # longest first: "large garbage"
-            _patterns = {code: _whole_words(terms, plural=code in _PLURALS)
-                         for code, terms in table.items() if code in _WORDS_LANGUAGES}
+                terms.sort(key=lambda row: -len(row[0]))  # longest first: "large garbage"
             _glossary = table
         return _glossary
 
 
-def _whole_words(terms: list[tuple[str, str]], *, plural: bool) -> tuple[re.Pattern[str],
-                                                                         dict[str, str]]:
-    """One pattern for a language's terms as whole words (longest first), and term -> word."""
-    alternatives = "|".join(re.escape(term) for term, _ in terms)
-    suffix = "(?:e?s)?" if plural else ""
-    pattern = re.compile(f"(?<!{_LETTER})(?P<term>{alternatives}){suffix}(?!{_LETTER})")
-    return pattern, dict(reversed(terms))  # the first row of a term wins, as in the table
+def _whole_word(term: str, language: str) -> re.Pattern[str] | None:
+    """The term as whole words in a language written with spaces (None: searched as text)."""
+    if language not in _WORDS_LANGUAGES:
+        return None
+    plural = "(?:e?s)?" if language in _PLURALS else ""
+    return re.compile(f"(?<!{_LETTER}){re.escape(term)}{plural}(?!{_LETTER})")
 
 
 def glossary_words(text: str, language: str) -> list[str]:
-    """The Japanese words of the glossary terms found in a message (longest terms first)."""
-    terms = _load_glossary().get(language, [])
-    folded = _fold(text)
-    if _patterns is not None and language in _patterns:
-        pattern, japanese_of = _patterns[language]
-        found = [japanese_of[match.group("term")] for match in pattern.finditer(folded)]
-        return list(dict.fromkeys(found))
-    rest = f" {folded} "
-    found = []
-    for term, japanese in terms:
-        if term in rest:
+    """The Japanese words of the glossary terms found in a message: the longest terms first,
+    each found one taken out of the message, so "national health insurance" is not also read
+    as "health insurance"."""
+    rest = f" {_fold(text)} "
+    found: list[str] = []
+    for term, japanese, whole in _load_glossary().get(language, ()):
+        if term not in rest:  # cheap test first; most terms are not in a message
+            continue
+        if whole is None:
             found.append(japanese)
             rest = rest.replace(term, " ")
+        elif whole.search(rest):
+            found.append(japanese)
+            rest = whole.sub(" ", rest)
     return list(dict.fromkeys(found))
 
 
@@ -163,6 +168,18 @@ def confidence(top: float, runner_up: float, bands: Bands, *, glossary: bool = F
     return suggest + (answer - suggest) * share * 0.99
 
 
+def word_cover(signals: Signals, size: int) -> np.ndarray:
+    """How much of a message's word mass each of ``size`` entries holds (0..1), over the
+    word fields of ``signals``."""
+    total = sum(weight for _, weight, _, _ in signals.lexical)
+    cover = np.zeros(size, dtype=np.float32)
+    if total <= 0:
+        return cover
+    for _, weight, field_scores, bound in signals.lexical:
+        cover += (weight / bound / total) * field_scores
+    return np.minimum(cover, 1.0)
+
+
 def rank_across_languages(
     text: str,
     language: str,
@@ -171,18 +188,18 @@ def rank_across_languages(
     japanese: Callable[[str], tuple[np.ndarray, float]],
     bands: Bands,
     own: np.ndarray | None = None,
+    own_words: Callable[[str], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, float]:
     """Scores for :meth:`HybridMatcher.scores` of a foreign message, and its confidence.
 
     ``own`` marks the entries written in the message's language (an NPO's English entries):
-    they are also scored on the message's own words, as the glossary's Japanese words score
-    the Japanese entries, so that the glossary does not rank them below Japanese ones."""
+    they also get the share of the message's words they hold (``own_words``: 0..1, not scaled
+    to the best, so a word or two in common adds little), as the glossary's Japanese words
+    score the Japanese entries, so that the glossary does not rank them below Japanese ones.
+    The confidence is that of the entry ranked first."""
     similarities = meaning(text).astype(np.float32)
     if len(similarities) == 0:
         return similarities, 0.0
-    order = np.argsort(-similarities)[:2]
-    top = float(similarities[order[0]])
-    runner_up = float(similarities[order[1]]) if len(order) > 1 else 0.0
     fused = relative_scores(similarities)
     words = glossary_words(text, language)
     if words:
@@ -191,12 +208,12 @@ def rank_across_languages(
         if best > 0:
             weight = GLOSSARY_WEIGHT_UNKNOWN if language in UNKNOWN_TO_ENCODER else GLOSSARY_WEIGHT
             fused = fused + weight * (lexical / best)
-    if own is not None and own.any():
-        lexical, _ = japanese(text)  # the lexical fields hold those entries' own words
-        lexical = np.where(own, lexical, 0.0)
-        best = float(lexical.max())
-        if best > 0:
-            fused = fused + GLOSSARY_WEIGHT * (lexical / best)
+    if own is not None and own_words is not None and own.any():
+        fused = fused + GLOSSARY_WEIGHT * np.where(own, own_words(text), 0.0)
     if float(fused.max()) <= 0:
         return fused, 0.0
+    first = int(np.argmax(fused))
+    top = float(similarities[first])
+    others = np.delete(similarities, first)
+    runner_up = float(others.max()) if len(others) else 0.0
     return fused, confidence(top, runner_up, bands, glossary=bool(words))

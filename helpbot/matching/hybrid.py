@@ -32,7 +32,7 @@ from helpbot.matching.analysis_cache import AnalysisCache, paused_gc
 from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
 from helpbot.matching.calibration import Calibration, default_calibration, ranking_features
-from helpbot.matching.crosslingual import foreign_language, rank_across_languages
+from helpbot.matching.crosslingual import foreign_language, rank_across_languages, word_cover
 from helpbot.matching.fields import SemanticField, Signals, SynonymGroups, semantic_texts
 from helpbot.matching.kana import KanaLexicon
 from helpbot.matching.ngrams import BigramIndex
@@ -182,8 +182,9 @@ class HybridMatcher:
         synonyms = [*query.synonyms, *found.synonyms]
         return replace(query, synonyms=synonyms, bigrams=text, reading=analysis.reading)
 
-    def signals(self, text: str) -> Signals:
-        """The scores of every field for ``text``, each divided by its best (0..1)."""
+    def signals(self, text: str, *, meaning: bool = True) -> Signals:
+        """The scores of every field for ``text``, each divided by its best (0..1); the
+        meaning field only with ``meaning``."""
         query = self._query(text)
         out = Signals(kana_only=_KANJI.search(text) is None, length=len(text.strip()))
         for name, index in self._indexes.items():
@@ -196,7 +197,7 @@ class HybridMatcher:
             field_scores = index.scores(terms)  # type: ignore[arg-type]
             out.lexical.append((name, getattr(self.weights, name), field_scores, bound))
             out.terms[name] = terms  # type: ignore[assignment]
-        if self._semantic is not None and query.semantic_text:
+        if meaning and self._semantic is not None and query.semantic_text:
             self._semantic.fill(out, query.semantic_text)
         return out
 
@@ -220,12 +221,9 @@ class HybridMatcher:
         return lexical, lexical + self.weights.semantic * signals.semantic
 
     def field_index(self, name: str) -> BM25Index | BigramIndex | None:
-        """The index of the word field ``name`` (None when it is off), to read only.
-
-        For the reranker experiment in ``benchmarks/rerank_features.py``, which counts how many
-        of a message's terms each entry holds: the entries' analysed terms are kept only in
-        these indexes, and building them again outside would repeat the matcher's fields.
-        """
+        """The index of the word field ``name`` (None when it is off), to read only: for the
+        reranker experiment (``benchmarks/rerank_features.py``), which counts the message's
+        terms each entry holds; the entries' analysed terms are kept only in these indexes."""
         return self._indexes.get(name)
 
     @staticmethod
@@ -257,7 +255,8 @@ class HybridMatcher:
             return rank_across_languages(
                 text, language, meaning=self._semantic.similarities,
                 japanese=self._japanese_scores, bands=self.bands,
-                own=self._languages == language,  # entries written in it (an NPO's English)
+                own=self._languages == language,
+                own_words=lambda t: word_cover(self.signals(t, meaning=False), len(self.entries)),
             )
         return self._japanese_scores(text)
 

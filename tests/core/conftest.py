@@ -65,6 +65,13 @@ class Core:
         self.run()
         return self.platform.texts(user)[before:]
 
+    def tap(self, user: str, data: str) -> list[str]:
+        """The person taps a button (a postback); the texts they got back for it."""
+        before = len(self.platform.texts(user))
+        self.channel.deliver(self.channel.event(user, "postback", data=data))
+        self.run()
+        return self.platform.texts(user)[before:]
+
     def case(self) -> Case:
         with self.database.session() as session:
             return session.scalars(select(Case).order_by(Case.id.desc()).limit(1)).one()

@@ -66,6 +66,28 @@ def test_questions_that_each_get_suggestions_keep_getting_them_and_open_no_case(
     assert core.staff.cases == {}
 
 
+def test_a_third_question_in_a_row_with_suggestions_also_opens_a_case(core: Core):
+    # Someone who never finds what they need among the suggestions (a foreign resident whose
+    # every message finds a glossary word) is not left with suggestions forever.
+    core.say(ME, "I lost my job, can I get money?")
+    core.say(ME, "こどものいりょうひ たすけて")
+    replies = core.say(ME, "I lost my job, can I get money?")
+    assert "passed your message to our staff" in replies[0]
+    assert replies[-1] == phrases("en").did_you_mean  # the suggestions still come, last
+    buttons = core.platform.transcripts[ME][-1].quick_replies
+    assert answer_postback("program-koyou-hoken-kihon") in [b.postback for b in buttons]
+    assert core.case().reason == "bot_failed"
+
+
+def test_a_tapped_suggestion_starts_the_count_again(core: Core):
+    core.say(ME, "I lost my job, can I get money?")
+    core.say(ME, "こどものいりょうひ たすけて")
+    core.tap(ME, answer_postback("program-kodomo-iryo"))
+    core.say(ME, "I lost my job, can I get money?")
+    core.say(ME, "こどものいりょうひ たすけて")
+    assert core.staff.cases == {}
+
+
 def test_nothing_found_after_suggestions_not_taken_hands_the_person_to_staff(core: Core):
     core.say(ME, "食べ物")  # suggestions, none tapped
     replies = core.say(ME, "qqqq wwww 1234")
