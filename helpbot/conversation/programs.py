@@ -30,6 +30,7 @@ from helpbot.conversation.program_replies import (
 )
 from helpbot.conversation.turn import Outcome, TurnContext
 from helpbot.core.messages import Reply
+from helpbot.matching.language import is_foreign
 from helpbot.programs.facts import DECLINED, FACTS_BY_KEY, UNKNOWN, coerce
 from helpbot.programs.finder import Finding, Question, find_programs
 from helpbot.programs.finder_words import FinderWords
@@ -39,12 +40,18 @@ from helpbot.storage.models import ProgramAnswers
 from helpbot.storage.program_answers import answers_for, clear_answers, save_answers
 
 ACTIONS = frozenset({"pfind", "pf", "pre", "pshow", "pchange", "pclear"})
-# 「制度をさがす」 as people write it, and the ``start`` button's words in the other languages
-# (faq/texts.yaml, finder.start): matched on the folded text (no spaces, lower case).
+# 「制度をさがす」 as people write it: matched anywhere in the folded text (no spaces, lower
+# case), since the finder reads the rest of a Japanese message for the person's situation.
+# (and "find (support) programs", which names the finder itself).
 _START = re.compile(fold(r"(制度|せいど)を?(さがす|探す|探し|さがし|しらべ|調べ)|使える制度|"
-                         r"支援制度|制度さがし|find(support)?programs?|findsupport|findbenefits|"
-                         r"查找支援|지원제도|tìmhỗtrợ|buscarapoios|buscarayudas|"
-                         r"maghanapngtulong|सहायताखोज्नुहोस्"))
+                         r"支援制度|制度さがし|find(support)?programs?"))
+# The ``start`` button's other words (faq/texts.yaml, finder.start) start it only when they
+# are most of the message ("I want to find benefits", "Tôi muốn tìm hỗ trợ"): a question that
+# holds them ("where can I find benefits for rent", "tìm hỗ trợ tiền thuê nhà vì mất việc") is
+# a question, and the finder cannot read the rest of it.
+_START_SHORT = re.compile(fold(r"findsupport|findbenefits|查找支援|지원제도|tìmhỗtrợ|"
+                               r"buscarapoios|buscarayudas|maghanapngtulong|सहायताखोज्नुहोस्"))
+_LETTERS = re.compile(r"\w")
 _JST = dt.timezone(dt.timedelta(hours=9))
 # How long the flow waits for the person's words before a text is an ordinary question again.
 WAITING = dt.timedelta(hours=1)
@@ -57,6 +64,21 @@ def _records(ctx: TurnContext) -> list[ProgramRecord]:
 def _today(ctx: TurnContext) -> dt.date:
     zone = ctx.kb.staff.zone if ctx.kb.staff is not None else _JST
     return ctx.now.astimezone(zone).date()
+
+
+def _starts(text: str) -> bool:
+    folded = fold(text)
+    if _START.search(folded):
+        return True
+    short = _START_SHORT.search(folded)
+    return short is not None and 2 * len(short.group()) >= len(_LETTERS.findall(folded))
+
+
+def _reads_their_words(ctx: TurnContext) -> bool:
+    """Whether the finder can read the person's own account (Japanese, やさしい日本語 and
+    some English: ``programs/words.py``); others go straight to the questions, whose buttons
+    are in their language."""
+    return not is_foreign(ctx.contact.language) or ctx.contact.language == "en"
 
 
 def _words(ctx: TurnContext) -> FinderWords:
@@ -73,7 +95,7 @@ class ProgramFinderFlow:
 
     def takes_text(self, ctx: TurnContext, text: str) -> bool:
         """Whether a text belongs to this flow: 「制度をさがす」, or words we asked for."""
-        if _START.search(fold(text)):
+        if _starts(text):
             return True
         row = answers_for(ctx.session, ctx.contact.id)
         if row is None or ctx.now - row.updated_at > WAITING:
@@ -85,11 +107,10 @@ class ProgramFinderFlow:
 
     def on_text(self, ctx: TurnContext, text: str) -> Outcome:
         row = answers_for(ctx.session, ctx.contact.id)
-        if _START.search(fold(text)) and (row is None or row.stage == "done"):
+        if _starts(text) and (row is None or row.stage == "done"):
             extracted = facts_from_words(text)
             if len(extracted) <= 1:  # just 「制度をさがす」: ask for their situation
-                self._save(ctx, {}, [], "describe", "")
-                return Outcome(replies=[text_reply(_words(ctx), "ask_situation")])
+                return self._begin(ctx)
         facts = dict(row.facts) if row is not None and row.stage != "done" else {}
         asked = list(row.asked) if row is not None and row.stage != "done" else []
         words = f"{row.text} {text}" if row is not None and row.stage != "done" else text
@@ -99,8 +120,7 @@ class ProgramFinderFlow:
     def on_postback(self, ctx: TurnContext, data: dict[str, str]) -> Outcome:
         action = data.get("a", "")
         if action == "pfind":
-            self._save(ctx, {}, [], "describe", "")
-            return Outcome(replies=[text_reply(_words(ctx), "ask_situation")])
+            return self._begin(ctx)
         if action == "pclear":
             clear_answers(ctx.session, ctx.contact.id)
             return Outcome(replies=[text_reply(_words(ctx), "cleared")])
@@ -110,6 +130,14 @@ class ProgramFinderFlow:
         if action == "pf":
             return self._answer(ctx, dict(row.facts), list(row.asked), row.text, data)
         return Outcome(replies=[self._about_answers(ctx, action, data, row)])
+
+    def _begin(self, ctx: TurnContext) -> Outcome:
+        """A new search: ask for the person's situation in their words, or (in a language the
+        finder cannot read) straight to the first question."""
+        if not _reads_their_words(ctx):
+            return self._advance(ctx, {}, [], "", first=True)
+        self._save(ctx, {}, [], "describe", "")
+        return Outcome(replies=[text_reply(_words(ctx), "ask_situation")])
 
     def _about_answers(self, ctx: TurnContext, action: str, data: dict[str, str],
                        row: ProgramAnswers) -> Reply:
