@@ -59,7 +59,10 @@ def test_translations_load_and_an_unknown_language_suffix_names_file_and_line(fo
         ("case_opened:\n  en: We told our staff.\n", 2, "must keep the placeholders {expected}"),
         ("fallback: Sorry\n", 1, "'fallback' must list languages"),
         ("category_intro:\n  en: About {topic}\n", 2, "must keep the placeholders {category}"),
-        ("fallback:\n  en: Sorry {\n", 2, "must keep the placeholders (none)"),
+        ("fallback:\n  en: Sorry {\n", 2, "'fallback.en' has { } the bot cannot fill"),
+        # YAML keeps the last of a key written twice, silently: reported where it comes again
+        ("fallback:\n  en: Sorry\nfallback:\n  en: Oops\n", 3, "'fallback' is written twice"),
+        ("fallback:\n  en: Sorry\n  en: Oops\n", 3, "'en' is written twice"),
         ("categories:\n  食べ物: {en: Food, xx: Essen}\n", 2, "unknown language 'xx'"),
         # three labels, not a text: a string here would break every resolve
         ("satisfaction_labels:\n  ja: よい\n", 1, "unknown text 'satisfaction_labels'"),
@@ -74,6 +77,10 @@ def test_translations_load_and_an_unknown_language_suffix_names_file_and_line(fo
          "'finder.area_note.en' must keep the placeholders {area}"),
         ("finder:\n  start: {fr: Chercher}\n", 2, "unknown language 'fr'"),
         ("finder: Find programs\n", 1, "'finder' must be a mapping"),
+        ("finder:\n  start: Find help\n", 2,
+         "'finder.start' must list languages (hint: start: {ja: ..., en: ...}"),
+        ("finder:\n  household.alone:\n    en: [Alone]\n", 3, "'finder.household.alone.en' must"),
+        ("finder:\n  start: {en: Find}\n  start: {en: Look}\n", 3, "'start' is written twice"),
     ],
 )
 def test_mistakes_in_the_texts_file_are_reported_with_the_line(folder, texts, line_no, needle):

@@ -44,6 +44,7 @@ def read_text_catalogue(text: str, file: str) -> tuple[TextCatalogue | None, lis
     texts: dict[str, dict[str, str]] = {}
     categories: dict[str, dict[str, str]] = {}
     finder: dict[str, dict[str, str]] = {}
+    _written_twice(data, file, problems)
     for name, value in data.items():
         line = key_line(data, name)
         if name == "categories":
@@ -76,6 +77,7 @@ def _finder(section: Any, parent: LineDict, file: str, problems: list[Problem],
         return {}
     known = builtin_words()
     out: dict[str, dict[str, str]] = {}
+    _written_twice(section, file, problems)
     for key, value in section.items():
         line = key_line(section, key)
         if key not in known:
@@ -84,7 +86,8 @@ def _finder(section: Any, parent: LineDict, file: str, problems: list[Problem],
                     "the keys are in helpbot/programs/finder_words.py and fact_words.py")
             problems.append(Problem(file, line, f"unknown finder text '{key}'", hint))
             continue
-        out[key] = _languages(value, section, key, file, problems)
+        out[key] = _languages(value, section, key, file, problems, label=f"finder.{key}",
+                              hint=f"write it like: {key}: {{ja: ..., en: ...}}")
         _placeholders(out[key], known[key][0], value=value, name=f"finder.{key}", line=line,
                       file=file, problems=problems)
         for language, written in list(out[key].items()):
@@ -109,12 +112,16 @@ def _placeholders(written: dict[str, str], builtin: str, *, value: Any, name: st
     for language, text in list(written.items()):
         if needed <= set(_PLACEHOLDER.findall(text)) and _fills(text, needed):
             continue
-        names = ", ".join("{" + n + "}" for n in sorted(needed)) or "(none)"
-        problems.append(Problem(
-            file, _line_of(value, language, line),
-            f"'{name}.{language}' must keep the placeholders {names}",
-            "the bot fills them in; keep them as written, in any order, and write no other { }",
-        ))
+        at = _line_of(value, language, line)
+        if not needed:
+            problems.append(Problem(file, at, f"'{name}.{language}' has {{ }} the bot cannot fill",
+                                    "this text has no placeholders: write no { } in it"))
+        else:
+            names = ", ".join("{" + n + "}" for n in sorted(needed))
+            problems.append(Problem(
+                file, at, f"'{name}.{language}' must keep the placeholders {names}",
+                "the bot fills them in; keep them as written, in any order, and write no other { }",
+            ))
         del written[language]
 
 
@@ -128,13 +135,17 @@ def _fills(written: str, names: set[str]) -> bool:
 
 
 def _languages(
-    value: Any, parent: LineDict, name: str, file: str, problems: list[Problem]
+    value: Any, parent: LineDict, name: str, file: str, problems: list[Problem], *,
+    label: str | None = None, hint: str = _HINT,
 ) -> dict[str, str]:
+    """One text's languages; ``label`` names it in messages (``finder.start``)."""
     line = key_line(parent, name)
+    name = label or name
     if not isinstance(value, LineDict):
-        problems.append(Problem(file, line, f"'{name}' must list languages", _HINT))
+        problems.append(Problem(file, line, f"'{name}' must list languages", hint))
         return {}
     out: dict[str, str] = {}
+    _written_twice(value, file, problems)
     for language, written in value.items():
         at = _line_of(value, language, line)
         if language not in CATALOGUE_LANGUAGES:
@@ -143,10 +154,17 @@ def _languages(
                 f"known: {', '.join(CATALOGUE_LANGUAGES)}")
             problems.append(Problem(file, at, f"unknown language '{language}'", hint))
         elif not isinstance(written, str) or not written.strip():
-            problems.append(Problem(file, at, f"'{name}.{language}' must be text", _HINT))
+            problems.append(Problem(file, at, f"'{name}.{language}' must be text", hint))
         else:
             out[language] = written.strip()
     return out
+
+
+def _written_twice(mapping: LineDict, file: str, problems: list[Problem]) -> None:
+    """A key written twice in one mapping: YAML keeps the last one, silently."""
+    for key, line in getattr(mapping, "repeated_keys", ()):
+        problems.append(Problem(file, line, f"'{key}' is written twice",
+                                "keep only one of them (the last one would be used)"))
 
 
 def _line_of(mapping: Any, key: str, default: int) -> int:
