@@ -93,8 +93,8 @@ def build_index(kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None) ->
 def matcher_with_pages_released(
     kb: KnowledgeBase, *, semantic: bool, cache_dir: Path | None
 ) -> Matcher:
-    """The deferred build (no crisis detector beside it), with the pages it read of Sudachi's
-    dictionary given back, as :func:`build_index` does."""
+    """The deferred build, with the pages it read of Sudachi's dictionary given back (the
+    crisis detector is built later, on the first message, and reads its pages back then)."""
     from helpbot.matching import build_matcher
     from helpbot.matching.pages import release_build_pages
 
