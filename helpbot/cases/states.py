@@ -37,7 +37,7 @@ class Urgency(StrEnum):
 
 class CaseReason(StrEnum):
     ASKED = "asked"  # the person asked for a human
-    BOT_FAILED = "bot_failed"  # unanswered twice in a row, nothing found the second time
+    BOT_FAILED = "bot_failed"  # not answered twice in a row (nothing found), or 3 suggestions
     CRISIS = "crisis"  # crisis triage fired
 
 
