@@ -187,3 +187,24 @@ def test_an_unfinished_search_does_not_swallow_questions_an_hour_later(line, fak
     answer = _say(line, fake_line, user, "フードバンクってなんですか")
     assert "わかったこと" not in answer["text"]
     assert "フードバンク" in answer["text"]
+
+
+def test_the_count_of_line_messages_per_reply_matches_what_is_sent():
+    # After a reply request succeeds and a push of the rest fails, the replies the first
+    # batch carried count as delivered: a reply with cards is its words and a carousel.
+    from helpbot.channels.line.replies import (
+        MAX_MESSAGES,
+        message_count,
+        replies_within,
+        to_line_messages,
+    )
+    from helpbot.core.messages import Card, Reply
+
+    card = Card("制度", ("合う理由: 子どもがいる",))
+    replies = [Reply(text="一"), Reply(text="二"), Reply(text="三"), Reply(text="四"),
+               Reply(text="結果", cards=(card,)), Reply(text="", cards=(card,)),
+               Reply(text="x" * 12000)]
+    for reply in replies:
+        assert message_count(reply) == len(to_line_messages([reply]))
+    # the first five messages hold the four texts and the results' words, not its carousel
+    assert replies_within(replies, MAX_MESSAGES) == 4

@@ -78,11 +78,18 @@ def _quick(reply: Reply) -> LineQuickReply | None:
     )
 
 
+def message_count(reply: Reply) -> int:
+    """How many LINE messages :func:`to_line_messages` makes of one reply."""
+    if reply.cards:  # its words (if any), then one carousel
+        return (len(split_text(reply.text)) if reply.text.strip() else 0) + 1
+    return len(split_text(reply.text))
+
+
 def replies_within(replies: Sequence[Reply], messages: int) -> int:
     """How many replies, from the first, fit whole in the first ``messages`` LINE messages."""
     count = used = 0
     for reply in replies:
-        used += len(split_text(reply.text))
+        used += message_count(reply)
         if used > messages:
             break
         count += 1
