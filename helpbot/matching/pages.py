@@ -113,6 +113,7 @@ def release_build_pages(wanted: Callable[[str], bool] = read_at_random) -> int:
         log.debug("cannot read %s: %s", MAPS, exc)
         return 0
     advised = 0
+    released: set[str] = set()
     for mapping in mappings:
         # Only shared read-only maps: their pages are the file's, so a dropped page reads back
         # the same bytes. A private map may hold pages written before it was made read-only.
@@ -124,7 +125,11 @@ def release_build_pages(wanted: Callable[[str], bool] = read_at_random) -> int:
             log.debug("madvise refused for %s: errno %d", mapping.path, ctypes.get_errno())
             continue
         advised += length
-        drop_cached_pages(mapping.path)
+        released.add(mapping.path)
+    # Once per file, after every map of it has let go of its pages: a page another map of the
+    # same file still held would stay cached.
+    for path in sorted(released):
+        drop_cached_pages(path)
     trim = getattr(libc, "malloc_trim", None)  # glibc only
     if trim is not None:
         trim(0)
