@@ -9,15 +9,14 @@ skips ``drafts/``; ``helpbot faq check`` checks drafts beside the live files, an
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from helpbot.core.files import replace_atomically
 from helpbot.errors import DraftError
 from helpbot.knowledge.entries import Problem
 from helpbot.knowledge.loader import (
@@ -95,7 +94,7 @@ def save_draft(faq_dir: Path, *, now: dt.datetime, question: str, answer: str,
         folder.mkdir(parents=True, exist_ok=True)
         draft_id = new_draft_id(faq_dir, now)
         path = folder / f"{draft_id}.yaml"
-        _write_atomically(path, draft_text(draft_id=draft_id, question=question, answer=answer,
+        _write_text(path, draft_text(draft_id=draft_id, question=question, answer=answer,
                                            category=category, comment=comment))
     except OSError as error:
         raise DraftError(f"cannot write to {folder} ({error.strerror}); check that the "
@@ -104,15 +103,8 @@ def save_draft(faq_dir: Path, *, now: dt.datetime, question: str, answer: str,
                  comment=comment)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _write_text(path: Path, text: str) -> None:
+    replace_atomically(path, lambda file: file.write(text.encode("utf-8")))
 
 
 def list_drafts(faq_dir: Path) -> list[Draft]:
@@ -178,10 +170,10 @@ def approve_draft(faq_dir: Path, draft_id: str, *, into: Path | None = None) -> 
     entry = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
     before = target.read_text(encoding="utf-8") if target.exists() else ""
     separator = "" if not before else ("\n" if before.endswith("\n") else "\n\n")
-    _write_atomically(target, f"{before}{separator}\n{entry}\n" if before else f"{entry}\n")
+    _write_text(target, f"{before}{separator}\n{entry}\n" if before else f"{entry}\n")
     _, after = load_dir(faq_dir)
     if any(p.file.endswith(target.name) for p in after):
-        _write_atomically(target, before)  # leave the live files as they were
+        _write_text(target, before)  # leave the live files as they were
         raise DraftError(f"{target.name} would not load with this entry; draft kept")
     draft.path.unlink()
     return target

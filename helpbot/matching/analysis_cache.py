@@ -17,7 +17,6 @@ import gc
 import hashlib
 import json
 import logging
-import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
@@ -26,6 +25,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from helpbot.core.files import replace_atomically
 from helpbot.matching.tokenize import Analysis, Analyzer
 
 log = logging.getLogger(__name__)
@@ -173,15 +173,10 @@ class AnalysisCache:
         header = {"format": _FORMAT, "signature": self.signature, "checksum": _checksum(body)}
         data = json.dumps(header).encode() + b"\n" + body
         with self._lock:
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                tmp.write_bytes(data)
-                tmp.replace(self.path)
+                replace_atomically(self.path, lambda file: file.write(data))
             except OSError as exc:
                 log.warning("could not write the analysis cache %s: %s", self.path, exc)
-                with contextlib.suppress(OSError):
-                    tmp.unlink(missing_ok=True)
 
     def analyze_many(self, analyzer: Analyzer, jobs: Sequence[tuple[str, bool]]) -> list[Analysis]:
         """``analyzer.analyze_many(jobs)``, with Sudachi run only on texts not in the file."""

@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.lib import format as npy_format
 
+from helpbot.core.files import replace_atomically
+
 log = logging.getLogger(__name__)
 
 
@@ -97,10 +99,7 @@ def map_piece_table(model: Any, cache_dir: Path | None) -> bool:
     path = _table_file(cache_dir, table)
     try:
         if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-            np.save(tmp, table, allow_pickle=False)
-            tmp.replace(path)
+            replace_atomically(path, lambda file: np.save(file, table, allow_pickle=False))
         rows = RowFile(path)
     except (OSError, ValueError) as exc:
         log.warning("keeping the encoder's table in memory: %s (%s)", exc, path)

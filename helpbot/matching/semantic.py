@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -24,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from helpbot.core.files import replace_atomically
 
 log = logging.getLogger(__name__)
 
@@ -147,12 +148,9 @@ class SentenceEncoder:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             keys = np.frombuffer(b"".join(self._memory), dtype=np.uint8).reshape(-1, _DIGEST)
             vectors = np.stack(list(self._memory.values())).astype(np.float16)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-            np.savez(tmp, keys=keys, vectors=vectors)
-            tmp.replace(path)
+            replace_atomically(path, lambda file: np.savez(file, keys=keys, vectors=vectors))
         except OSError as exc:
             log.warning("could not write the embedding cache %s: %s", path, exc)
 
