@@ -64,7 +64,6 @@ def when_ready(server: Any) -> None:
     gc.freeze()  # what the workers inherit is never touched by their collector
 
 
-
 def on_reload(server: Any) -> None:
     """gunicorn hook, on SIGHUP. New workers are forked from this master; when it built the
     matcher, it imported helpbot's code, so they run the code it started with (the FAQ is
