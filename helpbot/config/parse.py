@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 from helpbot.config.settings import DEFAULT_PORT
 from helpbot.errors import ConfigError
 
 logger = logging.getLogger(__name__)
+N = TypeVar("N", int, float)
 
 
 def port(raw: str | None) -> int:
@@ -26,16 +29,21 @@ def port(raw: str | None) -> int:
     return port
 
 
-def positive_float(name: str, raw: str | None, default: float) -> float:
-    if raw is None or raw == "":
-        return default
+def _not_negative(name: str, raw: str, convert: Callable[[str], N], what: str) -> N:
+    """``raw`` converted, or a ConfigError saying it must be ``what``, or not negative."""
     try:
-        value = float(raw)
+        value = convert(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}.") from None
+        raise ConfigError(f"{name} must be {what}, got {raw!r}.") from None
     if value < 0:
         raise ConfigError(f"{name} must not be negative, got {raw!r}.")
     return value
+
+
+def positive_float(name: str, raw: str | None, default: float) -> float:
+    if raw is None or raw == "":
+        return default
+    return _not_negative(name, raw, float, "a number of seconds")
 
 
 def days(name: str, raw: str | None, default: int) -> int | None:
@@ -49,27 +57,13 @@ def days(name: str, raw: str | None, default: int) -> int | None:
                 "of days (365 is the default) unless your NPO has decided to keep everything."
             )
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(
-            f"{name} must be a whole number of days like 365, or off, got {raw!r}."
-        ) from None
-    if value < 0:
-        raise ConfigError(f"{name} must not be negative, got {raw!r}.")
-    return value
+    return _not_negative(name, raw, int, "a whole number of days like 365, or off")
 
 
 def count(name: str, raw: str | None) -> int:
     if raw is None or not raw.strip():
         return 0
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number like 1, got {raw!r}.") from None
-    if value < 0:
-        raise ConfigError(f"{name} must not be negative, got {raw!r}.")
-    return value
+    return _not_negative(name, raw, int, "a whole number like 1")
 
 
 def flag(name: str, raw: str | None, *, default: bool) -> bool:
