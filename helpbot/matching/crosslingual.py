@@ -170,14 +170,15 @@ def confidence(top: float, runner_up: float, bands: Bands, *, glossary: bool = F
 
 def word_cover(signals: Signals, size: int) -> np.ndarray:
     """How much of a message's word mass each of ``size`` entries holds (0..1), over the
-    word fields of ``signals``."""
+    word fields of ``signals`` (float64, in the order :meth:`HybridMatcher.coverage` of one
+    entry has always summed it)."""
     total = sum(weight for _, weight, _, _ in signals.lexical)
-    cover = np.zeros(size, dtype=np.float32)
+    reached = np.zeros(size, dtype=np.float64)
     if total <= 0:
-        return cover
+        return reached
     for _, weight, field_scores, bound in signals.lexical:
-        cover += (weight / bound / total) * field_scores
-    return np.minimum(cover, 1.0)
+        reached += weight * field_scores.astype(np.float64) / bound
+    return np.minimum(reached / total, 1.0)
 
 
 def rank_across_languages(
@@ -209,7 +210,7 @@ def rank_across_languages(
             weight = GLOSSARY_WEIGHT_UNKNOWN if language in UNKNOWN_TO_ENCODER else GLOSSARY_WEIGHT
             fused = fused + weight * (lexical / best)
     if own is not None and own_words is not None and own.any():
-        fused = fused + GLOSSARY_WEIGHT * np.where(own, own_words(text), 0.0)
+        fused = fused + GLOSSARY_WEIGHT * np.where(own, own_words(text), 0.0).astype(np.float32)
     if float(fused.max()) <= 0:
         return fused, 0.0
     first = int(np.argmax(fused))

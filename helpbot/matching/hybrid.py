@@ -229,11 +229,9 @@ class HybridMatcher:
     @staticmethod
     def coverage(signals: Signals, top: int) -> float:
         """How much of the query's BM25 mass the entry ``top`` reaches, over the fields."""
-        total = sum(weight for _, weight, _, _ in signals.lexical)
-        if total <= 0:
+        if not signals.lexical:
             return 0.0
-        reached = sum(w * float(s[top]) / bound for _, w, s, bound in signals.lexical)
-        return min(reached / total, 1.0)
+        return float(word_cover(signals, len(signals.lexical[0][2]))[top])
 
     def features(self, text: str) -> tuple[np.ndarray, list[float]]:
         """Fused score of every entry, and the calibration features of the ranking."""
