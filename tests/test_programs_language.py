@@ -17,6 +17,10 @@ def _question(message: dict) -> tuple[str, dict[str, str]]:
     return message["text"].split("\n\n")[-1], _buttons(message)
 
 
+def _japanese(text: str) -> bool:
+    return any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in text)
+
+
 def _until_results(line, fake_line, user: str, message: dict, dont_know: str) -> dict:
     for _ in range(6):
         if message["type"] != "text" or "quickReply" not in message:
@@ -43,6 +47,9 @@ def test_an_english_speaker_gets_english_questions_buttons_and_results(line, fak
     assert "\nPrograms that may fit you:\nThe programs' names and details are in Japanese." in words
     assert "児童扶養手当" in words  # the program itself as faq/programs*.yaml writes it
     assert "Why it fits: " in result["altText"] and "What to bring: " in result["altText"]
+    why = [line for line in words.splitlines() if line.startswith("Why it fits: ")]
+    assert why and "Why it fits: Household: Single parent & kids" in why
+    assert not any(_japanese(line) for line in why), why  # the reasons in English too
     assert words.endswith("Please check with the office before you apply.")
     footer = {c["action"]["label"] for b in result["contents"]["contents"]
               for c in b["footer"]["contents"]}

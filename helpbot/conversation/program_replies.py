@@ -65,7 +65,7 @@ def results_reply(finding: Finding, words: FinderWords, *, area: str | None) -> 
     cards = []
     for index, match in enumerate(finding.matches, start=1):
         program = match.program
-        lines = _program_lines(match, words, area)
+        lines = _program_lines(match, finding.facts, words, area)
         parts.append(f"\n{index}. {program.name}\n" + "\n".join(lines))
         buttons = []
         phone = _phone(program)
@@ -79,7 +79,21 @@ def results_reply(finding: Finding, words: FinderWords, *, area: str | None) -> 
     return Reply(text="\n".join(parts), quick_replies=_after_buttons(words), cards=tuple(cards))
 
 
-def _program_lines(match: Match, words: FinderWords, area: str | None) -> list[str]:
+def _reasons(match: Match, facts: dict[str, Any], words: FinderWords) -> str:
+    """Why a program fits: as the finder wrote it in Japanese, else by key in the person's
+    words (a condition held by an implied fact, which has no words of its own, is left out)."""
+    if (words.language or "ja") == "ja":
+        return "、".join(match.why)
+    reasons = [words("why_named")] if match.named else []
+    reasons += [words("why_need", need=words.say(f"needs.{need}", need)) for need in match.helped]
+    for key in match.held:
+        if key in facts:
+            reasons += [line.removeprefix("・") for line in words.describe({key: facts[key]})]
+    return ("、" if words.japanese else "; ").join(reasons)
+
+
+def _program_lines(match: Match, facts: dict[str, Any], words: FinderWords,
+                   area: str | None) -> list[str]:
     program = match.program
     where = program.where_to_go or program.application_process or ""
     if area and program.level == "municipal":
@@ -87,7 +101,7 @@ def _program_lines(match: Match, words: FinderWords, area: str | None) -> list[s
         where = f"{where}{note}" if note.startswith("（") else f"{where} {note}"
     unknown = words.separator.join(words(f"{k}.label") for k in match.unknown
                                    if k in FACTS_BY_KEY)
-    lines = [f"{words('why')}: {'、'.join(match.why) or words('can_consult')}"]
+    lines = [f"{words('why')}: {_reasons(match, facts, words) or words('can_consult')}"]
     if program.required_documents:
         lines.append(f"{words('bring')}: {'、'.join(program.required_documents)}")
     if where:

@@ -51,8 +51,13 @@ _TELLING = {
 class Match:
     program: ProgramRecord
     score: float
-    why: tuple[str, ...]
+    why: tuple[str, ...]  # in Japanese, as ``helpbot programs find --json`` prints it
     unknown: tuple[str, ...]
+    # The same reasons by key, for other languages: the person named the program, the needs
+    # it helps with, the facts whose conditions hold.
+    named: bool = False
+    helped: tuple[str, ...] = ()
+    held: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +132,8 @@ def rank(programs: Iterable[ProgramRecord], facts: Mapping[str, Any], *, text: s
             score -= 1.0  # the NPO's own services when they meet a need, not by default
         why = ["名前が出ました"] if named else []
         why += [f"{_NEED_LABELS.get(n, n)}のこまりごとに" for n in helped] + verdict.holds
-        matches.append(Match(program, score, tuple(why), tuple(verdict.unknown)))
+        matches.append(Match(program, score, tuple(why), tuple(verdict.unknown), named=named,
+                             helped=tuple(helped), held=tuple(dict.fromkeys(verdict.held_keys))))
     matches.sort(key=lambda m: (-m.score, m.program.id))
     return matches
 

@@ -62,6 +62,8 @@ FIXED: dict[str, tuple[str, str]] = {
     "area_note": ("（{area}に住んでいる人は{area}の窓口）",
                   "(if you live in {area}: the {area} office)"),
     "can_consult": ("相談できます", "You can ask about it"),
+    "why_named": ("名前が出ました", "You mentioned it"),
+    "why_need": ("{need}のこまりごとに", "Helps with: {need}"),
     "check_before": (
         "情報は変わることがあります。申し込む前に窓口で確かめてください。",
         "Information can change. Please check with the office before you apply.",
