@@ -43,8 +43,10 @@ class KanaReading:
     text: str  # the message with the spans found spelt as in the entries
 
 
-def _deletions(text: str) -> set[str]:
-    return {text[:i] + text[i + 1 :] for i in range(len(text))}
+def _deletions(text: str) -> list[str]:
+    """``text`` with one character left out, each once, in the order of the place left out
+    (a list, not a set: the first one found decides a slip, the same in every process)."""
+    return list(dict.fromkeys(text[:i] + text[i + 1 :] for i in range(len(text))))
 
 
 _KANA_ONLY = re.compile(r"[\u3041-\u309fー]+")
