@@ -131,13 +131,23 @@ def test_a_one_syllable_vietnamese_term_still_matches_with_its_accents() -> None
     assert "下水道" in glossary_words("cống bị tắc", "vi")
 
 
-def test_no_two_rows_share_a_term_once_accents_are_dropped() -> None:
-    from helpbot.matching.accents import plain
+@pytest.mark.parametrize(("text", "word"), [
+    ("बिमा गर्नुपर्छ?", "保険"),  # short i for the glossary's बीमा
+    ("विपद आयो", "災害"),  # no final virama (विपद्)
+    ("फोहर कहिले फाल्ने", "ごみ"),
+])
+def test_nepali_spelling_variants_match(text: str, word: str) -> None:
+    assert word in glossary_words(text, "ne")
+
+
+def test_no_two_rows_share_a_term_once_accents_and_spellings_are_folded() -> None:
+    from helpbot.matching.accents import nepali_spelling, plain
 
     for index, language in enumerate(GLOSSARY_LANGUAGES, start=1):
+        fold = nepali_spelling if language == "ne" else plain
         rows_of: dict[str, set[str]] = defaultdict(set)
         for row in _rows():
             for term in row[index].split("/"):
-                rows_of[plain(term.strip().lower())].add(row[0])
+                rows_of[fold(term.strip().lower())].add(row[0])
         repeated = {term: where for term, where in rows_of.items() if len(where) > 1}
         assert not repeated, (language, repeated)

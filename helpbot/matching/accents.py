@@ -45,6 +45,18 @@ def plain(text: str) -> str:
     return text.translate(_plain_table())
 
 
+# Nepali is written with the long and short vowel signs (ी ि, ू ु), the nasal signs (ँ ं), व and
+# ब, श and ष used for one another, and a final virama often left out (विपद् / विपद).
+_NEPALI = str.maketrans({"\u0940": "\u093f", "\u0942": "\u0941", "\u0901": "\u0902",
+                         "\u0935": "\u092c", "\u0937": "\u0936", "\u093c": None})
+_FINAL_VIRAMA = re.compile("\u094d(?![\u0900-\u097f])")
+
+
+def nepali_spelling(text: str) -> str:
+    """Nepali with its common spelling variants folded to one form each."""
+    return _FINAL_VIRAMA.sub("", text.translate(_NEPALI))
+
+
 def _lighter_forms(char: str) -> list[str]:
     """The char, the same letter with only some of its marks (each a composed character),
     and the bare letter."""

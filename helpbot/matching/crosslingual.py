@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from helpbot.knowledge.entries import Entry
-from helpbot.matching.accents import optional_accents, plain
+from helpbot.matching.accents import nepali_spelling, optional_accents, plain
 from helpbot.matching.base import Bands
 from helpbot.matching.language import detect, is_foreign
 from helpbot.matching.semantic import relative_scores
@@ -102,9 +102,11 @@ _FOLDS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "-": " ", "
                         "/": " "})
 
 
-def _fold(text: str) -> str:
-    """NFKC (full-width letters, composed accents), lower case, apostrophes and hyphens."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_FOLDS)
+def _fold(text: str, language: str) -> str:
+    """NFKC (full-width letters, composed accents), lower case, apostrophes and hyphens, and
+    Nepali spelling variants."""
+    folded = unicodedata.normalize("NFKC", text).lower().translate(_FOLDS)
+    return nepali_spelling(folded) if language == "ne" else folded
 
 
 def _load_glossary() -> dict[str, list[Term]]:
@@ -121,7 +123,7 @@ def _load_glossary() -> dict[str, list[Term]]:
                 japanese, *cells = line.split("\t")
                 for code, cell in zip(GLOSSARY_LANGUAGES, cells, strict=False):
                     for raw in cell.split("/"):
-                        term = _fold(raw.strip()).strip()
+                        term = _fold(raw.strip(), code).strip()
                         if term:
                             table[code].append(_term(term, japanese, code))
             for terms in table.values():
@@ -146,7 +148,7 @@ def glossary_words(text: str, language: str) -> list[str]:
     """The Japanese words of the glossary terms found in a message: the longest terms first,
     each found one taken out of the message, so "national health insurance" is not also read
     as "health insurance"."""
-    rest = f" {_fold(text)} "
+    rest = f" {_fold(text, language)} "
     unaccented = plain(rest)
     found: list[str] = []
     for needle, in_plain, japanese, whole in _load_glossary().get(language, ()):
