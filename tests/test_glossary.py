@@ -151,3 +151,29 @@ def test_no_two_rows_share_a_term_once_accents_and_spellings_are_folded() -> Non
                 rows_of[fold(term.strip().lower())].add(row[0])
         repeated = {term: where for term, where in rows_of.items() if len(where) > 1}
         assert not repeated, (language, repeated)
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("itatapon", "tapon"), ("nagtapon", "tapon"), ("tinapon", "tapon"),  # i-, nag-, -in-
+    ("lumipat", "lipat"), ("lilipat", "lipat"),  # -um-, a repeated syllable
+    ("nagtatrabaho", "trabaho"), ("magpapabakuna", "bakuna"), ("bakunahan", "bakuna"),
+    ("anak", "anak"), ("basura", "basura"),  # short words and words with no affix stay
+])
+def test_tagalog_roots(word: str, expected: str) -> None:
+    from helpbot.matching.tagalog import root
+
+    assert root(word) == expected
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("Kailan ko itatapon ang basura?", "ごみ"),
+    ("Lilipat kami sa Osaka next month", "引越し"),
+    ("Gusto kong magpabakuna ang anak ko", "予防接種"),
+])
+def test_tagalog_verb_forms_match_the_glossary_verb(text: str, word: str) -> None:
+    assert word in glossary_words(text, "tl")
+
+
+def test_a_tagalog_root_that_is_another_word_is_not_matched() -> None:
+    # "manganak" (give birth) without its prefix would be "anak" (child)
+    assert "出産" not in glossary_words("Gusto kong magpabakuna ang anak ko", "tl")

@@ -41,6 +41,7 @@ from helpbot.matching.accents import nepali_spelling, optional_accents, plain
 from helpbot.matching.base import Bands
 from helpbot.matching.language import detect, is_foreign
 from helpbot.matching.semantic import relative_scores
+from helpbot.matching.tagalog import roots
 
 if TYPE_CHECKING:  # fields.py imports this module
     from helpbot.matching.fields import Signals
@@ -60,6 +61,7 @@ _TRANSLATION_CHARS = 160  # the opening of a translated answer says what it is a
 # it is looked for in the message without accents, the Japanese word, and the whole-word form.
 Term = tuple[str, bool, str, "re.Pattern[str] | None"]
 _glossary: dict[str, list[Term]] | None = None
+_TAGALOG_ROOTS = "tl:roots"  # the Tagalog terms as roots (tagalog.py)
 _lock = threading.Lock()
 
 
@@ -126,6 +128,9 @@ def _load_glossary() -> dict[str, list[Term]]:
                         term = _fold(raw.strip(), code).strip()
                         if term:
                             table[code].append(_term(term, japanese, code))
+            table[_TAGALOG_ROOTS] = [
+                _term(roots(term), japanese, "tl") for term, _, japanese, _ in table["tl"]
+            ]
             for terms in table.values():
                 terms.sort(key=lambda row: -len(row[0]))  # longest first: "large garbage"
             _glossary = table
@@ -148,10 +153,18 @@ def glossary_words(text: str, language: str) -> list[str]:
     """The Japanese words of the glossary terms found in a message: the longest terms first,
     each found one taken out of the message, so "national health insurance" is not also read
     as "health insurance"."""
-    rest = f" {_fold(text, language)} "
+    glossary = _load_glossary()
+    found, rest = _find(f" {_fold(text, language)} ", glossary.get(language, ()))
+    if language == "tl":  # verb forms: itatapon, nagtapon, tinapon are all "tapon"
+        found += _find(roots(rest), glossary[_TAGALOG_ROOTS])[0]
+    return list(dict.fromkeys(found))
+
+
+def _find(rest: str, terms: list[Term]) -> tuple[list[str], str]:
+    """The Japanese words of the terms found in ``rest``, and what is left of it."""
     unaccented = plain(rest)
     found: list[str] = []
-    for needle, in_plain, japanese, whole in _load_glossary().get(language, ()):
+    for needle, in_plain, japanese, whole in terms:
         if needle not in (unaccented if in_plain else rest):  # cheap test: most are not there
             continue
         if whole is None:
@@ -163,7 +176,7 @@ def glossary_words(text: str, language: str) -> list[str]:
         else:
             continue
         unaccented = plain(rest)
-    return list(dict.fromkeys(found))
+    return found, rest
 
 
 _ABOVE = 1e-4  # 0.01 on the candidates' 0..100 scale
