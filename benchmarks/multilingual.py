@@ -5,11 +5,16 @@ Relevance comes from the Japanese dev file, joined by ``qid``; the translations 
 grades and no FAQ text. Reported per language and overall: P@1, SR@5, R@10, MRR, the share of
 each decision (direct answer, suggestions, fallback), how often a direct answer is wrong,
 ms per query, and how often the language detector named the language.
+
+``strip_accents`` asks the same questions the way many phones type them: the Latin-script
+languages (en, vi, pt, es, tl) without diacritics and with đ as d ("tro cap nuoi con",
+"pensao"), made on the fly from the written queries (no stripped copy is stored).
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +26,19 @@ from helpbot.knowledge.entries import KnowledgeBase
 
 DEFAULT_TRANSLATIONS = Path(__file__).parent / "data" / "queries_dev_multilingual.jsonl"
 LANGUAGES = ("en", "zh", "ko", "vi", "pt", "es", "tl", "ne")
+LATIN_LANGUAGES = frozenset({"en", "vi", "pt", "es", "tl"})
+_STROKES = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def without_accents(text: str) -> str:
+    """The text with the diacritics of Latin letters dropped and đ as d (marks on other
+    scripts, such as a Japanese word in brackets, are kept)."""
+    out: list[str] = []
+    for char in unicodedata.normalize("NFD", text.translate(_STROKES)):
+        if unicodedata.combining(char) and out and out[-1].isascii():
+            continue
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def load_translations(path: Path, dev: Sequence[Query]) -> dict[str, list[Query]]:
@@ -61,6 +79,7 @@ def run_multilingual_bench(
     translations: Path = DEFAULT_TRANSLATIONS,
     factory: MatcherFactory | None = None,
     sample: int = 0,
+    strip_accents: bool = False,
 ) -> dict[str, Any]:
     """Metrics per language and over all languages, as one JSON-ready dict."""
     if factory is None:
@@ -69,6 +88,14 @@ def run_multilingual_bench(
         factory = build_matcher
     kb = load_faq(faq)
     by_language = load_translations(translations, load_queries(dev_queries))
+    if strip_accents:
+        by_language = {
+            language: [
+                Query(qid=q.qid, text=without_accents(q.text), relevant=q.relevant)
+                for q in queries
+            ] if language in LATIN_LANGUAGES else queries
+            for language, queries in by_language.items()
+        }
     matcher = factory(kb)
     bands = matcher.bands
     languages: dict[str, Any] = {}
@@ -98,7 +125,7 @@ def run_multilingual_bench(
 
     pooled = RunResult(metrics=RetrievalMetrics(0, 0, 0, 0), ms_per_query=0, build_s=0, top=tops)
     return {
-        "variant": "multilingual",
+        "variant": "multilingual-unaccented" if strip_accents else "multilingual",
         "entries": len(KnowledgeBase(entries=kb.entries).entries),
         "queries": len(every),
         **overall,

@@ -59,3 +59,12 @@ def test_multilingual_floors_on_the_localgovfaq_dev_queries() -> None:
     assert languages["vi"]["p_at_1"] >= 0.25 and languages["ne"]["sr_at_5"] >= 0.45
     for language in LANGUAGES:
         assert languages[language]["detected"] >= 0.98, language
+
+
+def test_the_unaccented_variant_drops_latin_accents_only() -> None:
+    from benchmarks.multilingual import without_accents
+
+    assert without_accents("Tôi muốn đổi địa chỉ") == "Toi muon doi dia chi"
+    assert without_accents("pensão, subsídio, ¿Dónde?") == "pensao, subsidio, ¿Donde?"
+    assert without_accents("がぎ (juminhyō)") == "がぎ (juminhyo)"  # kana marks are kept
+    assert without_accents("पेन्सनको") == "पेन्सनको"  # as are Devanagari signs

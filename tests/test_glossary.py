@@ -96,3 +96,84 @@ def test_terms_are_found_as_whole_words_not_inside_other_words(text, language, a
 ])
 def test_plurals_width_apostrophes_and_attached_particles_still_match(text, language, word):
     assert word in glossary_words(text, language)
+
+
+@pytest.mark.parametrize(("text", "language", "word"), [
+    ("tro cap nuoi con", "vi", "児童扶養手当"),  # Vietnamese typed without accents
+    ("Toi muon gia han visa", "vi", "在留期間更新"),
+    ("doi dia chi o dau", "vi", "住所変更"),  # đ typed as d
+    ("Tôi muốn đổi dia chi", "vi", "住所変更"),  # accents on some words only
+    ("bao hiêm y tê", "vi", "国民健康保険"),  # a circumflex kept, the tone dropped
+    ("Quero pedir a pensao", "pt", "国民年金"),  # Portuguese ã typed as a
+    ("Preciso do cartao de residencia", "pt", "在留カード"),
+    ("Onde faço a renovacao do visto?", "pt", "在留期間更新"),
+    ("renovação do visto", "pt", "在留期間更新"),
+    ("naturalizacao", "pt", "帰化"),  # ç and ã typed as c and a
+    ("Quiero la pension", "es", "国民年金"),  # Spanish ó typed as o
+])
+def test_accents_may_be_left_out_in_latin_script_languages(text, language, word):
+    assert word in glossary_words(text, language)
+
+
+@pytest.mark.parametrize(("text", "language", "absent"), [
+    # a Vietnamese term of one syllable keeps its accents: "cong" is "công" (public) as often
+    # as "cống" (sewer), "de" is "để" (in order to) as often as "đẻ" (give birth)
+    ("cong ty cua toi khong tra luong", "vi", "下水道"),
+    ("toi muon hoi de xin giay to", "vi", "出産"),
+    # accents that are written must agree with the term's: "công" is not "cống"
+    ("công ty của tôi", "vi", "下水道"),
+])
+def test_accents_that_would_make_another_word_are_not_dropped(text, language, absent):
+    assert absent not in glossary_words(text, language)
+
+
+def test_a_one_syllable_vietnamese_term_still_matches_with_its_accents() -> None:
+    assert "下水道" in glossary_words("cống bị tắc", "vi")
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("बिमा गर्नुपर्छ?", "保険"),  # short i for the glossary's बीमा
+    ("विपद आयो", "災害"),  # no final virama (विपद्)
+    ("फोहर कहिले फाल्ने", "ごみ"),
+])
+def test_nepali_spelling_variants_match(text: str, word: str) -> None:
+    assert word in glossary_words(text, "ne")
+
+
+def test_no_two_rows_share_a_term_once_accents_and_spellings_are_folded() -> None:
+    from helpbot.matching.accents import nepali_spelling, plain
+
+    for index, language in enumerate(GLOSSARY_LANGUAGES, start=1):
+        fold = nepali_spelling if language == "ne" else plain
+        rows_of: dict[str, set[str]] = defaultdict(set)
+        for row in _rows():
+            for term in row[index].split("/"):
+                rows_of[fold(term.strip().lower())].add(row[0])
+        repeated = {term: where for term, where in rows_of.items() if len(where) > 1}
+        assert not repeated, (language, repeated)
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("itatapon", "tapon"), ("nagtapon", "tapon"), ("tinapon", "tapon"),  # i-, nag-, -in-
+    ("lumipat", "lipat"), ("lilipat", "lipat"),  # -um-, a repeated syllable
+    ("nagtatrabaho", "trabaho"), ("magpapabakuna", "bakuna"), ("bakunahan", "bakuna"),
+    ("anak", "anak"), ("basura", "basura"),  # short words and words with no affix stay
+])
+def test_tagalog_roots(word: str, expected: str) -> None:
+    from helpbot.matching.tagalog import root
+
+    assert root(word) == expected
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("Kailan ko itatapon ang basura?", "ごみ"),
+    ("Lilipat kami sa Osaka next month", "引越し"),
+    ("Gusto kong magpabakuna ang anak ko", "予防接種"),
+])
+def test_tagalog_verb_forms_match_the_glossary_verb(text: str, word: str) -> None:
+    assert word in glossary_words(text, "tl")
+
+
+def test_a_tagalog_root_that_is_another_word_is_not_matched() -> None:
+    # "manganak" (give birth) without its prefix would be "anak" (child)
+    assert "出産" not in glossary_words("Gusto kong magpabakuna ang anak ko", "tl")

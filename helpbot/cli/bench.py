@@ -92,13 +92,14 @@ def bench() -> None:
 )
 @click.option(
     "--variant",
-    type=click.Choice(["as-is", "kana", "multilingual"]),
+    type=click.Choice(["as-is", "kana", "multilingual", "multilingual-unaccented"]),
     default="as-is",
     show_default=True,
     help="kana: the queries as hiragana readings with one dropped, doubled or swapped "
     "character (fixed seed; built on the fly, see benchmarks/make_kana_variant.py). "
     "multilingual: the dev questions in eight languages (benchmarks/data/), graded by "
-    "the --queries file; reports per language.",
+    "the --queries file; reports per language. multilingual-unaccented: the same with the "
+    "accents of Latin letters dropped and đ as d, as phones often type them (on the fly).",
 )
 def matching(faq: Path, queries: Path, as_json: bool, sample: int, variant: str) -> None:
     """Rank every entry for every query; print P@1, SR@5, R@10, MRR, speed and memory."""
@@ -108,10 +109,12 @@ def matching(faq: Path, queries: Path, as_json: bool, sample: int, variant: str)
     _require_file(faq, "FAQ")
     _require_file(queries, "queries")
     try:
-        if variant == "multilingual":
+        if variant.startswith("multilingual"):
             from benchmarks.multilingual import multilingual_table, run_multilingual_bench
 
-            report = run_multilingual_bench(faq, queries, sample=sample)
+            report = run_multilingual_bench(
+                faq, queries, sample=sample, strip_accents=variant == "multilingual-unaccented"
+            )
             click.echo(
                 json.dumps(report, ensure_ascii=False) if as_json else multilingual_table(report)
             )

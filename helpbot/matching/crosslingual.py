@@ -37,9 +37,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from helpbot.knowledge.entries import Entry
+from helpbot.matching.accents import nepali_spelling, optional_accents, plain
 from helpbot.matching.base import Bands
 from helpbot.matching.language import detect, is_foreign
 from helpbot.matching.semantic import relative_scores
+from helpbot.matching.tagalog import roots
 
 if TYPE_CHECKING:  # fields.py imports this module
     from helpbot.matching.fields import Signals
@@ -55,8 +57,11 @@ GLOSSARY_WEIGHT_UNKNOWN = 3.0
 GLOSSARY_LANGUAGES = ("en", "zh", "ko", "vi", "pt", "es", "tl", "ne")
 _TRANSLATION_CHARS = 160  # the opening of a translated answer says what it is about
 
-Term = tuple[str, str, "re.Pattern[str] | None"]  # the term, its Japanese word, whole-word form
+# The text a message must hold (the term, or without accents when they are optional), whether
+# it is looked for in the message without accents, the Japanese word, and the whole-word form.
+Term = tuple[str, bool, str, "re.Pattern[str] | None"]
 _glossary: dict[str, list[Term]] | None = None
+_TAGALOG_ROOTS = "tl:roots"  # the Tagalog terms as roots (tagalog.py)
 _lock = threading.Lock()
 
 
@@ -83,19 +88,27 @@ def written_in_another_language(text: str) -> bool:
 
 # Languages written with spaces between words in Latin letters: a term is found only as whole
 # words ("rent" is not in "parent", Tagalog "aso" not in "kaso"), with a plural -s/-es in
-# English, Spanish and Portuguese. Chinese, Korean (particles attach to the noun: 주민표를) and
-# Nepali (postpositions attach: पेन्सनको) are searched as text.
+# English, Spanish and Portuguese; their accents may be left out (``accents.py``), except in a
+# Vietnamese term of one syllable, where dropping them makes another common word: "cống"
+# (sewer) is "cong" as "công" (public) is, "đẻ" (give birth) "de" as "để" (in order to),
+# "chó" (dog) "cho" (for), "bão" (typhoon) "bao" (how much); measured on the unaccented
+# dev questions, dropping them too took Vietnamese SR@5 from 0.487 to 0.433. Chinese, Korean
+# (particles attach to the noun: 주민표를) and Nepali (postpositions attach: पेन्सनको) are
+# searched as text.
 _WORDS_LANGUAGES = frozenset({"en", "vi", "pt", "es", "tl"})
 _PLURALS = frozenset({"en", "pt", "es"})
+_ACCENTS_KEPT_IN_ONE_SYLLABLE = frozenset({"vi"})
 _LETTER = r"[^\W\d_]"
 # Apostrophes straightened; hyphens and slashes between words read as spaces (child-care).
 _FOLDS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "-": " ", "\u2010": " ",
                         "/": " "})
 
 
-def _fold(text: str) -> str:
-    """NFKC (full-width letters, composed accents), lower case, apostrophes and hyphens."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_FOLDS)
+def _fold(text: str, language: str) -> str:
+    """NFKC (full-width letters, composed accents), lower case, apostrophes and hyphens, and
+    Nepali spelling variants."""
+    folded = unicodedata.normalize("NFKC", text).lower().translate(_FOLDS)
+    return nepali_spelling(folded) if language == "ne" else folded
 
 
 def _load_glossary() -> dict[str, list[Term]]:
@@ -112,39 +125,58 @@ def _load_glossary() -> dict[str, list[Term]]:
                 japanese, *cells = line.split("\t")
                 for code, cell in zip(GLOSSARY_LANGUAGES, cells, strict=False):
                     for raw in cell.split("/"):
-                        term = _fold(raw.strip()).strip()
+                        term = _fold(raw.strip(), code).strip()
                         if term:
-                            table[code].append((term, japanese, _whole_word(term, code)))
+                            table[code].append(_term(term, japanese, code))
+            table[_TAGALOG_ROOTS] = [
+                _term(roots(term), japanese, "tl") for term, _, japanese, _ in table["tl"]
+            ]
             for terms in table.values():
                 terms.sort(key=lambda row: -len(row[0]))  # longest first: "large garbage"
             _glossary = table
         return _glossary
 
 
-def _whole_word(term: str, language: str) -> re.Pattern[str] | None:
-    """The term as whole words in a language written with spaces (None: searched as text)."""
+def _term(term: str, japanese: str, language: str) -> Term:
+    """The term as whole words in a language written with spaces, accents optional where they
+    may be (otherwise no pattern: searched as text)."""
     if language not in _WORDS_LANGUAGES:
-        return None
+        return term, False, japanese, None
     plural = "(?:e?s)?" if language in _PLURALS else ""
-    return re.compile(f"(?<!{_LETTER}){re.escape(term)}{plural}(?!{_LETTER})")
+    unaccented = language not in _ACCENTS_KEPT_IN_ONE_SYLLABLE or " " in term
+    body = optional_accents(term) if unaccented else re.escape(term)
+    pattern = re.compile(f"(?<!{_LETTER}){body}{plural}(?!{_LETTER})")
+    return (plain(term) if unaccented else term), unaccented, japanese, pattern
 
 
 def glossary_words(text: str, language: str) -> list[str]:
     """The Japanese words of the glossary terms found in a message: the longest terms first,
     each found one taken out of the message, so "national health insurance" is not also read
     as "health insurance"."""
-    rest = f" {_fold(text)} "
+    glossary = _load_glossary()
+    found, rest = _find(f" {_fold(text, language)} ", glossary.get(language, ()))
+    if language == "tl":  # verb forms: itatapon, nagtapon, tinapon are all "tapon"
+        found += _find(roots(rest), glossary[_TAGALOG_ROOTS])[0]
+    return list(dict.fromkeys(found))
+
+
+def _find(rest: str, terms: list[Term]) -> tuple[list[str], str]:
+    """The Japanese words of the terms found in ``rest``, and what is left of it."""
+    unaccented = plain(rest)
     found: list[str] = []
-    for term, japanese, whole in _load_glossary().get(language, ()):
-        if term not in rest:  # cheap test first; most terms are not in a message
+    for needle, in_plain, japanese, whole in terms:
+        if needle not in (unaccented if in_plain else rest):  # cheap test: most are not there
             continue
         if whole is None:
             found.append(japanese)
-            rest = rest.replace(term, " ")
+            rest = rest.replace(needle, " ")
         elif whole.search(rest):
             found.append(japanese)
             rest = whole.sub(" ", rest)
-    return list(dict.fromkeys(found))
+        else:
+            continue
+        unaccented = plain(rest)
+    return found, rest
 
 
 _ABOVE = 1e-4  # 0.01 on the candidates' 0..100 scale

@@ -1,0 +1,30 @@
+"""The language detector (helpbot/matching/language.py) on Latin-script messages typed without
+accents, as many phones send Vietnamese."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpbot.matching.language import detect
+
+
+@pytest.mark.parametrize("text", [
+    "toi muon gia han visa nhung khong biet lam the nao",
+    "Cho toi hoi, toi khong co tien dong thue thi phai lam sao?",
+    "Tôi muốn gia hạn visa",  # with accents the model knows it
+])
+def test_vietnamese_without_accents_is_vietnamese(text: str) -> None:
+    assert detect(text) == "vi"
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("I want to renew my visa but I don't know how", "en"),
+    ("Paano ko po ire-renew ang visa ko?", "tl"),
+    ("Saya mau perpanjang visa, bagaimana caranya?", "id"),
+    ("Nao sei onde fica a prefeitura, voce pode me ajudar?", "pt"),
+    ("No tengo dinero para pagar el alquiler", "es"),
+    # one Vietnamese-looking word is not enough
+    ("Where is the nha", "en"),
+])
+def test_other_latin_languages_are_not_taken_for_vietnamese(text: str, language: str) -> None:
+    assert detect(text) == language
