@@ -8,6 +8,7 @@ import pytest
 
 from benchmarks.crisis import run_crisis_bench
 from helpbot.crisis.detector import CrisisDetector, detector_for
+from helpbot.crisis.meaning import sentences
 from helpbot.crisis.text import fold, latin_words, loose
 from helpbot.knowledge.crisis_file import read_crisis_rules
 from helpbot.knowledge.loader import load_dir
@@ -15,6 +16,7 @@ from helpbot.matching import build_matcher
 from tests.conftest import ROOT, SAMPLE_FAQ
 
 EVAL = ROOT / "tests" / "data" / "crisis_eval.yaml"
+HELDOUT = ROOT / "tests" / "data" / "crisis_heldout.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +110,54 @@ def test_the_meaning_layer_needs_the_encoder_and_skips_kana_only_text(detector, 
     assert detector.assess("せいかつほごのしんせい").nearest is None
 
 
+def test_a_long_message_is_scored_sentence_by_sentence(detector):
+    """One vector for a whole question about papers dilutes a last sentence of danger."""
+    question = (
+        "児童扶養手当の申請について聞きたいです。書類が多くてよく分かりません。"
+        "役所にも何度か行きました。"
+    )
+    assert sentences("短い文です。もう一つ") == []  # a short message is scored whole
+    assert sentences(question) == [
+        "児童扶養手当の申請について聞きたいです。", "書類が多くてよく分かりません。",
+        "役所にも何度か行きました。",
+    ]
+    assert detector.detect(question) is None
+    danger = question + "正直もう疲れて、今夜自分が何をしてしまうか分からなくて怖いです"
+    hit = detector.detect(danger)
+    assert hit is not None and hit.layer == "meaning", hit
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("レイフされた", "sexual_violence"),  # ゜ typed as ゛ or dropped (レイプ)
+        ("ほこほこにされた", "violence"),  # ゛ dropped (ボコボコにされた)
+        ("しにたくてしにたくてしにたくて", "suicide"),  # one phrase repeated
+        ("🪦😭", "suicide"),  # a danger emoji beside distress
+        ("手をあげてしまった", "child"),  # not cut out by 「手を挙げて（質問）」
+    ],
+)
+def test_slips_repeats_and_emoji_with_distress_fire(words_only, text, category):
+    hit = words_only.detect(text)
+    assert hit is not None and hit.category == category, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["🔪で野菜を切った", "💊 薬局の場所", "🚑 救急の電話番号は？", "手を挙げて質問してください"],
+)
+def test_a_danger_emoji_alone_or_a_raised_hand_does_not_fire(words_only, text):
+    assert words_only.detect(text) is None, words_only.detect(text)
+
+
+def test_the_heldout_set_keeps_its_floor():
+    """The second set (written without reading the lists) was used to find why the detector
+    missed; its floor guards the general fixes made from it (docs/benchmarks.md)."""
+    report = run_crisis_bench(HELDOUT, SAMPLE_FAQ, semantic=True)
+    assert report["recall"] >= HELDOUT_RECALL_FLOOR, report["misses"]
+    assert report["false_alarm_rate"] <= HELDOUT_FALSE_ALARM_CEILING, report["false_alarms"]
+
+
 def test_the_evaluation_set_keeps_its_floors():
     """Floors just under what `helpbot bench crisis` measured (docs/benchmarks.md)."""
     report = run_crisis_bench(EVAL, SAMPLE_FAQ, semantic=True)
@@ -118,9 +168,11 @@ def test_the_evaluation_set_keeps_its_floors():
         assert recall >= CATEGORY_FLOOR, (category, recall)
 
 
-RECALL_FLOOR = 0.97
+RECALL_FLOOR = 0.975
 FALSE_ALARM_CEILING = 0.025
-CATEGORY_FLOOR = 0.94
+CATEGORY_FLOOR = 0.95
+HELDOUT_RECALL_FLOOR = 0.97
+HELDOUT_FALSE_ALARM_CEILING = 0.16
 
 
 def test_crisis_yaml_mistakes_are_reported_with_file_and_line(tmp_path: Path):

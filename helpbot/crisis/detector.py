@@ -101,6 +101,8 @@ class CrisisHit:
     def why(self) -> str:
         if self.layer == "meaning":
             text = f"meaning: close to 「{self.rule}」 ({self.score:.2f})"
+        elif self.layer == "emoji":
+            text = f"emoji 「{self.rule}」 with distress"
         elif self.layer == "typo":
             text = f"typo of 「{self.rule}」"
         else:
@@ -140,7 +142,7 @@ class CrisisDetector:
         self._lexicon = (
             Lexicon(rules, morphology)
             if morphology is not None
-            else _shared_lexicon(rules.categories, rules.not_crisis)
+            else _shared_lexicon(rules.categories, rules.not_crisis, rules.distress)
         )
         self._meaning = (
             MeaningLayer(rules, encoder, everyday) if encoder is not None else None
@@ -218,10 +220,10 @@ class CrisisDetector:
 
 @functools.lru_cache(maxsize=2)
 def _shared_lexicon(
-    categories: tuple[CrisisCategory, ...], not_crisis: tuple[str, ...]
+    categories: tuple[CrisisCategory, ...], not_crisis: tuple[str, ...], distress: tuple[str, ...]
 ) -> Lexicon:
     """Compiled word rules, kept while crisis.yaml is unchanged (an FAQ edit reuses them)."""
-    rules = CrisisRules(categories=categories, not_crisis=not_crisis)
+    rules = CrisisRules(categories=categories, not_crisis=not_crisis, distress=distress)
     return Lexicon(rules, shared_morphology())
 
 

@@ -11,7 +11,10 @@ word starts (and, when it is short, end where a word ends): 蹴られ (けられ
 A pattern (``死ぬ + たい``) is a list of Japanese words in dictionary form that must appear in
 that order, each within ``PATTERN_GAP`` words of the one before, in any inflection
 (死にたい, 死にたかった, 死にたくて). Expressions of ``TYPO_MIN`` kana or more also match
-with one slip (a dropped, doubled or wrong character) in the reading (``crisis/typos.py``).
+with one slip (a dropped, doubled or wrong character) in the reading (``crisis/typos.py``),
+and with a ゛ or ゜ dropped or swapped (なくられた, レイブ). A message repeating one phrase
+(しにたいしにたい) is read as that phrase. A category's emoji counts beside a sign of
+distress (``crisis/emoji.py``).
 
 Phrases under ``not_crisis`` are cut out of the message first: from the folded text, and the
 words they cover are left out of the reading and of patterns.
@@ -23,21 +26,25 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from helpbot.crisis.emoji import EmojiSigns
 from helpbot.crisis.text import (
     Analysis,
     Morphology,
     Word,
+    devoiced,
     fold,
     has_japanese,
     has_latin,
     latin_words,
     loose,
+    one_phrase,
 )
 from helpbot.crisis.typos import TypoIndex
 from helpbot.knowledge.crisis_file import CrisisRules
 
 READING_MIN = 3
 SHORT_READING = 5  # readings shorter than this must also end where a word ends
+DEVOICED_MIN = 3  # readings this long also match with a ゛ or ゜ dropped or swapped
 PATTERN_GAP = 3
 _BREAK = "|"
 # Words that may stand beside a lone sign without changing it: 「つけられてる 今」「もう 限界」.
@@ -48,7 +55,7 @@ _FILLERS = frozenset({"今", "いま", "もう", "また", "ずっと", "ほん�
 class LexicalHit:
     category: str
     rule: str  # as staff wrote it
-    layer: str  # "expression", "pattern" or "typo"
+    layer: str  # "expression", "pattern", "typo" or "emoji"
 
 
 def _latin_regex(expression: str) -> str:
@@ -122,6 +129,12 @@ class Lexicon:
             loose(k): v for k, v in readings.items() if len(loose(k)) >= 4
         }
         self._loose_readings_re = _alternation(list(self._loose_readings))
+        self._devoiced_readings = {
+            devoiced(loose(k)): v
+            for k, v in readings.items()
+            if len(loose(k)) >= DEVOICED_MIN and devoiced(k) != k
+        }
+        self._devoiced_readings_re = _alternation(list(self._devoiced_readings))
         self._latin = latin
         self._latin_re = (
             re.compile(r"(?<= )(?:" + "|".join(_latin_regex(e) for _, _, e in latin) + r")(?= )")
@@ -131,6 +144,7 @@ class Lexicon:
         self._patterns = patterns
         self._latin_patterns = latin_patterns
         self._alone = alone
+        self._emoji = EmojiSigns(rules)
         self._typos = TypoIndex(readings)
         latin_harmless = [p for p in rules.not_crisis if has_latin(p) and not has_japanese(p)]
         self._latin_harmless = (
@@ -182,6 +196,7 @@ class Lexicon:
 
     def matches(self, text: str) -> Iterator[LexicalHit]:
         """Every hit, strongest evidence first; lazily, so the first one costs the least."""
+        text = one_phrase(text)
         folded, words, analysis = self.clean(text)
         parts = [_bare(fold(part)) for part in text.split()]
         parts = [part for part in parts if part and part not in _FILLERS]
@@ -201,19 +216,22 @@ class Lexicon:
             for found in regex.finditer(target) if regex is not None else ():
                 category, expression = table[found.group()]
                 yield LexicalHit(category, expression, "expression")
-        if analysis is None:
-            return
-        kept = self._kept_words(analysis)
-        yield from self._match_reading(analysis, kept)
-        yield from self._match_patterns(analysis, kept)
-        yield from self._match_typo(analysis, kept)
+        if analysis is not None:
+            kept = self._kept_words(analysis)
+            yield from self._match_reading(analysis, kept)
+            yield from self._match_patterns(analysis, kept)
+            yield from self._match_typo(analysis, kept)
+        for category, emoji in self._emoji.find(text, fold(text)):
+            yield LexicalHit(category, emoji, "emoji")
 
     def _match_reading(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
         """Readings from word starts; then without long-vowel marks (しにたーい), for keys of
-        four kana or more (ストーカー, read すとか without them, is not looked for so)."""
+        four kana or more (ストーカー, read すとか without them, is not looked for so); then
+        without ゛ and ゜ (なくられた, レイブされた: a slip of the voicing marks)."""
         for table, regex, shorten in (
             (self._readings, self._readings_re, str),
             (self._loose_readings, self._loose_readings_re, loose),
+            (self._devoiced_readings, self._devoiced_readings_re, _devoiced_loose),
         ):
             if regex is None:
                 continue
@@ -274,6 +292,10 @@ def _rest_in_order(
         if position < 0:
             return False
     return True
+
+
+def _devoiced_loose(reading: str) -> str:
+    return devoiced(loose(reading))
 
 
 def _bare(folded: str) -> str:

@@ -8,6 +8,10 @@ second condition is what keeps 「DV相談の窓口はどこですか」 with th
 「夫に毎日叩かれて怖い」 with the exemplars: the NPO's everyday questions are the negatives,
 so the method carries over to any NPO's ``faq/``.
 
+A long message is also scored sentence by sentence (``sentences``): one vector for a whole
+question about rent and papers dilutes the one sentence at its end that says the writer is
+afraid of what they will do tonight, so the nearest exemplar of any sentence counts.
+
 Messages written in kana alone are left to the word layers: the encoder's vectors for them
 are noise (see :mod:`helpbot.matching.hybrid`).
 """
@@ -18,7 +22,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from helpbot.knowledge.crisis_file import CrisisRules
 from helpbot.matching.language import detect as detect_language
@@ -36,6 +40,25 @@ NEAR_MISS = 0.08  # this much under the threshold is a near miss, kept for staff
 UNKNOWN_TO_ENCODER = frozenset({"vi", "tl", "ne", "id"})
 _KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
 _KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9f]")
+# Where a sentence ends (full stops, ! and ?, line breaks), and where a long one's clauses do.
+_SENTENCE_END = re.compile(r"(?<=[。．！？!?\n])|(?<=[.;])\s+")
+_CLAUSE_END = re.compile(r"(?<=[、，])")
+LONG_MESSAGE = 40  # characters; shorter messages are one sentence to the encoder
+SENTENCE_MIN = 6  # characters; shorter pieces carry too little meaning to score alone
+MAX_SENTENCES = 8  # the last ones are kept: danger is most often told at the end
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a long message, a long sentence cut at its commas, worth scoring on
+    their own; nothing for a short message, which is scored whole."""
+    text = text.strip()
+    if len(text) < LONG_MESSAGE:
+        return []
+    pieces: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        parts = _CLAUSE_END.split(sentence) if len(sentence) >= LONG_MESSAGE else [sentence]
+        pieces += [p.strip() for p in parts if len(p.strip()) >= SENTENCE_MIN]
+    return pieces[-MAX_SENTENCES:] if len(pieces) > 1 else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +109,19 @@ class MeaningLayer:
                 self._encoder.encode_query(text[:500])
 
     def nearest(self, text: str) -> Nearest | None:
+        """The nearest exemplar of the whole message or, in a long one, of any sentence: a
+        sentence that fires wins over the whole, else the closest of them all."""
         if self._vectors is None or not text.strip() or not self.applies_to(text):
             return None
+        vectors = self._vectors
+        found = [self._nearest(text[:500], vectors)]
+        found += [self._nearest(s[:500], vectors) for s in sentences(text) if self.applies_to(s)]
+        return max(found, key=lambda n: (n.fires, n.similarity))
+
+    def _nearest(self, text: str, vectors: Any) -> Nearest:
         with self._encoder.single_thread():
-            query = self._encoder.encode_query(text[:500])
-            similarities = self._vectors @ query
+            query = self._encoder.encode_query(text)
+            similarities = vectors @ query
             faq = float((self._faq @ query).max()) if self._faq is not None else 0.0
         best = int(similarities.argmax())
         return Nearest(

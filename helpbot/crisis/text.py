@@ -6,6 +6,7 @@
   both ends (Tôi muốn CHẾT -> " toi muon chet "), so phrases match on word boundaries.
 - ``Morphology``: Sudachi's words (surface, dictionary form, normalised form) and the kana
   reading of the whole message, so 氏にたい and 市にたい read しにたい like 死にたい does.
+- ``devoiced``: a reading without ゛ and ゜ (なぐられ -> なくられ, れいぷ -> れいふ).
 """
 
 from __future__ import annotations
@@ -35,6 +36,27 @@ def fold(text: str) -> str:
     long-vowel mark where several were typed (ストーカー keeps its ー: すとかー is not すとか)."""
     text = fold_kana(unicodedata.normalize("NFKC", text).lower()).translate(_SMALL_KANA)
     return _LONG_VOWELS.sub("ー", _REPEATS.sub(r"\1\1", _NOISE.sub("", text)))
+
+
+_VOICED = "がぎぐげござじずぜぞだぢづでどばびぶべぼぱぴぷぺぽゔ"
+_UNVOICED = "かきくけこさしすせそたちつてとはひふへほはひふへほう"
+_DEVOICE = str.maketrans(_VOICED, _UNVOICED)
+
+
+def devoiced(reading: str) -> str:
+    """Without dakuten and handakuten, for the slips that drop or swap them (なくられた for
+    なぐられた, レイブ for レイプ)."""
+    return reading.translate(_DEVOICE)
+
+
+_REPEATED = re.compile(r"(.{2,}?)\1+")
+
+
+def one_phrase(text: str) -> str:
+    """A message that repeats one phrase (しにたいしにたいしにたい, たすけてたすけて) as that
+    phrase, folded, once: Sudachi reads a run of kana across the joins into other words."""
+    found = _REPEATED.fullmatch(fold(text))
+    return found.group(1) if found else text
 
 
 def loose(folded: str) -> str:

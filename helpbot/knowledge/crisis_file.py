@@ -11,6 +11,8 @@ Layout (every section but ``categories`` is optional)::
         alone: [しぬ, 限界]                        # signs only when they are the whole message
         patterns: ["死ぬ + たい", "no + place + sleep"]   # words in order (Japanese: any form)
         exemplars: [もう生きている意味がない]        # whole sentences, matched by meaning
+        emoji: [🪦, 💊]              # signs only beside a word or emoji of `distress`
+    distress: [😭, 助けて, ごめんね]
     not_crisis: [死ぬほどおいしい]
     hotlines:
       inochi: {number: "0570-783-556", name: {ja: いのちの電話, en: Inochi no Denwa}}
@@ -42,9 +44,10 @@ from helpbot.knowledge.yaml_files import (
 )
 
 CRISIS_FIELDS = (
-    "categories", "not_crisis", "about_the_topic", "over_now", "joking", "hotlines", "resources"
+    "categories", "not_crisis", "about_the_topic", "over_now", "joking", "hotlines", "resources",
+    "distress",
 )
-CATEGORY_FIELDS = ("id", "name", "call", "expressions", "alone", "patterns", "exemplars")
+CATEGORY_FIELDS = ("id", "name", "call", "expressions", "alone", "patterns", "exemplars", "emoji")
 HOTLINE_FIELDS = ("number", "name")
 # A national number as people dial it: 110, #8008, 189, 0120-279-338, 0570-783-556, 03-5774-0992.
 PHONE_NUMBER = re.compile(r"^(?:\d{3}|#\d{4}|0\d{1,4}-\d{1,4}-\d{3,5})$")
@@ -60,6 +63,7 @@ class CrisisCategory:
     patterns: tuple[tuple[tuple[str, ...], ...], ...] = ()  # words, each a set of alternatives
     exemplars: tuple[str, ...] = ()
     alone: tuple[str, ...] = ()  # words that are a sign only as the whole message (しぬ, 限界)
+    emoji: tuple[str, ...] = ()  # a sign only beside a word or emoji of distress (🪦 + 😭)
 
     @property
     def key(self) -> str:
@@ -89,6 +93,7 @@ class CrisisRules:
     over_now_past: tuple[str, ...] = ()  # 昔, 去年 ... together with
     over_now_calm: tuple[str, ...] = ()  # 今は落ち着いています ...
     joking: tuple[str, ...] = ()  # rules that a laughing message (w, 笑, 😂) uses in jest
+    distress: tuple[str, ...] = ()  # 😭, 助けて: what makes a category's emoji a sign
 
     def category(self, key: str) -> CrisisCategory | None:
         return next((c for c in self.categories if c.key == key), None)
@@ -148,6 +153,7 @@ def _read_category(item: Any, line: int, file: str, problems: list[Problem]) -> 
         patterns=tuple(patterns),
         exemplars=text_list(item.get("exemplars", LineList())) or (),
         alone=text_list(item.get("alone", LineList())) or (),
+        emoji=text_list(item.get("emoji", LineList())) or (),
     )
 
 
@@ -269,6 +275,7 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
     rules = CrisisRules(
         categories=tuple(categories),
         not_crisis=text_list(data.get("not_crisis", LineList())) or (),
+        distress=text_list(data.get("distress", LineList())) or (),
         **context,
         resources={k: v for k, v in texts.items() if k not in {"intro", "closing"}},
         hotlines=hotlines,
