@@ -17,6 +17,7 @@ from tests.conftest import ROOT, SAMPLE_FAQ
 
 EVAL = ROOT / "tests" / "data" / "crisis_eval.yaml"
 HELDOUT = ROOT / "tests" / "data" / "crisis_heldout.yaml"
+FRESH = ROOT / "tests" / "data" / "crisis_fresh.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +159,17 @@ def test_the_heldout_set_keeps_its_floor():
     assert report["false_alarm_rate"] <= HELDOUT_FALSE_ALARM_CEILING, report["false_alarms"]
 
 
+def test_the_fresh_set_nothing_was_fitted_to_keeps_its_floor():
+    """The third set: written without the lists or the other sets, never read to change the
+    lists, never used to fit the learned layer. Measured 0.893 recall, 15.6 % false alarms
+    (words and examples alone: 0.770 / 15.0 %)."""
+    report = run_crisis_bench(FRESH, SAMPLE_FAQ, semantic=True)
+    assert report["crisis_messages"] >= 300 and report["everyday_messages"] >= 300
+    assert report["recall"] >= 0.87, report["misses"]
+    assert report["false_alarm_rate"] <= 0.18, report["false_alarms"]
+    assert report["found_by_layer"].get("learned", 0) >= 30
+
+
 def test_the_evaluation_set_keeps_its_floors():
     """Floors just under what `helpbot bench crisis` measured (docs/benchmarks.md)."""
     report = run_crisis_bench(EVAL, SAMPLE_FAQ, semantic=True)
@@ -169,7 +181,7 @@ def test_the_evaluation_set_keeps_its_floors():
 
 
 RECALL_FLOOR = 0.975
-FALSE_ALARM_CEILING = 0.025
+FALSE_ALARM_CEILING = 0.03
 CATEGORY_FLOOR = 0.95
 HELDOUT_RECALL_FLOOR = 0.97
 HELDOUT_FALSE_ALARM_CEILING = 0.16

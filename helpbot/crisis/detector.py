@@ -7,6 +7,8 @@ Layers, first hit wins (each is measured by ``helpbot bench crisis``):
    dictionary forms (死ぬ + たい finds 死にたかった); one typing slip in longer expressions.
 2. **Meaning** (:mod:`helpbot.crisis.meaning`): nearness to example sentences with the
    multilingual sentence encoder, against the NPO's own FAQ as negatives.
+3. **Learned** (:mod:`helpbot.crisis.learned`): a small model over the same sentence vector,
+   fitted on labelled messages, for the many ways of writing no list holds.
 
 Policy, on purpose (a false alarm costs a case worker a minute; a miss may cost a life):
 
@@ -91,9 +93,9 @@ class CrisisHit:
 
     category: str  # the category's id in crisis.yaml
     name: str  # what case workers read
-    layer: str  # expression, pattern, typo or meaning
+    layer: str  # expression, pattern, typo, emoji, meaning or learned
     rule: str  # the expression or pattern as written, or the nearest exemplar
-    score: float  # 1.0 for words; the cosine similarity for meaning
+    score: float  # 1.0 for words; the cosine for meaning; the chance for learned
     notes: tuple[str, ...] = ()  # "negated", "about someone else"
     language: str = "ja"  # the language to answer in
 
@@ -101,6 +103,8 @@ class CrisisHit:
     def why(self) -> str:
         if self.layer == "meaning":
             text = f"meaning: close to 「{self.rule}」 ({self.score:.2f})"
+        elif self.layer == "learned":  # the nearest example sentence, for the case worker
+            text = f"learned model ({self.score:.2f}), nearest example 「{self.rule}」"
         elif self.layer == "emoji":
             text = f"emoji 「{self.rule}」 with distress"
         elif self.layer == "typo":
@@ -171,6 +175,14 @@ class CrisisDetector:
         nearest = self._meaning.nearest(text) if self._meaning is not None else None
         if nearest is not None and nearest.fires and not (context.topic_only or context.laughing):
             hit = self._hit(text, nearest.category, "meaning", nearest.exemplar, nearest.similarity)
+            return Assessment(hit, nearest)
+        likely = self._meaning.likely(text) if self._meaning is not None else None
+        if likely is not None and likely.fires and not (context.topic_only or context.laughing):
+            # a category this crisis.yaml does not have: the nearest example sentence's
+            category = likely.category if likely.category in self._names or nearest is None \
+                else nearest.category
+            rule = nearest.exemplar if nearest is not None else category
+            hit = self._hit(text, category, "learned", rule, likely.probability)
             return Assessment(hit, nearest)
         return Assessment(None, nearest)
 

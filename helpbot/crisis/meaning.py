@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from helpbot.crisis.learned import Likely, load_model
 from helpbot.knowledge.crisis_file import CrisisRules
 from helpbot.matching.language import detect as detect_language
 
@@ -94,6 +95,7 @@ class MeaningLayer:
         self._vectors = encoder.encode_entries(self._exemplars) if pairs else None
         negatives = [t for t in (*everyday, *rules.not_crisis) if t.strip()]
         self._faq = encoder.encode_entries(negatives) if negatives else None
+        self._model = load_model()
 
     @staticmethod
     def applies_to(text: str) -> bool:
@@ -117,6 +119,16 @@ class MeaningLayer:
         found = [self._nearest(text[:500], vectors)]
         found += [self._nearest(s[:500], vectors) for s in sentences(text) if self.applies_to(s)]
         return max(found, key=lambda n: (n.fires, n.similarity))
+
+    def likely(self, text: str) -> Likely | None:
+        """The learned model's view (``learned.py``) of the whole message and, in a long one,
+        of each sentence: the most alarming of them."""
+        if self._model is None or not text.strip() or not self.applies_to(text):
+            return None
+        pieces = [text[:500]] + [s[:500] for s in sentences(text) if self.applies_to(s)]
+        with self._encoder.single_thread():
+            vectors = [self._encoder.encode_query(piece) for piece in pieces]
+        return self._model.likely(vectors)
 
     def _nearest(self, text: str, vectors: Any) -> Nearest:
         with self._encoder.single_thread():

@@ -1,0 +1,92 @@
+"""The learned layer of crisis detection: a small model over the sentence vector.
+
+Word lists and example sentences catch the ways of writing someone thought of. On a set of
+messages written after the lists, by a writer who had not seen them (``crisis_fresh.yaml``),
+they found 77 % of the people in danger: people say the same danger in too many ways. This
+layer is a multinomial logistic regression over the multilingual encoder's vector (the vector
+matching has already computed), fitted on labelled messages of every category and on everyday
+messages and FAQ questions as negatives (``benchmarks/fit_crisis_model.py``, which says what it
+was fitted on). It gives the chance that a message is a sign of danger and the likeliest
+category; it fires above the threshold chosen when it was fitted, after the word layers and
+the example sentences, under the same guards (danger that is over, a named topic, laughter).
+
+The weights ship as ``data/crisis_model.npz`` (about 20 KB, numpy only: nothing to install,
+nothing downloaded). They belong to one encoder: a file fitted for another (``MODEL_ID``) is
+ignored with a warning, and the other layers go on.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = Path(__file__).with_name("data") / "crisis_model.npz"
+NONE = "none"  # the class of everyday messages
+
+
+@dataclass(frozen=True, slots=True)
+class Likely:
+    """The model's view of one message: the chance of danger and the likeliest category."""
+
+    probability: float
+    category: str
+    threshold: float
+
+    @property
+    def fires(self) -> bool:
+        return self.probability >= self.threshold
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisModel:
+    classes: tuple[str, ...]  # NONE and the categories' ids
+    weights: Any  # (classes, DIM) float32
+    bias: Any  # (classes,) float32
+    threshold: float
+
+    def likely(self, vectors: Any) -> Likely:
+        """The most alarming of ``vectors`` (the whole message and its sentences)."""
+        import numpy as np
+
+        logits = np.atleast_2d(vectors) @ self.weights.T + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        chances = np.exp(logits)
+        chances /= chances.sum(axis=1, keepdims=True)
+        none = self.classes.index(NONE)
+        danger = 1.0 - chances[:, none]
+        row = int(danger.argmax())
+        by_category = chances[row].copy()
+        by_category[none] = -1.0
+        category = self.classes[int(by_category.argmax())]
+        return Likely(float(danger[row]), category, self.threshold)
+
+
+@functools.cache
+def load_model(path: Path = MODEL_FILE) -> CrisisModel | None:
+    """The shipped model, or None (with a warning) when it is missing or for another encoder."""
+    import numpy as np
+
+    from helpbot.matching.semantic import DIM, MODEL_ID
+
+    if not path.is_file():
+        logger.warning("crisis model %s not found: the learned layer is off", path)
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        encoder = str(data["encoder"])
+        classes = tuple(str(c) for c in data["classes"])
+        weights = np.asarray(data["weights"], dtype=np.float32)
+        bias = np.asarray(data["bias"], dtype=np.float32)
+        threshold = float(data["threshold"])
+    if encoder != MODEL_ID or weights.shape != (len(classes), DIM) or NONE not in classes:
+        logger.warning("crisis model %s was fitted for encoder %s, not %s: the learned layer "
+                       "is off; refit it with benchmarks/fit_crisis_model.py", path, encoder,
+                       MODEL_ID)
+        return None
+    weights.setflags(write=False)
+    bias.setflags(write=False)
+    return CrisisModel(classes, weights, bias, threshold)

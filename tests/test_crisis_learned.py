@@ -1,0 +1,88 @@
+"""The crisis detector's learned layer: the shipped model, its guards, and its arithmetic."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpbot.crisis.detector import CrisisDetector, detector_for
+from helpbot.crisis.learned import MODEL_FILE, NONE, CrisisModel, load_model
+from helpbot.knowledge.loader import load_dir
+from helpbot.matching import build_matcher
+from helpbot.matching.semantic import DIM, MODEL_ID
+from tests.conftest import SAMPLE_FAQ
+
+
+@pytest.fixture(scope="module")
+def detector() -> CrisisDetector:
+    kb, problems = load_dir(SAMPLE_FAQ)
+    assert problems == [] and kb.crisis is not None
+    return detector_for(kb.crisis, kb, build_matcher(kb, semantic=True))
+
+
+def test_the_shipped_model_is_for_this_encoder_and_every_category():
+    model = load_model()
+    assert model is not None
+    kb, _ = load_dir(SAMPLE_FAQ)
+    assert kb.crisis is not None
+    assert set(model.classes) == {NONE} | {c.key for c in kb.crisis.categories}
+    assert model.weights.shape == (len(model.classes), DIM)
+    assert 0.5 <= model.threshold < 1.0
+
+
+def test_a_danger_no_list_or_example_holds_is_found_by_the_model(detector):
+    text = "押し入れの中で息をひそめてる。あの人の車の音がした"
+    hit = detector.detect(text)
+    assert hit is not None and hit.layer == "learned" and hit.category == "violence", hit
+    assert hit.why.startswith("learned model (") and "nearest example 「" in hit.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ゴミの日はいつですか", "児童手当の振込日を教えてください",
+     "家賃の支払いが遅れそうです。相談できますか", "保育園の入園申し込みはいつまでですか"],
+)
+def test_everyday_questions_stay_under_the_threshold(detector, text):
+    assert detector.detect(text) is None
+    likely = detector._meaning.likely(text)
+    assert likely is not None and likely.probability < 0.5
+
+
+def _save(path: Path, *, encoder: str = MODEL_ID, classes=(NONE, "suicide"), weights=None,
+          threshold: float = 0.9) -> Path:
+    weights = np.zeros((len(classes), DIM), np.float32) if weights is None else weights
+    np.savez(path, encoder=np.array(encoder), classes=np.array(classes), weights=weights,
+             bias=np.zeros(len(classes), np.float32), threshold=np.array(threshold))
+    return path
+
+
+def test_a_model_fitted_for_another_encoder_is_ignored_with_a_warning(tmp_path, caplog):
+    path = _save(tmp_path / "other.npz", encoder="another-encoder")
+    with caplog.at_level(logging.WARNING, logger="helpbot.crisis.learned"):
+        assert load_model(path) is None
+    assert "fit_crisis_model" in caplog.text
+    assert load_model(tmp_path / "missing.npz") is None
+
+
+def test_the_most_alarming_piece_decides_with_its_category(tmp_path):
+    weights = np.zeros((3, DIM), np.float32)
+    weights[1, 0] = 10.0  # dimension 0 means suicide
+    weights[2, 1] = 10.0  # dimension 1 means violence
+    model = load_model(_save(tmp_path / "m.npz", classes=(NONE, "suicide", "violence"),
+                             weights=weights))
+    assert isinstance(model, CrisisModel)
+    calm, violent = np.zeros(DIM, np.float32), np.zeros(DIM, np.float32)
+    violent[1] = 1.0
+    likely = model.likely([calm, violent])
+    # exp(10) / (exp(0) + exp(0) + exp(10)) of danger, in the second piece, as violence
+    assert likely.category == "violence" and likely.fires
+    assert likely.probability == pytest.approx(1 - 1 / (2 + np.exp(10)), rel=1e-5)
+    assert model.likely([calm]).probability == pytest.approx(2 / 3, rel=1e-5)
+    assert not model.likely([calm]).fires
+
+
+def test_the_model_file_is_the_one_shipped_in_the_package():
+    assert MODEL_FILE.parent.name == "data" and MODEL_FILE.is_file()
