@@ -131,7 +131,7 @@ def test_a_long_message_is_scored_sentence_by_sentence(detector):
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("レイフされた", "sexual_violence"),  # ゜ typed as ゛ or dropped (レイプ)
+        ("なくられた", "violence"),  # ゛ dropped (殴られた)
         ("ほこほこにされた", "violence"),  # ゛ dropped (ボコボコにされた)
         ("しにたくてしにたくてしにたくて", "suicide"),  # one phrase repeated
         ("🪦😭", "suicide"),  # a danger emoji beside distress
@@ -145,7 +145,9 @@ def test_slips_repeats_and_emoji_with_distress_fire(words_only, text, category):
 
 @pytest.mark.parametrize(
     "text",
-    ["🔪で野菜を切った", "💊 薬局の場所", "🚑 救急の電話番号は？", "手を挙げて質問してください"],
+    ["🔪で野菜を切った", "💊 薬局の場所", "🚑 救急の電話番号は？", "手を挙げて質問してください",
+     # three kana without their marks are other words: 資産 (自残), 視察 (自殺)
+     "固定資産評価証明書を郵送してもらえますか", "施設の視察はできますか"],
 )
 def test_a_danger_emoji_alone_or_a_raised_hand_does_not_fire(words_only, text):
     assert words_only.detect(text) is None, words_only.detect(text)

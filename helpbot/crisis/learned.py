@@ -7,8 +7,10 @@ layer is a multinomial logistic regression over the multilingual encoder's vecto
 matching has already computed), fitted on labelled messages of every category and on everyday
 messages and FAQ questions as negatives (``benchmarks/fit_crisis_model.py``, which says what it
 was fitted on). It gives the chance that a message is a sign of danger and the likeliest
-category; it fires above the threshold chosen when it was fitted, after the word layers and
-the example sentences, under the same guards (danger that is over, a named topic, laughter).
+category; it fires above the threshold chosen when it was fitted (a stricter one for a message
+in another language: ordinary questions in English, Portuguese or Spanish came out more
+alarming than Japanese ones), after the word layers and the example sentences, under the same
+guards (danger that is over, a named topic, laughter).
 
 The weights ship as ``data/crisis_model.npz`` (about 20 KB, numpy only: nothing to install,
 nothing downloaded). They belong to one encoder: a file fitted for another (``MODEL_ID``) is
@@ -48,8 +50,9 @@ class CrisisModel:
     weights: Any  # (classes, DIM) float32
     bias: Any  # (classes,) float32
     threshold: float
+    foreign_threshold: float  # for a message in another language than Japanese
 
-    def likely(self, vectors: Any) -> Likely:
+    def likely(self, vectors: Any, *, foreign: bool = False) -> Likely:
         """The most alarming of ``vectors`` (the whole message and its sentences)."""
         import numpy as np
 
@@ -63,7 +66,8 @@ class CrisisModel:
         by_category = chances[row].copy()
         by_category[none] = -1.0
         category = self.classes[int(by_category.argmax())]
-        return Likely(float(danger[row]), category, self.threshold)
+        threshold = self.foreign_threshold if foreign else self.threshold
+        return Likely(float(danger[row]), category, threshold)
 
 
 @functools.cache
@@ -82,6 +86,7 @@ def load_model(path: Path = MODEL_FILE) -> CrisisModel | None:
         weights = np.asarray(data["weights"], dtype=np.float32)
         bias = np.asarray(data["bias"], dtype=np.float32)
         threshold = float(data["threshold"])
+        foreign = float(data["foreign_threshold"]) if "foreign_threshold" in data else threshold
     if encoder != MODEL_ID or weights.shape != (len(classes), DIM) or NONE not in classes:
         logger.warning("crisis model %s was fitted for encoder %s, not %s: the learned layer "
                        "is off; refit it with benchmarks/fit_crisis_model.py", path, encoder,
@@ -89,4 +94,4 @@ def load_model(path: Path = MODEL_FILE) -> CrisisModel | None:
         return None
     weights.setflags(write=False)
     bias.setflags(write=False)
-    return CrisisModel(classes, weights, bias, threshold)
+    return CrisisModel(classes, weights, bias, threshold, max(foreign, threshold))

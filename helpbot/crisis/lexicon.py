@@ -12,7 +12,7 @@ A pattern (``死ぬ + たい``) is a list of Japanese words in dictionary form t
 that order, each within ``PATTERN_GAP`` words of the one before, in any inflection
 (死にたい, 死にたかった, 死にたくて). Expressions of ``TYPO_MIN`` kana or more also match
 with one slip (a dropped, doubled or wrong character) in the reading (``crisis/typos.py``),
-and with a ゛ or ゜ dropped or swapped (なくられた, レイブ). A message repeating one phrase
+and, from four kana, with a ゛ or ゜ dropped or swapped (なくられた). A message repeating one phrase
 (しにたいしにたい) is read as that phrase. A category's emoji counts beside a sign of
 distress (``crisis/emoji.py``).
 
@@ -44,7 +44,9 @@ from helpbot.knowledge.crisis_file import CrisisRules
 
 READING_MIN = 3
 SHORT_READING = 5  # readings shorter than this must also end where a word ends
-DEVOICED_MIN = 3  # readings this long also match with a ゛ or ゜ dropped or swapped
+# Readings this long also match with a ゛ or ゜ dropped or swapped; three kana without their
+# marks are too often another word: 自残 じざん is 資産 しさん, 自殺 じさつ is 視察 しさつ.
+DEVOICED_MIN = 4
 PATTERN_GAP = 3
 _BREAK = "|"
 # Words that may stand beside a lone sign without changing it: 「つけられてる 今」「もう 限界」.
@@ -227,7 +229,7 @@ class Lexicon:
     def _match_reading(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
         """Readings from word starts; then without long-vowel marks (しにたーい), for keys of
         four kana or more (ストーカー, read すとか without them, is not looked for so); then
-        without ゛ and ゜ (なくられた, レイブされた: a slip of the voicing marks)."""
+        without ゛ and ゜ in keys of DEVOICED_MIN kana or more (なくられた: a slip of the marks)."""
         for table, regex, shorten in (
             (self._readings, self._readings_re, str),
             (self._loose_readings, self._loose_readings_re, loose),

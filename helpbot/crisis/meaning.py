@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from helpbot.crisis.learned import Likely, load_model
 from helpbot.knowledge.crisis_file import CrisisRules
 from helpbot.matching.language import detect as detect_language
+from helpbot.matching.language import is_foreign
 
 if TYPE_CHECKING:  # numpy and the encoder load with the matcher, not with this module
     from helpbot.matching.semantic import SentenceEncoder
@@ -128,7 +129,7 @@ class MeaningLayer:
         pieces = [text[:500]] + [s[:500] for s in sentences(text) if self.applies_to(s)]
         with self._encoder.single_thread():
             vectors = [self._encoder.encode_query(piece) for piece in pieces]
-        return self._model.likely(vectors)
+        return self._model.likely(vectors, foreign=is_foreign(detect_language(text)))
 
     def _nearest(self, text: str, vectors: Any) -> Nearest:
         with self._encoder.single_thread():
