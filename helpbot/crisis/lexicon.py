@@ -31,10 +31,14 @@ from helpbot.crisis.text import (
     Analysis,
     Morphology,
     Word,
+    alternation,
+    bare,
     devoiced,
+    devoiced_loose,
     fold,
     has_japanese,
     has_latin,
+    latin_regex,
     latin_words,
     loose,
     one_phrase,
@@ -60,16 +64,6 @@ class LexicalHit:
     layer: str  # "expression", "pattern", "typo" or "emoji"
 
 
-def _latin_regex(expression: str) -> str:
-    words = latin_words(expression.rstrip("*")).strip()
-    return re.escape(words) + (r"[a-z0-9]*" if expression.endswith("*") else "")
-
-
-def _alternation(keys: list[str]) -> re.Pattern[str] | None:
-    ordered = sorted(set(keys), key=len, reverse=True)
-    return re.compile("|".join(re.escape(k) for k in ordered)) if ordered else None
-
-
 class Lexicon:
     """The compiled word rules of one ``crisis.yaml``."""
 
@@ -83,11 +77,11 @@ class Lexicon:
         alone: dict[str, tuple[str, str]] = {}
         for category in rules.categories:
             for word in category.alone:
-                if key := _bare(fold(word)):
+                if key := bare(fold(word)):
                     alone.setdefault(key, (category.key, word))
             for expression in category.expressions:
                 if has_latin(expression) and not has_japanese(expression):
-                    pattern = re.compile(r"(?<= )" + _latin_regex(expression) + r"(?= )")
+                    pattern = re.compile(r"(?<= )" + latin_regex(expression) + r"(?= )")
                     latin.append((pattern, category.key, expression))
                     continue
                 key = fold(expression)
@@ -122,24 +116,24 @@ class Lexicon:
                 for first in compiled[0]:
                     patterns.setdefault(first, []).append((compiled, category.key, written))
         self._folded = folded
-        self._folded_re = _alternation(list(folded))
+        self._folded_re = alternation(list(folded))
         self._loose = {loose(k): v for k, v in folded.items() if len(loose(k)) >= 4}
-        self._loose_re = _alternation(list(self._loose))
+        self._loose_re = alternation(list(self._loose))
         self._readings = readings
-        self._readings_re = _alternation(list(readings))
+        self._readings_re = alternation(list(readings))
         self._loose_readings = {
             loose(k): v for k, v in readings.items() if len(loose(k)) >= 4
         }
-        self._loose_readings_re = _alternation(list(self._loose_readings))
+        self._loose_readings_re = alternation(list(self._loose_readings))
         self._devoiced_readings = {
             devoiced(loose(k)): v
             for k, v in readings.items()
             if len(loose(k)) >= DEVOICED_MIN and devoiced(k) != k
         }
-        self._devoiced_readings_re = _alternation(list(self._devoiced_readings))
+        self._devoiced_readings_re = alternation(list(self._devoiced_readings))
         self._latin = latin
         self._latin_re = (
-            re.compile(r"(?<= )(?:" + "|".join(_latin_regex(e) for _, _, e in latin) + r")(?= )")
+            re.compile(r"(?<= )(?:" + "|".join(latin_regex(e) for _, _, e in latin) + r")(?= )")
             if latin
             else None
         )
@@ -150,13 +144,13 @@ class Lexicon:
         self._typos = TypoIndex(readings)
         latin_harmless = [p for p in rules.not_crisis if has_latin(p) and not has_japanese(p)]
         self._latin_harmless = (
-            re.compile(r"(?<= )(?:" + "|".join(_latin_regex(p) for p in latin_harmless) + r")")
+            re.compile(r"(?<= )(?:" + "|".join(latin_regex(p) for p in latin_harmless) + r")")
             if latin_harmless
             else None
         )
         others = [p for p in rules.not_crisis if p not in latin_harmless]
-        self._harmless_re = _alternation([k for p in others if (k := fold(p))])
-        self._harmless_readings_re = _alternation(
+        self._harmless_re = alternation([k for p in others if (k := fold(p))])
+        self._harmless_readings_re = alternation(
             [r for p in others if has_japanese(p) and len(r := morphology.reading(p)) >= 4]
         )
 
@@ -200,7 +194,7 @@ class Lexicon:
         """Every hit, strongest evidence first; lazily, so the first one costs the least."""
         text = one_phrase(text)
         folded, words, analysis = self.clean(text)
-        parts = [_bare(fold(part)) for part in text.split()]
+        parts = [bare(fold(part)) for part in text.split()]
         parts = [part for part in parts if part and part not in _FILLERS]
         if parts and all(part in self._alone for part in parts):
             category, word = self._alone[parts[0]]
@@ -233,7 +227,7 @@ class Lexicon:
         for table, regex, shorten in (
             (self._readings, self._readings_re, str),
             (self._loose_readings, self._loose_readings_re, loose),
-            (self._devoiced_readings, self._devoiced_readings_re, _devoiced_loose),
+            (self._devoiced_readings, self._devoiced_readings_re, devoiced_loose),
         ):
             if regex is None:
                 continue
@@ -294,15 +288,6 @@ def _rest_in_order(
         if position < 0:
             return False
     return True
-
-
-def _devoiced_loose(reading: str) -> str:
-    return devoiced(loose(reading))
-
-
-def _bare(folded: str) -> str:
-    """Only letters and digits: emoji and marks around a lone word do not count."""
-    return re.sub(r"[^\w]", "", folded)
 
 
 def _kept_reading(analysis: Analysis, kept: list[bool]) -> str:

@@ -163,3 +163,24 @@ def shared_morphology() -> Morphology:
         if _shared is None:
             _shared = Morphology()
         return _shared
+
+
+def latin_regex(expression: str) -> str:
+    """A staff expression in Latin letters as a regular expression (``suicid*``: any ending)."""
+    words = latin_words(expression.rstrip("*")).strip()
+    return re.escape(words) + (r"[a-z0-9]*" if expression.endswith("*") else "")
+
+
+def alternation(keys: list[str]) -> re.Pattern[str] | None:
+    """One regular expression for many phrases, the longest first."""
+    ordered = sorted(set(keys), key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in ordered)) if ordered else None
+
+
+def devoiced_loose(reading: str) -> str:
+    return devoiced(loose(reading))
+
+
+def bare(folded: str) -> str:
+    """Only letters and digits: emoji and marks around a lone word do not count."""
+    return re.sub(r"[^\w]", "", folded)
