@@ -7,7 +7,8 @@ What it is fitted on, and what it is not:
 
 - **fitted on** the labelled messages of ``tests/data/crisis_eval.yaml`` and
   ``tests/data/crisis_heldout.yaml`` (crisis lines by category, everyday lines and FAQ
-  questions as ``none``) and the example sentences of ``faq/crisis.yaml``;
+  questions as ``none``), the example sentences of ``faq/crisis.yaml``, and the everyday
+  messages near a danger's topic shipped in ``helpbot/crisis/data/everyday.yaml`` (``none``);
 - **never on** ``tests/data/crisis_fresh.yaml``, the set kept back to measure how the detector
   does on ways of writing nobody fitted anything to (``helpbot bench crisis --eval
   tests/data/crisis_fresh.yaml``).
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from helpbot.crisis.learned import MODEL_FILE, NONE
+from helpbot.crisis.learned import MODEL_FILE, NONE, builtin_everyday
 from helpbot.crisis.meaning import MeaningLayer, sentences
 from helpbot.matching.semantic import MODEL_ID, shared_encoder
 
@@ -46,6 +47,7 @@ def fitting_data() -> list[tuple[str, str]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         rows += [(item["text"], item["category"]) for item in data["crisis"]]
         rows += [(item["text"], NONE) for item in data["everyday"]]
+    rows += [(text, NONE) for text in builtin_everyday()]
     rules = yaml.safe_load(CRISIS_FILE.read_text(encoding="utf-8"))
     for category in rules["categories"]:
         rows += [(text, category["id"]) for text in category.get("exemplars") or ()]

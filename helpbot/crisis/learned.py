@@ -28,6 +28,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).with_name("data") / "crisis_model.npz"
+EVERYDAY_FILE = Path(__file__).with_name("data") / "everyday.yaml"
 NONE = "none"  # the class of everyday messages
 
 
@@ -95,3 +96,16 @@ def load_model(path: Path = MODEL_FILE) -> CrisisModel | None:
     weights.setflags(write=False)
     bias.setflags(write=False)
     return CrisisModel(classes, weights, bias, threshold, max(foreign, threshold))
+
+
+@functools.cache
+def builtin_everyday(path: Path = EVERYDAY_FILE) -> tuple[str, ...]:
+    """Ordinary messages near a danger's topic (moving house, a death in the family, a
+    pregnancy, a divorce's papers), shipped with helpbot: negatives for the example sentences
+    beside the NPO's own FAQ, and ``none`` when the model is fitted."""
+    import yaml
+
+    if not path.is_file():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(str(row["text"]) for row in data.get("everyday") or () if row.get("text"))

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from helpbot.crisis.learned import Likely, load_model
+from helpbot.crisis.learned import Likely, builtin_everyday, load_model
 from helpbot.knowledge.crisis_file import CrisisRules
 from helpbot.matching.language import detect as detect_language
 from helpbot.matching.language import is_foreign
@@ -80,7 +80,8 @@ class Nearest:
 
 
 class MeaningLayer:
-    """Exemplar vectors of every category; the FAQ's phrasings and ``not_crisis`` as negatives.
+    """Exemplar vectors of every category; the FAQ's phrasings, ``not_crisis`` and the everyday
+    messages shipped with helpbot (``learned.builtin_everyday``) as negatives.
 
     Entry vectors are cached by text (see :mod:`helpbot.matching.semantic`): the FAQ's
     phrasings were embedded by the matcher already, so building this costs little.
@@ -94,7 +95,7 @@ class MeaningLayer:
         self._categories = [key for key, _ in pairs]
         self._exemplars = [text for _, text in pairs]
         self._vectors = encoder.encode_entries(self._exemplars) if pairs else None
-        negatives = [t for t in (*everyday, *rules.not_crisis) if t.strip()]
+        negatives = [t for t in (*everyday, *rules.not_crisis, *builtin_everyday()) if t.strip()]
         self._faq = encoder.encode_entries(negatives) if negatives else None
         self._model = load_model()
 
