@@ -163,7 +163,7 @@ def test_the_heldout_set_keeps_its_floor():
 
 def test_the_fresh_set_nothing_was_fitted_to_keeps_its_floor():
     """The third set: written without the lists or the other sets, never read to change the
-    lists, never used to fit the learned layer. Measured 0.893 recall, 15.6 % false alarms
+    lists, never used to fit the learned layer. Measured 0.903 recall, 15.3 % false alarms
     (words and examples alone: 0.770 / 15.0 %)."""
     report = run_crisis_bench(FRESH, SAMPLE_FAQ, semantic=True)
     assert report["crisis_messages"] >= 300 and report["everyday_messages"] >= 300
