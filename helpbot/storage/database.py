@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from helpbot.storage.redact import redact_engine_error
@@ -24,6 +24,16 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def run_core(session: Session, statement: Executable, params: Any = None) -> CursorResult[Any]:
+    """A Core statement (on a ``Table``) in the session's transaction, as ``session.execute``
+    runs it (pending ORM changes flushed first, unless autoflush is off) but without the ORM's
+    DML layer, which every INSERT/UPDATE passes through, mapped or not: a fifth to a third of
+    such a statement's CPU. Not for statements on mapped classes (they need that layer)."""
+    if session.autoflush:
+        session.flush()  # nothing to do, and cheap, when nothing is pending
+    return session.connection().execute(statement, params)
 
 
 class Database:

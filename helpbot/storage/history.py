@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from helpbot.storage.database import run_core
 from helpbot.storage.models import (
     Contact,
     Conversation,
@@ -39,6 +40,11 @@ _TOUCH_CONTACT = (
 _MESSAGES = Message.__table__
 _INSERT_MESSAGE = insert(_MESSAGES).returning(_MESSAGES.c.id)
 _INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
+_MARK_DELIVERY = (
+    update(_MESSAGES)
+    .where(_MESSAGES.c.id.in_(bindparam("b_ids", expanding=True)))
+    .values(delivery_status=bindparam("b_status"), delivery_error=bindparam("b_error"))
+)
 _NEW_CONTACT = insert(Contact).returning(Contact)
 _NEW_CONVERSATION = insert(Conversation).returning(Conversation)
 _LATEST_CONVERSATION = (
@@ -131,8 +137,8 @@ def insert_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
     if len(rows) == 1:  # most turns: a plain INSERT … RETURNING, not the many-rows path
-        return [session.execute(_INSERT_MESSAGE, rows[0]).scalar_one()]
-    return list(session.execute(_INSERT_MESSAGES, rows).scalars())
+        return [run_core(session, _INSERT_MESSAGE, rows[0]).scalar_one()]
+    return list(run_core(session, _INSERT_MESSAGES, rows).scalars())
 
 
 def inbound_row(
@@ -198,13 +204,9 @@ def record_unanswered(
 def mark_delivery(
     session: Session, message_ids: list[int], *, status: DeliveryStatus, error: str | None
 ) -> None:
-    if message_ids:
-        table = Message.__table__  # a plain statement: no ORM bulk-update path
-        session.execute(
-            update(table)
-            .where(table.c.id.in_(message_ids))
-            .values(delivery_status=status, delivery_error=error)
-        )
+    if message_ids:  # one statement, built once; no ORM DML layer (run_core)
+        run_core(session, _MARK_DELIVERY,
+                 {"b_ids": message_ids, "b_status": status, "b_error": error})
 
 
 def outbound_after(

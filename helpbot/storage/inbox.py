@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, delete, or_, update
 from sqlalchemy.orm import Session
 
 from helpbot.errors import LeaseLostError, StorageUnavailableError, UnstorableRowError
-from helpbot.storage.database import Database
+from helpbot.storage.database import Database, run_core
 from helpbot.storage.db_errors import describe_db_error, is_row_error
 from helpbot.storage.event_writer import RawEventWriter
 from helpbot.storage.group_commit import TIMEOUT, GroupCommitter
@@ -230,8 +230,8 @@ def record_turn(session: Session, event: ClaimedEvent, turn: dict[str, Any]) -> 
 
     Only while this worker still holds the event's lease and no turn is recorded: otherwise
     LeaseLostError rolls the whole turn back, so a person is never answered twice."""
-    result = session.execute(
-        _RECORD_TURN, {"row_id": event.id, "claim": event.attempts, "new_turn": turn}
+    result = run_core(
+        session, _RECORD_TURN, {"row_id": event.id, "claim": event.attempts, "new_turn": turn}
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise LeaseLostError(f"event {event.event_id} is held by another worker now")

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from helpbot.storage.database import Database
+from helpbot.storage.database import Database, run_core
 from helpbot.storage.models import QueueState
 
 logger = logging.getLogger(__name__)
@@ -210,10 +210,10 @@ class LeaseQueue:
         )
         statement = update(table).where(condition).values(values)
         if session is not None:  # the caller's transaction, with the work's own rows
-            result = session.execute(statement)
+            result = run_core(session, statement)
         else:
             with self._database.session() as own:
-                result = own.execute(statement)
+                result = run_core(own, statement)
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
     def finish(
