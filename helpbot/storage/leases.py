@@ -28,7 +28,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, update
+from sqlalchemy import (
+    ClauseElement,
+    ColumnElement,
+    Update,
+    and_,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from helpbot.storage.database import Database, run_core
@@ -87,6 +98,7 @@ class LeaseQueue:
         self._order_by = tuple(order_by) or (model.id,)
         self._waits_for = waits_for
         self.lease = lease
+        self._moves: dict[tuple[bool, tuple[str, ...]], Update] = {}
 
     # -- claiming ------------------------------------------------------------------------------
     def due(self, now: dt.datetime) -> ColumnElement[bool]:
@@ -202,19 +214,41 @@ class LeaseQueue:
         only_owned: bool = True,
         session: Session | None = None,
     ) -> bool:
-        table = self._table
-        condition = (
-            self.owned(lease)
-            if only_owned
-            else and_(table.c.id == lease.id, self._state.in_(UNFINISHED))
-        )
-        statement = update(table).where(condition).values(values)
+        if any(isinstance(value, ClauseElement) for value in values.values()):
+            table = self._table  # a column expression (attempts - 1): built for this call
+            condition = (
+                self.owned(lease)
+                if only_owned
+                else and_(table.c.id == lease.id, self._state.in_(UNFINISHED))
+            )
+            statement, params = update(table).where(condition).values(values), None
+        else:  # the same statement for every lease: built once, the values bound
+            statement = self._move_statement(only_owned, tuple(values))
+            params = {"m_id": lease.id, "m_attempts": lease.attempts,
+                      **{f"m_{key}": value for key, value in values.items()}}
         if session is not None:  # the caller's transaction, with the work's own rows
-            result = run_core(session, statement)
+            result = run_core(session, statement, params)
         else:
             with self._database.session() as own:
-                result = run_core(own, statement)
+                result = run_core(own, statement, params)
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+    def _move_statement(self, only_owned: bool, keys: tuple[str, ...]) -> Update:
+        """``_move``'s UPDATE for these columns, with bound parameters (built once each)."""
+        statement = self._moves.get((only_owned, keys))
+        if statement is None:
+            columns = self._table.c
+            condition = (
+                and_(columns.id == bindparam("m_id"), self._state == QueueState.LEASED,
+                     columns.attempts == bindparam("m_attempts"))
+                if only_owned
+                else and_(columns.id == bindparam("m_id"), self._state.in_(UNFINISHED))
+            )
+            statement = update(self._table).where(condition).values(
+                {key: bindparam(f"m_{key}") for key in keys}
+            )
+            self._moves[(only_owned, keys)] = statement
+        return statement
 
     def finish(
         self,
