@@ -10,8 +10,10 @@ matcher in the service, so it is timed apart: ``ms_sentence_vector``).
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +40,42 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
+def ordinary_alarms(detector: CrisisDetector, path: Path, *, kana: bool = False) -> dict[str, Any]:
+    """How often ordinary questions set the detector off: a JSONL file of ``query`` lines
+    (``language`` optional, else Japanese), e.g. the LocalgovFAQ questions people ask a city
+    office, or their translations; with ``kana``, each as hiragana with one slip of the thumb
+    (``benchmarks/make_kana_variant.py``, by its ``qid``). Nothing in them is a crisis."""
+    from benchmarks.make_kana_variant import kana_query
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    if kana:  # Japanese questions only
+        rows = [row for row in rows if row.get("language", "ja") == "ja"]
+    asked: Counter[str] = Counter()
+    alarmed: Counter[str] = Counter()
+    fired: list[dict[str, str]] = []
+    for row in rows:
+        text = str(row["query"])
+        if kana:
+            text = kana_query(text, str(row.get("qid", "")))
+        language = str(row.get("language", "ja"))
+        hit = detector.detect(text)
+        asked[language] += 1
+        if hit is not None:
+            alarmed[language] += 1
+            fired.append({"text": text, "fired": hit.category, "why": hit.why})
+    return {
+        "messages": sum(asked.values()),
+        "alarms": sum(alarmed.values()),
+        "alarm_rate": _share(sum(alarmed.values()), sum(asked.values())),
+        "by_language": {k: _share(alarmed[k], asked[k]) for k in sorted(asked)},
+        "alarmed": fired,
+    }
+
+
 def run_crisis_bench(
-    eval_path: Path, faq_dir: Path, *, semantic: bool = True, cache_dir: Path | None = None
+    eval_path: Path, faq_dir: Path, *, semantic: bool = True, cache_dir: Path | None = None,
+    ordinary: Sequence[Path] = (), ordinary_kana: bool = False,
 ) -> dict[str, Any]:
     crisis, everyday = load_eval(eval_path)
     detector = build_detector(faq_dir, semantic=semantic, cache_dir=cache_dir)
@@ -86,6 +122,10 @@ def run_crisis_bench(
             false_alarms += 1
             alarms.append({"text": item["text"], "fired": hit.category, "why": hit.why})
     n_crisis = sum(total.values())
+    questions = {str(path): ordinary_alarms(detector, path) for path in ordinary}
+    if ordinary_kana:
+        kana = {f"{path} (kana)": ordinary_alarms(detector, path, kana=True) for path in ordinary}
+        questions |= {name: report for name, report in kana.items() if report["messages"]}
     return {
         "eval": str(eval_path),
         "crisis_messages": n_crisis,
@@ -102,4 +142,5 @@ def run_crisis_bench(
         "semantic": semantic,
         "misses": misses,
         "false_alarms": alarms,
+        "ordinary": questions,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -86,3 +87,20 @@ def test_the_most_alarming_piece_decides_with_its_category(tmp_path):
 
 def test_the_model_file_is_the_one_shipped_in_the_package():
     assert MODEL_FILE.parent.name == "data" and MODEL_FILE.is_file()
+
+
+def test_the_bench_counts_how_often_ordinary_questions_set_it_off(detector, tmp_path):
+    from benchmarks.crisis import ordinary_alarms
+
+    path = tmp_path / "questions.jsonl"
+    rows = [{"qid": 1, "query": "引っ越してきました。転入の手続きを教えてください"},
+            {"qid": 2, "query": "死にたい"},
+            {"qid": 3, "query": "How do I renew my residence card?", "language": "en"}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    report = ordinary_alarms(detector, path)
+    assert (report["messages"], report["alarms"]) == (3, 1)
+    assert report["by_language"] == {"en": 0.0, "ja": 0.5}
+    assert report["alarmed"][0]["fired"] == "suicide"
+    kana = ordinary_alarms(detector, path, kana=True)  # the Japanese ones, in hiragana
+    assert kana["messages"] == 2 and all(
+        not any("\u4e00" <= c <= "\u9fff" for c in row["text"]) for row in kana["alarmed"])

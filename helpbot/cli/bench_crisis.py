@@ -19,11 +19,17 @@ DEFAULT_EVAL = Path("tests/data/crisis_eval.yaml")
 @click.option("--faq-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Knowledge folder with crisis.yaml (default: HELPBOT_FAQ_DIR or ./faq).")
 @click.option("--words-only", is_flag=True, help="Leave the meaning layer out.")
+@click.option("--ordinary", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              multiple=True,
+              help="JSONL of ordinary questions (`query`, optional `language`): how often they "
+                   "set the detector off (repeatable).")
+@click.option("--ordinary-kana", is_flag=True,
+              help="Also each --ordinary file's questions as hiragana with one slip.")
 @click.option("--show-misses", is_flag=True, help="Also list the misses and false alarms.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def crisis(
-    *, eval_path: Path, faq_dir: Path | None, words_only: bool, show_misses: bool,
-    as_json: bool,
+    *, eval_path: Path, faq_dir: Path | None, words_only: bool, ordinary: tuple[Path, ...],
+    ordinary_kana: bool, show_misses: bool, as_json: bool,
 ) -> None:
     """Run the crisis detector over an evaluation set."""
     from benchmarks.crisis import run_crisis_bench
@@ -36,11 +42,13 @@ def crisis(
     report = run_crisis_bench(
         eval_path, faq_dir or settings.faq_dir,
         semantic=settings.semantic_matching and not words_only,
-        cache_dir=settings.embedding_cache_dir,
+        cache_dir=settings.embedding_cache_dir, ordinary=ordinary, ordinary_kana=ordinary_kana,
     )
     if not show_misses:
         report["misses"] = len(report["misses"])
         report["false_alarms"] = len(report["false_alarms"])
+        for questions in report["ordinary"].values():
+            questions["alarmed"] = len(questions["alarmed"])
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
         return
@@ -52,6 +60,9 @@ def crisis(
     )
     for category, recall in report["recall_by_category"].items():
         click.echo(f"  {category:<16} {recall:.3f}")
+    for name, questions in report["ordinary"].items():
+        click.echo(f"ordinary questions {name}: {questions['alarms']} of "
+                   f"{questions['messages']} set it off ({questions['alarm_rate']:.3f})")
     if show_misses:
         for miss in report["misses"]:
             click.echo(f"  missed [{miss['category']}] {miss['text']}")
