@@ -163,12 +163,12 @@ def test_the_heldout_set_keeps_its_floor():
 
 def test_the_fresh_set_nothing_was_fitted_to_keeps_its_floor():
     """The third set: written without the lists or the other sets, never read to change the
-    lists, never used to fit the learned layer. Measured 0.903 recall, 15.3 % false alarms
+    lists, never used to fit the learned layer. Measured 0.911 recall, 15.3 % false alarms
     (words and examples alone: 0.770 / 15.0 %)."""
     report = run_crisis_bench(FRESH, SAMPLE_FAQ, semantic=True)
     assert report["crisis_messages"] >= 300 and report["everyday_messages"] >= 300
-    assert report["recall"] >= 0.87, report["misses"]
-    assert report["false_alarm_rate"] <= 0.18, report["false_alarms"]
+    assert report["recall"] >= 0.89, report["misses"]
+    assert report["false_alarm_rate"] <= 0.17, report["false_alarms"]
     assert report["found_by_layer"].get("learned", 0) >= 30
 
 
@@ -186,7 +186,7 @@ RECALL_FLOOR = 0.975
 FALSE_ALARM_CEILING = 0.03
 CATEGORY_FLOOR = 0.95
 HELDOUT_RECALL_FLOOR = 0.97
-HELDOUT_FALSE_ALARM_CEILING = 0.16
+HELDOUT_FALSE_ALARM_CEILING = 0.17
 
 
 def test_crisis_yaml_mistakes_are_reported_with_file_and_line(tmp_path: Path):

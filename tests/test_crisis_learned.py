@@ -104,3 +104,21 @@ def test_the_bench_counts_how_often_ordinary_questions_set_it_off(detector, tmp_
     kana = ordinary_alarms(detector, path, kana=True)  # the Japanese ones, in hiragana
     assert kana["messages"] == 2 and all(
         not any("\u4e00" <= c <= "\u9fff" for c in row["text"]) for row in kana["alarmed"])
+
+
+def test_a_kana_only_message_is_read_back_into_kanji_for_the_model(detector):
+    """The encoder cannot place kana alone; read back with the example sentences' words it
+    can, and the model judges it at the stricter KANA_THRESHOLD (crisis/kana.py)."""
+    from helpbot.crisis.kana import KANA_THRESHOLD, kana_only, read_back
+
+    text = "へやの かぎ しめられて そとに でられない"
+    assert kana_only(text) and detector._meaning.applies_to(text) is False
+    spelt = read_back(detector._meaning._kana, text)
+    assert spelt is not None and "部屋" in spelt and "鍵" in spelt
+    hit = detector.detect(text)
+    assert hit is not None and hit.layer == "learned", hit
+    assert hit.score >= KANA_THRESHOLD
+    for everyday in ("じどうてあての ふりこみは いつですか", "やちんの しはらいを まってほしい",
+                     "ほいくえんの もうしこみ どこで できますか"):
+        assert detector.detect(everyday) is None, everyday
+    assert read_back(detector._meaning._kana, "ぬぬぬぬ") is None  # no word it knows

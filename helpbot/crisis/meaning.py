@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from helpbot.crisis.learned import Likely, builtin_everyday, load_model
+from helpbot.crisis.kana import KANA_THRESHOLD, kana_lexicon, kana_only, read_back
+from helpbot.crisis.learned import CrisisModel, Likely, builtin_everyday, load_model
 from helpbot.knowledge.crisis_file import CrisisRules
 from helpbot.matching.language import detect as detect_language
 from helpbot.matching.language import is_foreign
@@ -98,6 +99,9 @@ class MeaningLayer:
         negatives = [t for t in (*everyday, *rules.not_crisis, *builtin_everyday()) if t.strip()]
         self._faq = encoder.encode_entries(negatives) if negatives else None
         self._model = load_model()
+        self._kana = kana_lexicon(tuple(dict.fromkeys(
+            (*self._exemplars, *rules.not_crisis, *builtin_everyday())))) \
+            if self._model is not None else None
 
     @staticmethod
     def applies_to(text: str) -> bool:
@@ -124,13 +128,24 @@ class MeaningLayer:
 
     def likely(self, text: str) -> Likely | None:
         """The learned model's view (``learned.py``) of the whole message and, in a long one,
-        of each sentence: the most alarming of them."""
-        if self._model is None or not text.strip() or not self.applies_to(text):
+        of each sentence: the most alarming of them. A kana-only message is read back into
+        kanji first, and judged more strictly (``crisis/kana.py``)."""
+        model = self._model
+        if model is None or not text.strip():
             return None
+        if kana_only(text) and self._kana is not None:
+            spelt = read_back(self._kana, text)
+            if spelt is None or not self.applies_to(spelt):
+                return None
+            found = self._likely(model, spelt)
+            return Likely(found.probability, found.category, max(KANA_THRESHOLD, found.threshold))
+        return self._likely(model, text) if self.applies_to(text) else None
+
+    def _likely(self, model: CrisisModel, text: str) -> Likely:
         pieces = [text[:500]] + [s[:500] for s in sentences(text) if self.applies_to(s)]
         with self._encoder.single_thread():
             vectors = [self._encoder.encode_query(piece) for piece in pieces]
-        return self._model.likely(vectors, foreign=is_foreign(detect_language(text)))
+        return model.likely(vectors, foreign=is_foreign(detect_language(text)))
 
     def _nearest(self, text: str, vectors: Any) -> Nearest:
         with self._encoder.single_thread():
