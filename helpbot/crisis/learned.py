@@ -39,10 +39,13 @@ class Likely:
     probability: float
     category: str
     threshold: float
+    # the message is one of the NPO's own questions or an everyday message
+    # (``meaning.EVERYDAY_SAME``): the FAQ answers it
+    everyday: bool = False
 
     @property
     def fires(self) -> bool:
-        return self.probability >= self.threshold
+        return self.probability >= self.threshold and not self.everyday
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,11 @@ _CLAUSE_END = re.compile(r"(?<=[、，])")
 LONG_MESSAGE = 40  # characters; shorter messages are one sentence to the encoder
 SENTENCE_MIN = 6  # characters; shorter pieces carry too little meaning to score alone
 MAX_SENTENCES = 8  # the last ones are kept: danger is most often told at the end
+# The learned layer does not fire on a message that is, to the encoder, one of the NPO's own
+# questions or an everyday message (this near, and nearer than to any example sentence):
+# 「今日食べるものがありません」 is the sample FAQ's food-today question, and the FAQ answers it
+# with where to get food today.
+EVERYDAY_SAME = 0.95
 
 
 def sentences(text: str) -> list[str]:
@@ -145,7 +150,12 @@ class MeaningLayer:
         pieces = [text[:500]] + [s[:500] for s in sentences(text) if self.applies_to(s)]
         with self._encoder.single_thread():
             vectors = [self._encoder.encode_query(piece) for piece in pieces]
-        return model.likely(vectors, foreign=is_foreign(detect_language(text)))
+        found = model.likely(vectors, foreign=is_foreign(detect_language(text)))
+        if self._vectors is None:
+            return found
+        whole = self._nearest(text[:500], self._vectors)
+        everyday = whole.faq_similarity >= max(EVERYDAY_SAME, whole.similarity)
+        return Likely(found.probability, found.category, found.threshold, everyday)
 
     def _nearest(self, text: str, vectors: Any) -> Nearest:
         with self._encoder.single_thread():
