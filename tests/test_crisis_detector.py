@@ -134,6 +134,11 @@ def test_a_long_message_is_scored_sentence_by_sentence(detector):
         ("なくられた", "violence"),  # ゛ dropped (殴られた)
         ("ほこほこにされた", "violence"),  # ゛ dropped (ボコボコにされた)
         ("しにたくてしにたくてしにたくて", "suicide"),  # one phrase repeated
+        # a repeated phrase is still read as written: folded, its unit has no spaces
+        ("tôi muốn chết tôi muốn chết", "suicide"),
+        ("bunuh diri bunuh diri", "suicide"),
+        ("I want to die I want to die", "suicide"),
+        ("tu tu", "suicide"),  # unaccented tự tử: a unit of two letters is not the phrase
         ("🪦😭", "suicide"),  # a danger emoji beside distress
         ("手をあげてしまった", "child"),  # not cut out by 「手を挙げて（質問）」
     ],

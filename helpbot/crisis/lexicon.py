@@ -191,8 +191,15 @@ class Lexicon:
         return next(self.matches(text), None)
 
     def matches(self, text: str) -> Iterator[LexicalHit]:
-        """Every hit, strongest evidence first; lazily, so the first one costs the least."""
-        text = one_phrase(text)
+        """Every hit, strongest evidence first; lazily, so the first one costs the least. A
+        message repeating one phrase is read as written, then as that phrase once (the folded
+        phrase has no spaces: "toi muon chet toi muon chet" must still match as written)."""
+        yield from self._matches(text)
+        phrase = one_phrase(text)
+        if phrase != text:
+            yield from self._matches(phrase)
+
+    def _matches(self, text: str) -> Iterator[LexicalHit]:
         folded, words, analysis = self.clean(text)
         parts = [bare(fold(part)) for part in text.split()]
         parts = [part for part in parts if part and part not in _FILLERS]
