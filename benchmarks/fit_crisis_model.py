@@ -84,6 +84,18 @@ def main() -> None:
     best = min(losses, key=losses.__getitem__)
     chances = cross_val_predict(model(best), vectors, labels, cv=folds, method="predict_proba")
     danger = 1.0 - chances[:, sorted(set(labels)).index(NONE)]
+    # an everyday message as the service scores it: the most alarming of the whole and, in a
+    # long one, each sentence (its sentences scored by the model fitted without its fold)
+    for fitted_on, held in folds.split(vectors, labels):
+        partial = model(best).fit(vectors[fitted_on], labels[fitted_on])
+        none_at = list(partial.classes_).index(NONE)
+        for row in held:
+            text, label = rows[row]
+            pieces = [s[:500] for s in sentences(text) if MeaningLayer.applies_to(s)]
+            if label == NONE and pieces:
+                piece_danger = 1.0 - partial.predict_proba(
+                    np.stack([encoder.encode_query(p) for p in pieces]))[:, none_at]
+                danger[row] = max(danger[row], float(piece_danger.max()))
     everyday = np.sort(danger[labels == NONE])
     allowed = int(np.floor(args.everyday_alarms * len(everyday)))
     threshold = float(everyday[len(everyday) - allowed - 1]) + 1e-6 if allowed else 1.0

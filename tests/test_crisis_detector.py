@@ -140,6 +140,8 @@ def test_a_long_message_is_scored_sentence_by_sentence(detector):
         ("I want to die I want to die", "suicide"),
         ("tu tu", "suicide"),  # unaccented tự tử: a unit of two letters is not the phrase
         ("🪦😭", "suicide"),  # a danger emoji beside distress
+        ("⚰😭", "suicide"),  # without the variation selector ⚰️ is listed with
+        ("🏠 ❌ 😭", "no_shelter"),  # a space inside the sign
         ("手をあげてしまった", "child"),  # not cut out by 「手を挙げて（質問）」
     ],
 )
@@ -152,7 +154,9 @@ def test_slips_repeats_and_emoji_with_distress_fire(words_only, text, category):
     "text",
     ["🔪で野菜を切った", "💊 薬局の場所", "🚑 救急の電話番号は？", "手を挙げて質問してください",
      # three kana without their marks are other words: 資産 (自残), 視察 (自殺)
-     "固定資産評価証明書を郵送してもらえますか", "施設の視察はできますか"],
+     "固定資産評価証明書を郵送してもらえますか", "施設の視察はできますか",
+     # emoji people use every day, beside everyday words
+     "予防接種💉痛かった😢", "ホラー映画みた👀こわい😱", "🔒パスワード忘れた😭"],
 )
 def test_a_danger_emoji_alone_or_a_raised_hand_does_not_fire(words_only, text):
     assert words_only.detect(text) is None, words_only.detect(text)
@@ -168,7 +172,7 @@ def test_the_heldout_set_keeps_its_floor():
 
 def test_the_fresh_set_nothing_was_fitted_to_keeps_its_floor():
     """The third set: written without the lists or the other sets, never read to change the
-    lists, never used to fit the learned layer. Measured 0.911 recall, 15.3 % false alarms
+    lists, never used to fit the learned layer. Measured 0.908 recall, 15.0 % false alarms
     (words and examples alone: 0.770 / 15.0 %)."""
     report = run_crisis_bench(FRESH, SAMPLE_FAQ, semantic=True)
     assert report["crisis_messages"] >= 300 and report["everyday_messages"] >= 300

@@ -104,7 +104,8 @@ class CrisisHit:
         if self.layer == "meaning":
             text = f"meaning: close to 「{self.rule}」 ({self.score:.2f})"
         elif self.layer == "learned":  # the nearest example sentence, for the case worker
-            text = f"learned model ({self.score:.2f}), nearest example 「{self.rule}」"
+            text = f"learned model ({self.score:.2f})" + (
+                f", nearest example 「{self.rule}」" if self.rule else "")
         elif self.layer == "emoji":
             text = f"emoji 「{self.rule}」 with distress"
         elif self.layer == "typo":
@@ -181,7 +182,7 @@ class CrisisDetector:
             # a category this crisis.yaml does not have: the nearest example sentence's
             category = likely.category if likely.category in self._names or nearest is None \
                 else nearest.category
-            rule = nearest.exemplar if nearest is not None else category
+            rule = nearest.exemplar if nearest is not None else ""
             hit = self._hit(text, category, "learned", rule, likely.probability)
             return Assessment(hit, nearest)
         return Assessment(None, nearest)

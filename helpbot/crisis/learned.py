@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,14 +85,21 @@ def load_model(path: Path = MODEL_FILE) -> CrisisModel | None:
     if not path.is_file():
         logger.warning("crisis model %s not found: the learned layer is off", path)
         return None
-    with np.load(path, allow_pickle=False) as data:
-        encoder = str(data["encoder"])
-        classes = tuple(str(c) for c in data["classes"])
-        weights = np.asarray(data["weights"], dtype=np.float32)
-        bias = np.asarray(data["bias"], dtype=np.float32)
-        threshold = float(data["threshold"])
-        foreign = float(data["foreign_threshold"]) if "foreign_threshold" in data else threshold
-    if encoder != MODEL_ID or weights.shape != (len(classes), DIM) or NONE not in classes:
+    try:
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
+            encoder = str(data["encoder"])
+            classes = tuple(str(c) for c in data["classes"])
+            weights = np.asarray(data["weights"], dtype=np.float32)
+            bias = np.asarray(data["bias"], dtype=np.float32)
+            threshold = float(data["threshold"])
+            foreign = float(data["foreign_threshold"]) if "foreign_threshold" in data \
+                else threshold
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        logger.warning("crisis model %s cannot be read (%s): the learned layer is off; refit "
+                       "it with benchmarks/fit_crisis_model.py", path, type(exc).__name__)
+        return None
+    if encoder != MODEL_ID or weights.shape != (len(classes), DIM) or NONE not in classes \
+            or bias.shape != (len(classes),):
         logger.warning("crisis model %s was fitted for encoder %s, not %s: the learned layer "
                        "is off; refit it with benchmarks/fit_crisis_model.py", path, encoder,
                        MODEL_ID)
@@ -108,7 +116,12 @@ def builtin_everyday(path: Path = EVERYDAY_FILE) -> tuple[str, ...]:
     beside the NPO's own FAQ, and ``none`` when the model is fitted."""
     import yaml
 
-    if not path.is_file():
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        logger.warning("everyday messages %s cannot be read (%s): left out", path,
+                       type(exc).__name__)
         return ()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple(str(row["text"]) for row in data.get("everyday") or () if row.get("text"))
+    rows = data.get("everyday") if isinstance(data, dict) else None
+    return tuple(str(row["text"]) for row in rows or ()
+                 if isinstance(row, dict) and str(row.get("text") or "").strip())

@@ -201,8 +201,7 @@ class Lexicon:
 
     def _matches(self, text: str) -> Iterator[LexicalHit]:
         folded, words, analysis = self.clean(text)
-        parts = [bare(fold(part)) for part in text.split()]
-        parts = [part for part in parts if part and part not in _FILLERS]
+        parts = [p for part in text.split() if (p := bare(fold(part))) and p not in _FILLERS]
         if parts and all(part in self._alone for part in parts):
             category, word = self._alone[parts[0]]
             yield LexicalHit(category, word, "expression")
@@ -221,9 +220,8 @@ class Lexicon:
                 yield LexicalHit(category, expression, "expression")
         if analysis is not None:
             kept = self._kept_words(analysis)
-            yield from self._match_reading(analysis, kept)
-            yield from self._match_patterns(analysis, kept)
-            yield from self._match_typo(analysis, kept)
+            for layer in (self._match_reading, self._match_patterns, self._match_typo):
+                yield from layer(analysis, kept)
         for category, emoji in self._emoji.find(text, fold(text)):
             yield LexicalHit(category, emoji, "emoji")
 

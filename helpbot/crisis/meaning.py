@@ -147,15 +147,23 @@ class MeaningLayer:
         return self._likely(model, text) if self.applies_to(text) else None
 
     def _likely(self, model: CrisisModel, text: str) -> Likely:
-        pieces = [text[:500]] + [s[:500] for s in sentences(text) if self.applies_to(s)]
+        """The most alarming of the whole and its sentences, leaving out those that are one of
+        the NPO's questions or an everyday message (「夜分にすみません。」, a closing
+        「よろしくお願いします。」), from the whole too."""
+        said = [s.strip() for s in _SENTENCE_END.split(text[:2000]) if s.strip()]
+        rest = "".join(s for s in said if not (len(said) > 1 and self._everyday(s))) or text
+        pieces = [rest[:500]] + [s[:500] for s in sentences(rest) if self.applies_to(s)]
+        kept = [piece for piece in pieces if not self._everyday(piece)]
         with self._encoder.single_thread():
-            vectors = [self._encoder.encode_query(piece) for piece in pieces]
+            vectors = [self._encoder.encode_query(piece) for piece in kept or pieces[:1]]
         found = model.likely(vectors, foreign=is_foreign(detect_language(text)))
+        return Likely(found.probability, found.category, found.threshold, not kept)
+
+    def _everyday(self, piece: str) -> bool:
         if self._vectors is None:
-            return found
-        whole = self._nearest(text[:500], self._vectors)
-        everyday = whole.faq_similarity >= max(EVERYDAY_SAME, whole.similarity)
-        return Likely(found.probability, found.category, found.threshold, everyday)
+            return False
+        nearest = self._nearest(piece, self._vectors)
+        return nearest.faq_similarity >= max(EVERYDAY_SAME, nearest.similarity)
 
     def _nearest(self, text: str, vectors: Any) -> Nearest:
         with self._encoder.single_thread():

@@ -28,9 +28,10 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def run_core(session: Session, statement: Executable, params: Any = None) -> CursorResult[Any]:
     """A Core statement (on a ``Table``) in the session's transaction, as ``session.execute``
-    runs it (pending ORM changes flushed first, unless autoflush is off) but without the ORM's
-    DML layer, which every INSERT/UPDATE passes through, mapped or not: a fifth to a third of
-    such a statement's CPU. Not for statements on mapped classes (they need that layer)."""
+    runs it (pending ORM changes flushed first, unless autoflush is off) but without
+    ``Session.execute``'s own per-call work (about 36 -> 28 µs per UPDATE on SQLite). It skips
+    ``do_orm_execute`` hooks and the session's execution options (helpbot sets neither). Not
+    for statements on mapped classes (they need the ORM)."""
     if session.autoflush:
         session.flush()  # nothing to do, and cheap, when nothing is pending
     return session.connection().execute(statement, params)

@@ -225,7 +225,7 @@ class LeaseQueue:
         else:  # the same statement for every lease: built once, the values bound
             statement = self._move_statement(only_owned, tuple(values))
             params = {"m_id": lease.id, "m_attempts": lease.attempts,
-                      **{f"m_{key}": value for key, value in values.items()}}
+                      **{f"v_{key}": value for key, value in values.items()}}
         if session is not None:  # the caller's transaction, with the work's own rows
             result = run_core(session, statement, params)
         else:
@@ -245,7 +245,7 @@ class LeaseQueue:
                 else and_(columns.id == bindparam("m_id"), self._state.in_(UNFINISHED))
             )
             statement = update(self._table).where(condition).values(
-                {key: bindparam(f"m_{key}") for key in keys}
+                {key: bindparam(f"v_{key}") for key in keys}  # v_: never the fence's m_
             )
             self._moves[(only_owned, keys)] = statement
         return statement
