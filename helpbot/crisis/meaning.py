@@ -143,21 +143,30 @@ class MeaningLayer:
             if spelt is None or not self.applies_to(spelt):
                 return None
             found = self._likely(model, spelt)
-            return Likely(found.probability, found.category, max(KANA_THRESHOLD, found.threshold))
+            return Likely(found.probability, found.category,
+                          max(KANA_THRESHOLD, found.threshold), found.everyday)
         return self._likely(model, text) if self.applies_to(text) else None
 
     def _likely(self, model: CrisisModel, text: str) -> Likely:
-        """The most alarming of the whole and its sentences, leaving out those that are one of
-        the NPO's questions or an everyday message (「夜分にすみません。」, a closing
-        「よろしくお願いします。」), from the whole too."""
+        """The most alarming of the whole and its sentences; when that is alarming, again
+        without the sentences that are one of the NPO's questions or an everyday message
+        (「夜分にすみません。」, a closing 「よろしくお願いします。」), from the whole too."""
+        foreign = is_foreign(detect_language(text))
+        found = self._score(model, [text[:500], *sentences(text)], foreign)
+        if not found.fires:
+            return found  # most messages: nothing more to look at
         said = [s.strip() for s in _SENTENCE_END.split(text[:2000]) if s.strip()]
         rest = "".join(s for s in said if not (len(said) > 1 and self._everyday(s))) or text
-        pieces = [rest[:500]] + [s[:500] for s in sentences(rest) if self.applies_to(s)]
-        kept = [piece for piece in pieces if not self._everyday(piece)]
+        kept = [p for p in (rest[:500], *sentences(rest)) if not self._everyday(p)]
+        if not kept:
+            return Likely(found.probability, found.category, found.threshold, everyday=True)
+        return self._score(model, kept, foreign)
+
+    def _score(self, model: CrisisModel, pieces: Sequence[str], foreign: bool) -> Likely:
         with self._encoder.single_thread():
-            vectors = [self._encoder.encode_query(piece) for piece in kept or pieces[:1]]
-        found = model.likely(vectors, foreign=is_foreign(detect_language(text)))
-        return Likely(found.probability, found.category, found.threshold, not kept)
+            vectors = [self._encoder.encode_query(p[:500]) for p in pieces if self.applies_to(p)]
+        return model.likely(vectors or [self._encoder.encode_query(pieces[0][:500])],
+                            foreign=foreign)
 
     def _everyday(self, piece: str) -> bool:
         if self._vectors is None:
