@@ -99,11 +99,10 @@ def test_hiragana_request_inside_a_question_switches_and_answers(line, fake_line
     with database.session() as session:
         contact = session.scalars(select(Contact).where(Contact.channel_user_id == user)).one()
         assert contact.easy_japanese is True
-    # No food today, said with the request: the crisis detector's learned layer takes it as
-    # a sign of danger (it is not the FAQ's own question word for word); staff are told, and
-    # the person hears it in the easy words.
-    _, urgent = _ask(line, fake_line, "ひらがなで おしえて。今日食べるものがありません")
-    assert urgent["text"].startswith("スタッフに つなぎました"), urgent["text"]
+    # No food today, with the request before it: the sample FAQ's own food-today question,
+    # answered (or suggested) in the easy words, as without the request.
+    _, food = _ask(line, fake_line, "ひらがなで おしえて。今日食べるものがありません", user=user)
+    assert food["text"].startswith(("つらいですね。まず きょうの たべもの", "この なかに")), food
 
 
 def test_the_case_view_shows_the_easy_japanese_choice(line, fake_line, fake_slack):
