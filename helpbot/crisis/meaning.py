@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from helpbot.crisis.kana import KANA_THRESHOLD, kana_lexicon, kana_only, read_back
-from helpbot.crisis.learned import CrisisModel, Likely, builtin_everyday, load_model
+from helpbot.crisis.learned import NONE, CrisisModel, Likely, builtin_everyday, load_model
 from helpbot.knowledge.crisis_file import CrisisRules
 from helpbot.matching.language import detect as detect_language
 from helpbot.matching.language import is_foreign
@@ -153,20 +153,20 @@ class MeaningLayer:
         (「夜分にすみません。」, a closing 「よろしくお願いします。」), from the whole too."""
         foreign = is_foreign(detect_language(text))
         found = self._score(model, [text[:500], *sentences(text)], foreign)
-        if not found.fires:
-            return found  # most messages: nothing more to look at
+        if found is None or not found.fires:
+            return found or Likely(0.0, NONE, model.threshold)  # most messages: no more to do
         said = [s.strip() for s in _SENTENCE_END.split(text[:2000]) if s.strip()]
         rest = "".join(s for s in said if not (len(said) > 1 and self._everyday(s))) or text
         kept = [p for p in (rest[:500], *sentences(rest)) if not self._everyday(p)]
-        if not kept:
-            return Likely(found.probability, found.category, found.threshold, everyday=True)
-        return self._score(model, kept, foreign)
+        again = self._score(model, kept, foreign) if kept else None
+        # nothing left that the encoder can place: the message was the NPO's or everyday
+        return again or Likely(found.probability, found.category, found.threshold, everyday=True)
 
-    def _score(self, model: CrisisModel, pieces: Sequence[str], foreign: bool) -> Likely:
+    def _score(self, model: CrisisModel, pieces: Sequence[str], foreign: bool) -> Likely | None:
+        """The model's view of the pieces the encoder can place (None: of none of them)."""
         with self._encoder.single_thread():
             vectors = [self._encoder.encode_query(p[:500]) for p in pieces if self.applies_to(p)]
-        return model.likely(vectors or [self._encoder.encode_query(pieces[0][:500])],
-                            foreign=foreign)
+        return model.likely(vectors, foreign=foreign) if vectors else None
 
     def _everyday(self, piece: str) -> bool:
         if self._vectors is None:
