@@ -23,22 +23,18 @@ from benchmarks.data import Query, load_faq, load_queries
 from benchmarks.matching import MatcherFactory, band_report, peak_memory_mb, run_matcher
 from helpbot.errors import BenchFormatError
 from helpbot.knowledge.entries import KnowledgeBase
+from helpbot.matching.accents import plain
 
 DEFAULT_TRANSLATIONS = Path(__file__).parent / "data" / "queries_dev_multilingual.jsonl"
 LANGUAGES = ("en", "zh", "ko", "vi", "pt", "es", "tl", "ne")
 LATIN_LANGUAGES = frozenset({"en", "vi", "pt", "es", "tl"})
-_STROKES = str.maketrans({"đ": "d", "Đ": "D"})
 
 
 def without_accents(text: str) -> str:
     """The text with the diacritics of Latin letters dropped and đ as d (marks on other
-    scripts, such as a Japanese word in brackets, are kept)."""
-    out: list[str] = []
-    for char in unicodedata.normalize("NFD", text.translate(_STROKES)):
-        if unicodedata.combining(char) and out and out[-1].isascii():
-            continue
-        out.append(char)
-    return unicodedata.normalize("NFC", "".join(out))
+    scripts, such as a Japanese word in brackets, are kept): the folding glossary matching
+    uses (``matching/accents.plain``), on the composed text."""
+    return plain(unicodedata.normalize("NFC", text))
 
 
 def load_translations(path: Path, dev: Sequence[Query]) -> dict[str, list[Query]]:
