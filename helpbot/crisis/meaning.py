@@ -41,8 +41,6 @@ NEAR_MISS = 0.08  # this much under the threshold is a near miss, kept for staff
 # Of the languages people write to Japanese NPOs in, these are not among the encoder's 16:
 # its vectors for them are noise, so they are left to the word lists.
 UNKNOWN_TO_ENCODER = frozenset({"vi", "tl", "ne", "id"})
-_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
-_KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9f]")
 # Where a sentence ends (full stops, ! and ?, line breaks), and where a long one's clauses do.
 _SENTENCE_END = re.compile(r"(?<=[。．！？!?\n])|(?<=[.;])\s+")
 _CLAUSE_END = re.compile(r"(?<=[、，])")
@@ -111,7 +109,7 @@ class MeaningLayer:
     @staticmethod
     def applies_to(text: str) -> bool:
         """Not for kana alone (noise to the encoder), nor languages it was not trained on."""
-        if _KANA.search(text) and not _KANJI.search(text):
+        if kana_only(text):
             return False
         return detect_language(text) not in UNKNOWN_TO_ENCODER
 
