@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -52,6 +53,19 @@ def fitting_data() -> list[tuple[str, str]]:
     for category in rules["categories"]:
         rows += [(text, category["id"]) for text in category.get("exemplars") or ()]
     return rows
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a long message the service scores on their own (``meaning.py``)."""
+    return [s for s in sentences(text) if MeaningLayer.applies_to(s)]
+
+
+def _most_alarming(fitted: Any, encoder: Any, pieces: list[str]) -> float:
+    """The model's chance of danger for the most alarming of ``pieces``, as the service
+    takes it (``CrisisModel.likely``)."""
+    none = list(fitted.classes_).index(NONE)
+    chances = fitted.predict_proba(np.stack([encoder.encode_query(p[:500]) for p in pieces]))
+    return float((1.0 - chances[:, none]).max())
 
 
 def main() -> None:
@@ -88,14 +102,11 @@ def main() -> None:
     # long one, each sentence (its sentences scored by the model fitted without its fold)
     for fitted_on, held in folds.split(vectors, labels):
         partial = model(best).fit(vectors[fitted_on], labels[fitted_on])
-        none_at = list(partial.classes_).index(NONE)
         for row in held:
             text, label = rows[row]
-            pieces = [s[:500] for s in sentences(text) if MeaningLayer.applies_to(s)]
+            pieces = _sentences(text)
             if label == NONE and pieces:
-                piece_danger = 1.0 - partial.predict_proba(
-                    np.stack([encoder.encode_query(p) for p in pieces]))[:, none_at]
-                danger[row] = max(danger[row], float(piece_danger.max()))
+                danger[row] = max(danger[row], _most_alarming(partial, encoder, pieces))
     everyday = np.sort(danger[labels == NONE])
     allowed = int(np.floor(args.everyday_alarms * len(everyday)))
     threshold = float(everyday[len(everyday) - allowed - 1]) + 1e-6 if allowed else 1.0
@@ -103,16 +114,13 @@ def main() -> None:
     recall = float((danger[labels != NONE] >= threshold).mean())
 
     fitted = model(best).fit(vectors, labels)
-    none = list(fitted.classes_).index(NONE)
     questions = [json.loads(line)["query"] for line in
                  FOREIGN_QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     # as the service scores a message: the whole and, in a long one, each sentence; the most
     # alarming counts; languages the layer leaves to the word lists are left out
     questions = [text for text in questions if MeaningLayer.applies_to(text)]
-    ordinary = np.sort([max(
-        1.0 - fitted.predict_proba(np.stack([encoder.encode_query(piece[:500]) for piece in (
-            text, *(s for s in sentences(text) if MeaningLayer.applies_to(s)))]))[:, none]
-    ) for text in questions])
+    ordinary = np.sort([_most_alarming(fitted, encoder, [text, *_sentences(text)])
+                        for text in questions])
     allowed = int(np.floor(args.foreign_alarms * len(ordinary)))
     foreign = float(ordinary[len(ordinary) - allowed - 1]) + 1e-6
     foreign = round(min(max(foreign, threshold), 0.995), 3)
