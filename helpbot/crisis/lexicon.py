@@ -126,7 +126,7 @@ class Lexicon:
         }
         self._loose_readings_re = alternation(list(self._loose_readings))
         self._devoiced_readings = {
-            devoiced(loose(k)): v
+            devoiced_loose(k): v
             for k, v in readings.items()
             if len(loose(k)) >= DEVOICED_MIN and devoiced(k) != k
         }
