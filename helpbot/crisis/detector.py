@@ -43,6 +43,7 @@ from helpbot.crisis.text import Morphology, fold, has_japanese, shared_morpholog
 from helpbot.knowledge.crisis_file import CrisisCategory, CrisisRules
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.matching.language import detect as detect_language
+from helpbot.matching.language import is_burmese
 
 if TYPE_CHECKING:  # numpy and the encoder load with the matcher, not with this module
     from helpbot.matching.semantic import SentenceEncoder
@@ -244,6 +245,8 @@ def reply_language(text: str) -> str:
     """The language to send resources in; Japanese unless the message clearly is not."""
     if has_japanese(text) and re.search(r"[\u3040-\u30ff]", text):
         return "ja"
+    if is_burmese(text):
+        return "my"  # crisis.yaml's `my` texts where it has them, English where not
     language = detect_language(text)
     if language is None or (language == "zh" and len(text.strip()) <= 2):
         return "ja"

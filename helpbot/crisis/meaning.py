@@ -28,7 +28,7 @@ from helpbot.crisis.kana import KANA_THRESHOLD, kana_lexicon, kana_only, read_ba
 from helpbot.crisis.learned import NONE, CrisisModel, Likely, builtin_everyday, load_model
 from helpbot.knowledge.crisis_file import CrisisRules
 from helpbot.matching.language import detect as detect_language
-from helpbot.matching.language import is_foreign
+from helpbot.matching.language import is_burmese, is_foreign
 
 if TYPE_CHECKING:  # numpy and the encoder load with the matcher, not with this module
     from helpbot.matching.semantic import SentenceEncoder
@@ -39,7 +39,7 @@ THRESHOLD = 0.6
 MARGIN = 0.06
 NEAR_MISS = 0.08  # this much under the threshold is a near miss, kept for staff to review
 # Of the languages people write to Japanese NPOs in, these are not among the encoder's 16:
-# its vectors for them are noise, so they are left to the word lists.
+# its vectors for them are noise, so they are left to the word lists (Burmese too: is_burmese).
 UNKNOWN_TO_ENCODER = frozenset({"vi", "tl", "ne", "id"})
 # Where a sentence ends (full stops, ! and ?, line breaks), and where a long one's clauses do.
 _SENTENCE_END = re.compile(r"(?<=[。．！？!?\n])|(?<=[.;])\s+")
@@ -109,7 +109,7 @@ class MeaningLayer:
     @staticmethod
     def applies_to(text: str) -> bool:
         """Not for kana alone (noise to the encoder), nor languages it was not trained on."""
-        if kana_only(text):
+        if kana_only(text) or is_burmese(text):
             return False
         return detect_language(text) not in UNKNOWN_TO_ENCODER
 

@@ -1,7 +1,8 @@
 """The forms of a message that danger signs are looked for in.
 
 - ``fold``: width (NFKC), case, katakana -> hiragana, small kana -> large, no spaces or
-  marks, letters repeated three times or more kept twice (ｼﾆﾀｲ, しにたーーい -> しにたい).
+  marks, letters repeated three times or more kept twice (ｼﾆﾀｲ, しにたーーい -> しにたい);
+  no zero-width characters, Devanagari's long ी ू as ि ु and no ँ ं (Nepali spelling varies).
 - ``latin_words``: Latin-script words without accents or case, one space between them and at
   both ends (Tôi muốn CHẾT -> " toi muon chet "), so phrases match on word boundaries.
 - ``Morphology``: Sudachi's words (surface, dictionary form, normalised form) and the kana
@@ -29,12 +30,22 @@ _KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _LATIN_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "ł": "l", "ß": "ss"})
+# Zero-width joiners and spaces (Nepali keyboards put them in र्‍ and क्‍; Burmese text carries
+# U+200B between words) are not letters. Nepali writers use the short and long i/u for one
+# another, and put or leave out the nasal marks ँ ं (बाँच्न = बांच्न = बाच्न, दिँदैन = दिदैन):
+# one vowel each, no nasal mark.
+_INVISIBLE_AND_DEVANAGARI = str.maketrans(
+    {"\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+     "\u0940": "\u093f", "\u0942": "\u0941", "\u0901": None, "\u0902": None,
+     "\u0908": "\u0907", "\u090a": "\u0909"}
+)
 
 
 def fold(text: str) -> str:
     """NFKC, lower case, katakana to hiragana, small kana to large, no spaces or marks, one
     long-vowel mark where several were typed (ストーカー keeps its ー: すとかー is not すとか)."""
     text = fold_kana(unicodedata.normalize("NFKC", text).lower()).translate(_SMALL_KANA)
+    text = text.translate(_INVISIBLE_AND_DEVANAGARI)
     return _LONG_VOWELS.sub("ー", _REPEATS.sub(r"\1\1", _NOISE.sub("", text)))
 
 
@@ -77,7 +88,9 @@ def _strip_latin_marks(text: str) -> str:
 def latin_words(text: str) -> str:
     """`` tôi muốn CHẾT!! `` -> ``" toi muon chet "``; other scripts split words
     (``DVされてます`` -> ``" dv "``)."""
-    text = _strip_latin_marks(unicodedata.normalize("NFKC", text).lower())
+    text = _strip_latin_marks(
+        unicodedata.normalize("NFKC", text).lower().translate(_INVISIBLE_AND_DEVANAGARI)
+    )
     text = _REPEATS.sub(r"\1\1", text)
     return " " + " ".join(_NOT_LATIN_WORD.sub(" ", text).split()) + " "
 

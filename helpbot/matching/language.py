@@ -25,6 +25,7 @@ _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
+_MYANMAR = re.compile(r"[\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f]")
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 # Characters Japanese does not write: simplified forms and Chinese particles and pronouns.
 _CHINESE_ONLY = frozenset(
@@ -95,6 +96,13 @@ def _unaccented_vietnamese(text: str) -> bool:
     words = _WORD.findall(text.lower())
     known = [word for word in words if word in _UNACCENTED_VIETNAMESE]
     return len(set(known)) >= 2 and len(known) * 4 >= len(words)
+
+
+def is_burmese(text: str) -> bool:
+    """Myanmar script. Burmese is not one of ``LANGUAGES`` (no FAQ answers in it, and the
+    model does not know it: ``detect`` places it by chance); crisis replies and the crisis
+    detector's layers ask this instead."""
+    return _MYANMAR.search(text) is not None
 
 
 def is_foreign(language: str | None) -> bool:

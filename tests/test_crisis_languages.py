@@ -1,0 +1,99 @@
+"""Crisis words in the languages the sentence encoder does not know (Vietnamese, Indonesian,
+Nepali in Devanagari and in Latin letters, Tagalog, Burmese): only the word lists catch them."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpbot.crisis.detector import CrisisDetector, reply_language
+from helpbot.crisis.meaning import MeaningLayer
+from helpbot.crisis.resources import resources_text
+from helpbot.crisis.text import fold, latin_words
+from helpbot.knowledge.loader import load_dir
+from helpbot.matching.language import is_burmese
+from tests.conftest import SAMPLE_FAQ
+
+
+@pytest.fixture(scope="module")
+def words_only() -> CrisisDetector:
+    kb, problems = load_dir(SAMPLE_FAQ)
+    assert problems == [] and kb.crisis is not None
+    return CrisisDetector(kb.crisis)
+
+
+def test_nepali_spellings_and_invisible_joiners_fold_together():
+    assert fold("बाँच्न मन छैन") == fold("बांच्न मन छैन")  # candrabindu / anusvara
+    assert fold("दिँदैन") == fold("दिदैन")
+    assert fold("पीडा") == fold("पिडा") and fold("दूध") == fold("दुध")  # long / short vowels
+    assert fold("गर्\u200dयो") == fold("गर्यो")  # the joiner of र्‍
+    assert latin_words("mu\u200bon chet") == " muon chet "
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("toi mun chet qua", "suicide"),  # Vietnamese texting, no accents
+        ("e ko muốn sống nữa", "suicide"),
+        ("ck em đánh em suốt", "violence"),
+        ("cong ty ko tra luong 3 thang", "trafficking"),
+        ("công ty thu hộ chiếu rồi ko cho ra ngoài", "trafficking"),
+        ("Aku pgn mati aja", "suicide"),  # Indonesian short forms
+        ("gw udah ga kuat hidup", "suicide"),
+        ("paspor dipegang perusahaan, gaji gak dibayar", "trafficking"),
+        ("udah 3 hari ga makan", "no_food"),
+        ("malai marna man xa", "suicide"),  # romanized Nepali, x for छ
+        ("bachna man xaina", "suicide"),
+        ("logneley kutxa malai", "violence"),
+        ("talab pako chaina 3 mahina dekhi", "trafficking"),
+        ("sutne thau xaina", "no_shelter"),
+        ("मलाई बांच्न मन छैन", "suicide"),  # Devanagari, another spelling
+        ("म मरिदिन्छु", "suicide"),
+        ("gusto ko na lang mamatay", "suicide"),  # Tagalog / Taglish
+        ("pagod na ko, gusto q na mamatay", "suicide"),
+        ("sinapak ako ng asawa ko", "violence"),
+        ("hawak ng agency ang passport ko", "trafficking"),
+        ("ကျွန်တော် သေချင်တယ်", "suicide"),  # Burmese
+        ("ယောက်ျားက ရိုက်တယ်", "violence"),
+        ("ပတ်စပို့ပြန်မပေးဘူး", "trafficking"),
+        ("အိပ်စရာနေရာမရှိဘူး", "no_shelter"),
+        ("သတိလစ်သွားတယ်", "medical"),
+    ],
+)
+def test_the_word_lists_find_what_people_write(words_only, text, category):
+    hit = words_only.detect(text)
+    assert hit is not None and hit.category == category, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tôi muốn gia hạn hộ chiếu",
+        "phải đợi mấy ngày mới có kết quả",  # đợi, not đói
+        "vợ ơi tối nay ăn gì",  # not vỡ ối
+        "uống thuốc sau bữa ăn",  # not thuốc sâu
+        "Bộ đánh giá năng lực tiếng Nhật",
+        "Thèm phở muốn chết, gần đây có quán nào ngon không?",
+        "saya ga sadar kalau visa sudah habis",
+        "rumah saya dijual, pindah alamat",
+        "Di asrama gak ada makanan halal, beli di mana ya?",
+        "mero passport renew garna kaha jane?",
+        "kotha ma pani futyo",
+        "Pwede ba ang bakasyon na walang sweldo?",
+        "namatay sa atake sa puso ang tatay ko",
+        "ပတ်စပို့ သက်တမ်းတိုးချင်ပါတယ်",
+        "သေချာပါတယ်",  # "sure": သေချ, not သေချင်
+    ],
+)
+def test_everyday_words_near_them_do_not_fire(words_only, text):
+    assert words_only.detect(text) is None, text
+
+
+def test_burmese_gets_burmese_lines_and_no_encoder_guess(words_only):
+    text = "ကျွန်တော် သေချင်တယ်"
+    assert is_burmese(text) and not is_burmese("toi muon chet")
+    assert reply_language(text) == "my"
+    assert not MeaningLayer.applies_to(text)  # the encoder does not know Burmese
+    kb, _ = load_dir(SAMPLE_FAQ)
+    assert kb.crisis is not None
+    lines = resources_text(kb.crisis, category="suicide", language="my")
+    assert "အရေးအကြီးဆုံး" in lines and "0570-783-556" in lines
