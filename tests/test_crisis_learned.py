@@ -125,7 +125,8 @@ def test_the_bench_counts_how_often_ordinary_questions_set_it_off(detector, tmp_
 def test_a_kana_only_message_is_read_back_into_kanji_for_the_model(detector):
     """The encoder cannot place kana alone; read back with the example sentences' words it
     can, and the model judges it at the stricter KANA_THRESHOLD (crisis/kana.py)."""
-    from helpbot.crisis.kana import KANA_THRESHOLD, kana_only, read_back
+    from helpbot.crisis.kana import KANA_THRESHOLD, read_back
+    from helpbot.matching.kana import kana_only
 
     text = "へやの かぎ しめられて そとに でられない"
     assert kana_only(text) and detector._meaning.applies_to(text) is False

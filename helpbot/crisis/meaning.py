@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from helpbot.crisis.kana import KANA_THRESHOLD, kana_lexicon, kana_only, read_back
+from helpbot.crisis.kana import KANA_THRESHOLD, kana_lexicon, read_back
 from helpbot.crisis.learned import NONE, CrisisModel, Likely, builtin_everyday, load_model
 from helpbot.knowledge.crisis_file import CrisisRules
+from helpbot.matching.kana import kana_only
 from helpbot.matching.language import detect as detect_language
 from helpbot.matching.language import is_foreign
 
