@@ -39,6 +39,22 @@ def test_a_danger_no_list_or_example_holds_is_found_by_the_model(detector):
     hit = detector.detect(text)
     assert hit is not None and hit.layer == "learned" and hit.category == "violence", hit
     assert hit.why.startswith("learned model (") and "nearest example 「" in hit.why
+    assert hit.rule in _examples("violence")
+
+
+def _examples(category: str) -> set[str]:
+    kb, _ = load_dir(SAMPLE_FAQ)
+    assert kb.crisis is not None
+    return {e for c in kb.crisis.categories if c.key == category for e in c.exemplars}
+
+
+def test_a_learned_hit_shows_an_example_of_its_own_category(detector):
+    # No food for days, said in a way no list holds: the example the case worker sees is one
+    # of no_food's, though the nearest example of all was a suicide one (「明日なんて来なけれ
+    # ばいい」) before.
+    hit = detector.detect("お金ない 明日のごはんない")
+    assert hit is not None and hit.layer == "learned", hit
+    assert hit.rule in _examples(hit.category), hit
 
 
 @pytest.mark.parametrize(
@@ -109,7 +125,8 @@ def test_the_bench_counts_how_often_ordinary_questions_set_it_off(detector, tmp_
 def test_a_kana_only_message_is_read_back_into_kanji_for_the_model(detector):
     """The encoder cannot place kana alone; read back with the example sentences' words it
     can, and the model judges it at the stricter KANA_THRESHOLD (crisis/kana.py)."""
-    from helpbot.crisis.kana import KANA_THRESHOLD, kana_only, read_back
+    from helpbot.crisis.kana import KANA_THRESHOLD, read_back
+    from helpbot.matching.kana import kana_only
 
     text = "へやの かぎ しめられて そとに でられない"
     assert kana_only(text) and detector._meaning.applies_to(text) is False

@@ -183,7 +183,7 @@ class CrisisDetector:
             # a category this crisis.yaml does not have: the nearest example sentence's
             category = likely.category if likely.category in self._names or nearest is None \
                 else nearest.category
-            rule = nearest.exemplar if nearest is not None else ""
+            rule = self._meaning.example_of(text, category)
             hit = self._hit(text, category, "learned", rule, likely.probability)
             return Assessment(hit, nearest)
         return Assessment(None, nearest)

@@ -17,18 +17,11 @@ then found 29 of its 34 kana-only crises (docs/benchmarks.md).
 from __future__ import annotations
 
 import functools
-import re
 
-from helpbot.matching.kana import KanaLexicon
+from helpbot.matching.kana import KanaLexicon, has_kanji
 from helpbot.matching.tokenize import Analyzer
 
 KANA_THRESHOLD = 0.99
-_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
-_KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9f]")
-
-
-def kana_only(text: str) -> bool:
-    return _KANA.search(text) is not None and _KANJI.search(text) is None
 
 
 @functools.lru_cache(maxsize=2)
@@ -44,4 +37,4 @@ def read_back(lexicon: KanaLexicon, text: str) -> str | None:
     """The kana-only message with the words the lexicon knows spelt in kanji, or None when
     it knows none of them."""
     spelt = lexicon.read(text[:500]).text
-    return spelt if _KANJI.search(spelt) else None
+    return spelt if has_kanji(spelt) else None

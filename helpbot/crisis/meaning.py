@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from helpbot.crisis.kana import KANA_THRESHOLD, kana_lexicon, kana_only, read_back
+from helpbot.crisis.kana import KANA_THRESHOLD, kana_lexicon, read_back
 from helpbot.crisis.learned import NONE, CrisisModel, Likely, builtin_everyday, load_model
 from helpbot.knowledge.crisis_file import CrisisRules
+from helpbot.matching.kana import kana_only
 from helpbot.matching.language import detect as detect_language
 from helpbot.matching.language import is_burmese, is_foreign
 
@@ -159,6 +160,19 @@ class MeaningLayer:
         again = self._score(model, kept, foreign) if kept else None
         # nothing left that the encoder can place: the message was the NPO's or everyday
         return again or Likely(found.probability, found.category, found.threshold, everyday=True)
+
+    def example_of(self, text: str, category: str) -> str:
+        """The example sentence of ``category`` nearest the message or one of its sentences:
+        what a learned hit shows the case worker ("" when the category has none). The nearest
+        example of all may belong to another category, which would only confuse."""
+        rows = [i for i, c in enumerate(self._categories) if c == category]
+        if self._vectors is None or not rows or not text.strip():
+            return ""
+        pieces = [p for p in (text[:500], *sentences(text)) if self.applies_to(p)] or [text[:500]]
+        with self._encoder.single_thread():
+            similarities = [self._vectors[rows] @ self._encoder.encode_query(p) for p in pieces]
+        best = max(similarities, key=lambda s: float(s.max()))
+        return self._exemplars[rows[int(best.argmax())]]
 
     def _score(self, model: CrisisModel, pieces: Sequence[str], foreign: bool) -> Likely | None:
         """The model's view of the pieces the encoder can place (None: of none of them)."""

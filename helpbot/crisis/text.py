@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from helpbot.matching.kana import has_kanji
 from helpbot.matching.normalize import fold_kana
 from helpbot.matching.tokenize import sudachi_tokenizer
 
@@ -26,7 +27,6 @@ _NOISE = re.compile(r"[\s、。,.!?！？…‥・「」『』()（）〜~\-_*#�
 _LONG_VOWELS = re.compile(r"ー+")
 _REPEATS = re.compile(r"(.)\1{2,}")
 _NOT_LATIN_WORD = re.compile(r"[^a-z0-9]+")
-_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _LATIN_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "ł": "l", "ß": "ss"})
@@ -141,7 +141,7 @@ class Morphology:
         if cached is not None:
             return cached
         clean = unicodedata.normalize("NFKC", text)[:2000]
-        if _KANJI.search(clean) is None:
+        if not has_kanji(clean):
             # Kana alone (ﾅｸﾞﾗﾚﾀ, くすりいっぱいのんだ): Sudachi splits hiragana into words far
             # better than a run of katakana, which it takes for one unknown word.
             clean = fold_kana(clean)

@@ -21,7 +21,6 @@ with any entry is ranked by meaning alone with confidence 0 (it falls back).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -34,7 +33,7 @@ from helpbot.matching.bm25 import BM25Index
 from helpbot.matching.calibration import Calibration, default_calibration, ranking_features
 from helpbot.matching.crosslingual import foreign_language, rank_across_languages, word_cover
 from helpbot.matching.fields import SemanticField, Signals, SynonymGroups, semantic_texts
-from helpbot.matching.kana import KanaLexicon
+from helpbot.matching.kana import KANA, KanaLexicon, has_kanji
 from helpbot.matching.ngrams import BigramIndex
 from helpbot.matching.normalize import normalize
 from helpbot.matching.semantic import SentenceEncoder
@@ -42,8 +41,6 @@ from helpbot.matching.tokenize import Analysis, Analyzer
 
 log = logging.getLogger(__name__)
 
-_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
-_KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,11 +159,11 @@ class HybridMatcher:
         )
 
     def _query(self, text: str) -> _Query:
-        if _KANJI.search(text) is not None:
+        if has_kanji(text):
             query = self._fields(text, self._analyzer.analyze(text, remember=False), [])
             return replace(query, question=query.words, reading="")
         analysis = self._analyzer.analyze(text, readings=True, remember=False)
-        if _KANA.search(text) is None:  # e.g. English: its words, bigrams and meaning
+        if KANA.search(text) is None:  # e.g. English: its words, bigrams and meaning
             return self._fields(text, analysis, analysis.words)
         # kana only: the entries' own words spelt out in it (with one slip forgiven) give the
         # message back in the entries' spelling, which Sudachi splits and the encoder reads;
@@ -186,7 +183,7 @@ class HybridMatcher:
         """The scores of every field for ``text``, each divided by its best (0..1); the
         meaning field only with ``meaning``."""
         query = self._query(text)
-        out = Signals(kana_only=_KANJI.search(text) is None, length=len(text.strip()))
+        out = Signals(kana_only=not has_kanji(text), length=len(text.strip()))
         for name, index in self._indexes.items():
             terms = getattr(query, name)
             if not terms:

@@ -50,6 +50,19 @@ def _deletions(text: str) -> list[str]:
 
 
 _KANA_ONLY = re.compile(r"[\u3041-\u309fー]+")
+# Kanji (and 々) and kana (hiragana, katakana, half-width katakana), for telling a message
+# written in kana alone; one definition for matching and the crisis detector.
+KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
+KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9f]")
+
+
+def has_kanji(text: str) -> bool:
+    return KANJI.search(text) is not None
+
+
+def kana_only(text: str) -> bool:
+    """Written in kana, without a single kanji (「おっとに たたかれた」, 「ｼﾆﾀｲ」)."""
+    return KANA.search(text) is not None and KANJI.search(text) is None
 
 
 class KanaLexicon:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helpbot.storage.database import run_core
 from helpbot.storage.models import (
@@ -27,16 +28,23 @@ CONVERSATION_GAP = dt.timedelta(hours=24)
 CONVERSATIONS, CASES, PROGRAM_ANSWERS = "conversations", "cases", "program_answers"
 _NONE_YET = "helpbot.none_yet"
 
-_TOUCH_CONTACT = (
-    update(Contact)
-    .where(
-        Contact.channel == bindparam("b_channel"),
-        Contact.channel_user_id == bindparam("b_user"),
-    )
-    .values(last_seen_at=bindparam("b_now"))
-    .returning(Contact)
-    .execution_options(synchronize_session=False, populate_existing=True)
-)
+_CONTACTS = Contact.__table__
+_CONVERSATIONS = Conversation.__table__
+
+
+def _loading(model: Any, statement: Any) -> Any:
+    """An INSERT/UPDATE on the table whose RETURNING rows load as ``model`` objects: the ORM
+    loads them as from a SELECT, without its bulk-DML path (about 0.4 ms less per UPDATE on
+    SQLite). The objects are persistent and clean; later changes to them are tracked."""
+    table = model.__table__
+    return (select(model).from_statement(statement.returning(*table.c))
+            .execution_options(populate_existing=True))
+
+
+_TOUCH_CONTACT = _loading(Contact, update(_CONTACTS).where(
+    _CONTACTS.c.channel == bindparam("b_channel"),
+    _CONTACTS.c.channel_user_id == bindparam("b_user"),
+).values(last_seen_at=bindparam("b_now")))
 _MESSAGES = Message.__table__
 _INSERT_MESSAGE = insert(_MESSAGES).returning(_MESSAGES.c.id)
 _INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
@@ -45,8 +53,13 @@ _MARK_DELIVERY = (
     .where(_MESSAGES.c.id.in_(bindparam("b_ids", expanding=True)))
     .values(delivery_status=bindparam("b_status"), delivery_error=bindparam("b_error"))
 )
-_NEW_CONTACT = insert(Contact).returning(Contact)
-_NEW_CONVERSATION = insert(Conversation).returning(Conversation)
+_NEW_CONTACT = _loading(Contact, insert(_CONTACTS))
+_NEW_CONVERSATION = _loading(Conversation, insert(_CONVERSATIONS))
+_CONVERSATION_ACTIVE = (
+    update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("b_id"))
+    .values(last_activity_at=bindparam("b_now"))
+)
+_UNANSWERED = insert(UnansweredQuestion.__table__)
 _LATEST_CONVERSATION = (
     select(Conversation)
     .where(Conversation.contact_id == bindparam("contact_id"))
@@ -89,10 +102,10 @@ def contact_for(session: Session, *, channel: str, user_id: str, now: dt.datetim
     ).one_or_none()
     if contact is None:
         # One INSERT … RETURNING: no unit of work, and no object left dirty to flush again.
-        contact = session.scalars(_NEW_CONTACT, [{
+        contact = session.scalars(_NEW_CONTACT, {
             "channel": channel, "channel_user_id": user_id, "created_at": now,
             "last_seen_at": now,
-        }]).one()
+        }).one()
         _created(session, contact.id)
     return contact
 
@@ -106,10 +119,12 @@ def current_conversation(session: Session, contact: Contact, *, now: dt.datetime
         ).one_or_none()
     if latest is None or now - latest.last_activity_at > CONVERSATION_GAP:
         wrote(session, CONVERSATIONS, contact.id)
-        return session.scalars(_NEW_CONVERSATION, [{
+        return session.scalars(_NEW_CONVERSATION, {
             "contact_id": contact.id, "started_at": now, "last_activity_at": now,
-        }]).one()
-    latest.last_activity_at = now
+        }).one()
+    # one UPDATE now, and the object kept clean (no unit of work at the next autoflush)
+    run_core(session, _CONVERSATION_ACTIVE, {"b_id": latest.id, "b_now": now})
+    set_committed_value(latest, "last_activity_at", now)
     return latest
 
 
@@ -188,17 +203,11 @@ def record_unanswered(
     best_score: float | None,
     now: dt.datetime,
 ) -> None:
-    session.add(
-        UnansweredQuestion(
-            contact_id=contact.id,
-            text=text,
-            normalized_text=normalized_text,
-            decision=decision,
-            best_entry_id=best_entry_id,
-            best_score=best_score,
-            created_at=now,
-        )
-    )
+    run_core(session, _UNANSWERED, {  # a plain INSERT: nothing reads the row back this turn
+        "contact_id": contact.id, "text": text, "normalized_text": normalized_text,
+        "decision": decision, "best_entry_id": best_entry_id, "best_score": best_score,
+        "created_at": now,
+    })
 
 
 def mark_delivery(
