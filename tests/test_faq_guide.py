@@ -35,8 +35,9 @@ def copy(tmp_path: Path) -> Path:
 def test_the_guides_examples_pasted_at_the_end_of_the_files_pass_the_check(copy: Path):
     entries = [b for b in _guide_blocks() if b.lstrip().startswith("- id:")]
     groups = [b for b in _guide_blocks() if b.lstrip().startswith("- [")]
-    assert len(entries) == 2 and len(groups) == 1  # the entry, the program, the synonyms
-    targets = {0: copy / "food.yaml", 1: copy / "programs.yaml"}
+    # the entry, the entry with translations, the program; the synonyms
+    assert len(entries) == 3 and len(groups) == 1
+    targets = {0: copy / "food.yaml", 1: copy / "food.yaml", 2: copy / "programs.yaml"}
     for position, block in enumerate(entries):
         with targets[position].open("a", encoding="utf-8") as file:
             file.write("\n" + block)  # 「ファイルの最後に、次のように書きます」
@@ -49,6 +50,9 @@ def test_the_guides_examples_pasted_at_the_end_of_the_files_pass_the_check(copy:
     assert problems == []
     new_ids = {re.search(r"- id: (\S+)", block).group(1) for block in entries}
     assert new_ids <= set(kb.by_id())
+    translated = kb.by_id()["food-pantry-nishi"]
+    assert {"easy", "en", "vi"} == dict(translated.question_translations).keys()
+    assert dict(translated.question_translations).keys() == dict(translated.translations).keys()
 
 
 def _write(folder: Path, text: str) -> None:

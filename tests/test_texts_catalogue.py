@@ -1,4 +1,5 @@
-"""faq/texts.yaml and answer_<language> fields: what `helpbot faq check` says about them."""
+"""faq/texts.yaml and answer_<language> / question_<language> fields: what `helpbot faq check`
+says about them."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from helpbot.cli.faq import faq
+from helpbot.conversation.buttons import LABEL_LIMIT
 from helpbot.core.texts import TextCatalogue, phrases, use_catalogue
 from helpbot.knowledge.loader import load_dir
 
 ENTRY = "- id: a\n  question: 質問\n  answer: 答え\n"
+QUESTION = "- id: a\n  question: 家賃が払えません\n  answer: 答え\n"
 
 
 @pytest.fixture
@@ -49,6 +52,68 @@ def test_translations_load_and_an_unknown_language_suffix_names_file_and_line(fo
     assert line.startswith("faq/a.yaml:9: 「answer_fr」の言葉「fr」はわかりません")
     assert "unknown language 'fr' in 'answer_fr'" in line
     assert "answer_en" in line  # the hint lists the known suffixes
+
+
+def test_translated_questions_load_beside_the_answers(folder):
+    (folder / "a.yaml").write_text(
+        QUESTION + "  question_en: I can't pay my rent\n  question_easy: やちんが はらえません\n"
+        "  question_ne: घरभाडा तिर्न सक्दिनँ\n  answer_en: Answer\n",
+        encoding="utf-8",
+    )
+    kb, problems = load_dir(folder)
+    assert problems == []
+    (entry,) = kb.entries
+    assert entry.question_translations == (
+        ("easy", "やちんが はらえません"), ("en", "I can't pay my rent"),
+        ("ne", "घरभाडा तिर्न सक्दिनँ"),
+    )
+    assert entry.question_in("en") == "I can't pay my rent"
+    assert entry.question_in("easy") == "やちんが はらえません"
+    assert entry.question_in("ja") == entry.question_in(None) == "家賃が払えません"
+    assert entry.question_in("vi") is None
+    assert entry.phrasings() == ("家賃が払えません",)  # alternates stay the staff's own
+
+
+def test_an_unknown_language_suffix_names_file_and_line_in_both_languages(folder):
+    (folder / "a.yaml").write_text(QUESTION + "  question_fr: Je ne peux pas payer\n",
+                                   encoding="utf-8")
+    kb, problems = load_dir(folder)
+    assert kb.entries == () and len(problems) == 1
+    lines = _check(folder)
+    assert lines[0].startswith(
+        "faq/a.yaml:4: 「question_fr」の言葉「fr」はわかりません"
+        " / unknown language 'fr' in 'question_fr' (hint: 書ける言葉: question_easy, question_en"
+    )
+    assert "/ known: question_easy, question_en" in lines[0]
+
+
+@pytest.mark.parametrize("written", ["  question_vi:\n", '  question_vi: ""\n',
+                                     "  question_vi: '   '\n"])
+def test_an_empty_translated_question_is_reported(folder, written: str):
+    (folder / "a.yaml").write_text(QUESTION + written, encoding="utf-8")
+    kb, problems = load_dir(folder)
+    assert kb.entries == () and len(problems) == 1
+    assert _check(folder)[0] == (
+        "faq/a.yaml:4: 「question_vi」（ベトナム語の質問）が空です / 'question_vi' is empty "
+        "(hint: その言葉で質問を書くか、この行を消してください / "
+        "write the question in that language, or delete the line)"
+    )
+
+
+def test_a_translated_question_that_is_not_text_is_reported(folder):
+    (folder / "a.yaml").write_text(QUESTION + "  question_en: [a, b]\n", encoding="utf-8")
+    assert "'question_en' must be text" in _check(folder)[0]
+
+
+def test_the_sample_gives_a_question_in_every_language_of_an_entrys_answers():
+    kb, problems = load_dir(Path(__file__).parent.parent / "faq")
+    assert problems == []
+    translated = [e for e in kb.entries if e.translations]
+    assert len(translated) >= 20
+    for entry in translated:
+        assert dict(entry.question_translations).keys() == dict(entry.translations).keys()
+        for _, question in entry.question_translations:
+            assert len(question) <= LABEL_LIMIT, (entry.id, question)  # a whole button label
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from helpbot.core.messages import QuickReply, Reply, remind_postback
 from helpbot.core.texts import category_label, phrases
 from helpbot.knowledge.entries import Entry
 from helpbot.knowledge.freshness import is_stale
+from helpbot.matching.language import is_foreign
 
 if TYPE_CHECKING:
     from helpbot.reminders.service import Reminders
@@ -50,17 +51,21 @@ class Answers:
         return Reply(text=text, quick_replies=buttons)
 
     def category(self, ctx: TurnContext, category: str) -> Reply:
-        """The entries of one category as buttons, in the person's language if there are any."""
-        words = phrases(ctx.contact.language)
+        """The entries of one category as buttons, in the person's language if there are any:
+        written in it, or (another language than Japanese) with a question in it
+        (``question_en``, …)."""
+        language = ctx.contact.language
+        words = phrases(language)
         entries = [e for e in ctx.shown.entries if e.category == category]
-        preferred = [e for e in entries if e.language == ctx.contact.language] or entries
+        preferred = [e for e in entries if e.language == language or (
+            is_foreign(language) and language in dict(e.question_translations))] or entries
         if not preferred:
             return Reply(text=words.empty_category)
         return Reply(
             text=words.category_intro.format(
-                category=category_label(category, ctx.contact.language)
+                category=category_label(category, language)
             ),
-            quick_replies=entry_buttons(preferred),
+            quick_replies=entry_buttons(preferred, language),
         )
 
     def remind_before_deadline(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from helpbot.core.messages import (
     QuickReply,
     answer_postback,
@@ -24,17 +26,22 @@ def label(text: str) -> str:
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
 
 
-def entry_buttons(entries: list[Entry]) -> tuple[QuickReply, ...]:
-    return tuple(
-        QuickReply(
-            label=label(e.question), postback=answer_postback(e.id), display_text=e.question[:300]
-        )
-        for e in entries[:MAX_QUICK_REPLIES]
-    )
+def entry_buttons(entries: list[Entry], language: str | None = None) -> tuple[QuickReply, ...]:
+    """A button per entry, with its question in ``language`` (``question_en``, …;
+    "easy": ``question_easy``) when the entry has one, else as written."""
+    buttons = []
+    for e in entries[:MAX_QUICK_REPLIES]:
+        question = e.question_in(language) or e.question
+        buttons.append(QuickReply(
+            label=label(question), postback=answer_postback(e.id), display_text=question[:300]
+        ))
+    return tuple(buttons)
 
 
-def suggestion_buttons(candidates: list[Candidate]) -> tuple[QuickReply, ...]:
-    return entry_buttons([c.entry for c in candidates[:MAX_SUGGESTIONS]])
+def suggestion_buttons(
+    candidates: Sequence[Candidate], language: str | None = None
+) -> tuple[QuickReply, ...]:
+    return entry_buttons([c.entry for c in candidates[:MAX_SUGGESTIONS]], language)
 
 
 def topics(kb: KnowledgeBase) -> list[str]:

@@ -249,7 +249,7 @@ class ConversationService:
 
     def _suggestions(self, ctx: TurnContext, candidates: Sequence[Candidate]) -> Reply:
         """"Did you mean": the best entries as buttons, and the staff button."""
-        buttons = suggestion_buttons(candidates)
+        buttons = suggestion_buttons(candidates, ctx.contact.language)
         return Reply(text=phrases(ctx.contact.language).did_you_mean,
                      quick_replies=self._answers.with_staff(buttons, ctx))
 

@@ -64,6 +64,8 @@ class Entry:
     program: ProgramRecord | None = None
     # Translations of the answer, ("en", "...") pairs from answer_en, answer_easy, ...
     translations: tuple[tuple[str, str], ...] = ()
+    # Translations of the question, ("en", "...") pairs from question_en, question_easy, ...
+    question_translations: tuple[tuple[str, str], ...] = ()
 
     def phrasings(self) -> tuple[str, ...]:
         """The question and every alternate phrasing, for matching."""
@@ -74,6 +76,12 @@ class Entry:
         if language is None or language == self.language:
             return self.answer
         return dict(self.translations).get(language)
+
+    def question_in(self, language: str | None) -> str | None:
+        """The question written for ``language`` ("easy": やさしい日本語), None without one."""
+        if language is None or language == self.language:
+            return self.question
+        return dict(self.question_translations).get(language)
 
 
 @dataclass(frozen=True, slots=True)

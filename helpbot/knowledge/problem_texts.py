@@ -24,8 +24,19 @@ FIELD_NAMES = {
 }
 
 
+# For answer_en, question_easy, ...: 「question_en」（英語の質問）.
+_LANGUAGE_NAMES = {
+    "easy": "やさしい日本語", "en": "英語", "zh": "中国語", "ko": "韓国語", "vi": "ベトナム語",
+    "pt": "ポルトガル語", "es": "スペイン語", "tl": "タガログ語", "ne": "ネパール語",
+    "id": "インドネシア語",
+}
+
+
 def _field(key: str) -> str:
+    base, _, language = key.partition("_")
     name = FIELD_NAMES.get(key)
+    if name is None and base in ("question", "answer") and language in _LANGUAGE_NAMES:
+        name = f"{_LANGUAGE_NAMES[language]}の{FIELD_NAMES[base]}"
     return f"「{key}」（{name}）" if name else f"「{key}」"
 
 
@@ -49,6 +60,7 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "{key}は言葉ごとに（ja: …, en: …）書いてください"),
         (r"unknown field '(?P<key>[^']+)'.*", "{key}という項目はありません"),
         (r"'(?P<key>[\w.]+)' must be text", "{key}は文字で書いてください"),
+        (r"'(?P<key>[\w.]+)' is empty", "{key}が空です"),
         (r"'(?P<key>[\w.]+)' must be a list of texts",
          "{key}は言葉の並び（[a, b]）で書いてください"),
         (r"'(?P<key>[\w.]+)' must be a list", "{key}は並び（- で始まる行）で書いてください"),
@@ -110,6 +122,10 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"did you mean '(?P<key>[^']+)'\?(?P<rest>.*)", "「{key}」のまちがいではありませんか？"),
         (r"write the question people ask", "よく聞かれる質問の文を書いてください"),
         (r"write the reply the bot should send", "ボットが送る返事を書いてください"),
+        (r"known: (?P<value>(?:answer|question)_easy, .*)",
+         "書ける言葉: {value}（easy はやさしい日本語）"),
+        (r"write the question in that language, or delete the line",
+         "その言葉で質問を書くか、この行を消してください"),
         (r"write the name of the program", "制度の名前を書いてください"),
         (r"write it in quotes like \"#2E7D32\"",
          "\"#2E7D32\" のように \"\" でかこんで書いてください"),

@@ -48,6 +48,8 @@ CONTACT_FIELDS = ("phone", "url", "address")
 # answer_<language>: the answer in another language; "easy" is やさしい日本語.
 ANSWER_LANGUAGES = ("easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
 TRANSLATION_FIELDS = tuple(f"answer_{code}" for code in ANSWER_LANGUAGES)
+# question_<language>: the question in another language, for the buttons that offer the entry.
+QUESTION_FIELDS = tuple(f"question_{code}" for code in ANSWER_LANGUAGES)
 # Hints only: field names staff may write in Japanese.
 _JAPANESE_NAMES = {
     "質問": "question",

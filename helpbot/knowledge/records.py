@@ -12,6 +12,7 @@ from helpbot.knowledge.record_fields import (
     COMMON_FIELDS,
     CONTACT_FIELDS,
     PROGRAM_FIELDS,
+    QUESTION_FIELDS,
     STATUSES,
     TRANSLATION_FIELDS,
     FieldChecker,
@@ -28,13 +29,14 @@ def build_entry(record: Record, file: str) -> tuple[Entry | None, list[Problem]]
     check = FieldChecker(record, file)
     kind = _kind(check)
     known = COMMON_FIELDS + PROGRAM_FIELDS if kind is EntryKind.PROGRAM else COMMON_FIELDS
-    known += TRANSLATION_FIELDS
+    known += TRANSLATION_FIELDS + QUESTION_FIELDS
     for key in record.fields:
-        if key.startswith("answer_") and key not in known:
+        prefix = next((p for p in _TRANSLATED if key.startswith(p)), None)
+        if prefix is not None and key not in known:
             check.report(
                 key,
-                f"unknown language '{key.removeprefix('answer_')}' in '{key}'",
-                f"known: {', '.join(TRANSLATION_FIELDS)}",
+                f"unknown language '{key.removeprefix(prefix)}' in '{key}'",
+                f"known: {', '.join(_TRANSLATED[prefix])}",
             )
         elif key not in known:
             hint, suggestion = unknown_field_hint(key, kind)
@@ -58,6 +60,7 @@ def build_entry(record: Record, file: str) -> tuple[Entry | None, list[Problem]]
             for key in TRANSLATION_FIELDS
             if (text := check.text(key)) is not None
         ),
+        "question_translations": _translated_questions(check),
     }
     url = check.text("url")
     if kind is EntryKind.PROGRAM:
@@ -71,6 +74,26 @@ def build_entry(record: Record, file: str) -> tuple[Entry | None, list[Problem]]
     if check.problems or kind is None:
         return None, check.problems
     return entry, []
+
+
+# The translated fields by prefix: answer_en, question_en, ...
+_TRANSLATED = {"answer_": TRANSLATION_FIELDS, "question_": QUESTION_FIELDS}
+
+
+def _translated_questions(check: FieldChecker) -> tuple[tuple[str, str], ...]:
+    """("en", "...") pairs from question_en, question_easy, ...; a field written but left
+    empty is reported (a button with no words would fall back to Japanese unnoticed)."""
+    pairs = []
+    for key in QUESTION_FIELDS:
+        if key not in check.record.fields:
+            continue
+        text = check.text(key)
+        if text is not None:
+            pairs.append((key.removeprefix("question_"), text))
+        elif check.record.fields[key] is None or isinstance(check.record.fields[key], str):
+            check.report(key, f"'{key}' is empty", "write the question in that language, "
+                         "or delete the line")
+    return tuple(pairs)
 
 
 def _kind(check: FieldChecker) -> EntryKind | None:

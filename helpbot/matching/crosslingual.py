@@ -70,6 +70,11 @@ def translated_answers(entry: Entry) -> tuple[str, ...]:
     return tuple(text[:_TRANSLATION_CHARS] for _, text in entry.translations)
 
 
+def translated_questions(entry: Entry) -> tuple[str, ...]:
+    """The entry's translated questions (question_en, …), embedded as phrasings."""
+    return tuple(text for _, text in entry.question_translations)
+
+
 def foreign_language(text: str) -> str | None:
     """The message's language when it is not Japanese; None for Japanese or unknown.
 

@@ -32,7 +32,13 @@ from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
 from helpbot.matching.calibration import Calibration, default_calibration, ranking_features
 from helpbot.matching.crosslingual import foreign_language, rank_across_languages, word_cover
-from helpbot.matching.fields import SemanticField, Signals, SynonymGroups, semantic_texts
+from helpbot.matching.fields import (
+    SemanticField,
+    Signals,
+    SynonymGroups,
+    semantic_texts,
+    word_phrasings,
+)
 from helpbot.matching.kana import KANA, KanaLexicon, has_kanji
 from helpbot.matching.ngrams import BigramIndex
 from helpbot.matching.normalize import normalize
@@ -122,9 +128,10 @@ class HybridMatcher:
         jobs: list[tuple[str, bool]] = []
         spans: list[tuple[int, int, int]] = []  # (first job, phrasings, parts)
         for entry in entries:
-            parts = [*entry.phrasings(), *entry.keywords, entry.answer]
+            phrasings = word_phrasings(entry)
+            parts = [*phrasings, *entry.keywords, entry.answer]
             short = len(parts) - 1  # readings of phrasings and keywords, not of the answer
-            spans.append((len(jobs), len(entry.phrasings()), len(parts)))
+            spans.append((len(jobs), len(phrasings), len(parts)))
             jobs.extend((part, i < short) for i, part in enumerate(parts))
         if cache is None:
             analyses = self._analyzer.analyze_many(jobs)
