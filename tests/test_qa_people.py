@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from helpbot.storage.models import Case, Contact
-from tests.conftest import SLACK_CHANNEL
+from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
 from tests.fakes.line_webhooks import new_user_id, text_event
-from tests.test_cases_slack import _click, _worker_writes
+from tests.fakes.slack_requests import event_callback, message_event, new_ts
+from tests.test_cases_slack import WORKER, _click, _worker_writes
 from tests.test_knowledge_versions import edit
 
 SATURDAY_NIGHT = dt.datetime(2026, 12, 5, 13, 30, tzinfo=dt.UTC)  # 22:30 in Tokyo
@@ -141,6 +142,17 @@ def test_no_food_in_plain_words_is_answered_not_treated_as_danger(line, fake_lin
     assert len(labels) <= 5
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "QA: the learned crisis layer files 「薬が買えない」「くすりがない」 under suicide (nearest "
+    "example 「薬をいっぱい飲んだ」): the person gets suicide hotlines, staff an URGENT @channel"))
+@pytest.mark.parametrize("text", ["薬が買えない", "くすりがない"])
+def test_no_medicine_is_a_health_question_not_a_suicide_alarm(line, fake_line, database, text):
+    person = new_user_id()
+    replies = _say(line, fake_line, person, text)
+    case = _case(database)
+    assert case is None or case.crisis_category != "suicide", replies
+
+
 def test_a_one_slip_typo_of_a_crisis_expression_still_counts(line, fake_line, database):
     person = new_user_id()
     _say(line, fake_line, person, "たべものがなにもなぃ")
@@ -165,6 +177,26 @@ def test_a_workers_reply_after_resolution_brings_the_persons_answer_back_to_the_
     answer = _say(line, fake_line, person, "はい、行けました。ありがとうございます")
     assert answer == [], "the bot stays quiet: a worker is talking with the person"
     assert "👤 はい、行けました。ありがとうございます" in _thread(fake_slack, _case(database))
+
+
+def test_a_workers_reply_is_not_lost_when_slack_fails_once_right_after_a_start(
+    line, slack, fake_line, fake_slack, database
+):
+    person = new_user_id()
+    _say(line, fake_line, person, "人と話したい")
+    fake_slack.fail_next(500, times=1, methods=("auth.test",))
+    request = event_callback(
+        message_event("佐藤です。今どちらにいますか", channel=SLACK_CHANNEL, user=WORKER,
+                      ts=new_ts(), thread_ts=_case(database).slack_ts),
+        signing_secret=SLACK_SECRET,
+    )
+    response = slack.send(request)
+    slack.settle()
+    if response.status_code != 200:  # not taken: Slack sends it again
+        slack.send(request.with_retry(1))
+        slack.settle()
+    assert response.status_code == 503, "bolt's auth.test failed: Slack must send it again"
+    assert fake_line.sent_texts(user_id=person).count("佐藤です。今どちらにいますか") == 1
 
 
 # -- staff editing faq/ -------------------------------------------------------------------------

@@ -258,6 +258,11 @@ def _followup_fields(view: dict[str, Any]) -> tuple[int, str, str, bool] | None:
     return int(metadata), when_text, str(message), keep
 
 
+# bolt's answer when its auth.test (the first request after a start) fails: with a 200, Slack
+# would never send the request again and a worker's reply would be lost.
+NOT_AUTHORIZED = "helpbot could not reach Slack's auth.test; send the request again"
+
+
 def build_bolt_app(
     *, signing_secret: str, client: WebClient, listeners: CaseWorkerListeners,
     executor: Executor, guards: RequestGuards, extra: Callable[[App], None] | None = None,
@@ -266,6 +271,7 @@ def build_bolt_app(
         signing_secret=signing_secret,
         client=client,
         token_verification_enabled=False,  # no call to Slack at start-up
+        user_facing_authorize_error_message=NOT_AUTHORIZED,  # webhook.py: a 503, not a 200
         listener_executor=executor,
         logger=logging.getLogger("helpbot.slack.bolt"),
     )
