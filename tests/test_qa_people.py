@@ -13,7 +13,7 @@ from sqlalchemy import select
 from helpbot.storage.models import Case, Contact
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
 from tests.fakes.line_webhooks import new_user_id, text_event
-from tests.fakes.slack_requests import event_callback, message_event, new_ts
+from tests.fakes.slack_requests import event_callback, message_event, new_ts, slash_command
 from tests.test_cases_slack import WORKER, _click, _worker_writes
 from tests.test_knowledge_versions import edit
 
@@ -197,6 +197,23 @@ def test_a_workers_reply_is_not_lost_when_slack_fails_once_right_after_a_start(
         slack.settle()
     assert response.status_code == 503, "bolt's auth.test failed: Slack must send it again"
     assert fake_line.sent_texts(user_id=person).count("佐藤です。今どちらにいますか") == 1
+
+
+def test_a_second_worker_claiming_by_slash_command_is_told_the_case_is_taken(
+    line, slack, fake_line, fake_slack, database
+):
+    person = new_user_id()
+    _say(line, fake_line, person, "人と話したい")
+    _click(slack, "case_claim", _case(database))
+    command = slash_command("/helpbot", f"claim {_case(database).id}", user_id="UOTHER002",
+                            channel_id=SLACK_CHANNEL, signing_secret=SLACK_SECRET,
+                            response_url=fake_slack.new_response_url())
+    assert slack.send(command).status_code == 200
+    slack.settle()
+    assert _case(database).claimed_by == WORKER
+    (told,) = fake_slack.wait_for(lambda: fake_slack.response_posts, timeout=5)
+    assert "cannot claim" in told.body["text"]
+    assert told.body["response_type"] == "ephemeral"
 
 
 # -- staff editing faq/ -------------------------------------------------------------------------
