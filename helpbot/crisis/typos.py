@@ -34,7 +34,10 @@ class TypoIndex:
         for pair in set(_pairs(reading)):
             shared.update(self._typo_pairs.get(pair, ()))
         needed = self._typo_needed
-        candidates = [k for k, n in shared.items() if n >= needed[k]]
+        # One slip drops at most one character: a key longer than that is not in the message
+        # (partial_ratio would also find a short message inside a long key).
+        longest = len(reading) + 1
+        candidates = [k for k, n in shared.items() if n >= needed[k] and len(k) <= longest]
         if not candidates:
             return None
         from rapidfuzz import fuzz, process

@@ -245,17 +245,20 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
             line = raw_categories.item_lines[position] if raw_categories.item_lines else 1
             categories.append(_read_category(item, line, file, problems))
     hotlines = _read_hotlines(data, file, problems)
+    first_lines: dict[str, int] = {}  # a repeated id is reported where it is written again
     for position, category in enumerate(categories):
         line = raw_categories.item_lines[position] if raw_categories.item_lines else 1
+        if category.key and category.key in first_lines:
+            problems.append(Problem(file, line, f"duplicate id '{category.key}' (first used at "
+                                    f"{file}:{first_lines[category.key]})",
+                                    "give this entry a different id"))
+        first_lines.setdefault(category.key, line)
         for hotline in category.call:
             if hotline not in hotlines:
                 close = difflib.get_close_matches(hotline, list(hotlines), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "add it under 'hotlines:'"
                 message = f"category '{category.key}' calls an unknown hotline '{hotline}'"
                 problems.append(Problem(file, line, message, hint))
-    keys = [c.key for c in categories if c.key]
-    for key in sorted({k for k in keys if keys.count(k) > 1}):
-        problems.append(Problem(file, 1, f"two categories have the id '{key}'", "make ids unique"))
     resources = data.get("resources")
     texts = _language_texts(resources)
     parts = resources if isinstance(resources, LineDict) else LineDict()

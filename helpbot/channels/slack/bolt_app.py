@@ -16,7 +16,7 @@ from concurrent.futures import Executor
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltResponse
+from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from helpbot.cases.service import CaseService, without_notes
@@ -184,7 +184,8 @@ class CaseWorkerListeners:
             case_id, worker_name=str(event.get("user", "")), text=text
         )
 
-    def on_command(self, ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+    def on_command(self, ack: Ack, command: dict[str, Any], client: WebClient,
+                   respond: Respond) -> None:
         text = command.get("text", "")
         privacy = PRIVACY_COMMAND.match(text)
         if privacy is not None and self.privacy is not None:
@@ -210,8 +211,9 @@ class CaseWorkerListeners:
         ack(f"Working on case #{number}…")
         user = {"id": command.get("user_id"), "username": command.get("user_name")}
         problem = self.act(action, number, user)
-        if problem:
+        if problem:  # acked already: told afterwards, to the worker who typed it only
             logger.info("slash command refused: %s", problem)
+            respond(text=problem, response_type="ephemeral")
 
     def schedule(self, case_id: int, when: dt.datetime, message: str, user_id: str, *,
                  keep: bool) -> str:
@@ -258,6 +260,11 @@ def _followup_fields(view: dict[str, Any]) -> tuple[int, str, str, bool] | None:
     return int(metadata), when_text, str(message), keep
 
 
+# bolt's answer when its auth.test (the first request after a start) fails: with a 200, Slack
+# would never send the request again and a worker's reply would be lost.
+NOT_AUTHORIZED = "helpbot could not reach Slack's auth.test; send the request again"
+
+
 def build_bolt_app(
     *, signing_secret: str, client: WebClient, listeners: CaseWorkerListeners,
     executor: Executor, guards: RequestGuards, extra: Callable[[App], None] | None = None,
@@ -266,6 +273,7 @@ def build_bolt_app(
         signing_secret=signing_secret,
         client=client,
         token_verification_enabled=False,  # no call to Slack at start-up
+        user_facing_authorize_error_message=NOT_AUTHORIZED,  # webhook.py: a 503, not a 200
         listener_executor=executor,
         logger=logging.getLogger("helpbot.slack.bolt"),
     )

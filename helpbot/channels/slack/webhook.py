@@ -9,6 +9,7 @@ Slack's JSON or form is a 400.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -24,7 +25,7 @@ def receive_slack_request() -> Response | tuple[Response, int]:
             "SLACK_ESCALATION_CHANNEL and restart helpbot."
         ), 503
     # bolt is imported only where Slack is configured (not in a LINE-only web process).
-    from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
+    from slack_bolt.adapter.flask.handler import to_bolt_request
 
     from helpbot.channels.slack.guards import (
         SHAPE_ERRORS,
@@ -51,4 +52,16 @@ def receive_slack_request() -> Response | tuple[Response, int]:
         return jsonify(error="body is not Slack's JSON or form"), 400
     if unreadable_by_bolt(bolt_request.body):
         return jsonify(error="body is not shaped as Slack sends it"), 400
-    return to_flask_response(services.slack_handler.app.dispatch(bolt_request))
+    return _dispatch(services.slack_handler.app, bolt_request)
+
+
+def _dispatch(bolt: Any, bolt_request: Any) -> Response | tuple[Response, int]:
+    """bolt's answer, or a 503 when bolt could not authorise: Slack then sends it again."""
+    from slack_bolt.adapter.flask.handler import to_flask_response
+
+    from helpbot.channels.slack.bolt_app import NOT_AUTHORIZED
+
+    answer = bolt.dispatch(bolt_request)
+    if answer.status == 200 and answer.body == NOT_AUTHORIZED:
+        return jsonify(error=NOT_AUTHORIZED), 503
+    return to_flask_response(answer)
