@@ -9,9 +9,9 @@ What it is fitted on, and what it is not:
   ``tests/data/crisis_heldout.yaml`` (crisis lines by category, everyday lines and FAQ
   questions as ``none``), the example sentences of ``faq/crisis.yaml``, and the everyday
   messages near a danger's topic shipped in ``helpbot/crisis/data/everyday.yaml`` (``none``);
-- **never on** ``tests/data/crisis_fresh.yaml``, the set kept back to measure how the detector
-  does on ways of writing nobody fitted anything to (``helpbot bench crisis --eval
-  tests/data/crisis_fresh.yaml``).
+- **never on** ``tests/data/crisis_fresh.yaml`` and ``tests/data/crisis_unseen.yaml``, the sets
+  kept back to measure how the detector does on ways of writing nobody fitted anything to
+  (``helpbot bench crisis --eval tests/data/crisis_unseen.yaml``).
 
 The regularisation ``C`` is chosen by 5-fold cross-validation (log loss) on the fitting data,
 and the threshold is the lowest at which the cross-validated model alone alarms on at most

@@ -18,6 +18,7 @@ from tests.conftest import ROOT, SAMPLE_FAQ
 EVAL = ROOT / "tests" / "data" / "crisis_eval.yaml"
 HELDOUT = ROOT / "tests" / "data" / "crisis_heldout.yaml"
 FRESH = ROOT / "tests" / "data" / "crisis_fresh.yaml"
+UNSEEN = ROOT / "tests" / "data" / "crisis_unseen.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -173,12 +174,25 @@ def test_the_heldout_set_keeps_its_floor():
 def test_the_fresh_set_nothing_was_fitted_to_keeps_its_floor():
     """The third set: written without the lists or the other sets, never read to change the
     lists, never used to fit the learned layer. Measured 0.908 recall, 15.0 % false alarms
-    (words and examples alone: 0.770 / 15.0 %)."""
+    (words and examples alone: 0.770 / 15.0 %); 0.932 / 15.0 % with the lists of
+    Vietnamese, Indonesian, Nepali, Tagalog and Burmese danger written without any set."""
     report = run_crisis_bench(FRESH, SAMPLE_FAQ, semantic=True)
     assert report["crisis_messages"] >= 300 and report["everyday_messages"] >= 300
-    assert report["recall"] >= 0.89, report["misses"]
+    assert report["recall"] >= 0.91, report["misses"]
     assert report["false_alarm_rate"] <= 0.17, report["false_alarms"]
     assert report["found_by_layer"].get("learned", 0) >= 30
+
+
+def test_the_fourth_set_written_after_all_the_lists_keeps_its_floor():
+    """The fourth set (``crisis_unseen.yaml``): written after everything else without the
+    lists, the code or the other sets, never read or fitted on. Measured on the code before
+    the other-language lists 0.816 recall / 6.6 % false alarms (Japanese 0.953), after them and
+    the refit 0.867 / 6.8 % (Japanese 0.961)."""
+    report = run_crisis_bench(UNSEEN, SAMPLE_FAQ, semantic=True)
+    assert report["crisis_messages"] >= 450 and report["everyday_messages"] >= 400
+    assert report["recall"] >= 0.85, report["misses"]
+    assert report["false_alarm_rate"] <= 0.09, report["false_alarms"]
+    assert report["recall_by_language"]["ja"] >= 0.94
 
 
 def test_the_evaluation_set_keeps_its_floors():

@@ -123,11 +123,11 @@ def test_vietnamese_then_easy_japanese_then_english_each_reply_fits_and_staff_se
 # -- common needs in hiragana and with typos ----------------------------------------------------
 
 @pytest.mark.parametrize("text", [
-    pytest.param("食べ物がない", marks=pytest.mark.xfail(strict=True, reason=(
-        "QA: the learned crisis layer scores 「食べ物がない」 as no_food (0.97, nearest "
-        "「みっか食べてない」): an everyday food question opens an urgent case"))),
+    "食べ物がない",  # this and the next are in helpbot/crisis/data/everyday.yaml
     "たべものがない",
-    "たべものない",
+    "たべものない",  # these are not
+    "食べ物がなくて困ってる",
+    "うちに食べるものがないです",
 ])
 def test_no_food_in_plain_words_is_answered_not_treated_as_danger(line, fake_line, database, text):
     """「食べ物がない」 is three kana shorter than the crisis expression 「食べ物が何もない」
@@ -142,15 +142,14 @@ def test_no_food_in_plain_words_is_answered_not_treated_as_danger(line, fake_lin
     assert len(labels) <= 5
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "QA: the learned crisis layer files 「薬が買えない」「くすりがない」 under suicide (nearest "
-    "example 「薬をいっぱい飲んだ」): the person gets suicide hotlines, staff an URGENT @channel"))
-@pytest.mark.parametrize("text", ["薬が買えない", "くすりがない"])
+# The first two are in helpbot/crisis/data/everyday.yaml (the everyday needs the FAQ answers);
+# the others are not, and are left to the learned layer refitted with them.
+@pytest.mark.parametrize("text", ["薬が買えない", "くすりがない", "薬もない", "くすり買えない",
+                                  "薬が高くて買えません"])
 def test_no_medicine_is_a_health_question_not_a_suicide_alarm(line, fake_line, database, text):
     person = new_user_id()
     replies = _say(line, fake_line, person, text)
-    case = _case(database)
-    assert case is None or case.crisis_category != "suicide", replies
+    assert _case(database) is None, replies
 
 
 def test_a_one_slip_typo_of_a_crisis_expression_still_counts(line, fake_line, database):
