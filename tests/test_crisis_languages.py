@@ -97,3 +97,30 @@ def test_burmese_gets_burmese_lines_and_no_encoder_guess(words_only):
     assert kb.crisis is not None
     lines = resources_text(kb.crisis, category="suicide", language="my")
     assert "အရေးအကြီးဆုံး" in lines and "0570-783-556" in lines
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Tôi sẽ trả tiền từ từ được không?", False),  # từ từ: slowly, its marks typed
+        ("Từ từ thôi, không sao đâu", False),
+        ("Tôi muốn tự tử", True),
+        ("toi se tu tu", True),  # typed without marks: tu tu may be tự tử, so it fires
+        ("tôi muốn tu tu", True),  # marks on some words only: the bare ones agree with any
+        ("Chồng tôi đánh tôi mỗi đêm", True),
+        ("quero morrer, sofro violéncia", True),  # a misplaced Portuguese accent still counts
+    ],
+)
+def test_vietnamese_marks_typed_must_agree_with_the_expressions(words_only, text, fires):
+    """An expression is matched on its letters, so a message typed without marks is read both
+    ways; where the message has Vietnamese marks and so does the expression, they must agree
+    (từ từ "slowly" is not tự tử "suicide"). Other languages' accents are not compared."""
+    assert (words_only.detect(text) is not None) is fires, text
+
+
+def test_marked_words_split_as_the_plain_words_do():
+    from helpbot.crisis.text import marked_words
+
+    text = "Tôi  muốn—CHẾTTTT!! đi"
+    assert len(marked_words(text)) == latin_words(text).count(" ") - 1
+    assert marked_words(text) == ["tôi", "muốn", "chếtt", "đi"]

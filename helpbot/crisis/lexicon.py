@@ -36,11 +36,13 @@ from helpbot.crisis.text import (
     devoiced,
     devoiced_loose,
     fold,
+    found_with_marks,
     has_japanese,
     has_latin,
     latin_regex,
     latin_words,
     loose,
+    marked_words,
     one_phrase,
 )
 from helpbot.crisis.typos import TypoIndex
@@ -206,8 +208,9 @@ class Lexicon:
             category, word = self._alone[parts[0]]
             yield LexicalHit(category, word, "expression")
         if words and self._latin_re is not None and self._latin_re.search(words):
+            marked = marked_words(text)
             for pattern, category, expression in self._latin:
-                if pattern.search(words):
+                if found_with_marks(pattern, expression, words, marked):
                     yield LexicalHit(category, expression, "expression")
         if words and self._latin_patterns:
             yield from self._match_latin_patterns(words.split())

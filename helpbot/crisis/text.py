@@ -95,6 +95,42 @@ def latin_words(text: str) -> str:
     return " " + " ".join(_NOT_LATIN_WORD.sub(" ", text).split()) + " "
 
 
+_NOT_MARKED_WORD = re.compile(r"[^a-z0-9\u00c0-\u024f\u1e00-\u1eff]+")
+# Letters only Vietnamese writes (ơ ư ă đ and the tone-marked vowels): where a message and an
+# expression both carry them, they must agree (từ từ "slowly" is not tự tử "suicide").
+_VIETNAMESE_MARKED = re.compile(r"[ơưăđ\u1ea0-\u1ef9]")
+
+
+def marked_words(text: str) -> list[str]:
+    """The words :func:`latin_words` finds, with their accents kept (lower case, NFC)."""
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).lower())
+    return _NOT_MARKED_WORD.sub(" ", _REPEATS.sub(r"\1\1", text)).split()
+
+
+def found_with_marks(pattern: re.Pattern[str], expression: str, words: str,
+                     marked: list[str]) -> bool:
+    """Whether an expression's ``pattern`` is in the message's :func:`latin_words` with the
+    Vietnamese marks of ``marked`` (:func:`marked_words`) agreeing (:func:`marks_agree`)."""
+    aligned = len(marked) == words.count(" ") - 1  # else the marks are not compared
+    return any(
+        not aligned or marks_agree(marked_words(expression), marked,
+                                   words.count(" ", 0, found.start()) - 1)
+        for found in pattern.finditer(words)
+    )
+
+
+def marks_agree(expression: list[str], message: list[str], start: int) -> bool:
+    """Whether the expression's words, found from word ``start`` of the message, carry the
+    same Vietnamese marks as the message's words wherever both are written with them. A word
+    typed without marks agrees with any: "tu tu" may be either, and is left to match."""
+    for offset, written in enumerate(expression):
+        typed = message[start + offset] if start + offset < len(message) else ""
+        if (_VIETNAMESE_MARKED.search(written) and _VIETNAMESE_MARKED.search(typed)
+                and typed != written):
+            return False
+    return True
+
+
 def has_latin(text: str) -> bool:
     return _LATIN.search(text) is not None
 
