@@ -365,9 +365,22 @@ def crisis(args: argparse.Namespace) -> dict[str, Any]:
             },
         }
         print(name, results[name]["recall"], results[name]["false_alarm_rate"], file=sys.stderr)
+    # ordinary questions (translated municipal questions, none a crisis), as
+    # ``helpbot bench crisis --ordinary benchmarks/data/queries_dev_multilingual.jsonl``
+    rows = [json.loads(line) for line in
+            (ROOT / "benchmarks/data/queries_dev_multilingual.jsonl").read_text().splitlines()
+            if line.strip()]
+    ordinary: dict[str, dict[str, float]] = {}
+    for name in ("detector as shipped (USE learned layer)", "detector, e5 layer for vi/tl/ne/id"):
+        alarmed: Counter[str] = Counter()
+        asked: Counter[str] = Counter()
+        for row in rows:
+            asked[row["language"]] += 1
+            alarmed[row["language"]] += judges[name](str(row["query"]))
+        ordinary[name] = {k: round(alarmed[k] / asked[k], 4) for k in sorted(asked)}
     cache.save()
     counts = yaml.safe_load(FRESH.read_text(encoding="utf-8"))
-    return {"fit": fit_report, "fresh": results,
+    return {"fit": fit_report, "fresh": results, "ordinary_alarm_rate": ordinary,
             "fresh_sizes": {"crisis": len(counts["crisis"]), "everyday": len(counts["everyday"])}}
 
 
