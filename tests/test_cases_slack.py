@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from helpbot.cases.intake import REOPENED_BY_WORKER
+from helpbot.storage.audit import audit_lines
 from helpbot.storage.models import Case, StaffPost
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
 from tests.fakes.line_webhooks import new_user_id, postback_event, text_event
@@ -235,6 +237,42 @@ def test_person_writing_after_resolution_reopens_the_case(line, slack, fake_line
     case = _case(database)
     assert case.state == "open" and case.times_reopened == 1
     assert "Claim" in str(fake_slack.message(SLACK_CHANNEL, case.slack_ts).blocks)
+
+
+def test_a_workers_reply_reopens_a_resolved_case_claimed_by_them_and_says_so(
+    line, slack, fake_line, fake_slack, database, clock
+):
+    person = new_user_id()
+    _say(line, fake_line, person, "人と話したい")
+    _click(slack, "case_claim", _case(database))
+    _click(slack, "case_resolve", _case(database))
+    clock.advance(days=3)
+    seen = len(audit_lines(database))
+    _worker_writes(slack, _case(database), "その後いかがですか")
+    case = _case(database)
+    assert (case.state, case.claimed_by, case.times_reopened) == ("claimed", WORKER, 1)
+    assert case.resolved_at is None and case.opened_at == case.claimed_at == clock.now
+    assert [(a.action, a.actor) for a in audit_lines(database)[seen:]] == [
+        ("reply", WORKER), ("reopen", WORKER), ("claim", WORKER)]
+    thread = [m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts)]
+    assert thread[-1] == REOPENED_BY_WORKER.format(worker=WORKER)
+    assert thread[-1].startswith(f"相談を再開しました（担当: <@{WORKER}>）")
+    assert "Resolve" in str(fake_slack.message(SLACK_CHANNEL, case.slack_ts).blocks)
+    # A note alone changes nothing; neither does a reply once the case is open again.
+    _worker_writes(slack, case, "// 様子を見る")
+    _worker_writes(slack, case, "お返事お待ちしています")
+    assert _case(database).times_reopened == 1
+    assert sum("相談を再開しました" in m.text
+               for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts)) == 1
+
+
+def test_a_note_alone_does_not_reopen_a_resolved_case(line, slack, fake_line, database, clock):
+    person = new_user_id()
+    _say(line, fake_line, person, "人と話したい")
+    _click(slack, "case_resolve", _case(database))
+    clock.advance(days=3)
+    _worker_writes(slack, _case(database), "// 終了済み、記録だけ")
+    assert _case(database).state == "resolved"
 
 
 def test_crisis_message_gets_resources_at_once_and_an_urgent_case(

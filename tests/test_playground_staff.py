@@ -73,6 +73,17 @@ def test_both_sides_of_a_case(client):
     assert _cases(client)[0]["state"] == "resolved"
 
 
+def test_a_reply_to_a_resolved_case_reopens_it_for_the_pane(client, clock):
+    _say(client, "人と話したい")
+    number = _cases(client)[0]["number"]
+    _act(client, number, "resolve")
+    clock.advance(days=2)
+    assert _act(client, number, "reply", json={"text": "その後いかがですか"}).status_code == 200
+    case = _cases(client)[0]
+    assert (case["state"], case["state_text"]) == ("claimed", "対応中（担当: あなた）")
+    assert _say(client, "大丈夫です")["replies"] == [], "the answer goes to the worker"
+
+
 def test_claiming_twice_is_a_clear_conflict(client):
     _say(client, "人と話したい")
     number = _cases(client)[0]["number"]

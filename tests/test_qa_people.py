@@ -160,8 +160,6 @@ def test_a_one_slip_typo_of_a_crisis_expression_still_counts(line, fake_line, da
 
 # -- the case worker in Slack -----------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="QA: a worker's thread reply on a case resolved over 24 h "
-                   "ago reaches the person, but the person's answer goes to the bot, not to staff")
 def test_a_workers_reply_after_resolution_brings_the_persons_answer_back_to_the_thread(
     line, slack, fake_line, fake_slack, database, clock
 ):

@@ -21,7 +21,13 @@ from helpbot.reports.period import parse_since, report_period
 from helpbot.storage.models import Case, Message
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
 from tests.fakes.line_webhooks import new_user_id, postback_event, text_event
-from tests.fakes.slack_requests import block_action, slash_command
+from tests.fakes.slack_requests import (
+    block_action,
+    event_callback,
+    message_event,
+    new_ts,
+    slash_command,
+)
 
 WORKER = "UWORKER01"
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -111,6 +117,28 @@ def test_a_scenarios_numbers_in_report_json(line, slack, fake_line, database, cl
     # The day before holds nothing.
     empty = run_report(settings, "--since", "2026-11-30", "--until", "2026-11-30", "--json")
     assert empty["messages_in"]["total"] == 0 and empty["cases"]["opened"] == 0
+
+
+def test_a_case_reopened_by_a_workers_reply_is_counted_once(line, slack, fake_line, fake_slack,
+                                                            database, clock, settings):
+    fake_slack.add_user(WORKER, "sato", "さとう")  # users.info names the worker
+    person = new_user_id()
+    say(line, fake_line, person, "人と話したい")
+    clock.advance(minutes=12)
+    click(slack, "case_claim", case_number(database, 1))
+    click(slack, "case_resolve", case_number(database, 1))
+    clock.advance(days=2)
+    slack.send(event_callback(
+        message_event("その後いかがですか", channel=SLACK_CHANNEL, user=WORKER, ts=new_ts(),
+                      thread_ts=case_number(database, 1).slack_ts),
+        signing_secret=SLACK_SECRET))
+    slack.settle()
+    say(line, fake_line, person, "おかげさまで落ち着きました")
+    report = run_report(settings, "--since", "2026-12-01", "--until", "2026-12-07", "--json")
+    assert report["cases"] == {"opened": 1, "claimed": 1, "resolved": 0,
+                               "by_state": {"claimed": 1}}
+    assert report["workers"] == [{"id": WORKER, "name": "さとう", "claimed": 1, "resolved": 0}]
+    assert report["minutes_to_claim"]["count"] == 1
 
 
 def test_counts_survive_a_purge_of_message_texts(line, slack, fake_line, database, clock,

@@ -23,7 +23,7 @@ from helpbot.cases.states import (
     next_state,
 )
 from helpbot.storage import history
-from helpbot.storage.audit import AuditAction
+from helpbot.storage.audit import SYSTEM, AuditAction
 from helpbot.storage.audit import on_case as audit_case
 from helpbot.storage.models import Case, Contact
 
@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 
 # A person who writes again this soon after resolution reopens the case.
 REOPEN_WINDOW = dt.timedelta(hours=24)
+# Thread notes when a resolved case opens again (a worker's reply reopens it at any time).
+REOPENED_BY_PERSON = "The person wrote again after the case was resolved: reopened."
+REOPENED_BY_WORKER = "相談を再開しました（担当: <@{worker}>） / Reopened by <@{worker}>'s reply."
 SATISFACTION_SCORES = (3, 2, 1)
 
 # Built once (SQLAlchemy then finds their compiled form without rebuilding them each turn).
@@ -51,6 +54,14 @@ _RESOLVED_CASE = (
 _ACTIVE_OR_RESOLVED = select(Case).from_statement(
     union_all(select(_ACTIVE_CASE.subquery()), select(_RESOLVED_CASE.subquery()))
 )
+
+
+def take(session: Session, case: Case, *, worker_id: str, worker_name: str,
+         now: dt.datetime) -> None:
+    """A worker claims the case (a button, a command, or a reply that reopened it)."""
+    case.state = next_state(CaseState(case.state), CaseAction.CLAIM)
+    case.claimed_at, case.claimed_by, case.claimed_by_name = now, worker_id, worker_name
+    audit_case(session, case, actor=worker_id, action=AuditAction.CLAIM, now=now)
 
 
 def _resolved_within(case: Case | None, now: dt.datetime) -> bool:
@@ -167,7 +178,10 @@ class CaseIntake:
         line = f"👤 {self.outbox.mask(text)}"
         return [add_post(session, case_id=case.id, kind=PostKind.THREAD, text=line, now=now).id]
 
-    def reopen(self, session: Session, case: Case, *, now: dt.datetime) -> list[int]:
+    def reopen(self, session: Session, case: Case, *, now: dt.datetime,
+               by: tuple[str, str] | None = None) -> list[int]:
+        """Open a resolved case again: the person wrote soon after resolution, or a worker
+        (``by``: id and name) replied in its thread; then it is theirs, as if they claimed it."""
         case.state = next_state(CaseState(case.state), CaseAction.REOPEN)
         case.times_reopened += 1
         case.resolved_at = None
@@ -175,8 +189,12 @@ class CaseIntake:
         case.claimed_by = case.claimed_by_name = None
         case.resolved_by = case.resolved_by_name = None
         case.opened_at = case.last_announced_at = now
-        audit_case(session, case, actor="system", action=AuditAction.REOPEN, now=now)
-        note = "The person wrote again after the case was resolved: reopened."
+        actor = SYSTEM if by is None else by[0]
+        audit_case(session, case, actor=actor, action=AuditAction.REOPEN, now=now)
+        note = REOPENED_BY_PERSON
+        if by is not None:
+            take(session, case, worker_id=by[0], worker_name=by[1], now=now)
+            note = REOPENED_BY_WORKER.format(worker=by[0])
         return [
             add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id,
             add_post(session, case_id=case.id, kind=PostKind.THREAD, text=note, now=now).id,

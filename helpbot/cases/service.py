@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from helpbot.cases.intake import SATISFACTION_SCORES, CaseIntake
+from helpbot.cases.intake import SATISFACTION_SCORES, CaseIntake, take
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
 from helpbot.cases.ports import CaseView
 from helpbot.cases.states import (
@@ -76,9 +76,7 @@ class CaseService(CaseIntake):
         now = self._clock()
         with self._database.session() as session:
             case = self._get(session, case_id)
-            case.state = next_state(CaseState(case.state), CaseAction.CLAIM)
-            case.claimed_at, case.claimed_by, case.claimed_by_name = now, worker_id, worker_name
-            audit_case(session, case, actor=worker_id, action=AuditAction.CLAIM, now=now)
+            take(session, case, worker_id=worker_id, worker_name=worker_name, now=now)
             posts = [add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id]
             contact = contact_of(session, case)
             words = phrases(contact.language)
@@ -173,15 +171,21 @@ class CaseService(CaseIntake):
         self.outbox.deliver(posts)
         return case
 
-    def relay_from_worker(self, case_id: int, *, worker_name: str, text: str) -> bool:
+    def relay_from_worker(self, case_id: int, *, worker_name: str, text: str,
+                          worker_id: str | None = None) -> bool:
         """A worker's reply reaches the person of the case; note lines stay internal.
 
-        The channel adapters find the case (a Slack thread, the web chat's staff pane)."""
+        ``worker_id`` (a Slack user id) is the audit's actor when given, else ``worker_name``.
+
+        A reply in a resolved case's thread reopens it, claimed by that worker, so the
+        person's answer comes back to the thread. The channel adapters find the case (a
+        Slack thread, the web chat's staff pane)."""
         body = without_notes(text)
         now = self._clock()
+        posts: list[int] = []
         with self._database.session() as session:
             case = self._get(session, case_id)
-            audit_case(session, case, actor=worker_name, now=now,  # the author of the reply
+            audit_case(session, case, actor=worker_id or worker_name, now=now,  # its author
                        action=AuditAction.REPLY if body else AuditAction.NOTE)
             if not body:
                 return False  # only note lines: they stay in Slack
@@ -189,11 +193,16 @@ class CaseService(CaseIntake):
             if contact.erased_at is not None:  # erased at their request: nothing more is kept
                 logger.info("a worker replied on case %s of an erased person: not sent", case_id)
                 return False
+            if case.state == CaseState.RESOLVED:
+                posts = self.reopen(session, case, now=now,
+                                    by=(worker_id or worker_name, worker_name))
+                logger.info("case %s reopened by a worker's reply", case_id)
             delivery = queue_for_person(
                 session, contact, Reply(text=body), kind=STAFF, now=now, case_id=case.id
             )
             case.person_waiting_since = None
         self.people.deliver_now([delivery])
+        self.outbox.deliver(posts)
         logger.info("relayed a worker's reply on case %s", case_id)
         return True
 

@@ -99,8 +99,7 @@ class CaseWorkerListeners:
     def act(self, action: str, case_id: int, user: dict[str, Any]) -> str | None:
         """Claim or resolve; a sentence for the worker when that is not possible."""
         worker_id = str(user.get("id", ""))
-        known = self._names.name_of(worker_id) if self._names is not None else None
-        worker_name = known or str(user.get("username") or user.get("name") or worker_id)
+        worker_name = self._name_of(worker_id, str(user.get("username") or user.get("name") or ""))
         try:
             if action == "claim":
                 self._cases.claim(case_id, worker_id=worker_id, worker_name=worker_name)
@@ -117,6 +116,10 @@ class CaseWorkerListeners:
         except (InvalidTransitionError, CaseNotFoundError) as why:
             return f"Case #{case_id}: {why}."
         return None
+
+    def _name_of(self, worker_id: str, handle: str = "") -> str:
+        known = self._names.name_of(worker_id) if self._names is not None else None
+        return known or handle or worker_id
 
     def on_claim(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
                  client: WebClient) -> None:
@@ -180,9 +183,9 @@ class CaseWorkerListeners:
             text = self._introductions.introduce(
                 case_id=case_id, worker_id=str(event.get("user", "")), text=text
             )
-        self._cases.relay_from_worker(
-            case_id, worker_name=str(event.get("user", "")), text=text
-        )
+        worker_id = str(event.get("user", ""))  # a resolved case reopens claimed by them
+        self._cases.relay_from_worker(case_id, worker_name=self._name_of(worker_id), text=text,
+                                      worker_id=worker_id)
 
     def on_command(self, ack: Ack, command: dict[str, Any], client: WebClient,
                    respond: Respond) -> None:

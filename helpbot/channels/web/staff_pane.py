@@ -95,7 +95,7 @@ def _reply(cases: CaseService, number: int) -> None:
     text = text_field(json_object(REPLY_EXAMPLE), "text", limit=MAX_TEXT)
     if text is None:
         refuse(400, f"send JSON like {REPLY_EXAMPLE}")
-    cases.relay_from_worker(number, worker_name=WORKER_NAME, text=text)
+    cases.relay_from_worker(number, worker_name=WORKER_NAME, worker_id=WORKER_ID, text=text)
 
 
 ACTIONS: dict[str, Callable[[CaseService, int], None]] = {
