@@ -1,5 +1,6 @@
 """Crisis words in the languages the sentence encoder does not know (Vietnamese, Indonesian,
-Nepali in Devanagari and in Latin letters, Tagalog, Burmese): only the word lists catch them."""
+Nepali in Devanagari and in Latin letters, Tagalog, Burmese): only the word lists catch them.
+Thai, which the encoder knows, has word lists too (written without spaces: substrings)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from helpbot.crisis.meaning import MeaningLayer
 from helpbot.crisis.resources import resources_text
 from helpbot.crisis.text import fold, latin_words
 from helpbot.knowledge.loader import load_dir
-from helpbot.matching.language import is_burmese
+from helpbot.matching.language import detect, is_burmese, is_thai
 from tests.conftest import SAMPLE_FAQ
 
 
@@ -57,6 +58,18 @@ def test_nepali_spellings_and_invisible_joiners_fold_together():
         ("ပတ်စပို့ပြန်မပေးဘူး", "trafficking"),
         ("အိပ်စရာနေရာမရှိဘူး", "no_shelter"),
         ("သတိလစ်သွားတယ်", "medical"),
+        ("ผมอยากตายยยย", "suicide"),  # Thai: no spaces, endings and repeated letters vary
+        ("เพื่อนบอกว่าจะฆ่าตัวตายคืนนี้", "suicide"),
+        ("โดนผัวตบทุกวันค่ะ", "violence"),
+        ("หัวหน้าบังคับให้มีอะไรด้วย", "sexual_violence"),
+        ("แฟนเก่ามาดักรอหน้าห้องทุกคืน", "stalking"),
+        ("นายจ้างยึดพาสปอร์ตไว้ ไม่ยอมคืน", "trafficking"),
+        ("ไม่ได้เงินเดือนมา 3 เดือนแล้วครับ", "trafficking"),
+        ("นายหน้าบอกว่าติดหนี้นายหน้า ต้องขายตัวใช้หนี้", "trafficking"),
+        ("พ่อเลี้ยงตีหนูทุกวัน", "child"),
+        ("คืนนี้ไม่มีที่นอนค่ะ", "no_shelter"),
+        ("ไม่ได้กินข้าวมา 3 วันแล้ว", "no_food"),
+        ("ลูกหายใจไม่ออก ช่วยด้วย", "medical"),
     ],
 )
 def test_the_word_lists_find_what_people_write(words_only, text, category):
@@ -82,6 +95,12 @@ def test_the_word_lists_find_what_people_write(words_only, text, category):
         "namatay sa atake sa puso ang tatay ko",
         "ပတ်စပို့ သက်တမ်းတိုးချင်ပါတယ်",
         "သေချာပါတယ်",  # "sure": သေချ, not သေချင်
+        "พาสปอร์ตจะหมดอายุ ต่ออายุที่ไหนคะ",  # Thai
+        "ควรเก็บพาสปอร์ตไว้ที่ไหนดี",  # keeping one's own passport, not "taken"
+        "สามีตีกอล์ฟทุกวันหยุด",  # golf, not hitting
+        "ส้มตำร้านนี้อร่อยจะตาย",  # happy hyperbole
+        "ยังไม่ได้เงินเดือนเดือนนี้ จ่ายค่าเช่าช้าได้ไหม",  # payday not yet come
+        "ห้องใหม่ยังไม่มีที่นอน ซื้อที่ไหนดี",  # ที่นอน: a mattress
     ],
 )
 def test_everyday_words_near_them_do_not_fire(words_only, text):
@@ -124,3 +143,17 @@ def test_marked_words_split_as_the_plain_words_do():
     text = "Tôi  muốn—CHẾTTTT!! đi"
     assert len(marked_words(text)) == latin_words(text).count(" ") - 1
     assert marked_words(text) == ["tôi", "muốn", "chếtt", "đi"]
+
+
+def test_thai_gets_thai_lines_and_the_encoder():
+    text = "ผมอยากตาย"
+    assert detect(text) == "id"  # not one of LANGUAGES: the model places it by chance
+    assert is_thai(text) and not is_thai("toi muon chet") and not is_thai("ကျွန်တော် သေချင်တယ်")
+    assert reply_language(text) == "th"
+    assert reply_language("タイ語で: ผมอยากตาย") == "ja"  # kana: Japanese as before
+    assert MeaningLayer.applies_to(text)  # the encoder knows Thai
+    kb, _ = load_dir(SAMPLE_FAQ)
+    assert kb.crisis is not None
+    lines = resources_text(kb.crisis, category="trafficking", language="th")
+    assert "ความปลอดภัยของคุณสำคัญที่สุด" in lines and "110" in lines
+    assert all(hotline.names.get("th") for hotline in kb.crisis.hotlines.values())

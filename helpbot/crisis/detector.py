@@ -43,7 +43,7 @@ from helpbot.crisis.text import Morphology, fold, has_japanese, shared_morpholog
 from helpbot.knowledge.crisis_file import CrisisCategory, CrisisRules
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.matching.language import detect as detect_language
-from helpbot.matching.language import is_burmese
+from helpbot.matching.language import is_burmese, is_thai
 
 if TYPE_CHECKING:  # numpy and the encoder load with the matcher, not with this module
     from helpbot.matching.semantic import SentenceEncoder
@@ -247,6 +247,8 @@ def reply_language(text: str) -> str:
         return "ja"
     if is_burmese(text):
         return "my"  # crisis.yaml's `my` texts where it has them, English where not
+    if is_thai(text):
+        return "th"  # detect() has no Thai and calls it Indonesian
     language = detect_language(text)
     if language is None or (language == "zh" and len(text.strip()) <= 2):
         return "ja"

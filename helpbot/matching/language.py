@@ -26,6 +26,7 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 _MYANMAR = re.compile(r"[\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f]")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 # Characters Japanese does not write: simplified forms and Chinese particles and pronouns.
 _CHINESE_ONLY = frozenset(
@@ -103,6 +104,13 @@ def is_burmese(text: str) -> bool:
     model does not know it: ``detect`` places it by chance); crisis replies and the crisis
     detector's layers ask this instead."""
     return _MYANMAR.search(text) is not None
+
+
+def is_thai(text: str) -> bool:
+    """Thai script. Thai is not one of ``LANGUAGES`` either (``detect`` calls it "id"), but
+    the sentence encoder knows it: the crisis detector answers it in `th` and lets the
+    meaning and learned layers read it."""
+    return _THAI.search(text) is not None
 
 
 def is_foreign(language: str | None) -> bool:
