@@ -29,7 +29,7 @@ from helpbot.crisis.learned import NONE, CrisisModel, Likely, builtin_everyday, 
 from helpbot.knowledge.crisis_file import CrisisRules
 from helpbot.matching.kana import kana_only
 from helpbot.matching.language import detect as detect_language
-from helpbot.matching.language import is_burmese, is_foreign, is_thai
+from helpbot.matching.language import is_burmese, is_foreign
 
 if TYPE_CHECKING:  # numpy and the encoder load with the matcher, not with this module
     from helpbot.matching.semantic import SentenceEncoder
@@ -112,9 +112,7 @@ class MeaningLayer:
         """Not for kana alone (noise to the encoder), nor languages it was not trained on."""
         if kana_only(text) or is_burmese(text):
             return False
-        if is_thai(text):
-            return True  # the encoder knows Thai; detect() calls it "id"
-        return detect_language(text) not in UNKNOWN_TO_ENCODER
+        return detect_language(text) not in UNKNOWN_TO_ENCODER  # Thai: "en", the encoder knows it
 
     def prepare(self, text: str) -> None:
         """Encode the message now (matching does this before triage in the service)."""

@@ -73,14 +73,17 @@ def _model() -> Any:
         return _identifier
 
 
+# Scripts that settle the language. Thai and Burmese: helpbot has no texts in them, and the
+# model would name one of its languages by chance (Thai came out as Indonesian): English, as for
+# any foreign text no model can place (their crisis replies ask is_thai and is_burmese).
+_SCRIPTS = ((_KANA, "ja"), (_HANGUL, "ko"), (_DEVANAGARI, "ne"), (_THAI, "en"), (_MYANMAR, "en"))
+
+
 def detect(text: str) -> str | None:
     """One of ``LANGUAGES``, or None for a message with too few letters to tell."""
-    if _KANA.search(text):
-        return "ja"
-    if _HANGUL.search(text):
-        return "ko"
-    if _DEVANAGARI.search(text):
-        return "ne"
+    script = next((code for pattern, code in _SCRIPTS if pattern.search(text)), None)
+    if script is not None:
+        return script
     han = _HAN.findall(text)
     if han:
         return "zh" if _CHINESE_ONLY.intersection(han) else "ja"
@@ -101,13 +104,13 @@ def _unaccented_vietnamese(text: str) -> bool:
 
 def is_burmese(text: str) -> bool:
     """Myanmar script. Burmese is not one of ``LANGUAGES`` (no FAQ answers in it, and the
-    model does not know it: ``detect`` places it by chance); crisis replies and the crisis
+    model does not know it: ``detect`` says English); crisis replies and the crisis
     detector's layers ask this instead."""
     return _MYANMAR.search(text) is not None
 
 
 def is_thai(text: str) -> bool:
-    """Thai script. Thai is not one of ``LANGUAGES`` either (``detect`` calls it "id"), but
+    """Thai script. Thai is not one of ``LANGUAGES`` either (``detect`` says English), but
     the sentence encoder knows it: the crisis detector answers it in `th` and lets the
     meaning and learned layers read it."""
     return _THAI.search(text) is not None
