@@ -244,6 +244,7 @@ def test_a_workers_reply_reopens_a_resolved_case_claimed_by_them_and_says_so(
 ):
     person = new_user_id()
     _say(line, fake_line, person, "人と話したい")
+    opened = clock.now
     _click(slack, "case_claim", _case(database))
     _click(slack, "case_resolve", _case(database))
     clock.advance(days=3)
@@ -251,7 +252,9 @@ def test_a_workers_reply_reopens_a_resolved_case_claimed_by_them_and_says_so(
     _worker_writes(slack, _case(database), "その後いかがですか")
     case = _case(database)
     assert (case.state, case.claimed_by, case.times_reopened) == ("claimed", WORKER, 1)
-    assert case.resolved_at is None and case.opened_at == case.claimed_at == clock.now
+    # the same case going on: opened and first claimed when it was (the report counts it once)
+    assert case.resolved_at is None and case.opened_at == case.claimed_at == opened
+    assert case.last_announced_at == clock.now
     assert [(a.action, a.actor) for a in audit_lines(database)[seen:]] == [
         ("reply", WORKER), ("reopen", WORKER), ("claim", WORKER)]
     thread = [m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts)]

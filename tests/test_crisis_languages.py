@@ -70,6 +70,8 @@ def test_nepali_spellings_and_invisible_joiners_fold_together():
         ("คืนนี้ไม่มีที่นอนค่ะ", "no_shelter"),
         ("ไม่ได้กินข้าวมา 3 วันแล้ว", "no_food"),
         ("ลูกหายใจไม่ออก ช่วยด้วย", "medical"),
+        ("แฟนเก่าแอบติดGPSที่รถฉัน", "stalking"),  # Thai with Latin letters, found as Thai
+        ("Malam ini aku ga punya tempat tidur", "no_shelter"),
     ],
 )
 def test_the_word_lists_find_what_people_write(words_only, text, category):
@@ -101,6 +103,12 @@ def test_the_word_lists_find_what_people_write(words_only, text, category):
         "ส้มตำร้านนี้อร่อยจะตาย",  # happy hyperbole
         "ยังไม่ได้เงินเดือนเดือนนี้ จ่ายค่าเช่าช้าได้ไหม",  # payday not yet come
         "ห้องใหม่ยังไม่มีที่นอน ซื้อที่ไหนดี",  # ที่นอน: a mattress
+        # a Thai expression with Latin letters (แอบติดGPS) is Thai text, not the word "gps"
+        "My phone's GPS is not working",
+        "スマホのGPSが動かない",
+        # Indonesian tempat tidur is also a bed to buy
+        "Saya mau beli tempat tidur bekas untuk anak",
+        "Anak saya ga punya tempat tidur bayi, ada bantuan?",
     ],
 )
 def test_everyday_words_near_them_do_not_fire(words_only, text):
@@ -127,6 +135,9 @@ def test_burmese_gets_burmese_lines_and_no_encoder_guess(words_only):
         ("toi se tu tu", True),  # typed without marks: tu tu may be tự tử, so it fires
         ("tôi muốn tu tu", True),  # marks on some words only: the bare ones agree with any
         ("Chồng tôi đánh tôi mỗi đêm", True),
+        # the old spelling puts the tone on another vowel: doạ = dọa, it is the same word
+        ("Bạn trai cũ đe doạ tôi", True),
+        ("Chồng tôi doạ giết tôi", True),
         ("quero morrer, sofro violéncia", True),  # a misplaced Portuguese accent still counts
     ],
 )

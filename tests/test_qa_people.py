@@ -196,6 +196,30 @@ def test_a_workers_reply_is_not_lost_when_slack_fails_once_right_after_a_start(
     assert fake_line.sent_texts(user_id=person).count("佐藤です。今どちらにいますか") == 1
 
 
+def test_a_bot_token_slack_refuses_is_told_to_staff_not_answered_503_forever(
+    line, slack, fake_line, fake_slack, database, caplog
+):
+    """A revoked or wrong token fails every retry: 503s would only make Slack turn the app's
+    events off. helpbot answers 200 and says in its log what to do."""
+    person = new_user_id()
+    _say(line, fake_line, person, "人と話したい")
+    fake_slack.error_next("invalid_auth", times=2, methods=("auth.test",))  # bolt's and ours
+    request = event_callback(
+        message_event("佐藤です。今どちらにいますか", channel=SLACK_CHANNEL, user=WORKER,
+                      ts=new_ts(), thread_ts=_case(database).slack_ts),
+        signing_secret=SLACK_SECRET,
+    )
+    with caplog.at_level(logging.CRITICAL, logger="helpbot.channels.slack.webhook"):
+        response = slack.send(request)
+    slack.settle()
+    assert response.status_code == 200
+    assert "invalid_auth" in response.get_json()["error"]
+    (record,) = [r for r in caplog.records if r.levelno == logging.CRITICAL]
+    assert "SLACK_BOT_TOKEN" in record.getMessage() and "invalid_auth" in record.getMessage()
+    assert len(fake_slack.calls("auth.test")) == 2
+    assert "佐藤です。今どちらにいますか" not in fake_line.sent_texts(user_id=person)
+
+
 def test_a_second_worker_claiming_by_slash_command_is_told_the_case_is_taken(
     line, slack, fake_line, fake_slack, database
 ):

@@ -138,7 +138,8 @@ def test_a_case_reopened_by_a_workers_reply_is_counted_once(line, slack, fake_li
     assert report["cases"] == {"opened": 1, "claimed": 1, "resolved": 0,
                                "by_state": {"claimed": 1}}
     assert report["workers"] == [{"id": WORKER, "name": "さとう", "claimed": 1, "resolved": 0}]
-    assert report["minutes_to_claim"]["count"] == 1
+    # Opened and first claimed when the person first wrote: not a new case, not a 0-minute claim.
+    assert report["minutes_to_claim"] == {"count": 1, "median": 12.0, "p90": 12.0}
 
 
 def test_counts_survive_a_purge_of_message_texts(line, slack, fake_line, database, clock,

@@ -181,19 +181,27 @@ class CaseIntake:
     def reopen(self, session: Session, case: Case, *, now: dt.datetime,
                by: tuple[str, str] | None = None) -> list[int]:
         """Open a resolved case again: the person wrote soon after resolution, or a worker
-        (``by``: id and name) replied in its thread; then it is theirs, as if they claimed it."""
+        (``by``: id and name) replied in its thread; then it is theirs, as if they claimed it.
+
+        The person's message is a new request, waiting for a worker from now. A worker's reply
+        is the same case going on: it keeps the time it was opened and first claimed, so the
+        report counts it once and does not add a claim that took no time."""
         case.state = next_state(CaseState(case.state), CaseAction.REOPEN)
         case.times_reopened += 1
+        first_claimed = case.claimed_at
         case.resolved_at = None
         case.claimed_at = None
         case.claimed_by = case.claimed_by_name = None
         case.resolved_by = case.resolved_by_name = None
-        case.opened_at = case.last_announced_at = now
+        case.last_announced_at = now
         actor = SYSTEM if by is None else by[0]
         audit_case(session, case, actor=actor, action=AuditAction.REOPEN, now=now)
         note = REOPENED_BY_PERSON
-        if by is not None:
+        if by is None:
+            case.opened_at = now
+        else:
             take(session, case, worker_id=by[0], worker_name=by[1], now=now)
+            case.claimed_at = first_claimed or now
             note = REOPENED_BY_WORKER.format(worker=by[0])
         return [
             add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id,

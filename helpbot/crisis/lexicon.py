@@ -44,6 +44,7 @@ from helpbot.crisis.text import (
     loose,
     marked_words,
     one_phrase,
+    only_latin,
 )
 from helpbot.crisis.typos import TypoIndex
 from helpbot.knowledge.crisis_file import CrisisRules
@@ -82,7 +83,7 @@ class Lexicon:
                 if key := bare(fold(word)):
                     alone.setdefault(key, (category.key, word))
             for expression in category.expressions:
-                if has_latin(expression) and not has_japanese(expression):
+                if only_latin(expression):
                     pattern = re.compile(r"(?<= )" + latin_regex(expression) + r"(?= )")
                     latin.append((pattern, category.key, expression))
                     continue
@@ -95,7 +96,7 @@ class Lexicon:
                         readings.setdefault(reading, (category.key, expression))
             for words in category.patterns:
                 written = " + ".join("|".join(word) for word in words)
-                if all(has_latin(a) and not has_japanese(a) for word in words for a in word):
+                if all(only_latin(a) for word in words for a in word):
                     latin_words_ = tuple(
                         frozenset(latin_words(a).strip() for a in word) for word in words
                     )
@@ -144,7 +145,7 @@ class Lexicon:
         self._alone = alone
         self._emoji = EmojiSigns(rules)
         self._typos = TypoIndex(readings)
-        latin_harmless = [p for p in rules.not_crisis if has_latin(p) and not has_japanese(p)]
+        latin_harmless = [p for p in rules.not_crisis if only_latin(p)]
         self._latin_harmless = (
             re.compile(r"(?<= )(?:" + "|".join(latin_regex(p) for p in latin_harmless) + r")")
             if latin_harmless

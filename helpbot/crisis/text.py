@@ -126,13 +126,31 @@ def marks_agree(expression: list[str], message: list[str], start: int) -> bool:
     for offset, written in enumerate(expression):
         typed = message[start + offset] if start + offset < len(message) else ""
         if (_VIETNAMESE_MARKED.search(written) and _VIETNAMESE_MARKED.search(typed)
-                and typed != written):
+                and _tones_apart(typed) != _tones_apart(written)):
             return False
     return True
 
 
+# The five Vietnamese tone marks (grave, acute, tilde, hook above, dot below).
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _tones_apart(word: str) -> tuple[str, tuple[str, ...]]:
+    """A word's letters with their vowel marks (ơ ư ă â ê ô), and its tone marks apart: the old
+    and the new spelling put the tone on different vowels (doạ = dọa, huỷ = hủy, khoẻ = khỏe)."""
+    letters = unicodedata.normalize("NFD", word)
+    tones = tuple(sorted(c for c in letters if c in _TONES))
+    return unicodedata.normalize("NFC", "".join(c for c in letters if c not in _TONES)), tones
+
+
 def has_latin(text: str) -> bool:
     return _LATIN.search(text) is not None
+
+
+def only_latin(text: str) -> bool:
+    """Whether every letter is a Latin one (``แอบติดGPS`` is not: it is matched as Thai text,
+    not as the word "gps" that any message about a phone would hold)."""
+    return has_latin(text) and all(_LATIN.match(c) for c in text if c.isalpha())
 
 
 def has_japanese(text: str) -> bool:

@@ -265,7 +265,7 @@ def _followup_fields(view: dict[str, Any]) -> tuple[int, str, str, bool] | None:
 
 # bolt's answer when its auth.test (the first request after a start) fails: with a 200, Slack
 # would never send the request again and a worker's reply would be lost.
-NOT_AUTHORIZED = "helpbot could not reach Slack's auth.test; send the request again"
+NOT_AUTHORIZED = "helpbot could not check its bot token with Slack; send the request again"
 
 
 def build_bolt_app(

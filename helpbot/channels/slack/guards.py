@@ -50,6 +50,29 @@ def malformed_auth_headers(headers: Mapping[str, str]) -> str | None:
     return None
 
 
+# auth.test errors a retry cannot mend: the token is wrong, revoked or its app uninstalled.
+TOKEN_REFUSED = frozenset({
+    "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",
+    "no_permission", "team_access_not_granted", "org_login_required", "ekm_access_denied",
+})
+
+
+def refused_token(client: Any) -> str | None:
+    """After bolt's ``auth.test`` failed: Slack's error when it refuses the bot token for good
+    (a retry would fail the same way), or None when the failure may pass (Slack down, slow,
+    429): then Slack should send the request again."""
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        client.auth_test()
+    except SlackApiError as error:
+        code = str(error.response.get("error", "")) if error.response is not None else ""
+        return code if code in TOKEN_REFUSED else None
+    except Exception:  # the network: a failure that may pass
+        return None
+    return None
+
+
 def valid_signature(
     secret: str, body: bytes, *, timestamp: str, signature: str, now: float
 ) -> bool:

@@ -8,12 +8,14 @@ Slack's JSON or form is a 400.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 blueprint = Blueprint("slack", __name__)
+logger = logging.getLogger(__name__)
 
 
 @blueprint.post("/webhooks/slack")
@@ -56,12 +58,23 @@ def receive_slack_request() -> Response | tuple[Response, int]:
 
 
 def _dispatch(bolt: Any, bolt_request: Any) -> Response | tuple[Response, int]:
-    """bolt's answer, or a 503 when bolt could not authorise: Slack then sends it again."""
+    """bolt's answer; when bolt could not authorise, a 503 so that Slack sends the request
+    again, unless Slack refuses the bot token itself: a retry cannot mend that, and answering
+    503 to every event would only make Slack turn the app's events off."""
     from slack_bolt.adapter.flask.handler import to_flask_response
 
     from helpbot.channels.slack.bolt_app import NOT_AUTHORIZED
+    from helpbot.channels.slack.guards import refused_token
 
     answer = bolt.dispatch(bolt_request)
     if answer.status == 200 and answer.body == NOT_AUTHORIZED:
-        return jsonify(error=NOT_AUTHORIZED), 503
+        code = refused_token(bolt.client)
+        if code is None:
+            return jsonify(error=NOT_AUTHORIZED), 503
+        logger.critical(
+            "Slack refuses SLACK_BOT_TOKEN (%s): workers' replies and clicks are not received. "
+            "Put the app's current Bot User OAuth Token in SLACK_BOT_TOKEN and restart helpbot.",
+            code,
+        )
+        return jsonify(error=f"Slack refuses helpbot's bot token ({code})"), 200
     return to_flask_response(answer)
