@@ -220,6 +220,14 @@ PROBLEM_CASES = [
     ("b.csv", "id,question\nx,y\n", 1, "no answer column", "ID,問い合わせ文"),
     ("b.csv", "id,question,answer\na,q,a\n\nb,,a\n", 4, "missing 'question'", ""),
     ("b.csv", 'id,question,answer\na,"q\nq",a\nb,q,a,extra\n', 4, "more cells", "quotes"),
+    # translations: an empty one is a mistake (a blank CSV cell is none written), and so is
+    # an unknown language, in a CSV column as in a YAML field
+    ("a.yaml", "- id: a\n  question: q\n  answer: a\n  answer_en: ''\n", 4,
+     "'answer_en' is empty", "or delete the line"),
+    ("b.csv", "id,question,answer,answer_en\na,q,a,\nb,q2,a2,  \n", 3, "'answer_en' is empty",
+     "or clear the cell"),
+    ("b.csv", "id,question,answer,question_fr\na,q,a,x\n", 1,
+     "unknown language 'fr' in 'question_fr'", "question_en"),
     ("synonyms.yaml", "- [a, b]\n- single\n", 2, "list of words", "ひとり親"),
     ("synonyms.yaml", "- [a, b]\n- [c]\n", 2, "two or more", ""),
 ]

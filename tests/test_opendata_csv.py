@@ -123,3 +123,45 @@ def test_a_second_column_for_the_same_field_is_kept_not_merged(folder: Path) -> 
     (entry,) = kb.entries
     assert entry.question == "質問1"
     assert entry.extra == (("問い合わせ", "別の書き方"),)
+
+
+def test_translation_columns_work_as_the_yaml_fields_and_other_columns_are_still_kept(
+    folder: Path,
+) -> None:
+    header = [*HEADER, "question_en", "Answer_EN", "answer_easy"]
+    rows = [
+        [*ROWS[0], "Lost my tax slip", "We can issue it again.", "もういちど だせます。"],
+        [*ROWS[1], "", "", ""],  # blank cells: no translation for this row, not a mistake
+    ]
+    (folder / "chiyoda_faq.csv").write_bytes(_csv_text(header, rows).encode("utf-8-sig"))
+    kb, problems = load_dir(folder)
+    assert problems == []
+    tax, welfare = kb.entries
+    assert tax.answer_in("en") == "We can issue it again."
+    assert tax.answer_in("easy") == "もういちど だせます。"
+    assert tax.question_in("en") == "Lost my tax slip"
+    assert welfare.translations == welfare.question_translations == ()
+    assert dict(tax.extra) == {"所管部署": "税務課"}
+    notices = [notice.message for notice in kb.notices]
+    assert notices == ["columns kept as they are: 所管部署, 備考"]
+
+
+def test_faq_check_names_an_empty_translation_cell_and_an_unknown_language_column(
+    folder: Path,
+) -> None:
+    header = [*HEADER, "answer_en", "answer_fr"]
+    rows = [[*ROWS[0], "We can issue it again.", ""], [*ROWS[1], "　", ""]]  # a full-width space
+    (folder / "chiyoda_faq.csv").write_bytes(_csv_text(header, rows).encode("utf-8-sig"))
+    result = CliRunner().invoke(faq, ["check", str(folder), "--today", "2026-11-30"])
+    assert result.exit_code == 1, result.output
+    problems = [line for line in result.output.splitlines() if line.startswith("faq/")]
+    assert problems[0].startswith(
+        "faq/chiyoda_faq.csv:1: 「answer_fr」の言葉「fr」はわかりません / unknown language 'fr' "
+        "in 'answer_fr' (hint: 書ける言葉: answer_easy, answer_en,")
+    # line 4: the first row's answer takes two lines
+    assert problems[1] == (
+        "faq/chiyoda_faq.csv:4: 「answer_en」（英語の答え）が空です / 'answer_en' is empty "
+        "(hint: その言葉で答えを書くか、セルを空にしてください（スペースも消します） / "
+        "write the answer in that language, or clear the cell)"
+    )
+    assert len(problems) == 2

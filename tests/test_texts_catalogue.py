@@ -87,16 +87,19 @@ def test_an_unknown_language_suffix_names_file_and_line_in_both_languages(folder
     assert "/ known: question_easy, question_en" in lines[0]
 
 
-@pytest.mark.parametrize("written", ["  question_vi:\n", '  question_vi: ""\n',
-                                     "  question_vi: '   '\n"])
-def test_an_empty_translated_question_is_reported(folder, written: str):
-    (folder / "a.yaml").write_text(QUESTION + written, encoding="utf-8")
+@pytest.mark.parametrize("written", [":\n", ': ""\n', ": '   '\n", ": |\n    \n"])
+@pytest.mark.parametrize(("field", "staff_word"), [("question", "質問"), ("answer", "答え")])
+def test_an_empty_translation_is_reported(folder, written: str, field: str, staff_word: str):
+    """Staff who wrote answer_vi expect it to be sent; left empty, the person would get the
+    Japanese unnoticed. The entry is left out, the others still load."""
+    other = "- id: b\n  question: 質問\n  answer: 答え\n"
+    (folder / "a.yaml").write_text(QUESTION + f"  {field}_vi{written}" + other, encoding="utf-8")
     kb, problems = load_dir(folder)
-    assert kb.entries == () and len(problems) == 1
+    assert [e.id for e in kb.entries] == ["b"] and len(problems) == 1
     assert _check(folder)[0] == (
-        "faq/a.yaml:4: 「question_vi」（ベトナム語の質問）が空です / 'question_vi' is empty "
-        "(hint: その言葉で質問を書くか、この行を消してください / "
-        "write the question in that language, or delete the line)"
+        f"faq/a.yaml:4: 「{field}_vi」（ベトナム語の{staff_word}）が空です / '{field}_vi' is empty "
+        f"(hint: その言葉で{staff_word}を書くか、この行を消してください / "
+        f"write the {field} in that language, or delete the line)"
     )
 
 

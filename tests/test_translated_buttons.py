@@ -109,3 +109,21 @@ def test_a_japanese_speaker_sees_the_questions_as_written(line, fake_line):
     for entry_id, (label, shown) in {**suggested, **listed}.items():
         assert shown == questions[entry_id]
         assert label == (shown if len(shown) <= LABEL_LIMIT else shown[:LABEL_LIMIT - 1] + "…")
+
+
+def test_a_spreadsheets_english_columns_answer_an_english_speaker(line, fake_line, faq_dir):
+    """question_en / answer_en columns of a CSV work as the YAML fields do (picked up on the
+    next message, as any edit is)."""
+    (faq_dir / "city_faq.csv").write_text(
+        "ID,質問,回答,question_en,answer_en,所管部署\n"
+        "tax-slip,住民税の納付書をなくしました,納付書は再発行できます。税務課へ。,"
+        "Lost my tax payment slip,We can issue the slip again. Ask the tax office.,税務課\n",
+        encoding="utf-8",
+    )
+    user = new_user_id()
+    buttons = _entry_buttons(_ask(line, fake_line, "I lost my resident tax payment slip", user))
+    assert buttons["tax-slip"][1] == "Lost my tax payment slip"
+    answer = _tap(line, fake_line, answer_postback("tax-slip"), user)
+    assert answer["text"].startswith("We can issue the slip again. Ask the tax office.")
+    assert "納付書" not in answer["text"]
+    assert fake_line.violations == []

@@ -10,6 +10,11 @@ Header layouts understood (the header is line 1):
   ``url`` and ``更新日`` → ``last_checked`` are used (``2024/4/1`` and ``2024年4月1日`` are read
   as 2024-04-01 there).
 
+Columns ``answer_<language>`` and ``question_<language>`` (``answer_en``, ``question_easy``)
+are translations, as in a YAML entry; an unknown language (``answer_fr``) is a mistake named on
+line 1. A blank cell there means no translation for that row; a cell of only spaces is reported
+as empty, like ``answer_en: ""`` in YAML.
+
 Any other column (``所管部署``, ``備考``, ...) is kept on the entry as it is and named once in a
 notice, not refused; only an English name close to a known one (``answr``) is a mistake.
 """
@@ -23,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.record_fields import translated_prefix, unknown_language
 from helpbot.knowledge.records import Record
 
 HEADER_ALIASES: dict[str, str] = {
@@ -111,7 +117,7 @@ def read_csv_records(
             fields = {
                 column.field: _cell(column.field, cell)
                 for column, cell in zip(columns, row, strict=False)
-                if column.field is not None and cell.strip()
+                if column.field is not None and _written(column.field, cell)
             }
             extra = tuple(
                 (column.name, cell.strip())
@@ -135,6 +141,12 @@ _ENGLISH_NAMES = [name for name in HEADER_ALIASES if name.isascii()]
 _OPEN_DATA_DATE = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?")
 
 
+def _written(field: str, cell: str) -> bool:
+    """Whether a cell gives its field: a blank cell does not, but a translation cell of only
+    spaces does (then reported as empty, as ``answer_en: ""`` is in YAML)."""
+    return bool(cell.strip() or (cell and translated_prefix(field)))
+
+
 def _cell(field: str, cell: str) -> str:
     """A cell's text for its field; open-data dates become 2024-04-01."""
     text = cell.strip()
@@ -153,7 +165,14 @@ def _header_columns(
     for raw in header:
         name = raw.strip().lstrip("\ufeff")
         known = HEADER_ALIASES.get(name) or HEADER_ALIASES.get(name.lower())
-        if known is None and name.isascii() and name:
+        if known is None and translated_prefix(name.lower()):
+            # answer_en, question_easy: translations, checked as the YAML fields are.
+            wrong_language = unknown_language(name.lower())
+            if wrong_language is None:
+                known = name.lower()
+            else:
+                problems.append(Problem(file, 1, *wrong_language))
+        elif known is None and name.isascii() and name:
             # An English name close to a known one is a typo, not a column to keep.
             close = difflib.get_close_matches(name.lower(), _ENGLISH_NAMES, n=1, cutoff=0.75)
             if close:

@@ -50,6 +50,8 @@ ANSWER_LANGUAGES = ("easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id"
 TRANSLATION_FIELDS = tuple(f"answer_{code}" for code in ANSWER_LANGUAGES)
 # question_<language>: the question in another language, for the buttons that offer the entry.
 QUESTION_FIELDS = tuple(f"question_{code}" for code in ANSWER_LANGUAGES)
+# The translated fields by prefix: answer_en, question_en, ...
+TRANSLATED = {"answer_": TRANSLATION_FIELDS, "question_": QUESTION_FIELDS}
 # Hints only: field names staff may write in Japanese.
 _JAPANESE_NAMES = {
     "質問": "question",
@@ -155,3 +157,18 @@ def unknown_field_hint(key: str, kind: EntryKind | None) -> tuple[str, str | Non
     if close:
         return f"did you mean '{close[0]}'?", close[0]
     return f"known fields: {', '.join(known)}", None
+
+
+def translated_prefix(key: str) -> str | None:
+    """"answer_" or "question_" for a translated field name (answer_en, question_fr, ...)."""
+    return next((prefix for prefix in TRANSLATED if key.startswith(prefix)), None)
+
+
+def unknown_language(key: str) -> tuple[str, str] | None:
+    """(message, hint) for a translated field in a language helpbot has no name for
+    (``answer_fr``); None for a known one or another field. YAML fields and CSV columns alike."""
+    prefix = translated_prefix(key)
+    if prefix is None or key in TRANSLATED[prefix]:
+        return None
+    return (f"unknown language '{key.removeprefix(prefix)}' in '{key}'",
+            f"known: {', '.join(TRANSLATED[prefix])}")

@@ -14,10 +14,12 @@ from helpbot.knowledge.record_fields import (
     PROGRAM_FIELDS,
     QUESTION_FIELDS,
     STATUSES,
+    TRANSLATED,
     TRANSLATION_FIELDS,
     FieldChecker,
     Record,
     unknown_field_hint,
+    unknown_language,
 )
 from helpbot.programs.records import ProgramRecord, read_program_fields
 
@@ -31,13 +33,9 @@ def build_entry(record: Record, file: str) -> tuple[Entry | None, list[Problem]]
     known = COMMON_FIELDS + PROGRAM_FIELDS if kind is EntryKind.PROGRAM else COMMON_FIELDS
     known += TRANSLATION_FIELDS + QUESTION_FIELDS
     for key in record.fields:
-        prefix = next((p for p in _TRANSLATED if key.startswith(p)), None)
-        if prefix is not None and key not in known:
-            check.report(
-                key,
-                f"unknown language '{key.removeprefix(prefix)}' in '{key}'",
-                f"known: {', '.join(_TRANSLATED[prefix])}",
-            )
+        wrong_language = unknown_language(key)
+        if wrong_language is not None:
+            check.report(key, *wrong_language)
         elif key not in known:
             hint, suggestion = unknown_field_hint(key, kind)
             check.report(key, f"unknown field '{key}'", hint)
@@ -55,12 +53,8 @@ def build_entry(record: Record, file: str) -> tuple[Entry | None, list[Problem]]
         "last_checked": check.date("last_checked"),
         "status": _status(check),
         "extra": record.extra,
-        "translations": tuple(
-            (key.removeprefix("answer_"), text)
-            for key in TRANSLATION_FIELDS
-            if (text := check.text(key)) is not None
-        ),
-        "question_translations": _translated_questions(check),
+        "translations": _translated(check, "answer_"),
+        "question_translations": _translated(check, "question_"),
     }
     url = check.text("url")
     if kind is EntryKind.PROGRAM:
@@ -76,23 +70,21 @@ def build_entry(record: Record, file: str) -> tuple[Entry | None, list[Problem]]
     return entry, []
 
 
-# The translated fields by prefix: answer_en, question_en, ...
-_TRANSLATED = {"answer_": TRANSLATION_FIELDS, "question_": QUESTION_FIELDS}
-
-
-def _translated_questions(check: FieldChecker) -> tuple[tuple[str, str], ...]:
-    """("en", "...") pairs from question_en, question_easy, ...; a field written but left
-    empty is reported (a button with no words would fall back to Japanese unnoticed)."""
+def _translated(check: FieldChecker, prefix: str) -> tuple[tuple[str, str], ...]:
+    """("en", "...") pairs from answer_en, answer_easy, ... (or question_en, ...). A field
+    written but left empty is reported: staff who wrote it expect the translation to be
+    served, and the person would get the Japanese unnoticed. An empty CSV cell is no field."""
     pairs = []
-    for key in QUESTION_FIELDS:
+    for key in TRANSLATED[prefix]:
         if key not in check.record.fields:
             continue
         text = check.text(key)
         if text is not None:
-            pairs.append((key.removeprefix("question_"), text))
+            pairs.append((key.removeprefix(prefix), text))
         elif check.record.fields[key] is None or isinstance(check.record.fields[key], str):
-            check.report(key, f"'{key}' is empty", "write the question in that language, "
-                         "or delete the line")
+            what = prefix.removesuffix("_")
+            undo = "clear the cell" if check.file.lower().endswith(".csv") else "delete the line"
+            check.report(key, f"'{key}' is empty", f"write the {what} in that language, or {undo}")
     return tuple(pairs)
 
 
