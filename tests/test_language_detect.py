@@ -1,5 +1,5 @@
 """The language detector (helpbot/matching/language.py) on Latin-script messages typed without
-accents, as many phones send Vietnamese."""
+accents, as many phones send Vietnamese, and Nepali typed in Latin letters."""
 
 from __future__ import annotations
 
@@ -27,6 +27,25 @@ def test_vietnamese_without_accents_is_vietnamese(text: str) -> None:
     ("Where is the nha", "en"),
 ])
 def test_other_latin_languages_are_not_taken_for_vietnamese(text: str, language: str) -> None:
+    assert detect(text) == language
+
+
+@pytest.mark.parametrize("text", [
+    "malai visa renew garna kasari huncha?",
+    "mero ghar ko bhada tirna paisa chaina",
+    "hajur, aaja kaha jane ho?",
+])
+def test_nepali_in_latin_letters_is_nepali(text: str) -> None:
+    assert detect(text) == "ne"
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Paano po kumuha ng tulong sa bayad ng upa?", "tl"),
+    ("Saya tidak punya uang untuk bayar sewa", "id"),
+    ("Where can I get help with rent?", "en"),
+    ("Can you help me with the visa, hajur?", "en"),  # one Nepali word is not enough
+])
+def test_other_latin_languages_are_not_taken_for_nepali(text: str, language: str) -> None:
     assert detect(text) == language
 
 

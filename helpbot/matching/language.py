@@ -50,6 +50,21 @@ _UNACCENTED_VIETNAMESE = frozenset({
     "nuoc", "toi", "cua", "voi", "minh", "lam", "nhu", "giay", "thue", "nha", "biet", "xin",
     "khi", "neu", "dau",
 })
+# Nepali is as often typed in Latin letters ("malai kaam chaina, paisa kasari paune?") as in
+# Devanagari, and the model, which knows only Devanagari Nepali, calls it Tagalog, Indonesian or
+# English. Everyday romanized Nepali words that are words of no other language above (pronouns,
+# the verb endings cha/chha/chaina, question words, time words); words other languages write
+# too (ko, ma, lai, din, yo, hola, dai) are left out. The same rule as for Vietnamese.
+_ROMANIZED_NEPALI = frozenset({
+    "malai", "mero", "meri", "hajur", "tapai", "tapain", "tapaiko", "timi", "timro", "hami",
+    "hamro", "hamilai", "chha", "cha", "chaina", "chhaina", "chu", "chhu", "chau", "chhau",
+    "garna", "garnu", "garne", "gareko", "garchu", "garchhu", "gardai", "garyo", "huncha",
+    "hunchha", "hunna", "hudaina", "bhayo", "bhaeko", "bhaneko", "bhanera", "kasari", "kaha",
+    "kahaa", "kahile", "kina", "kati", "kasto", "paincha", "painchha", "parcha", "parchha",
+    "sakchu", "sakincha", "sakdina", "thiyo", "thiye", "ahile", "aaja", "bholi", "hijo",
+    "raati", "ramro", "dherai", "sanga", "lagi", "chahiyo", "chahincha", "kehi", "tyo", "yaha",
+    "tyaha", "khana", "khanu", "basna", "aama", "buwa", "shrimati", "shriman", "garnuparcha",
+})
 _WORD = re.compile(r"[a-z]+")
 
 _identifier: Any = None
@@ -90,15 +105,18 @@ def detect(text: str) -> str | None:
     if len(_LETTERS.findall(text)) < 2:
         return None
     language, probability = _model().classify(text)
-    if language != "vi" and text.isascii() and _unaccented_vietnamese(text):
+    if language != "vi" and text.isascii() and _known_words(text, _UNACCENTED_VIETNAMESE):
         language, probability = "vi", 1.0
+    elif language != "ne" and text.isascii() and _known_words(text, _ROMANIZED_NEPALI):
+        language, probability = "ne", 1.0
     # letters no model can place (「zzqx vvvv」, a typo-ridden word): English
     return str(language) if probability >= LATIN_DEFAULT_BELOW else "en"
 
 
-def _unaccented_vietnamese(text: str) -> bool:
+def _known_words(text: str, vocabulary: frozenset[str]) -> bool:
+    """Two different words of ``vocabulary``, a quarter of the message's words or more."""
     words = _WORD.findall(text.lower())
-    known = [word for word in words if word in _UNACCENTED_VIETNAMESE]
+    known = [word for word in words if word in vocabulary]
     return len(set(known)) >= 2 and len(known) * 4 >= len(words)
 
 
