@@ -100,7 +100,9 @@ class Handoff:
         rules = ctx.kb.crisis
         # a person who asked for やさしい日本語 gets the crisis lines in it too
         language = spoken(ctx.contact, hit.language)
-        resources = resources_text(rules, category=hit.category, language=language) if rules else ""
+        local = ctx.now.astimezone((ctx.kb.staff or DEFAULT_STAFF_POLICY).zone)
+        resources = (resources_text(rules, category=hit.category, language=language, local=local)
+                     if rules else "")
         replies = [Reply(text=resources or phrases(language).urgent_help)]
         if opened.is_new:
             replies.append(self.what_happens_next(ctx))

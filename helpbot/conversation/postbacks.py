@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from helpbot.cases.states import CaseReason
 from helpbot.conversation.answers import Answers
 from helpbot.conversation.buttons import category_buttons
-from helpbot.conversation.handoff import Handoff
+from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
 from helpbot.conversation.turn import Outcome, TurnContext
 from helpbot.core.messages import Reply, parse_postback
 from helpbot.core.texts import phrases
@@ -92,7 +92,9 @@ class Postbacks:
         a message about danger (words are, and open one)."""
         rules = ctx.kb.crisis
         language = ctx.contact.language
-        lines = resources_text(rules, category=None, language=language) if rules else ""
+        local = ctx.now.astimezone((ctx.kb.staff or DEFAULT_STAFF_POLICY).zone)
+        lines = (resources_text(rules, category=None, language=language, local=local)
+                 if rules else "")
         reply = Reply(
             text=lines or phrases(language).urgent_help,
             quick_replies=self._answers.with_staff((), ctx),

@@ -11,6 +11,7 @@ detector could not run on it).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -186,7 +187,8 @@ class TurnRecovery:
                 contact = history.contact_for(session, channel=channel, user_id=user_id, now=now)
                 words = phrases(contact.language)
                 reach_us = staff.contact.get(contact.language) or staff.contact.get("ja")
-                lines = self.crisis_lines(snapshot, message, language=contact.language)
+                lines = self.crisis_lines(snapshot, message, language=contact.language,
+                                          local=now.astimezone(staff.zone))
                 text = "\n".join(t for t in (words.sorry_error, reach_us, lines) if t)
                 delivery_id = queue_for_person(
                     session, contact, Reply(text=text), kind=APOLOGY, now=now
@@ -211,10 +213,15 @@ class TurnRecovery:
 
     @staticmethod
     def crisis_lines(
-        snapshot: KnowledgeSnapshot | None, message: Incoming | None, *, language: str
+        snapshot: KnowledgeSnapshot | None,
+        message: Incoming | None,
+        *,
+        language: str,
+        local: dt.datetime,
     ) -> str:
         """The lines to call for an apology: the category's when ``message`` was a crisis,
-        every line when that cannot be known, none for a message that was not one."""
+        every line when that cannot be known, none for a message that was not one; those open
+        at ``local`` (the NPO's time) first."""
         kb = snapshot.kb if snapshot is not None else None
         rules = (kb.crisis if kb is not None else None) or builtin_crisis_rules()
         if rules is None:
@@ -235,11 +242,11 @@ class TurnRecovery:
         if detector is None:
             logger.warning("a failed message could not be checked for danger: the apology "
                            "carries every crisis line")
-            return resources_text(rules, category=None, language=language)
+            return resources_text(rules, category=None, language=language, local=local)
         if hit is None:
             return ""
         logger.warning("a failed message was a crisis (%s): the apology carries its lines",
                        hit.category)
         # the message's own language; for Japanese, the person's ("easy" if they asked for it)
         shown = language if hit.language == "ja" and language in ("ja", "easy") else hit.language
-        return resources_text(rules, category=hit.category, language=shown)
+        return resources_text(rules, category=hit.category, language=shown, local=local)

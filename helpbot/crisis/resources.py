@@ -5,9 +5,15 @@ per hotline the category ``call``s (its name in that language, and its number), 
 ``resources.closing``. A language the file has no text for gets English for the words and
 the numbers unchanged; Japanese is the last resort. A file in the older layout (one whole
 text per language under ``resources``) is sent as written.
+
+People in danger often write at night: the lines that answer at the time (their ``hours`` and
+``days``, in the NPO's time zone) come first, in the ``call`` order; the closed ones follow, in
+that order too. None is left out: its name says when to call.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from helpbot.knowledge.crisis_file import CrisisRules
 
@@ -21,17 +27,20 @@ def _pick(texts: dict[str, str], language: str) -> str:
     return next(iter(texts.values()), "")
 
 
-def resources_text(rules: CrisisRules, *, category: str | None, language: str) -> str:
-    """The message for ``category`` (None: every line the file lists) in ``language``."""
+def resources_text(
+    rules: CrisisRules, *, category: str | None, language: str, local: dt.datetime | None
+) -> str:
+    """The message for ``category`` (None: every line the file lists) in ``language``, the
+    lines open at ``local`` (the NPO's clock in its time zone; None: as written) first."""
     found = rules.category(category) if category else None
     if not rules.intro:
         return _pick(rules.resources, language)
     calls = found.call if found is not None and found.call else tuple(rules.hotlines)
+    hotlines = [rules.hotlines[h] for h in calls if h in rules.hotlines]
+    if local is not None:
+        hotlines.sort(key=lambda hotline: not hotline.hours.is_open(local))  # stable: in order
     lines = [_pick(rules.intro, language)]
-    for hotline_id in calls:
-        hotline = rules.hotlines.get(hotline_id)
-        if hotline is None:
-            continue
+    for hotline in hotlines:
         name = _pick(hotline.names, language)
         lines.append(f"・{name}: {hotline.number}" if hotline.number else f"・{name}")
     closing = _pick(rules.closing, language) if rules.closing else ""

@@ -15,7 +15,7 @@ Layout (every section but ``categories`` is optional)::
     distress: [😭, 助けて, ごめんね]
     not_crisis: [死ぬほどおいしい]
     hotlines:
-      inochi: {number: "0570-783-556", name: {ja: いのちの電話, en: Inochi no Denwa}}
+      inochi: {number: "0570-783-556", name: {ja: いのちの電話}, hours: "10:00-22:00"}
     resources:
       intro: {ja: ..., en: ...}
       closing: {ja: ..., en: ...}
@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.hotline_hours import ALWAYS, OpenHours, read_open_hours
 from helpbot.knowledge.yaml_files import (
     LineDict,
     LineList,
@@ -48,7 +49,7 @@ CRISIS_FIELDS = (
     "distress",
 )
 CATEGORY_FIELDS = ("id", "name", "call", "expressions", "alone", "patterns", "exemplars", "emoji")
-HOTLINE_FIELDS = ("number", "name")
+HOTLINE_FIELDS = ("number", "name", "hours", "days")  # hours, days: see hotline_hours
 # A national number as people dial it: 110, #8008, 189, 0120-279-338, 0570-783-556, 03-5774-0992.
 PHONE_NUMBER = re.compile(r"^(?:\d{3}|#\d{4}|0\d{1,4}-\d{1,4}-\d{3,5})$")
 _PATTERN_WORD = re.compile(r"^[^\s+|]+(?:\|[^\s+|]+)*$")
@@ -76,6 +77,7 @@ class Hotline:
     id: str
     number: str | None
     names: dict[str, str]  # language -> how the line is called, with its hours
+    hours: OpenHours = ALWAYS  # when it answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +189,9 @@ def _read_hotlines(data: LineDict, file: str, problems: list[Problem]) -> dict[s
             problems.append(
                 Problem(file, line, f"hotline '{key}' needs a Japanese name", "name: {ja: ...}")
             )
-        hotlines[str(key)] = Hotline(
-            id=str(key), number=str(number).strip() if number else None, names=names
-        )
+        number = str(number).strip() if number else None
+        hours = read_open_hours(value, str(key), file, problems)
+        hotlines[str(key)] = Hotline(str(key), number, names, hours)
     return hotlines
 
 

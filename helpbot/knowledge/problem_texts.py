@@ -113,6 +113,10 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"unknown weekday (?P<value>.*)", "曜日 {value} が読めません"),
         (r"cannot read hours (?P<value>.*)", "時間 {value} が読めません"),
         (r"unknown time zone (?P<value>.*)", "タイムゾーン {value} が読めません"),
+        (r"hotline '(?P<id>[^']+)' has hours that cannot be read: (?P<value>.*)",
+         "電話「{id}」の時間（hours）{value} が読めません"),
+        (r"hotline '(?P<id>[^']+)' has days that cannot be read: (?P<value>.*)",
+         "電話「{id}」の曜日（days）{value} が読めません"),
     )
 )
 
@@ -150,6 +154,11 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"add a short, unique id like .*",
          "ほかと重ならない短いIDを書いてください（例: food-bank）"),
         (r"give this entry a different id.*", "ほかで使っていないIDに変えてください"),
+        (r'write them like "10:00-22:00" .*',
+         '"10:00-22:00" のように書いてください（"22:00-06:00" は夜中の0時をまたぎます）。'
+         "いつでもつながる電話には hours を書きません"),
+        (r"write days: weekdays \(平日\), or a list like .*",
+         "days: weekdays（平日）か、[mon, tue, wed] のように曜日を並べて書いてください"),
         (r"write it as (?P<value>\S+)", "{value} のように書いてください"),
         (r"write (the date|it) like 2026-04-01", "2026-04-01 のように書いてください"),
         (r"line up '- ' with the item above it",

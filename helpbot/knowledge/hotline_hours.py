@@ -1,0 +1,113 @@
+"""When a line in ``crisis.yaml`` answers: its ``hours`` and ``days``.
+
+::
+
+    inochi:
+      hours: "10:00-22:00"      # from 10:00 until 22:00; "22:00-06:00" runs past midnight
+    police_consult:
+      hours: "8:30-17:15"
+      days: weekdays            # 平日: Monday to Friday (毎日: every day); or [mon, wed, 土]
+
+A line without either answers at all times. ``days`` alone: all day on those days. A night
+that runs past midnight belongs to the day it starts on (Friday "22:00-06:00" ends on Saturday
+morning). Public holidays are not known: a weekday line counts as open on one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.policies import WEEKDAYS
+from helpbot.knowledge.yaml_files import LineDict, LineList
+
+_WEEKDAYS_JA = "月火水木金土日"
+EVERY_DAY = frozenset(range(7))
+_WORKDAYS = frozenset(range(5))
+_DAY_WORDS = {"weekdays": _WORKDAYS, "平日": _WORKDAYS, "every day": EVERY_DAY, "毎日": EVERY_DAY}
+_RANGE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-~〜–]\s*(\d{1,2})(?::(\d{2}))?$")
+HOURS_HINT = ('write them like "10:00-22:00" ("22:00-06:00" runs past midnight); '
+              "leave hours out for a line that answers at all times")
+DAYS_HINT = "write days: weekdays (平日), or a list like [mon, tue, wed]"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenHours:
+    """From ``opens`` until ``closes`` (before ``opens``: past midnight) on ``days``."""
+
+    opens: dt.time = dt.time(0)
+    closes: dt.time = dt.time(0)  # equal to opens: the whole day
+    days: frozenset[int] = EVERY_DAY  # weekdays the line opens on, 0 = Monday
+
+    def is_open(self, local: dt.datetime) -> bool:
+        """Whether the line answers at ``local``, a time in the NPO's time zone."""
+        today, yesterday, now = local.weekday(), (local.weekday() - 1) % 7, local.time()
+        if self.opens == self.closes:
+            return today in self.days
+        if self.opens < self.closes:
+            return today in self.days and self.opens <= now < self.closes
+        return (today in self.days and now >= self.opens) or (
+            yesterday in self.days and now < self.closes
+        )
+
+
+ALWAYS = OpenHours()
+
+
+def parse_hours(value: str) -> tuple[dt.time, dt.time] | None:
+    """``"10:00-22:00"`` -> (10:00, 22:00); ``"22:00-06:00"``, ``"10-24"`` and ``"0:00-24:00"``
+    (the whole day) are read too. None when it is not written that way, or is empty (10-10)."""
+    text = unicodedata.normalize("NFKC", value).strip()  # ８：３０～ -> 8:30~
+    match = _RANGE.match(text)
+    if match is None:
+        return None
+    h1, m1, h2, m2 = (int(g or 0) for g in match.groups())
+    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
+        return None
+    opens, closes = dt.time(h1, m1), dt.time(h2 % 24, m2)
+    return None if opens == closes and (h1, h2) != (0, 24) else (opens, closes)
+
+
+def _parse_days(value: Any) -> frozenset[int] | None:
+    if isinstance(value, str):
+        return _DAY_WORDS.get(unicodedata.normalize("NFKC", value).strip().lower())
+    if not isinstance(value, LineList) or not value:
+        return None
+    days = set()
+    for item in value:
+        word = str(item).strip().lower()[:3]
+        if word in WEEKDAYS:
+            days.add(WEEKDAYS.index(word))
+        elif len(word) == 1 and word in _WEEKDAYS_JA:
+            days.add(_WEEKDAYS_JA.index(word))
+        else:
+            return None
+    return frozenset(days)
+
+
+def read_open_hours(
+    value: LineDict, hotline: str, file: str, problems: list[Problem]
+) -> OpenHours:
+    """A hotline's ``hours`` and ``days`` (none: ALWAYS). A wrong value is a problem that names
+    the file and line."""
+    raw_hours, raw_days = value.get("hours"), value.get("days")
+    if raw_hours is None and raw_days is None:
+        return ALWAYS
+    hours = parse_hours(raw_hours) if isinstance(raw_hours, str) else None
+    if raw_hours is not None and hours is None:
+        problems.append(Problem(file, value.key_lines.get("hours", value.line),
+                                f"hotline '{hotline}' has hours that cannot be read: "
+                                f"{raw_hours!r}", HOURS_HINT))
+    days = _parse_days(raw_days) if raw_days is not None else EVERY_DAY
+    if days is None:
+        problems.append(Problem(file, value.key_lines.get("days", value.line),
+                                f"hotline '{hotline}' has days that cannot be read: "
+                                f"{raw_days!r}", DAYS_HINT))
+    if (raw_hours is not None and hours is None) or days is None:
+        return ALWAYS
+    opens, closes = hours or (dt.time(0), dt.time(0))
+    return OpenHours(opens=opens, closes=closes, days=days)
