@@ -108,6 +108,22 @@ def test_playground_staff_pane_plays_both_sides(playground, tmp_path):
     page.locator(".msg.bot", has_text="終わり").wait_for(timeout=15000)
     page.locator(".quick button", has_text="よかった").click()
     page.locator(".msg.bot", has_text="教えてくれて").wait_for(timeout=15000)
+    # As in a Slack thread, the worker can follow up on the resolved case: it reopens, theirs.
+    hint = case.locator(".reopen-hint")
+    hint.wait_for(timeout=15000)
+    assert "再開" in hint.inner_text() and "あなたが担当" in hint.inner_text()
+    assert case.locator("button.resolve").count() == 0
+    reply = case.locator("textarea.reply")
+    assert reply.get_attribute("aria-describedby") == hint.get_attribute("id")
+    reply.fill("その後いかがですか？")
+    reply.press("Tab")  # by keyboard: to the send button, and Enter
+    page.keyboard.press("Enter")
+    page.locator(".msg.staffmsg", has_text="その後いかがですか").wait_for(timeout=15000)
+    case.get_by_text("対応中（担当: あなた）").wait_for(timeout=15000)
+    assert case.locator(".reopen-hint").count() == 0
+    assert case.locator("button.resolve").is_visible()
+    # The redraw gives the keyboard focus back to the send button.
+    assert case.locator("button.send-reply").evaluate("e => e === document.activeElement")
     page.screenshot(path=str(tmp_path / "staff-pane.png"))
     if os.environ.get("HELPBOT_SCREENSHOTS"):
         page.screenshot(path=os.environ["HELPBOT_SCREENSHOTS"] + "/staff-pane.png")
@@ -198,8 +214,17 @@ def test_axe_finds_nothing_serious_on_the_phone_chat_and_staff_pane(playground):
     page = _phone_page(browser, base_url, bypass_csp=True)
     page.fill("#text", "人と話したい")
     page.click("#send")
-    page.locator(".case").first.wait_for(timeout=15000)
+    case = page.locator(".case").first
+    case.wait_for(timeout=15000)
     page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    _assert_axe_finds_nothing_serious(page)
+    # A resolved case keeps its reply box, with the hint that a reply reopens it.
+    case.locator("button.resolve").click()
+    case.locator(".reopen-hint").wait_for(timeout=15000)
+    _assert_axe_finds_nothing_serious(page)
+
+
+def _assert_axe_finds_nothing_serious(page: Any) -> None:
     result = page.evaluate("async () => await axe.run(document)")
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"

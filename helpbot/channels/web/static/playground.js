@@ -101,31 +101,41 @@
     const icons = {person: "👤", bot: "🤖", staff: "🧑‍💼"};
     recent.textContent = c.recent.map((m) => `${icons[m.who] || "•"} ${m.text}`).join("\n");
     box.append(title, meta, recent);
+    if (c.state === "open") {
+      const claim = document.createElement("button");
+      claim.textContent = "担当する";
+      claim.className = "claim";
+      claim.onclick = () => act(c.number, "claim");
+      box.append(claim);
+    }
     if (c.state !== "resolved") {
-      if (c.state === "open") {
-        const claim = document.createElement("button");
-        claim.textContent = "担当する";
-        claim.className = "claim";
-        claim.onclick = () => act(c.number, "claim");
-        box.append(claim);
-      }
       const resolve = document.createElement("button");
       resolve.textContent = "終了する";
       resolve.className = "resolve";
       resolve.onclick = () => act(c.number, "resolve");
-      const reply = document.createElement("textarea");
-      reply.placeholder = "相談者への返事（// で始まる行はスタッフだけのメモ）";
-      reply.setAttribute("aria-label", `相談 #${c.number} への返事`);
-      reply.className = "reply";
-      const sendReply = document.createElement("button");
-      sendReply.textContent = "返事を送る";
-      sendReply.className = "send-reply";
-      sendReply.onclick = () => {
-        const text = reply.value.trim();
-        if (text) { reply.value = ""; act(c.number, "reply", {text}); }
-      };
-      box.append(resolve, reply, sendReply);
+      box.append(resolve);
     }
+    const reply = document.createElement("textarea");
+    reply.placeholder = "相談者への返事（// で始まる行はスタッフだけのメモ）";
+    reply.setAttribute("aria-label", `相談 #${c.number} への返事`);
+    reply.className = "reply";
+    if (c.state === "resolved") {
+      // As in a Slack thread: a worker's reply to a resolved case reopens it, theirs.
+      const hint = document.createElement("p");
+      hint.id = `reopen-hint-${c.number}`;
+      hint.className = "reopen-hint";
+      hint.textContent = "終了した相談です。返事を送ると相談が再開し、あなたが担当になります。";
+      reply.setAttribute("aria-describedby", hint.id);
+      box.append(hint);
+    }
+    const sendReply = document.createElement("button");
+    sendReply.textContent = "返事を送る";
+    sendReply.className = "send-reply";
+    sendReply.onclick = () => {
+      const text = reply.value.trim();
+      if (text) { reply.value = ""; act(c.number, "reply", {text}); }
+    };
+    box.append(reply, sendReply);
     return box;
   }
   function typing() {
