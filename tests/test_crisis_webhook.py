@@ -62,6 +62,21 @@ def test_the_issues_examples_get_resources_and_an_urgent_case(
         SLACK_CHANNEL, case.slack_ts))
 
 
+def test_a_child_hit_by_a_parent_gets_189_not_the_partner_violence_lines(
+    line, fake_line, fake_slack, database
+):
+    person = new_user_id()
+    _say(line, fake_line, person, "お父さんに毎日殴られる")
+    first = fake_line.sent_texts(user_id=person)[0]
+    assert "189" in first and "0120-0-78310" in first, first  # 児童相談所, Child SOS
+    assert "#8008" not in first and "0120-279-889" not in first  # the partner-violence lines
+    (case,) = _cases(database)
+    assert (case.urgency, case.crisis_category) == ("urgent", "child")
+    assert "done by 「お父さん」" in case.crisis_why
+    root = fake_slack.message(SLACK_CHANNEL, case.slack_ts)
+    assert "子どもの危険" in str(root.blocks)
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [

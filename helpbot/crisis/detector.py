@@ -26,6 +26,10 @@ Policy, on purpose (a false alarm costs a case worker a minute; a miss may cost 
   (講座, 研修, 法律); a disclosure (殴られた, 死にたい) in the same message still does.
 - **Danger that is over** (「昔DVを受けていたけれど、今は落ち着いています」): a past word
   and a calm word of ``over_now`` together keep the message with the FAQ.
+- **Who does it** (「お父さんに毎日殴られる」): a violence sign done by a parent is the child
+  category (189, not the partner-violence lines): a category's ``done_by`` in ``crisis.yaml``
+  re-files another category's hit when one of its words is the doer
+  (:mod:`helpbot.crisis.done_by`).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from helpbot.crisis.done_by import DoneByRules
 from helpbot.crisis.lexicon import Lexicon
 from helpbot.crisis.meaning import MeaningLayer, Nearest
 from helpbot.crisis.text import Morphology, fold, has_japanese, shared_morphology
@@ -153,6 +158,7 @@ class CrisisDetector:
         self._meaning = (
             MeaningLayer(rules, encoder, everyday) if encoder is not None else None
         )
+        self._done_by = DoneByRules(rules, self._lexicon, morphology or shared_morphology())
 
     def prepare(self, text: str) -> None:
         """Compute the sentence vector now, as matching does before triage (for timing)."""
@@ -217,6 +223,9 @@ class CrisisDetector:
     def _hit(self, text: str, category: str, layer: str, rule: str, score: float) -> CrisisHit:
         folded = fold(text) + " " + text.lower()
         notes = []
+        category, doer = self._done_by.refile(text, category)
+        if doer is not None:  # 「父に殴られる」: violence done by a parent is the child's danger
+            notes.append(f"done by 「{doer}」")
         if _NEGATED.search(folded):
             notes.append("negated")
         if _SOMEONE_ELSE.search(folded):

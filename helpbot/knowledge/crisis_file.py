@@ -12,6 +12,7 @@ Layout (every section but ``categories`` is optional)::
         patterns: ["死ぬ + たい", "no + place + sleep"]   # words in order (Japanese: any form)
         exemplars: [もう生きている意味がない]        # whole sentences, matched by meaning
         emoji: [🪦, 💊]              # signs only beside a word or emoji of `distress`
+        done_by: {instead_of: [violence], words: [父, dad]}   # see crisis_done_by
     distress: [😭, 助けて, ごめんね]
     not_crisis: [死ぬほどおいしい]
     hotlines:
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpbot.knowledge.crisis_done_by import DoneBy, check_done_by, read_done_by
 from helpbot.knowledge.entries import Problem
 from helpbot.knowledge.hotline_hours import ALWAYS, OpenHours, read_open_hours
 from helpbot.knowledge.yaml_files import (
@@ -48,7 +50,9 @@ CRISIS_FIELDS = (
     "categories", "not_crisis", "about_the_topic", "over_now", "joking", "hotlines", "resources",
     "distress",
 )
-CATEGORY_FIELDS = ("id", "name", "call", "expressions", "alone", "patterns", "exemplars", "emoji")
+CATEGORY_FIELDS = (
+    "id", "name", "call", "expressions", "alone", "patterns", "exemplars", "emoji", "done_by",
+)
 HOTLINE_FIELDS = ("number", "name", "hours", "days")  # hours, days: see hotline_hours
 # A national number as people dial it: 110, #8008, 189, 0120-279-338, 0570-783-556, 03-5774-0992.
 PHONE_NUMBER = re.compile(r"^(?:\d{3}|#\d{4}|0\d{1,4}-\d{1,4}-\d{3,5})$")
@@ -65,6 +69,7 @@ class CrisisCategory:
     exemplars: tuple[str, ...] = ()
     alone: tuple[str, ...] = ()  # words that are a sign only as the whole message (しぬ, 限界)
     emoji: tuple[str, ...] = ()  # a sign only beside a word or emoji of distress (🪦 + 😭)
+    done_by: DoneBy | None = None  # another category's sign done by one of these is this one
 
     @property
     def key(self) -> str:
@@ -156,6 +161,7 @@ def _read_category(item: Any, line: int, file: str, problems: list[Problem]) -> 
         exemplars=text_list(item.get("exemplars", LineList())) or (),
         alone=text_list(item.get("alone", LineList())) or (),
         emoji=text_list(item.get("emoji", LineList())) or (),
+        done_by=read_done_by(item, file, problems),
     )
 
 
@@ -248,6 +254,7 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
             categories.append(_read_category(item, line, file, problems))
     hotlines = _read_hotlines(data, file, problems)
     first_lines: dict[str, int] = {}  # a repeated id is reported where it is written again
+    known = {category.key for category in categories}
     for position, category in enumerate(categories):
         line = raw_categories.item_lines[position] if raw_categories.item_lines else 1
         if category.key and category.key in first_lines:
@@ -255,6 +262,8 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
                                     f"{file}:{first_lines[category.key]})",
                                     "give this entry a different id"))
         first_lines.setdefault(category.key, line)
+        if category.done_by is not None:
+            problems.extend(check_done_by(category.key, category.done_by, known, file))
         for hotline in category.call:
             if hotline not in hotlines:
                 close = difflib.get_close_matches(hotline, list(hotlines), n=1)
