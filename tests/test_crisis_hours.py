@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from helpbot.app import create_app
 from helpbot.cli.faq import faq
 from helpbot.knowledge.crisis_file import read_crisis_rules
-from helpbot.knowledge.hotline_hours import OpenHours, parse_hours
+from helpbot.knowledge.crisis_hotlines import OpenHours, parse_hours
 from tests.conftest import SAMPLE_FAQ
 from tests.fakes.line_webhooks import new_user_id, postback_event, text_event
 

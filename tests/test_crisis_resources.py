@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpbot.crisis.resources import resources_text
-from helpbot.knowledge.crisis_file import PHONE_NUMBER, read_crisis_rules
+from helpbot.knowledge.crisis_file import read_crisis_rules
+from helpbot.knowledge.crisis_hotlines import PHONE_NUMBER
 from helpbot.knowledge.loader import load_dir
 from tests.conftest import SAMPLE_FAQ
 

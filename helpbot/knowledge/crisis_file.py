@@ -15,7 +15,7 @@ Layout (every section but ``categories`` is optional)::
         done_by: {instead_of: [violence], words: [父, dad]}   # see crisis_done_by
     distress: [😭, 助けて, ごめんね]
     not_crisis: [死ぬほどおいしい]
-    hotlines:
+    hotlines:                        # see crisis_hotlines
       inochi: {number: "0570-783-556", name: {ja: いのちの電話}, hours: "10:00-22:00"}
     resources:
       intro: {ja: ..., en: ...}
@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from helpbot.knowledge.crisis_done_by import DoneBy, check_done_by, read_done_by
+from helpbot.knowledge.crisis_hotlines import Hotline, language_texts, read_hotlines
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.hotline_hours import ALWAYS, OpenHours, read_open_hours
 from helpbot.knowledge.yaml_files import (
     LineDict,
     LineList,
@@ -53,9 +53,6 @@ CRISIS_FIELDS = (
 CATEGORY_FIELDS = (
     "id", "name", "call", "expressions", "alone", "patterns", "exemplars", "emoji", "done_by",
 )
-HOTLINE_FIELDS = ("number", "name", "hours", "days")  # hours, days: see hotline_hours
-# A national number as people dial it: 110, #8008, 189, 0120-279-338, 0570-783-556, 03-5774-0992.
-PHONE_NUMBER = re.compile(r"^(?:\d{3}|#\d{4}|0\d{1,4}-\d{1,4}-\d{3,5})$")
 _PATTERN_WORD = re.compile(r"^[^\s+|]+(?:\|[^\s+|]+)*$")
 
 
@@ -78,14 +75,6 @@ class CrisisCategory:
 
 
 @dataclass(frozen=True, slots=True)
-class Hotline:
-    id: str
-    number: str | None
-    names: dict[str, str]  # language -> how the line is called, with its hours
-    hours: OpenHours = ALWAYS  # when it answers
-
-
-@dataclass(frozen=True, slots=True)
 class CrisisRules:
     """Danger signs by category, phrases that only look dangerous, and what to send."""
 
@@ -104,12 +93,6 @@ class CrisisRules:
 
     def category(self, key: str) -> CrisisCategory | None:
         return next((c for c in self.categories if c.key == key), None)
-
-
-def _language_texts(value: Any) -> dict[str, str]:
-    if not isinstance(value, LineDict):
-        return {}
-    return {str(k): v.strip() for k, v in value.items() if isinstance(v, str) and v.strip()}
 
 
 def parse_pattern(text: str) -> tuple[tuple[str, ...], ...] | None:
@@ -165,42 +148,6 @@ def _read_category(item: Any, line: int, file: str, problems: list[Problem]) -> 
     )
 
 
-def _read_hotlines(data: LineDict, file: str, problems: list[Problem]) -> dict[str, Hotline]:
-    raw = data.get("hotlines")
-    if raw is None:
-        return {}
-    if not isinstance(raw, LineDict):
-        line = key_line(data, "hotlines")
-        problems.append(Problem(file, line, "'hotlines' must be a set of ids"))
-        return {}
-    hotlines = {}
-    for key, value in raw.items():
-        line = raw.key_lines.get(key, raw.line)
-        if not isinstance(value, LineDict):
-            problems.append(Problem(file, line, f"hotline '{key}' needs number and name"))
-            continue
-        problems.extend(unknown_fields(value, HOTLINE_FIELDS, file, f"in hotline '{key}'"))
-        number = value.get("number")
-        if number is not None and not PHONE_NUMBER.match(str(number).strip()):
-            problems.append(
-                Problem(
-                    file,
-                    value.key_lines.get("number", line),
-                    f"hotline '{key}' has a number people cannot dial: {number!r}",
-                    "write it like 110, #8008 or 0120-279-338 (or null for a place to go)",
-                )
-            )
-        names = _language_texts(value.get("name"))
-        if "ja" not in names:
-            problems.append(
-                Problem(file, line, f"hotline '{key}' needs a Japanese name", "name: {ja: ...}")
-            )
-        number = str(number).strip() if number else None
-        hours = read_open_hours(value, str(key), file, problems)
-        hotlines[str(key)] = Hotline(str(key), number, names, hours)
-    return hotlines
-
-
 def _read_context(
     data: LineDict, categories: list[CrisisCategory], file: str, problems: list[Problem]
 ) -> dict[str, tuple[str, ...]]:
@@ -252,7 +199,7 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
         for position, item in enumerate(raw_categories):
             line = raw_categories.item_lines[position] if raw_categories.item_lines else 1
             categories.append(_read_category(item, line, file, problems))
-    hotlines = _read_hotlines(data, file, problems)
+    hotlines = read_hotlines(data, file, problems)
     first_lines: dict[str, int] = {}  # a repeated id is reported where it is written again
     known = {category.key for category in categories}
     for position, category in enumerate(categories):
@@ -271,9 +218,9 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
                 message = f"category '{category.key}' calls an unknown hotline '{hotline}'"
                 problems.append(Problem(file, line, message, hint))
     resources = data.get("resources")
-    texts = _language_texts(resources)
+    texts = language_texts(resources)
     parts = resources if isinstance(resources, LineDict) else LineDict()
-    intro, closing = _language_texts(parts.get("intro")), _language_texts(parts.get("closing"))
+    intro, closing = language_texts(parts.get("intro")), language_texts(parts.get("closing"))
     if "ja" not in texts and "ja" not in intro:
         problems.append(
             Problem(

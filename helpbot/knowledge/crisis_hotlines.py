@@ -1,4 +1,5 @@
-"""When a line in ``crisis.yaml`` answers: its ``hours`` and ``days``.
+"""The lines to call in ``crisis.yaml`` (``hotlines:``): number, names, and when each answers
+(its ``hours`` and ``days``).
 
 ::
 
@@ -23,8 +24,11 @@ from typing import Any
 
 from helpbot.knowledge.entries import Problem
 from helpbot.knowledge.policies import WEEKDAYS
-from helpbot.knowledge.yaml_files import LineDict, LineList
+from helpbot.knowledge.yaml_files import LineDict, LineList, key_line, unknown_fields
 
+HOTLINE_FIELDS = ("number", "name", "hours", "days")
+# A national number as people dial it: 110, #8008, 189, 0120-279-338, 0570-783-556, 03-5774-0992.
+PHONE_NUMBER = re.compile(r"^(?:\d{3}|#\d{4}|0\d{1,4}-\d{1,4}-\d{3,5})$")
 _WEEKDAYS_JA = "月火水木金土日"
 EVERY_DAY = frozenset(range(7))
 _WORKDAYS = frozenset(range(5))
@@ -111,3 +115,53 @@ def read_open_hours(
         return ALWAYS
     opens, closes = hours or (dt.time(0), dt.time(0))
     return OpenHours(opens=opens, closes=closes, days=days)
+
+
+@dataclass(frozen=True, slots=True)
+class Hotline:
+    id: str
+    number: str | None
+    names: dict[str, str]  # language -> how the line is called, with its hours
+    hours: OpenHours = ALWAYS  # when it answers
+
+
+def language_texts(value: Any) -> dict[str, str]:
+    if not isinstance(value, LineDict):
+        return {}
+    return {str(k): v.strip() for k, v in value.items() if isinstance(v, str) and v.strip()}
+
+
+def read_hotlines(data: LineDict, file: str, problems: list[Problem]) -> dict[str, Hotline]:
+    raw = data.get("hotlines")
+    if raw is None:
+        return {}
+    if not isinstance(raw, LineDict):
+        line = key_line(data, "hotlines")
+        problems.append(Problem(file, line, "'hotlines' must be a set of ids"))
+        return {}
+    hotlines = {}
+    for key, value in raw.items():
+        line = raw.key_lines.get(key, raw.line)
+        if not isinstance(value, LineDict):
+            problems.append(Problem(file, line, f"hotline '{key}' needs number and name"))
+            continue
+        problems.extend(unknown_fields(value, HOTLINE_FIELDS, file, f"in hotline '{key}'"))
+        number = value.get("number")
+        if number is not None and not PHONE_NUMBER.match(str(number).strip()):
+            problems.append(
+                Problem(
+                    file,
+                    value.key_lines.get("number", line),
+                    f"hotline '{key}' has a number people cannot dial: {number!r}",
+                    "write it like 110, #8008 or 0120-279-338 (or null for a place to go)",
+                )
+            )
+        names = language_texts(value.get("name"))
+        if "ja" not in names:
+            problems.append(
+                Problem(file, line, f"hotline '{key}' needs a Japanese name", "name: {ja: ...}")
+            )
+        number = str(number).strip() if number else None
+        hours = read_open_hours(value, str(key), file, problems)
+        hotlines[str(key)] = Hotline(str(key), number, names, hours)
+    return hotlines
