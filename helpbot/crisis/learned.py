@@ -59,54 +59,86 @@ class CrisisModel:
 
     def likely(self, vectors: Any, *, foreign: bool = False) -> Likely:
         """The most alarming of ``vectors`` (the whole message and its sentences)."""
-        import numpy as np
+        danger, category = most_alarming(self.classes, self.weights, self.bias, vectors)
+        return Likely(danger, category, self.foreign_threshold if foreign else self.threshold)
 
-        logits = np.atleast_2d(vectors) @ self.weights.T + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        chances = np.exp(logits)
-        chances /= chances.sum(axis=1, keepdims=True)
-        none = self.classes.index(NONE)
-        danger = 1.0 - chances[:, none]
-        row = int(danger.argmax())
-        by_category = chances[row].copy()
-        by_category[none] = -1.0
-        category = self.classes[int(by_category.argmax())]
-        threshold = self.foreign_threshold if foreign else self.threshold
-        return Likely(float(danger[row]), category, threshold)
+
+def most_alarming(classes: tuple[str, ...], weights: Any, bias: Any, vectors: Any
+                  ) -> tuple[float, str]:
+    """The chance of danger (all but ``NONE``) of the most alarming of ``vectors`` under a
+    multinomial logistic model, and its likeliest category."""
+    import numpy as np
+
+    logits = np.atleast_2d(vectors) @ weights.T + bias
+    logits -= logits.max(axis=1, keepdims=True)
+    chances = np.exp(logits)
+    chances /= chances.sum(axis=1, keepdims=True)
+    none = classes.index(NONE)
+    danger = 1.0 - chances[:, none]
+    row = int(danger.argmax())
+    by_category = chances[row].copy()
+    by_category[none] = -1.0
+    return float(danger[row]), classes[int(by_category.argmax())]
 
 
 @functools.cache
 def load_model(path: Path = MODEL_FILE) -> CrisisModel | None:
     """The shipped model, or None (with a warning) when it is missing or for another encoder."""
-    import numpy as np
-
     from helpbot.matching.semantic import DIM, MODEL_ID
 
+    found = read_weights(path, encoder=MODEL_ID, dim=DIM, layer="the learned layer",
+                         refit="benchmarks/fit_crisis_model.py")
+    if found is None:
+        return None
+    if "threshold" not in found.extra:
+        logger.warning("crisis model %s has no threshold: the learned layer is off; refit it "
+                       "with benchmarks/fit_crisis_model.py", path)
+        return None
+    threshold = float(found.extra["threshold"])
+    foreign = float(found.extra.get("foreign_threshold", threshold))
+    return CrisisModel(found.classes, found.weights, found.bias, threshold,
+                       max(foreign, threshold))
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """A model file's weights, checked, and its other arrays (thresholds)."""
+
+    classes: tuple[str, ...]
+    weights: Any  # (classes, dim) float32, read-only
+    bias: Any  # (classes,) float32, read-only
+    extra: dict[str, Any]
+
+
+def read_weights(path: Path, *, encoder: str, dim: int, layer: str, refit: str
+                 ) -> Weights | None:
+    """The weights in ``path`` (an .npz written by ``refit``), or None with a warning when the
+    file is missing, cannot be read or was fitted for another encoder: ``layer`` is then off."""
+    import numpy as np
+
     if not path.is_file():
-        logger.warning("crisis model %s not found: the learned layer is off", path)
+        logger.warning("crisis model %s not found: %s is off", path, layer)
         return None
     try:
         with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
-            encoder = str(data["encoder"])
+            fitted_for = str(data["encoder"])
             classes = tuple(str(c) for c in data["classes"])
             weights = np.asarray(data["weights"], dtype=np.float32)
             bias = np.asarray(data["bias"], dtype=np.float32)
-            threshold = float(data["threshold"])
-            foreign = float(data["foreign_threshold"]) if "foreign_threshold" in data \
-                else threshold
+            extra = {key: np.asarray(data[key]) for key in data.files
+                     if key not in ("encoder", "classes", "weights", "bias")}
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        logger.warning("crisis model %s cannot be read (%s): the learned layer is off; refit "
-                       "it with benchmarks/fit_crisis_model.py", path, type(exc).__name__)
+        logger.warning("crisis model %s cannot be read (%s): %s is off; refit it with %s",
+                       path, type(exc).__name__, layer, refit)
         return None
-    if encoder != MODEL_ID or weights.shape != (len(classes), DIM) or NONE not in classes \
+    if fitted_for != encoder or weights.shape != (len(classes), dim) or NONE not in classes \
             or bias.shape != (len(classes),):
-        logger.warning("crisis model %s was fitted for encoder %s, not %s: the learned layer "
-                       "is off; refit it with benchmarks/fit_crisis_model.py", path, encoder,
-                       MODEL_ID)
+        logger.warning("crisis model %s was fitted for encoder %s, not %s: %s is off; refit it "
+                       "with %s", path, fitted_for, encoder, layer, refit)
         return None
     weights.setflags(write=False)
     bias.setflags(write=False)
-    return CrisisModel(classes, weights, bias, threshold, max(foreign, threshold))
+    return Weights(classes, weights, bias, extra)
 
 
 @functools.cache
