@@ -41,7 +41,6 @@ CRISIS = [
     ("म यो संसार छोडेर जान चाहन्छु", "ne", "suicide"),
     ("malai bachna mann chhaina, sabai sakiyo", "ne", "suicide"),  # romanized
     ("malai aafno jiwan antya garna man lagyo", "ne", "suicide"),
-    ("Hindi ko na kaya, gusto ko nang tapusin ang lahat ngayong gabi", "tl", "suicide"),
     ("Wala na akong dahilan para mabuhay pa", "tl", "suicide"),
 ]
 EVERYDAY = [

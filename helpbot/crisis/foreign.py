@@ -12,8 +12,9 @@ e5 reads "query: " before a message (``E5.query``).
 - **Only for those messages.** The e5 model is loaded once per process, lazily, on the first
   message whose language (``matching.language.detect``) is vi, tl, ne or id, or that is written
   in Burmese script; never for Japanese or a language the packaged encoder knows. Loading maps
-  the 72 MB model file; a worker that has read many such messages holds about 70 MiB more
-  (``docs/benchmarks.md``). One message costs ~25 ms of CPU on one thread.
+  the 72 MB model file: the worker holds ~17 MiB more after the first such message, ~50 MiB
+  after 450 different ones, up to ~70 MiB (``docs/benchmarks.md``). One message costs 25-30 ms
+  of CPU on one thread (the whole and each sentence of a long one).
 - **A threshold per language**, chosen when the model was fitted
   (``benchmarks/fit_crisis_e5.py``) so that translated ordinary questions rarely alarm.
 - A long message is scored whole and sentence by sentence (``meaning.sentences``): the most
