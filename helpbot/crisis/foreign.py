@@ -58,7 +58,8 @@ def language_of(text: str) -> str | None:
 
 class E5Encoder:
     """The e5 model, loaded on first use (thread-safe), run on one OpenMP thread: with the
-    engine's default of one thread per core a short message took eight times the CPU."""
+    engine's default of one thread per core a short message took eight times the CPU. One
+    encoding at a time per process (a lock): these messages are few."""
 
     def __init__(self) -> None:
         self._model: Any = None
@@ -159,6 +160,7 @@ class ForeignLayer:
         self._encoder = encoder if encoder is not None else shared_e5()
         self._exemplars = tuple(exemplars)  # (category, sentence)
         self._vectors: dict[str, Any] = {}  # exemplar vectors, encoded when first shown
+        self._languages: dict[str, str | None] = {}  # of the exemplars, told when first asked
         self._vectors_lock = threading.Lock()
 
     def likely(self, text: str) -> Likely | None:
@@ -172,6 +174,12 @@ class ForeignLayer:
         vectors = self._encoder.encode(pieces)
         return None if vectors is None else self._model.likely(vectors, language)
 
+    def _language(self, exemplar: str) -> str | None:
+        known = self._languages.get(exemplar, "?")
+        if known == "?":
+            known = self._languages[exemplar] = language_of(exemplar) or detect_language(exemplar)
+        return known
+
     def example_of(self, text: str, category: str) -> str:
         """The example sentence of ``category`` nearest the message, among those written in the
         message's language (all of the category's when none is): for the case worker."""
@@ -179,8 +187,8 @@ class ForeignLayer:
         if not rows:
             return ""
         language = language_of(text)
-        same = [e for e in rows if language_of(e) == language] \
-            or [e for e in rows if detect_language(e) == "en"] or rows
+        same = [e for e in rows if self._language(e) == language] \
+            or [e for e in rows if self._language(e) == "en"] or rows
         same = same[:MAX_EXAMPLES]
         if len(same) == 1:
             return same[0]
