@@ -163,7 +163,6 @@ class CrisisDetector:
             MeaningLayer(rules, encoder, everyday) if encoder is not None else None
         )
         self._done_by = DoneByRules(rules, self._lexicon, morphology or shared_morphology())
-        # with the encoders, as the service runs (off for the words-only bench)
         self._foreign = ForeignLayer([(c.key, e) for c in rules.categories for e in c.exemplars]) \
             if encoder is not None else None
 
@@ -199,17 +198,11 @@ class CrisisDetector:
             rule = self._meaning.example_of(text, category)
             hit = self._hit(text, category, "learned", rule, likely.probability)
             return Assessment(hit, nearest)
-        return Assessment(self._foreign_hit(text, context), nearest)
-
-    def _foreign_hit(self, text: str, context: _Context) -> CrisisHit | None:
-        """Layer 4: a message in vi, tl, ne, id or Burmese (e5 is loaded for it alone)."""
-        if self._foreign is None or context.topic_only or context.laughing:
-            return None
-        likely = self._foreign.likely(text)
-        if likely is None or not likely.fires or likely.category not in self._names:
-            return None
-        rule = self._foreign.example_of(text, likely.category)
-        return self._hit(text, likely.category, "learned", rule, likely.probability)
+        found = self._foreign.find(text, self._names) \
+            if self._foreign is not None and not (context.topic_only or context.laughing) else None
+        if found is not None:  # vi, tl, ne, id, Burmese: e5 is loaded for these alone
+            return Assessment(self._hit(text, found[0], "learned", found[1], found[2]), nearest)
+        return Assessment(None, nearest)
 
     def _context(self, text: str) -> _Context:
         folded = fold(text)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,14 @@ class ForeignLayer:
         pieces = [text[:MAX_CHARS], *(s[:MAX_CHARS] for s in sentences(text))]
         vectors = self._encoder.encode(pieces)
         return None if vectors is None else self._model.likely(vectors, language)
+
+    def find(self, text: str, categories: Container[str]) -> tuple[str, str, float] | None:
+        """(category, its example sentence nearest the message, chance) when the message fires
+        for one of ``categories``; None otherwise."""
+        likely = self.likely(text)
+        if likely is None or not likely.fires or likely.category not in categories:
+            return None
+        return likely.category, self.example_of(text, likely.category), likely.probability
 
     def _language(self, exemplar: str) -> str | None:
         known = self._languages.get(exemplar, "?")
