@@ -63,7 +63,7 @@ class E5Encoder:
 
     def __init__(self) -> None:
         self._model: Any = None
-        self._limit: Any = None
+        self._limit: Any = None  # threadpoolctl's, made once libgomp is loaded with the model
         self._lock = threading.Lock()
         self._failed = False
 
@@ -83,12 +83,9 @@ class E5Encoder:
                                "id and Burmese is off; reinstall helpbot", type(exc).__name__)
                 self._failed = True
                 return None
-            try:
-                from threadpoolctl import ThreadpoolController
+            from threadpoolctl import ThreadpoolController
 
-                self._limit = ThreadpoolController().limit
-            except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-                self._limit = None
+            self._limit = ThreadpoolController().limit
             self._model = model
             logger.info("e5 encoder loaded for the crisis layer")
         return self._model
@@ -99,8 +96,6 @@ class E5Encoder:
             model = self._load()
             if model is None:
                 return None
-            if self._limit is None:
-                return model.query(list(texts))
             with self._limit(limits=1, user_api="openmp"):
                 return model.query(list(texts))
 
@@ -165,6 +160,23 @@ class ForeignLayer:
 
     def likely(self, text: str) -> Likely | None:
         """None for a message not in those languages (e5 is not loaded for it)."""
+        read = self._read(text)
+        return None if read is None else read[0]
+
+    def find(self, text: str, categories: Container[str]) -> tuple[str, str, float] | None:
+        """(category, its example sentence nearest the message, chance) when the message fires
+        for one of ``categories``; None otherwise."""
+        read = self._read(text)
+        if read is None:
+            return None
+        likely, language, message = read
+        if not likely.fires or likely.category not in categories:
+            return None
+        return (likely.category, self._example_of(message, language, likely.category),
+                likely.probability)
+
+    def _read(self, text: str) -> tuple[Likely, str, Any] | None:
+        """The model's view, the message's language and its vector (the whole message's)."""
         if self._model is None or not text.strip():
             return None
         language = language_of(text)
@@ -172,29 +184,22 @@ class ForeignLayer:
             return None
         pieces = [text[:MAX_CHARS], *(s[:MAX_CHARS] for s in sentences(text))]
         vectors = self._encoder.encode(pieces)
-        return None if vectors is None else self._model.likely(vectors, language)
-
-    def find(self, text: str, categories: Container[str]) -> tuple[str, str, float] | None:
-        """(category, its example sentence nearest the message, chance) when the message fires
-        for one of ``categories``; None otherwise."""
-        likely = self.likely(text)
-        if likely is None or not likely.fires or likely.category not in categories:
+        if vectors is None:
             return None
-        return likely.category, self.example_of(text, likely.category), likely.probability
+        return self._model.likely(vectors, language), language, vectors[0]
 
     def _language(self, exemplar: str) -> str | None:
-        known = self._languages.get(exemplar, "?")
-        if known == "?":
-            known = self._languages[exemplar] = language_of(exemplar) or detect_language(exemplar)
-        return known
+        if exemplar not in self._languages:
+            self._languages[exemplar] = language_of(exemplar) or detect_language(exemplar)
+        return self._languages[exemplar]
 
-    def example_of(self, text: str, category: str) -> str:
-        """The example sentence of ``category`` nearest the message, among those written in the
-        message's language (all of the category's when none is): for the case worker."""
+    def _example_of(self, message: Any, language: str, category: str) -> str:
+        """The example sentence of ``category`` nearest the message's vector, among those
+        written in the message's language (else English, else all of the category's): for the
+        case worker."""
         rows = [e for c, e in self._exemplars if c == category]
         if not rows:
             return ""
-        language = language_of(text)
         same = [e for e in rows if self._language(e) == language] \
             or [e for e in rows if self._language(e) == "en"] or rows
         same = same[:MAX_EXAMPLES]
@@ -202,10 +207,10 @@ class ForeignLayer:
             return same[0]
         with self._vectors_lock:
             missing = [e for e in same if e not in self._vectors]
-        found = self._encoder.encode([text[:MAX_CHARS], *missing])
+        found = self._encoder.encode(missing) if missing else ()
         if found is None:
             return same[0]
         with self._vectors_lock:
-            self._vectors.update(zip(missing, found[1:], strict=True))
-            similarities = [float(self._vectors[e] @ found[0]) for e in same]
+            self._vectors.update(zip(missing, found, strict=True))
+            similarities = [float(self._vectors[e] @ message) for e in same]
         return same[similarities.index(max(similarities))]
