@@ -33,6 +33,17 @@ DEFAULT_STAFF_POLICY = StaffPolicy()
 STAFF_WORDS = ("スタッフ", "相談員", "支援員", "担当者", "staff", "caseworker", "case worker")
 
 
+def crisis_lines(ctx: TurnContext, *, category: str | None, language: str) -> str:
+    """The lines to call for ``category`` (None: every line of crisis.yaml) in ``language``,
+    those open at this turn's time in the NPO's time zone first; the built-in words for urgent
+    help when there is no crisis.yaml."""
+    rules = ctx.kb.crisis
+    local = ctx.now.astimezone((ctx.kb.staff or DEFAULT_STAFF_POLICY).zone)
+    lines = (resources_text(rules, category=category, language=language, local=local)
+             if rules else "")
+    return lines or phrases(language).urgent_help
+
+
 def mentions_staff(text: str) -> bool:
     """Whether an answer mentions staff (or the staff button's label, in any language)."""
     folded = text.casefold()
@@ -97,13 +108,9 @@ class Handoff:
             crisis_why=hit.why,
             now=ctx.now,
         )
-        rules = ctx.kb.crisis
         # a person who asked for やさしい日本語 gets the crisis lines in it too
         language = spoken(ctx.contact, hit.language)
-        local = ctx.now.astimezone((ctx.kb.staff or DEFAULT_STAFF_POLICY).zone)
-        resources = (resources_text(rules, category=hit.category, language=language, local=local)
-                     if rules else "")
-        replies = [Reply(text=resources or phrases(language).urgent_help)]
+        replies = [Reply(text=crisis_lines(ctx, category=hit.category, language=language))]
         if opened.is_new:
             replies.append(self.what_happens_next(ctx))
         return Outcome(

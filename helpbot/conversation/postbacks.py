@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING
 from helpbot.cases.states import CaseReason
 from helpbot.conversation.answers import Answers
 from helpbot.conversation.buttons import category_buttons
-from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
+from helpbot.conversation.handoff import Handoff, crisis_lines
 from helpbot.conversation.turn import Outcome, TurnContext
 from helpbot.core.messages import Reply, parse_postback
 from helpbot.core.texts import phrases
-from helpbot.crisis.resources import resources_text
 from helpbot.matching.base import Decision
 
 if TYPE_CHECKING:
@@ -90,13 +89,8 @@ class Postbacks:
     def _crisis_lines(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
         """Every line crisis.yaml lists, and the staff button. No case is opened: a tap is not
         a message about danger (words are, and open one)."""
-        rules = ctx.kb.crisis
-        language = ctx.contact.language
-        local = ctx.now.astimezone((ctx.kb.staff or DEFAULT_STAFF_POLICY).zone)
-        lines = (resources_text(rules, category=None, language=language, local=local)
-                 if rules else "")
         reply = Reply(
-            text=lines or phrases(language).urgent_help,
+            text=crisis_lines(ctx, category=None, language=ctx.contact.language),
             quick_replies=self._answers.with_staff((), ctx),
         )
         return Outcome(replies=[reply])
