@@ -39,7 +39,7 @@ import yaml
 
 from helpbot.crisis.detector import CrisisDetector
 from helpbot.crisis.foreign import DIM, ENCODER_ID, MAX_CHARS, MODEL_FILE, E5Encoder, language_of
-from helpbot.crisis.learned import NONE, builtin_everyday
+from helpbot.crisis.learned import NONE, builtin_everyday, write_weights
 from helpbot.crisis.meaning import sentences
 from helpbot.knowledge.loader import load_dir
 
@@ -194,12 +194,8 @@ def main() -> None:
             "ordinary_alarms_with_words": share(np.maximum(theirs, worded[asked_here]),
                                                 threshold),
         }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        args.out, encoder=np.array(ENCODER_ID), classes=np.array(fitted.classes_),
-        weights=fitted.coef_.astype(np.float32), bias=fitted.intercept_.astype(np.float32),
-        languages=np.array(LANGUAGES), thresholds=np.array(thresholds),
-    )
+    write_weights(args.out, encoder=ENCODER_ID, fitted=fitted, languages=LANGUAGES,
+                  thresholds=thresholds)
     print(json.dumps({
         "out": str(args.out), "messages": len(rows), "crisis": int((labels != NONE).sum()),
         "none": int((labels == NONE).sum()), "cv_log_loss": losses, "C": best,

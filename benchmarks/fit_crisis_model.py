@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from helpbot.crisis.learned import MODEL_FILE, NONE, builtin_everyday
+from helpbot.crisis.learned import MODEL_FILE, NONE, builtin_everyday, write_weights
 from helpbot.crisis.meaning import MeaningLayer, sentences
 from helpbot.matching.semantic import MODEL_ID, shared_encoder
 
@@ -124,12 +124,8 @@ def main() -> None:
     allowed = int(np.floor(args.foreign_alarms * len(ordinary)))
     foreign = float(ordinary[len(ordinary) - allowed - 1]) + 1e-6
     foreign = round(min(max(foreign, threshold), 0.995), 3)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        args.out, encoder=np.array(MODEL_ID), classes=np.array(fitted.classes_),
-        weights=fitted.coef_.astype(np.float32), bias=fitted.intercept_.astype(np.float32),
-        threshold=np.array(threshold), foreign_threshold=np.array(foreign),
-    )
+    write_weights(args.out, encoder=MODEL_ID, fitted=fitted, threshold=threshold,
+                  foreign_threshold=foreign)
     print(json.dumps({
         "out": str(args.out), "messages": len(rows), "crisis": int((labels != NONE).sum()),
         "everyday": int((labels == NONE).sum()), "cv_log_loss": losses, "C": best,

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from helpbot.crisis.detector import CrisisDetector, detector_for
-from helpbot.crisis.learned import MODEL_FILE, NONE, CrisisModel, load_model
+from helpbot.crisis.foreign import DIM as E5_DIM
+from helpbot.crisis.foreign import ENCODER_ID, load_foreign_model
+from helpbot.crisis.learned import MODEL_FILE, NONE, CrisisModel, load_model, write_weights
 from helpbot.knowledge.loader import load_dir
 from helpbot.matching import build_matcher
 from helpbot.matching.semantic import DIM, MODEL_ID
@@ -99,6 +102,25 @@ def test_the_most_alarming_piece_decides_with_its_category(tmp_path):
     assert likely.probability == pytest.approx(1 - 1 / (2 + np.exp(10)), rel=1e-5)
     assert model.likely([calm]).probability == pytest.approx(2 / 3, rel=1e-5)
     assert not model.likely([calm]).fires
+
+
+def test_what_the_fit_scripts_write_is_what_the_layers_read(tmp_path):
+    """``write_weights`` (both fit scripts) and ``read_weights`` (both layers): one format."""
+    weights = np.arange(2 * DIM, dtype=np.float64).reshape(2, DIM) / DIM
+    fitted = SimpleNamespace(classes_=np.array([NONE, "suicide"]), coef_=weights,
+                             intercept_=np.array([0.5, -0.5]))  # what scikit-learn fits
+    write_weights(tmp_path / "m.npz", encoder=MODEL_ID, fitted=fitted, threshold=0.9,
+                  foreign_threshold=0.95)
+    model = load_model(tmp_path / "m.npz")
+    assert model is not None and model.classes == (NONE, "suicide")
+    assert np.array_equal(model.weights, weights.astype(np.float32))
+    assert (model.threshold, model.foreign_threshold) == (pytest.approx(0.9), pytest.approx(0.95))
+    e5 = SimpleNamespace(classes_=fitted.classes_, coef_=np.zeros((2, E5_DIM)),
+                         intercept_=fitted.intercept_)
+    write_weights(tmp_path / "e5.npz", encoder=ENCODER_ID, fitted=e5, languages=("vi", "tl"),
+                  thresholds=[0.98, 0.99])
+    foreign = load_foreign_model(tmp_path / "e5.npz")
+    assert foreign is not None and foreign.thresholds == {"vi": 0.98, "tl": 0.99}
 
 
 def test_the_model_file_is_the_one_shipped_in_the_package():

@@ -110,6 +110,19 @@ class Weights:
     extra: dict[str, Any]
 
 
+def write_weights(path: Path, *, encoder: str, fitted: Any, **extra: Any) -> None:
+    """Write a fitted scikit-learn logistic model as :func:`read_weights` reads it, with the
+    encoder it was fitted for and ``extra`` arrays (its thresholds); for the fit scripts."""
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        path, encoder=np.array(encoder), classes=np.array(fitted.classes_),
+        weights=fitted.coef_.astype(np.float32), bias=fitted.intercept_.astype(np.float32),
+        **{key: np.array(value) for key, value in extra.items()},
+    )
+
+
 def read_weights(path: Path, *, encoder: str, dim: int, layer: str, refit: str
                  ) -> Weights | None:
     """The weights in ``path`` (an .npz written by ``refit``), or None with a warning when the
