@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpbot.knowledge.policies import StaffPolicy
+from helpbot.knowledge.policies import WEEKDAYS_JA, StaffPolicy
 
 LOOKAHEAD_DAYS = 21
 
@@ -34,13 +34,12 @@ def next_opening(policy: StaffPolicy, now: dt.datetime) -> dt.datetime | None:
     return None
 
 
-_WEEKDAYS_JA = "月火水木金土日"
 
 
 def describe_date(day: dt.date, language: str) -> str:
     if language == "en":
         return day.strftime("%A %d %B")
-    return f"{day.month}月{day.day}日（{_WEEKDAYS_JA[day.weekday()]}）"
+    return f"{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}）"
 
 
 def describe_opening(when: dt.datetime, language: str) -> str:

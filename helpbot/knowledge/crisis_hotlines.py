@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.policies import WEEKDAYS
+from helpbot.knowledge.policies import WEEKDAYS, WEEKDAYS_JA
 from helpbot.knowledge.yaml_files import LineDict, LineList, key_line, unknown_fields
 
 HOTLINE_FIELDS = ("number", "name", "hours", "days")
 # A national number as people dial it: 110, #8008, 189, 0120-279-338, 0570-783-556, 03-5774-0992.
 PHONE_NUMBER = re.compile(r"^(?:\d{3}|#\d{4}|0\d{1,4}-\d{1,4}-\d{3,5})$")
-_WEEKDAYS_JA = "月火水木金土日"
 EVERY_DAY = frozenset(range(7))
 _WORKDAYS = frozenset(range(5))
 _DAY_WORDS = {"weekdays": _WORKDAYS, "平日": _WORKDAYS, "every day": EVERY_DAY, "毎日": EVERY_DAY}
@@ -86,8 +85,8 @@ def _parse_days(value: Any) -> frozenset[int] | None:
         word = str(item).strip().lower()[:3]
         if word in WEEKDAYS:
             days.add(WEEKDAYS.index(word))
-        elif len(word) == 1 and word in _WEEKDAYS_JA:
-            days.add(_WEEKDAYS_JA.index(word))
+        elif len(word) == 1 and word in WEEKDAYS_JA:
+            days.add(WEEKDAYS_JA.index(word))
         else:
             return None
     return frozenset(days)

@@ -23,6 +23,7 @@ from helpbot.knowledge.yaml_files import (
 )
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS_JA = "月火水木金土日"  # the same days, as Japanese writes them (月曜日, （火）)
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 

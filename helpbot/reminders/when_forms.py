@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from helpbot.errors import WhenError
+from helpbot.knowledge.policies import WEEKDAYS_JA
 
 # --- building blocks -------------------------------------------------------------------------
 
@@ -35,7 +36,6 @@ _TIME = rf"""
 _CONNECT = r"(?:\s*(?:の|at\b|@|,)\s*|\s*)"
 _N = r"(?P<n>\d+|an?|one)"
 
-_WEEKDAYS_JA = "月火水木金土日"
 _WEEKDAYS_EN = {
     "monday": 0,
     "mon": 0,
@@ -56,7 +56,7 @@ _WEEKDAYS_EN = {
     "sun": 6,
 }
 _WD_EN = "(?P<wd>" + "|".join(sorted(_WEEKDAYS_EN, key=len, reverse=True)) + ")" + _EN_END
-_WD_JA = rf"(?P<wd>[{_WEEKDAYS_JA}])\s*曜日?"
+_WD_JA = rf"(?P<wd>[{WEEKDAYS_JA}])\s*曜日?"
 
 _DAY_WORDS = {
     "今日": 0,
@@ -163,7 +163,7 @@ def _week(ctx: Context, m: re.Match[str]) -> dt.datetime:
 
 
 def _weekday(word: str) -> int:
-    return _WEEKDAYS_EN[word] if word in _WEEKDAYS_EN else _WEEKDAYS_JA.index(word)
+    return _WEEKDAYS_EN[word] if word in _WEEKDAYS_EN else WEEKDAYS_JA.index(word)
 
 
 def _bare_weekday(ctx: Context, m: re.Match[str]) -> dt.datetime:
@@ -212,7 +212,7 @@ _en_days = "|".join(
     for word in sorted(_DAY_WORDS, key=len, reverse=True)
     if word.isascii()
 )
-_JA_WEEKDAY_LABEL = rf"(?:\s*\(\s*(?P<wdl>[{_WEEKDAYS_JA}])(?:曜日?)?\s*\))?"
+_JA_WEEKDAY_LABEL = rf"(?:\s*\(\s*(?P<wdl>[{WEEKDAYS_JA}])(?:曜日?)?\s*\))?"
 
 FORMS: tuple[tuple[re.Pattern[str], Resolver], ...] = tuple(
     (re.compile(pattern, re.VERBOSE), resolver)
