@@ -223,3 +223,27 @@ class SlackWebhook:
 @pytest.fixture
 def slack(client: FlaskClient, app: Flask) -> SlackWebhook:
     return SlackWebhook(client, app)
+
+
+# -- the crisis detector over the sample faq/ (the crisis test modules share these) -----------
+@pytest.fixture(scope="module")
+def detector():
+    """Every layer: words, example sentences and the learned models."""
+    from helpbot.crisis.detector import detector_for
+    from helpbot.knowledge.loader import load_dir
+    from helpbot.matching import build_matcher
+
+    kb, problems = load_dir(SAMPLE_FAQ)
+    assert problems == [] and kb.crisis is not None
+    return detector_for(kb.crisis, kb, build_matcher(kb, semantic=True))
+
+
+@pytest.fixture(scope="module")
+def words_only():
+    """The word layers alone (no encoder)."""
+    from helpbot.crisis.detector import CrisisDetector
+    from helpbot.knowledge.loader import load_dir
+
+    kb, problems = load_dir(SAMPLE_FAQ)
+    assert problems == [] and kb.crisis is not None
+    return CrisisDetector(kb.crisis)

@@ -7,32 +7,17 @@ from pathlib import Path
 import pytest
 
 from benchmarks.crisis import run_crisis_bench
-from helpbot.crisis.detector import CrisisDetector, detector_for
+from helpbot.crisis.detector import CrisisDetector
 from helpbot.crisis.meaning import sentences
 from helpbot.crisis.text import fold, latin_words, loose
 from helpbot.knowledge.crisis_file import read_crisis_rules
 from helpbot.knowledge.loader import load_dir
-from helpbot.matching import build_matcher
 from tests.conftest import ROOT, SAMPLE_FAQ
 
 EVAL = ROOT / "tests" / "data" / "crisis_eval.yaml"
 HELDOUT = ROOT / "tests" / "data" / "crisis_heldout.yaml"
 FRESH = ROOT / "tests" / "data" / "crisis_fresh.yaml"
 UNSEEN = ROOT / "tests" / "data" / "crisis_unseen.yaml"
-
-
-@pytest.fixture(scope="module")
-def detector() -> CrisisDetector:
-    kb, problems = load_dir(SAMPLE_FAQ)
-    assert problems == [] and kb.crisis is not None
-    return detector_for(kb.crisis, kb, build_matcher(kb, semantic=True))
-
-
-@pytest.fixture(scope="module")
-def words_only() -> CrisisDetector:
-    kb, _ = load_dir(SAMPLE_FAQ)
-    assert kb.crisis is not None
-    return CrisisDetector(kb.crisis)
 
 
 def test_folding():

@@ -8,15 +8,6 @@ import pytest
 
 from helpbot.crisis.detector import CrisisDetector
 from helpbot.knowledge.crisis_file import read_crisis_rules
-from helpbot.knowledge.loader import load_dir
-from tests.conftest import SAMPLE_FAQ
-
-
-@pytest.fixture(scope="module")
-def words_only() -> CrisisDetector:
-    kb, problems = load_dir(SAMPLE_FAQ)
-    assert problems == [] and kb.crisis is not None
-    return CrisisDetector(kb.crisis)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpbot.crisis.detector import CrisisDetector, detector_for
 from helpbot.crisis.foreign import (
     DIM,
     ENCODER_ID,
@@ -28,7 +27,6 @@ from helpbot.crisis.foreign import (
 )
 from helpbot.crisis.learned import NONE
 from helpbot.knowledge.loader import load_dir
-from helpbot.matching import build_matcher
 from tests.conftest import SAMPLE_FAQ
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,20 +55,6 @@ EVERYDAY = [
     "May tulong ba para sa upa ng bahay?",
     "Saan ko ipapa-enroll ang anak ko sa paaralan?",
 ]
-
-
-@pytest.fixture(scope="module")
-def detector() -> CrisisDetector:
-    kb, problems = load_dir(SAMPLE_FAQ)
-    assert problems == [] and kb.crisis is not None
-    return detector_for(kb.crisis, kb, build_matcher(kb, semantic=True))
-
-
-@pytest.fixture(scope="module")
-def words_only() -> CrisisDetector:
-    kb, _ = load_dir(SAMPLE_FAQ)
-    assert kb.crisis is not None
-    return CrisisDetector(kb.crisis)
 
 
 def test_the_shipped_model_is_for_e5_every_category_and_each_language():

@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from helpbot.crisis.detector import CrisisDetector, reply_language
+from helpbot.crisis.detector import reply_language
 from helpbot.crisis.meaning import MeaningLayer
 from helpbot.crisis.resources import resources_text
 from helpbot.crisis.text import fold, latin_words
 from helpbot.knowledge.loader import load_dir
 from helpbot.matching.language import detect, is_burmese, is_thai
 from tests.conftest import SAMPLE_FAQ
-
-
-@pytest.fixture(scope="module")
-def words_only() -> CrisisDetector:
-    kb, problems = load_dir(SAMPLE_FAQ)
-    assert problems == [] and kb.crisis is not None
-    return CrisisDetector(kb.crisis)
 
 
 def test_nepali_spellings_and_invisible_joiners_fold_together():

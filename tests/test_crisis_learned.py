@@ -10,21 +10,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from helpbot.crisis.detector import CrisisDetector, detector_for
 from helpbot.crisis.foreign import DIM as E5_DIM
 from helpbot.crisis.foreign import ENCODER_ID, load_foreign_model
 from helpbot.crisis.learned import MODEL_FILE, NONE, CrisisModel, load_model, write_weights
 from helpbot.knowledge.loader import load_dir
-from helpbot.matching import build_matcher
 from helpbot.matching.semantic import DIM, MODEL_ID
 from tests.conftest import SAMPLE_FAQ
-
-
-@pytest.fixture(scope="module")
-def detector() -> CrisisDetector:
-    kb, problems = load_dir(SAMPLE_FAQ)
-    assert problems == [] and kb.crisis is not None
-    return detector_for(kb.crisis, kb, build_matcher(kb, semantic=True))
 
 
 def test_the_shipped_model_is_for_this_encoder_and_every_category():
