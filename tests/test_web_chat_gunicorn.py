@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import sys
 import time
 import urllib.error
@@ -166,3 +168,27 @@ def test_nothing_is_shared_with_reload_and_a_hup_warns_that_code_stays(monkeypat
     gunicorn_conf.on_reload(server)
     assert [level for level, _ in server.lines] == ["warning"]
     assert "restart gunicorn" in server.lines[0][1]
+
+
+def test_a_worker_imports_no_library_its_master_did_not_share(tmp_path, faq_dir, database_url):
+    """With the web chat off, the master imports what each worker's app needs, so a worker
+    adds only helpbot's own code (and the standard library) on top of the shared pages."""
+    probe = (
+        "import sys\n"
+        "from helpbot.cli import gunicorn_conf\n"
+        "class Log:\n"
+        "    def info(self, *args): pass\n"
+        "assert gunicorn_conf.share_matcher(Log()) is False\n"
+        "before = set(sys.modules)\n"
+        "from helpbot.app import create_app\n"
+        "create_app()\n"
+        "print(sorted(m for m in set(sys.modules) - before if m.split('.')[0] != 'helpbot'\n"
+        "             and m.split('.')[0] not in sys.stdlib_module_names))\n"
+    )
+    env = {**os.environ, **WITHOUT_PLATFORMS, "HELPBOT_DATABASE_URL": database_url,
+           "HELPBOT_FAQ_DIR": str(faq_dir), "HELPBOT_WEB_CHAT": "off",
+           "LINE_CHANNEL_SECRET": "secret", "LINE_CHANNEL_ACCESS_TOKEN": "token"}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                          text=True, cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

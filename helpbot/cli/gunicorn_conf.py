@@ -8,10 +8,10 @@ contents serves that build (``knowledge.snapshot.keep_prebuilt``), so its pages 
 between the processes (copy-on-write; ``gc.freeze`` keeps the collector from writing to them).
 
 With the web chat off (the default beside LINE), the master only imports the libraries every
-worker imports anyway (Flask, SQLAlchemy, psycopg), so their pages are shared too; the web
-process then never builds a matcher. A failure is logged and changes nothing: each worker builds its
-own, as before. A version published by another machine that differs from this folder is
-also built per worker. A ``kill -HUP`` then re-forks workers from this master, which has
+worker imports anyway (``SHARED_MODULES`` and the database driver), so their pages are shared
+too; the web process then never builds a matcher. A failure is logged and changes nothing: each
+worker builds its own, as before. A version published by another machine that differs from this
+folder is also built per worker. A ``kill -HUP`` then re-forks workers from this master, which has
 helpbot's code imported: a code upgrade needs a restart (``on_reload`` warns). With
 ``--reload`` (development) nothing is shared.
 """
@@ -19,8 +19,13 @@ helpbot's code imported: a code upgrade needs a restart (``on_reload`` warns). W
 from __future__ import annotations
 
 import gc
+import importlib
 import sys
 from typing import Any
+
+# Third-party modules each web worker imports when it creates the app (web chat on or off).
+SHARED_MODULES = ("flask", "flask_limiter", "rapidfuzz", "sqlalchemy.orm", "yaml", "urllib3",
+                  "alembic.config", "alembic.command", "alembic.script")
 
 
 def share_matcher(log: Any) -> bool:
@@ -29,13 +34,18 @@ def share_matcher(log: Any) -> bool:
     from helpbot.config import load_settings
 
     settings = load_settings()
-    # What every worker imports anyway, imported once here so its pages are shared (about 5 MiB
-    # less per worker on PostgreSQL, measured); no connection is made before the fork.
-    import flask  # noqa: F401
-    import sqlalchemy.orm  # noqa: F401
-
-    if settings.database_url.split(":", 1)[0].startswith("postgres"):
-        import psycopg  # noqa: F401
+    # What every worker imports anyway, imported once here so its pages are shared; no
+    # connection is made before the fork. Measured with `helpbot bench footprint`: about 5 MiB
+    # less per worker for Flask, SQLAlchemy and psycopg, and web 166 -> 150 MiB (PostgreSQL)
+    # once Alembic (the schema check at start-up, with Mako and Pygments), the rate limiter,
+    # YAML, rapidfuzz and urllib3 joined them.
+    for module in SHARED_MODULES:
+        importlib.import_module(module)
+    dialect = settings.database_url.split(":", 1)[0]
+    if dialect.startswith("postgres"):
+        importlib.import_module("psycopg")
+    elif dialect.startswith("sqlite"):
+        importlib.import_module("sqlalchemy.dialects.sqlite")
     if not settings.web_chat_enabled:
         return False
     from helpbot.app.services import index_builder
