@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY
-from helpbot.conversation.turn import Clock, SendStatus, Sent, Turn
+from helpbot.conversation.turn import Clock, SendStatus, Sent, Turn, readable
 from helpbot.core.messages import Incoming, MessageKind, Reply, stored_reply
 from helpbot.core.retry import RetryPolicy, is_retryable
 from helpbot.core.texts import phrases
@@ -232,6 +232,7 @@ class TurnRecovery:
             return ""  # a tap, a sticker, a follow: no words that could tell of danger
         detector = hit = None
         if message is not None and snapshot is not None:
+            message = readable(message)  # Zawgyi read as Unicode, as in a turn
             try:
                 detector = snapshot_detector(snapshot.kb, snapshot.index)
                 hit = detector.assess(message.text).hit if detector is not None else None

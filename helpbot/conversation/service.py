@@ -23,6 +23,7 @@ from helpbot.conversation.turn import (
     ReplySender,
     Turn,
     TurnContext,
+    readable,
     utc_now,
 )
 from helpbot.core.messages import (
@@ -100,6 +101,7 @@ class ConversationService:
 
         ``on_recorded`` runs in that transaction (a channel remembers the turn with its event,
         so that a retry resends this turn rather than answering again)."""
+        incoming = readable(incoming)
         snapshot = self._knowledge.snapshot()
         now = self._clock()
         zone = (snapshot.kb.staff or DEFAULT_STAFF_POLICY).zone

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -15,6 +15,7 @@ from helpbot.crisis.detector import CrisisHit
 from helpbot.errors import DeliveryError
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.matching.base import Candidate, Decision, Matcher
+from helpbot.matching.zawgyi import to_unicode
 from helpbot.storage.models import Contact, Conversation
 
 Clock = Callable[[], dt.datetime]
@@ -22,6 +23,17 @@ Clock = Callable[[], dt.datetime]
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def readable(incoming: Incoming) -> Incoming:
+    """The person's text as every layer reads it: Burmese typed in Zawgyi becomes Unicode
+    (matching/zawgyi.py). Called where a message enters the core (``ConversationService.handle``;
+    ``TurnRecovery`` for a message that failed for good), so that crisis triage, language,
+    matching, the stored message and what case workers see all read the same Unicode text."""
+    if not incoming.text:
+        return incoming
+    text = to_unicode(incoming.text)
+    return incoming if text == incoming.text else replace(incoming, text=text)
 
 
 @dataclass(frozen=True, slots=True)
