@@ -159,8 +159,10 @@ def terminate(
                        f"{wait:.0f} s of SIGTERM; it was killed.", err=True)
             continue
         how = "stopped" if process in asked else "had already exited"
-        click.echo(f"helpbot serve: {name} (pid {process.pid}) {how} "
-                   f"(exit {process.returncode}).", err=True)
+        # -15: it stopped on SIGTERM's default action (before installing its own handler, e.g.
+        # while still starting), which is a stop as asked, not a failure to report as a code
+        code = "" if process.returncode == -signal.SIGTERM else f" (exit {process.returncode})"
+        click.echo(f"helpbot serve: {name} (pid {process.pid}) {how}{code}.", err=True)
     return killed
 
 
