@@ -21,6 +21,7 @@ class MessageKind(StrEnum):
     AUDIO = "audio"
     FILE = "file"
     LOCATION = "location"
+    OTHER = "other"  # a message type LINE added after this code: read like a sticker
 
 
 # Kinds that carry no text we can answer: the person is asked to write instead.
@@ -32,6 +33,7 @@ NON_TEXT_KINDS = frozenset(
         MessageKind.AUDIO,
         MessageKind.FILE,
         MessageKind.LOCATION,
+        MessageKind.OTHER,
     }
 )
 

@@ -64,9 +64,8 @@ def _kind(event: dict[str, Any]) -> MessageKind:
         if not isinstance(message, dict):
             raise MalformedEvent("its message is not an object")
         message_type = message.get("type")
-        if message_type in _MESSAGE_KINDS:
-            return _MESSAGE_KINDS[message_type]
-        raise UnsupportedEvent(f"message type {message_type!r}")
+        # A type LINE adds later is still a person writing: never left in silence.
+        return _MESSAGE_KINDS.get(message_type, MessageKind.OTHER)
     if event_type in _EVENT_KINDS:
         return _EVENT_KINDS[event_type]
     raise UnsupportedEvent(f"event type {event_type!r}")
