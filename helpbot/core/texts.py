@@ -34,6 +34,7 @@ class Phrases:
     still_waiting: str
     remind_me: str
     reminder_set: str
+    reminder_already_set: str
     deadline_reminder: str
     # The rich menu's 「よくある質問」 button.
     topics_intro: str = ""
@@ -93,7 +94,8 @@ PHRASES: dict[str, Phrases] = {
             "急ぐときは 119（救急）/ 110（警察）へ。"
         ),
         remind_me="締切前に知らせて",
-        reminder_set="{when}ごろに、このLINEでお知らせします。",
+        reminder_set="{when}ごろに、ここでお知らせします。",
+        reminder_already_set="{when}ごろのお知らせは、もう設定してあります。",
         deadline_reminder=(
             "お知らせです。「{name}」の締切は {deadline} です。準備はできていますか？"
         ),
@@ -153,6 +155,7 @@ PHRASES: dict[str, Phrases] = {
         ),
         remind_me="Remind me",
         reminder_set="We will remind you here around {when}.",
+        reminder_already_set="A reminder is already set for around {when}.",
         deadline_reminder=('A reminder: the deadline for "{name}" is {deadline}. Are you ready?'),
         topics_intro=(
             "Common questions by topic: tap the one you want. You can also just write what "
