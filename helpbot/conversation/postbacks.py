@@ -90,7 +90,7 @@ class Postbacks:
         """Every line crisis.yaml lists, and the staff button. No case is opened: a tap is not
         a message about danger (words are, and open one)."""
         reply = Reply(
-            text=crisis_lines(ctx, category=None, language=ctx.contact.language),
+            text=crisis_lines(ctx, category=None, language=ctx.contact.language, tapped=True),
             quick_replies=self._answers.with_staff((), ctx),
         )
         return Outcome(replies=[reply])

@@ -26,6 +26,7 @@ class Phrases:
     case_opened: str
     case_opened_closed: str
     urgent_help: str
+    crisis_tap_intro: str
     case_relayed: str
     case_claimed: str
     case_closed: str
@@ -81,6 +82,10 @@ PHRASES: dict[str, Phrases] = {
             "よりそいホットライン 0120-279-338（24時間・無料）"
         ),
         urgent_help="スタッフに「急ぎ」で伝えました。",
+        crisis_tap_intro=(
+            "あなたの安全がいちばん大切です。今あぶないときは、すぐに電話してください"
+            "（救急 119 / 警察 110）。"
+        ),
         case_relayed="スタッフに伝えました。返事をお待ちください。",
         case_claimed="スタッフが担当になりました。このまま、ここでお話しできます。",
         case_closed=(
@@ -141,6 +146,10 @@ PHRASES: dict[str, Phrases] = {
             "Yorisoi Hotline 0120-279-338 (24 hours, free)"
         ),
         urgent_help="We told our staff that this is urgent.",
+        crisis_tap_intro=(
+            "Your safety comes first. If you are in danger now, please call right away "
+            "(ambulance 119 / police 110)."
+        ),
         case_relayed="We passed this on to our staff. Please wait for their reply.",
         case_claimed="A staff member is now looking after you. You can talk to them here.",
         case_closed=(
