@@ -117,3 +117,17 @@ def test_line_and_slack_together_give_no_such_warning(settings, caplog):
     with caplog.at_level("WARNING"):
         create_app(settings).extensions["helpbot"].close()
     assert "will not reach staff" not in caplog.text
+
+
+@pytest.mark.parametrize(("limits", "said"), [(False, "limits are off"), (True, "per session")])
+def test_the_public_web_chat_warning_says_whether_limits_are_on(settings, caplog, limits, said):
+    import dataclasses
+
+    from helpbot.app import create_app
+
+    with caplog.at_level("WARNING"):
+        create_app(dataclasses.replace(settings, web_chat_limits=limits)
+                   ).extensions["helpbot"].close()
+    (line,) = [r.getMessage() for r in caplog.records if "HELPBOT_WEB_CHAT=on" in r.getMessage()]
+    assert said in line
+    assert ("20/minute" in line) is limits
