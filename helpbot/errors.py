@@ -10,6 +10,7 @@
      │                      the message is shown to the case worker as is
      ├── RejectedWebhook    a LINE webhook body we will not store; ``status`` is the HTTP answer
      ├── UnsupportedEvent   a LINE event helpbot does not act on (a signal, not a failure)
+     │    └── MalformedEvent  signed, but not shaped as LINE documents: failed, no retries
      ├── ReplyTokenRefused  LINE said "Invalid reply token" (spent or expired): push instead
      ├── BenchFormatError (also ValueError)    a bench file line that breaks the format
      ├── SqliteWorkersError (also ValueError)  more than one bench worker asked for on SQLite
@@ -136,6 +137,12 @@ class RejectedWebhook(HelpbotError):  # noqa: N818 - carries the HTTP status to 
 
 class UnsupportedEvent(HelpbotError):  # noqa: N818 - a signal, not an error
     """An event helpbot does not act on (a new type, a group message, ...)."""
+
+
+class MalformedEvent(UnsupportedEvent):
+    """A signed event whose members are not what the platform documents (a message that is
+    not an object, a timestamp beyond the calendar, a user id that is not text): never
+    answered, never tried again. Its text names the member, never its value."""
 
 
 class ReplyTokenRefused(HelpbotError):  # noqa: N818 - a signal inside the LINE sender

@@ -81,3 +81,53 @@ def test_retention_days_default_number_and_off(tmp_path: Path, caplog: pytest.Lo
                              env_file=None, instance_path=tmp_path)
     assert unfollow.erase_after_unfollow_days is None
     assert read(None).erase_after_unfollow_days == 30
+
+
+def test_line_without_slack_warns_at_start_up_that_cases_reach_no_staff(
+    settings, caplog: pytest.LogCaptureFixture
+):
+    import dataclasses
+
+    from click.testing import CliRunner
+
+    from helpbot.app import create_app
+    from helpbot.cli import main
+
+    no_slack = dataclasses.replace(settings, slack_signing_secret=None, slack_bot_token=None,
+                                   slack_escalation_channel=None)
+    with caplog.at_level("WARNING"):
+        app = create_app(no_slack)
+        app.extensions["helpbot"].close()
+    web = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("SLACK_BOT_TOKEN" in m and "will not reach staff" in m for m in web), web
+    caplog.clear()
+    env = {"HELPBOT_DATABASE_URL": settings.database_url, "HELPBOT_FAQ_DIR": str(settings.faq_dir),
+           "LINE_CHANNEL_SECRET": settings.line_channel_secret,
+           "LINE_CHANNEL_ACCESS_TOKEN": settings.line_channel_access_token,
+           "LINE_API_BASE_URL": settings.line_api_base_url}
+    with caplog.at_level("WARNING"):
+        result = CliRunner().invoke(main, ["worker", "--once"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "will not reach staff" in caplog.text and "SLACK_ESCALATION_CHANNEL" in caplog.text
+
+
+def test_line_and_slack_together_give_no_such_warning(settings, caplog):
+    from helpbot.app import create_app
+
+    with caplog.at_level("WARNING"):
+        create_app(settings).extensions["helpbot"].close()
+    assert "will not reach staff" not in caplog.text
+
+
+@pytest.mark.parametrize(("limits", "said"), [(False, "limits are off"), (True, "per session")])
+def test_the_public_web_chat_warning_says_whether_limits_are_on(settings, caplog, limits, said):
+    import dataclasses
+
+    from helpbot.app import create_app
+
+    with caplog.at_level("WARNING"):
+        create_app(dataclasses.replace(settings, web_chat_limits=limits)
+                   ).extensions["helpbot"].close()
+    (line,) = [r.getMessage() for r in caplog.records if "HELPBOT_WEB_CHAT=on" in r.getMessage()]
+    assert said in line
+    assert ("20/minute" in line) is limits

@@ -116,6 +116,26 @@ def test_non_text_messages_get_a_short_request_for_text(line, fake_line, make_ev
     assert fake_line.violations == []
 
 
+def _new_message_type(*, user_id: str, reply_token: str) -> dict:
+    event = text_event("x", user_id=user_id, reply_token=reply_token)
+    event["message"] = {"type": "newfancytype", "id": "1"}
+    return event
+
+
+def test_a_message_type_line_adds_later_gets_the_same_request_for_text(line, fake_line):
+    user = new_user_id()
+    token = fake_line.issue_reply_token(user_id=user)
+    assert line.post(_new_message_type(user_id=user, reply_token=token)).status_code == 200
+    line.settle()
+    sticker_user = new_user_id()
+    sticker_token = fake_line.issue_reply_token(user_id=sticker_user)
+    line.post(sticker_event(user_id=sticker_user, reply_token=sticker_token))
+    line.settle()
+    (reply,) = fake_line.sent_texts(user_id=user)
+    assert [reply] == fake_line.sent_texts(user_id=sticker_user)
+    assert fake_line.violations == []
+
+
 def test_follow_greets_with_topic_buttons_and_unfollow_marks_unreachable(
     line, fake_line, database
 ):

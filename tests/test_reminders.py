@@ -209,6 +209,40 @@ def test_program_with_a_deadline_offers_a_remind_me_button(line, fake_line, data
     assert "12月11日" in fake_line.sent_texts(user_id=person)[-1]
 
 
+def test_a_second_tap_on_remind_me_sets_nothing_more(line, fake_line, database, faq_dir):
+    (faq_dir / "deadline.yaml").write_text(
+        "- id: winter-grant\n  type: program\n  name: 冬の緊急支援金\n"
+        "  summary: 冬の光熱費を助けます\n  last_checked: 2026-11-01\n  deadline: 2026-12-11\n",
+        encoding="utf-8",
+    )
+    person = new_user_id()
+    for _ in range(2):
+        token = fake_line.issue_reply_token(user_id=person)
+        line.post(postback_event("a=remind&id=winter-grant", user_id=person, reply_token=token))
+        line.settle()
+    first, second = fake_line.sent_texts(user_id=person)
+    assert "お知らせします" in first and "LINE" not in first
+    assert "もう設定してあります" in second and "12月8日（火）10:00" in second
+    assert len(_reminders(database)) == 1
+
+
+def test_web_chat_remind_me_twice_is_one_reminder_said_for_the_web(client, database, faq_dir):
+    (faq_dir / "deadline.yaml").write_text(
+        "- id: winter-grant\n  type: program\n  name: 冬の緊急支援金\n"
+        "  summary: 冬の光熱費を助けます\n  last_checked: 2026-11-01\n  deadline: 2026-12-11\n",
+        encoding="utf-8",
+    )
+    texts = []
+    for _ in range(2):
+        response = client.post("/api/playground/messages", json={
+            "session": "pg-remind-twice-1", "postback": "a=remind&id=winter-grant"})
+        assert response.status_code == 200
+        texts.append(response.get_json()["replies"][0]["text"])
+    assert "LINE" not in texts[0] and "お知らせします" in texts[0]
+    assert "もう設定してあります" in texts[1]
+    assert len(_reminders(database)) == 1
+
+
 def test_waiting_person_is_told_their_message_arrived_once(line, fake_line, database, clock):
     person, _case = _open_case(line, fake_line, database)
     _say(line, fake_line, person, "まだですか")

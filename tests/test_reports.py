@@ -173,6 +173,20 @@ def test_a_bad_period_is_a_clear_error(since, settings):
     assert "--since" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [(["--since", "0001-01-01"], "--since"), (["--since", "9999-12-31"], "--since"),
+     (["--since", "7d", "--until", "9999-12-31"], "--until"),
+     (["--since", "7d", "--until", "0001-01-01"], "--until")],
+)
+def test_a_date_beyond_the_calendar_is_a_one_line_error(args, option, settings):
+    env = {"HELPBOT_DATABASE_URL": settings.database_url}
+    result = CliRunner().invoke(main, ["report", *args, "--json"], env=env)
+    assert result.exit_code == 2, result.output
+    assert option in result.output and "2000-01-01 to 2099-12-31" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_periods():
     now = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
     assert parse_since("7d", now=now, zone=TOKYO) == now - dt.timedelta(days=7)

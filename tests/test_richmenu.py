@@ -265,8 +265,22 @@ def test_the_emergency_button_sends_every_line_and_offers_staff(line, fake_line,
     message = _tap(line, fake_line, "a=crisis")
     assert "119" in message["text"] and "110" in message["text"]
     assert "0120-279-338" in message["text"]  # よりそいホットライン, from crisis.yaml
+    # No case is opened, so nothing may say staff were told.
+    assert "スタッフ" not in message["text"] and "伝えました" not in message["text"]
     items = message["quickReply"]["items"]
     assert [item["action"]["data"] for item in items] == ["a=human"]
     with database.session() as session:
         assert session.scalars(select(Case)).all() == []  # a tap opens no case
     assert fake_line.violations == []
+
+
+def test_the_emergency_button_never_says_staff_were_told_even_without_a_tap_intro(
+    line, fake_line, faq_dir
+):
+    crisis = faq_dir / "crisis.yaml"
+    text = crisis.read_text(encoding="utf-8")
+    start = text.index("  tap_intro:")
+    crisis.write_text(text[:start] + text[text.index("  closing:"):], encoding="utf-8")
+    message = _tap(line, fake_line, "a=crisis")
+    assert "0120-279-338" in message["text"] and "119" in message["text"]
+    assert "スタッフ" not in message["text"] and "伝えました" not in message["text"]

@@ -81,6 +81,21 @@ def test_a_token_from_the_cli_signs_in_and_the_page_shows_the_numbers(
     assert client.get("/staff/report").status_code == 302
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["since=0001-01-01", "since=9999-12-31", "since=7d&until=9999-12-31",
+     "since=7d&until=0001-01-01", "since=1900-01-01&until=1900-01-02"],
+)
+def test_a_date_beyond_the_calendar_is_a_clear_400(client, database, clock, query):
+    token = issue_token(database, label="x", now=clock())
+    client.post("/staff/sign-in", data={"token": token})
+    page = client.get(f"/staff/report?{query}")
+    assert page.status_code == 400
+    assert "2000-01-01 to 2099-12-31" in page.get_data(as_text=True)
+    chart = client.get(f"/staff/report/charts/outcomes.svg?{query}")
+    assert chart.status_code == 400 and "2000-01-01" in chart.get_data(as_text=True)
+
+
 def test_an_expired_token_does_not_sign_in(client, database, clock):
     token = issue_token(database, label="old", now=clock(), days=1)
     clock.advance(days=2)

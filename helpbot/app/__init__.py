@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask, Response, jsonify
 
 from helpbot.app.services import Services, build_index, build_services, deferred_index
-from helpbot.config import Settings, load_settings
+from helpbot.config import Settings, cases_reach_no_staff, load_settings
 from helpbot.conversation.turn import utc_now
 from helpbot.errors import DatabaseError
 from helpbot.storage.health import check_database, ping
@@ -87,7 +87,10 @@ def create_app(
     snapshot = services.knowledge.snapshot()
     logger.info("knowledge loaded: %d entries from %s", len(snapshot.kb.entries),
                 settings.faq_dir)
-    if services.slack_handler is None:
+    no_staff = cases_reach_no_staff(settings)
+    if no_staff:
+        logger.warning(no_staff)
+    elif services.slack_handler is None:
         logger.info(
             "Slack is not configured: cases are shown in the playground's staff pane. Set "
             "SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_ESCALATION_CHANNEL to use Slack."

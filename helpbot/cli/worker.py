@@ -8,6 +8,7 @@ import logging
 import click
 
 from helpbot.cli.settings import cli_settings, ready_database
+from helpbot.config import cases_reach_no_staff
 
 
 @click.command()
@@ -23,7 +24,11 @@ def worker(once: bool) -> None:
         )
     # One line per job run every two seconds would drown what matters.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    services = build_services(cli_settings(), role="worker")
+    settings = cli_settings()
+    no_staff = cases_reach_no_staff(settings)
+    if no_staff:
+        logging.getLogger("helpbot.worker").warning(no_staff)
+    services = build_services(settings, role="worker")
     try:
         ready_database(services.database)
     except SystemExit:

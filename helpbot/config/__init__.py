@@ -12,6 +12,7 @@ from __future__ import annotations
 from helpbot.config.environment import (
     SLACK_VARIABLES,
     WEB_CHAT_LIMITS,
+    cases_reach_no_staff,
     default_database_url,
     load_settings,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "LineKeys",
     "Settings",
     "SlackKeys",
+    "cases_reach_no_staff",
     "default_database_url",
     "load_settings",
 ]

@@ -143,6 +143,18 @@ def _web_chat_settings(env: Mapping[str, str]) -> dict[str, Any]:
 SLACK_VARIABLES = ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_ESCALATION_CHANNEL")
 
 
+def cases_reach_no_staff(settings: Settings) -> str | None:
+    """The start-up warning when LINE is on and Slack off: LINE cases reach no staff tool
+    (the web chat's staff pane shows only its own session's cases); None otherwise."""
+    if not settings.line_enabled or settings.slack_enabled:
+        return None
+    return (
+        f"LINE is configured but Slack is not ({', '.join(SLACK_VARIABLES)} not set): cases "
+        "opened on LINE, urgent ones too, will not reach staff; no staff tool shows them, "
+        "while people are told staff will answer. Set the three Slack variables."
+    )
+
+
 def _slack_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """Slack is on when all three variables are set, off when none is; half is an error."""
     given = {name: env.get(name) or None for name in SLACK_VARIABLES}

@@ -79,7 +79,7 @@ class Answers:
             return Reply(text=entry.answer)
         shown = describe_date(deadline, ctx.contact.language)
         text = words.deadline_reminder.format(name=entry.name or entry.question, deadline=shown)
-        row = reminders.schedule_for_contact(
+        row, new = reminders.schedule_for_contact(
             ctx.session,
             contact_id=ctx.contact.id,
             when=when,
@@ -89,7 +89,8 @@ class Answers:
         )
         local = row.due_at.astimezone(policy.zone)
         when_text = describe_opening(local, ctx.contact.language)
-        return Reply(text=words.reminder_set.format(when=when_text))
+        said = words.reminder_set if new else words.reminder_already_set
+        return Reply(text=said.format(when=when_text))
 
     def with_staff(
         self, buttons: tuple[QuickReply, ...], ctx: TurnContext

@@ -33,15 +33,22 @@ DEFAULT_STAFF_POLICY = StaffPolicy()
 STAFF_WORDS = ("スタッフ", "相談員", "支援員", "担当者", "staff", "caseworker", "case worker")
 
 
-def crisis_lines(ctx: TurnContext, *, category: str | None, language: str) -> str:
+def crisis_lines(ctx: TurnContext, *, category: str | None, language: str,
+                 tapped: bool = False) -> str:
     """The lines to call for ``category`` (None: every line of crisis.yaml) in ``language``,
     those open at this turn's time in the NPO's time zone first; the built-in words for urgent
-    help when there is no crisis.yaml."""
+    help when there is no crisis.yaml. ``tapped``: for the 「緊急のとき」 button, which opens
+    no case, so the words never say staff were told."""
     rules = ctx.kb.crisis
     local = ctx.now.astimezone((ctx.kb.staff or DEFAULT_STAFF_POLICY).zone)
-    lines = (resources_text(rules, category=category, language=language, local=local)
-             if rules else "")
-    return lines or phrases(language).urgent_help
+    words = phrases(language)
+    intro = None
+    if tapped:
+        intro = (rules.tap_intro if rules and rules.tap_intro
+                 else {language: words.crisis_tap_intro})
+    lines = (resources_text(rules, category=category, language=language, local=local,
+                            intro=intro) if rules else "")
+    return lines or (words.crisis_tap_intro if tapped else words.urgent_help)
 
 
 def mentions_staff(text: str) -> bool:

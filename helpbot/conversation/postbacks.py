@@ -11,7 +11,7 @@ from helpbot.conversation.answers import Answers
 from helpbot.conversation.buttons import category_buttons
 from helpbot.conversation.handoff import Handoff, crisis_lines
 from helpbot.conversation.turn import Outcome, TurnContext
-from helpbot.core.messages import Reply, parse_postback
+from helpbot.core.messages import Reply, parse_postback, row_id
 from helpbot.core.texts import phrases
 from helpbot.matching.base import Decision
 
@@ -90,7 +90,7 @@ class Postbacks:
         """Every line crisis.yaml lists, and the staff button. No case is opened: a tap is not
         a message about danger (words are, and open one)."""
         reply = Reply(
-            text=crisis_lines(ctx, category=None, language=ctx.contact.language),
+            text=crisis_lines(ctx, category=None, language=ctx.contact.language, tapped=True),
             quick_replies=self._answers.with_staff((), ctx),
         )
         return Outcome(replies=[reply])
@@ -105,10 +105,9 @@ class Postbacks:
     def _satisfaction(self, ctx: TurnContext, data: dict[str, str]) -> Outcome | None:
         if self._cases is None:
             return None
-        try:
-            case_id, score = int(data.get("case", "")), int(data.get("v", ""))
-        except ValueError:
-            return None
+        case_id, score = row_id(data.get("case")), row_id(data.get("v"))
+        if case_id is None or score is None:
+            return None  # not a button we sent: answered with the topic list
         if not self._cases.record_satisfaction(ctx.session, ctx.contact, case_id, score):
             return None
         return Outcome(replies=[Reply(text=phrases(ctx.contact.language).satisfaction_thanks)])

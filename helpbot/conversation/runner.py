@@ -29,7 +29,7 @@ from helpbot.conversation.service import ConversationService
 from helpbot.conversation.turn import Clock, SendStatus, Sent, Turn
 from helpbot.core.messages import Incoming
 from helpbot.core.retry import RetryPolicy
-from helpbot.errors import LeaseLostError, UnsupportedEvent
+from helpbot.errors import LeaseLostError, MalformedEvent, UnsupportedEvent
 from helpbot.privacy import Pseudonymizer
 from helpbot.storage.inbox import ClaimedEvent, Inbox, record_turn
 from helpbot.storage.models import QueueState
@@ -136,6 +136,11 @@ class EventRunner:
     def _process(self, adapter: EventAdapter, stored: ClaimedEvent) -> None:
         try:
             incoming = adapter.incoming(stored)
+        except MalformedEvent as why:  # no person to answer: nothing is sent, no retries
+            logger.warning("malformed %s event %s: %s; not answered", adapter.label,
+                           stored.event_id, why)
+            self._inbox.give_up(stored, now=self._clock(), error=f"malformed: {why}")
+            return
         except UnsupportedEvent as why:
             logger.info("ignoring %s event %s: %s", adapter.label, stored.event_id, why)
             self._inbox.finish(stored, now=self._clock())

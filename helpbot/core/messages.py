@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -20,6 +21,7 @@ class MessageKind(StrEnum):
     AUDIO = "audio"
     FILE = "file"
     LOCATION = "location"
+    OTHER = "other"  # a message type LINE added after this code: read like a sticker
 
 
 # Kinds that carry no text we can answer: the person is asked to write instead.
@@ -31,6 +33,7 @@ NON_TEXT_KINDS = frozenset(
         MessageKind.AUDIO,
         MessageKind.FILE,
         MessageKind.LOCATION,
+        MessageKind.OTHER,
     }
 )
 
@@ -119,6 +122,21 @@ PROGRAMS_POSTBACK = "a=pfind"
 
 def category_postback(category: str) -> str:
     return urlencode({"a": "category", "c": category})
+
+
+# The largest id an INTEGER column holds on PostgreSQL (cases.id, messages.id); SQLite's
+# 64-bit limit is above it. A larger number from outside can name no row.
+MAX_ROW_ID = 2**31 - 1
+_ROW_ID = re.compile(r"[0-9]{1,10}")
+
+
+def row_id(raw: str | None) -> int | None:
+    """A row id from outside (postback data, a query string): 1 to ``MAX_ROW_ID``, else None
+    (a number the database cannot hold would fail the turn, not just name no row)."""
+    if raw is None or not _ROW_ID.fullmatch(raw):
+        return None
+    number = int(raw)
+    return number if 0 < number <= MAX_ROW_ID else None
 
 
 def parse_postback(data: str) -> dict[str, str]:

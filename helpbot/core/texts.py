@@ -26,6 +26,7 @@ class Phrases:
     case_opened: str
     case_opened_closed: str
     urgent_help: str
+    crisis_tap_intro: str
     case_relayed: str
     case_claimed: str
     case_closed: str
@@ -34,6 +35,7 @@ class Phrases:
     still_waiting: str
     remind_me: str
     reminder_set: str
+    reminder_already_set: str
     deadline_reminder: str
     # The rich menu's 「よくある質問」 button.
     topics_intro: str = ""
@@ -80,6 +82,10 @@ PHRASES: dict[str, Phrases] = {
             "よりそいホットライン 0120-279-338（24時間・無料）"
         ),
         urgent_help="スタッフに「急ぎ」で伝えました。",
+        crisis_tap_intro=(
+            "あなたの安全がいちばん大切です。今あぶないときは、すぐに電話してください"
+            "（救急 119 / 警察 110）。"
+        ),
         case_relayed="スタッフに伝えました。返事をお待ちください。",
         case_claimed="スタッフが担当になりました。このまま、ここでお話しできます。",
         case_closed=(
@@ -93,7 +99,8 @@ PHRASES: dict[str, Phrases] = {
             "急ぐときは 119（救急）/ 110（警察）へ。"
         ),
         remind_me="締切前に知らせて",
-        reminder_set="{when}ごろに、このLINEでお知らせします。",
+        reminder_set="{when}ごろに、ここでお知らせします。",
+        reminder_already_set="{when}ごろのお知らせは、もう設定してあります。",
         deadline_reminder=(
             "お知らせです。「{name}」の締切は {deadline} です。準備はできていますか？"
         ),
@@ -139,6 +146,10 @@ PHRASES: dict[str, Phrases] = {
             "Yorisoi Hotline 0120-279-338 (24 hours, free)"
         ),
         urgent_help="We told our staff that this is urgent.",
+        crisis_tap_intro=(
+            "Your safety comes first. If you are in danger now, please call right away "
+            "(ambulance 119 / police 110)."
+        ),
         case_relayed="We passed this on to our staff. Please wait for their reply.",
         case_claimed="A staff member is now looking after you. You can talk to them here.",
         case_closed=(
@@ -153,6 +164,7 @@ PHRASES: dict[str, Phrases] = {
         ),
         remind_me="Remind me",
         reminder_set="We will remind you here around {when}.",
+        reminder_already_set="A reminder is already set for around {when}.",
         deadline_reminder=('A reminder: the deadline for "{name}" is {deadline}. Are you ready?'),
         topics_intro=(
             "Common questions by topic: tap the one you want. You can also just write what "

@@ -28,7 +28,8 @@ def _pick(texts: dict[str, str], language: str) -> str:
 
 
 def resources_text(
-    rules: CrisisRules, *, category: str | None, language: str, local: dt.datetime | None
+    rules: CrisisRules, *, category: str | None, language: str, local: dt.datetime | None,
+    intro: dict[str, str] | None = None,
 ) -> str:
     """The message for ``category`` (None: every line the file lists) in ``language``, the
     lines open at ``local`` (the NPO's clock in its time zone; None: as written) first."""
@@ -39,7 +40,7 @@ def resources_text(
     hotlines = [rules.hotlines[h] for h in calls if h in rules.hotlines]
     if local is not None:
         hotlines.sort(key=lambda hotline: not hotline.hours.is_open(local))  # stable: in order
-    lines = [_pick(rules.intro, language)]
+    lines = [_pick(intro or rules.intro, language)]
     for hotline in hotlines:
         name = _pick(hotline.names, language)
         lines.append(f"・{name}: {hotline.number}" if hotline.number else f"・{name}")

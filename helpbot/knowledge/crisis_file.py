@@ -19,6 +19,7 @@ Layout (every section but ``categories`` is optional)::
       inochi: {number: "0570-783-556", name: {ja: いのちの電話}, hours: "10:00-22:00"}
     resources:
       intro: {ja: ..., en: ...}
+      tap_intro: {ja: ..., en: ...}  # for the 「緊急のとき」 button (no case): no word of staff
       closing: {ja: ..., en: ...}
 
 The older layout, ``resources: {ja: TEXT, en: TEXT}`` (one whole text per language) and
@@ -83,6 +84,8 @@ class CrisisRules:
     resources: dict[str, str] = field(default_factory=dict)  # older layout: language -> text
     hotlines: dict[str, Hotline] = field(default_factory=dict)
     intro: dict[str, str] = field(default_factory=dict)  # language -> first lines
+    # The first lines for the 「緊急のとき」 button: no case is opened, so no word of staff.
+    tap_intro: dict[str, str] = field(default_factory=dict)
     closing: dict[str, str] = field(default_factory=dict)  # language -> last line
     # Context that says a danger word is not a disclosure (see helpbot.crisis.detector).
     about_the_topic: tuple[str, ...] = ()  # 講座, 研修, 法律 ...: a topic named, not lived
@@ -238,9 +241,11 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
         not_crisis=text_list(data.get("not_crisis", LineList())) or (),
         distress=text_list(data.get("distress", LineList())) or (),
         **context,
-        resources={k: v for k, v in texts.items() if k not in {"intro", "closing"}},
+        resources={k: v for k, v in texts.items()
+                   if k not in {"intro", "closing", "tap_intro"}},
         hotlines=hotlines,
         intro=intro,
+        tap_intro=language_texts(parts.get("tap_intro")),
         closing=closing,
     )
     return rules, []

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
@@ -21,7 +22,7 @@ from helpbot.reminders.gate import REMINDER, QuietHoursGate
 from helpbot.storage.audit import SYSTEM, AuditAction, record
 from helpbot.storage.audit import on_case as audit_case
 from helpbot.storage.database import Database
-from helpbot.storage.models import Case, Delivery
+from helpbot.storage.models import Case, Delivery, QueueState
 
 logger = logging.getLogger(__name__)
 
@@ -87,18 +88,29 @@ class Reminders:
     def schedule_for_contact(
         self, session: Session, *, contact_id: int, when: dt.datetime, text: str,
         entry_id: str | None, now: dt.datetime,
-    ) -> Delivery:
-        """A reminder the person asked for themselves (e.g. a program's deadline)."""
+    ) -> tuple[Delivery, bool]:
+        """A reminder the person asked for themselves (e.g. a program's deadline), and whether
+        it is new: a second tap finds the one still waiting for the same entry and time."""
+        due_at = self._gate.quiet_hours().next_allowed(when)
+        waiting = session.scalars(
+            select(Delivery).where(
+                Delivery.contact_id == contact_id, Delivery.kind == REMINDER,
+                Delivery.entry_id == entry_id, Delivery.due_at == due_at,
+                Delivery.state.in_((QueueState.PENDING, QueueState.LEASED)),
+            ).limit(1)
+        ).first()
+        if waiting is not None:
+            return waiting, False
         return enqueue(
             session,
             contact_id=contact_id,
             kind=REMINDER,
             text=text[:MAX_TEXT],
-            due_at=self._gate.quiet_hours().next_allowed(when),
+            due_at=due_at,
             now=now,
             created_by="person",
             entry_id=entry_id,
-        )
+        ), True
 
     def cancel_followup(self, followup_id: int, *, by: str = SYSTEM) -> bool:
         with self._database.session() as session:

@@ -11,6 +11,10 @@ from helpbot.errors import ReportError
 
 _DAYS = re.compile(r"^([0-9]{1,4})d$")
 MAX_DAYS = 3660
+# The dates a report may start or end on: far enough for any NPO's history, and far from the
+# ends of Python's calendar (year 1 or 9999 overflows on the way to UTC and back).
+FIRST_DATE = dt.date(2000, 1, 1)
+LAST_DATE = dt.date(2099, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,4 +69,8 @@ def _local_midnight(value: str, zone: ZoneInfo, option: str) -> dt.datetime:
         raise ReportError(
             f"{option} {value!r}: write 7d, 30d (days back) or a date like 2026-11-01"
         ) from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ReportError(
+            f"{option} {value}: give a date from {FIRST_DATE} to {LAST_DATE}, or 7d, 30d"
+        )
     return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)

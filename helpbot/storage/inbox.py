@@ -205,6 +205,10 @@ class Inbox:
             return QueueState.PENDING
         return QueueState.LEASED  # our lease ran out: another worker has it now
 
+    def give_up(self, event: ClaimedEvent, *, now: dt.datetime, error: str) -> bool:
+        """An event that can never be answered (malformed): failed at once, no retries."""
+        return self.queue.fail(event.lease, processed_at=now, error=error[:255])
+
     def retry_reply(self, event: ClaimedEvent, *, at: dt.datetime, error: str) -> bool:
         """The turn is recorded but its reply's fate is unknown: try the reply again at ``at``
         (with the same token, while it is good). Not a failed attempt."""

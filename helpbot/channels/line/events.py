@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpbot.core.messages import Attachment, Incoming, MessageKind
-from helpbot.errors import UnsupportedEvent
+from helpbot.errors import MalformedEvent, UnsupportedEvent
 from helpbot.storage.inbox import NewEvent, fallback_event_id
 
 CHANNEL = "line"
@@ -21,6 +21,9 @@ _MESSAGE_KINDS = {
     "file": MessageKind.FILE,
     "location": MessageKind.LOCATION,
 }
+# The times an event may carry, in milliseconds since 1970 (2000-01-01 to 2100-01-01).
+FIRST_MS = 946_684_800_000
+LAST_MS = 4_102_444_800_000
 _EVENT_KINDS = {
     "follow": MessageKind.FOLLOW,
     "unfollow": MessageKind.UNFOLLOW,
@@ -57,10 +60,12 @@ def to_new_event(event: dict[str, Any]) -> NewEvent:
 def _kind(event: dict[str, Any]) -> MessageKind:
     event_type = event.get("type")
     if event_type == "message":
-        message_type = (event.get("message") or {}).get("type")
-        if message_type in _MESSAGE_KINDS:
-            return _MESSAGE_KINDS[message_type]
-        raise UnsupportedEvent(f"message type {message_type!r}")
+        message = event.get("message")
+        if not isinstance(message, dict):
+            raise MalformedEvent("its message is not an object")
+        message_type = message.get("type")
+        # A type LINE adds later is still a person writing: never left in silence.
+        return _MESSAGE_KINDS.get(message_type, MessageKind.OTHER)
     if event_type in _EVENT_KINDS:
         return _EVENT_KINDS[event_type]
     raise UnsupportedEvent(f"event type {event_type!r}")
@@ -69,29 +74,45 @@ def _kind(event: dict[str, Any]) -> MessageKind:
 def translate(event: dict[str, Any]) -> LineEvent:
     """The neutral message for a LINE event; UnsupportedEvent for what we ignore."""
     kind = _kind(event)
-    source = event.get("source") or {}
-    if source.get("type") != "user" or not source.get("userId"):
+    source = event.get("source")
+    if not isinstance(source, dict):
+        raise MalformedEvent("its source is not an object")
+    if source.get("type") != "user":
         # Group and room chats are not a place for personal support.
-        raise UnsupportedEvent(f"source type {source.get('type')!r}")
-    timestamp_ms = event.get("timestamp")
-    received_at = (
-        dt.datetime.fromtimestamp(timestamp_ms / 1000, dt.UTC)
-        if isinstance(timestamp_ms, int | float)
-        else dt.datetime.now(dt.UTC)
-    )
+        raise UnsupportedEvent(f"source type {str(source.get('type'))[:32]!r}")
+    user_id = source.get("userId")
+    if not isinstance(user_id, str) or not user_id:
+        raise MalformedEvent("its source.userId is not a user id (text)")
+    reply_token = event.get("replyToken")
+    if reply_token is not None and not isinstance(reply_token, str):
+        raise MalformedEvent("its replyToken is not text")
+    postback = event.get("postback")
+    if kind is MessageKind.POSTBACK and not isinstance(postback, dict):
+        raise MalformedEvent("its postback is not an object")
     message = event.get("message") or {}
     return LineEvent(
         incoming=Incoming(
             channel=CHANNEL,
-            user_id=str(source["userId"]),
+            user_id=user_id,
             kind=kind,
-            received_at=received_at,
+            received_at=_received_at(event.get("timestamp")),
             text=str(message.get("text", "")) if kind is MessageKind.TEXT else "",
-            postback=str((event.get("postback") or {}).get("data", "")),
+            postback=str((postback or {}).get("data", "")),
             attachment=_attachment(kind, message),
         ),
-        reply_token=event.get("replyToken"),
+        reply_token=reply_token,
     )
+
+
+def _received_at(timestamp_ms: Any) -> dt.datetime:
+    """When LINE says the event happened (now when it does not say); MalformedEvent when the
+    number is not a time LINE could have sent (1e30 would overflow the calendar)."""
+    if timestamp_ms is None:
+        return dt.datetime.now(dt.UTC)
+    if (not isinstance(timestamp_ms, int | float) or isinstance(timestamp_ms, bool)
+            or not FIRST_MS <= timestamp_ms < LAST_MS):
+        raise MalformedEvent("its timestamp is not a time in milliseconds (2000 to 2100)")
+    return dt.datetime.fromtimestamp(timestamp_ms / 1000, dt.UTC)
 
 
 _MEDIA = frozenset({MessageKind.IMAGE, MessageKind.VIDEO, MessageKind.AUDIO, MessageKind.FILE})

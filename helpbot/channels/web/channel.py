@@ -60,14 +60,17 @@ def install_web_chat(app: Flask) -> None:
                     API_PREFIX)
         return
     if settings.line_enabled or settings.slack_enabled:
+        limits = (
+            f"limits: {settings.web_chat_session_limit} per session, "
+            f"{settings.web_chat_client_limit} per client, "
+            f"{settings.web_chat_new_session_limit} new sessions per client; counted per process"
+            if settings.web_chat_limited
+            else "limits are off: HELPBOT_WEB_CHAT_LIMITS=off"
+        )
         logger.warning(
             "HELPBOT_WEB_CHAT=on with LINE or Slack configured: anyone who can reach this "
-            "server can chat and open cases for your staff (limits: %s per session, %s per "
-            "client, %s new sessions per client; counted per process). Set "
-            "HELPBOT_WEB_CHAT=off unless you mean to offer the web chat.",
-            settings.web_chat_session_limit,
-            settings.web_chat_client_limit,
-            settings.web_chat_new_session_limit,
+            "server can chat and open cases for your staff (%s). Set "
+            "HELPBOT_WEB_CHAT=off unless you mean to offer the web chat.", limits,
         )
     from helpbot.channels.web.limits import WebChatLimits
     from helpbot.channels.web.playground import blueprint as playground

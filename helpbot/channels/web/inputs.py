@@ -13,11 +13,13 @@ from typing import Any, NoReturn
 
 from flask import abort, g, jsonify, make_response, request
 
+from helpbot.core.messages import MAX_ROW_ID
+
 MAX_BODY_BYTES = 16 * 1024
 MAX_TEXT = 2000
 MAX_POSTBACK = 300
 # The largest id an INTEGER column holds on PostgreSQL (messages.id, cases.number).
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_ROW_ID
 _ID = re.compile(r"[0-9]{1,10}")
 # NUL (PostgreSQL refuses it), other control characters but tab and newlines, and lone
 # surrogates (no UTF-8 encoding exists for them).
