@@ -98,6 +98,9 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "ID「{id}」はもう使われています（最初は {first}）"),
         (r"unknown category '(?P<value>[^']*)'",
          "分類「{value}」は staff.yaml の categories にありません"),
+        (r"'(?P<key>[\w.]+)' was cut at ' #': .*",
+         "{key}の文は「 #」のところで切れています（YAML では「 #」から後ろはメモになり、"
+         "ボットに届きません）"),
         (r"field '(?P<key>[^']+)' is written twice", "{key}が2回書かれています"),
         (r"this list item is indented too far.*",
          "この「- 」の字下げが深すぎて、上の行の文につながっています"),
@@ -176,6 +179,8 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"start each entry with '- id: \.\.\.'.*",
          "質問は「- id: ...」で始めて、項目はその下に字下げして書きます"),
         (r"indent with spaces, not tabs", "字下げは半角スペースで（タブは使えません）"),
+        (r'put the whole text in quotes, like .*',
+         "文全体を \"...\" でかこんでください（例: question: \"今日食べるもの #2がありません\"）"),
         (r"put text that contains .* in quotes.*", "「: 」がある文は \"...\" でかこんでください"),
         (r"check the indentation.*", "字下げを確かめてください（同じ質問の項目は同じ位置に）"),
         (r"every field needs a colon.*", "項目名のあとに「:」が必要です（例: answer: ...）"),
