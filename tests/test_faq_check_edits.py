@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from helpbot.cli.faq import faq
 from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.freshness import future_date_problems
 from helpbot.knowledge.loader import load_files
+
+PROGRAM = "- id: p\n  type: program\n  name: 制度\n  last_checked: {day}\n"
 
 
 def _load(name: str, text: str) -> tuple[list[str], list[Problem]]:
@@ -28,3 +37,26 @@ def test_quoted_text_block_text_and_comments_on_code_fields_pass() -> None:
     questions, problems = _load("food.yaml", text)
     assert problems == []
     assert questions == ["今日食べるもの #2がありません"]
+
+
+def test_a_last_checked_date_in_the_future_is_an_error_as_of_the_given_day() -> None:
+    kb, problems = load_files({"p.yaml": PROGRAM.format(day="2062-11-30").encode()},
+                              folder_name="faq")
+    assert problems == []
+    found = future_date_problems(kb, today=dt.date(2026, 12, 1))
+    assert [(p.file, p.line) for p in found] == [("faq/p.yaml", 1)]
+    assert "情報を確かめた日（last_checked）2062-11-30 が先の日付です" in str(found[0])
+    assert "is in the future (today is 2026-12-01)" in str(found[0])
+    # A day of slack (another time zone, just after midnight); later days are errors.
+    assert future_date_problems(kb, today=dt.date(2062, 11, 29)) == []
+    assert len(future_date_problems(kb, today=dt.date(2062, 11, 28))) == 1
+
+
+def test_faq_check_fails_on_a_future_last_checked_using_today(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(PROGRAM.format(day="2062-11-30"), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(faq, ["check", str(tmp_path), "--today", "2026-12-01"])
+    assert result.exit_code == 1, result.output
+    assert "p.yaml:1: 情報を確かめた日（last_checked）2062-11-30 が先の日付です" in result.output
+    later = runner.invoke(faq, ["check", str(tmp_path), "--today", "2062-12-01"])
+    assert later.exit_code == 0, later.output
