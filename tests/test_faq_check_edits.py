@@ -60,3 +60,18 @@ def test_faq_check_fails_on_a_future_last_checked_using_today(tmp_path: Path) ->
     assert "p.yaml:1: 情報を確かめた日（last_checked）2062-11-30 が先の日付です" in result.output
     later = runner.invoke(faq, ["check", str(tmp_path), "--today", "2062-12-01"])
     assert later.exit_code == 0, later.output
+
+
+def test_an_empty_or_header_only_csv_is_reported_naming_the_file() -> None:
+    for text in ("", "\ufeffID,問い合わせ文,応答文,カテゴリ\r\n", "id,question,answer\n,,\n\n"):
+        kb, problems = load_files({"opendata_faq.csv": text.encode("utf-8")}, folder_name="faq")
+        assert kb.entries == ()
+        assert [(p.file, p.line) for p in problems] == [("faq/opendata_faq.csv", 1)], text
+        assert "CSV ファイルに質問の行がありません" in str(problems[0])
+        assert "has no rows" in str(problems[0])
+
+
+def test_a_csv_with_rows_is_not_reported_as_empty() -> None:
+    text = "id,question,answer\na,質問,答え\n"
+    questions, problems = _load("faq.csv", text)
+    assert (questions, problems) == (["質問"], [])

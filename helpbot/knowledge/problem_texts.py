@@ -121,6 +121,8 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"unknown column '(?P<value>[^']*)' in the header",
          "見出しに知らない列「{value}」があります"),
         (r"the header has no .* column", "見出し（1行目）に必要な列がありません"),
+        (r"the CSV file has no rows \(it is empty or has only the header\)",
+         "CSV ファイルに質問の行がありません（空か、見出しの行だけです）"),
         (r"CSV error: .*", "CSV の書き方のまちがいがあります"),
         (r"unknown weekday (?P<value>.*)", "曜日 {value} が読めません"),
         (r"cannot read hours (?P<value>.*)", "時間 {value} が読めません"),
@@ -161,6 +163,9 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "情報を確かめてから、last_checked を今日の日付にしてください"),
         (r"write the day the information was checked \(today or earlier\), like (?P<value>\S+)",
          "情報を確かめた日（今日かそれより前）を {value} のように書いてください"),
+        (r"if it was saved empty by mistake, .*",
+         "まちがえて空のまま保存したときは、行のある表をもう一度保存してください。"
+         "このファイルの質問を全部やめるときは、ファイルごと消してください"),
         (r"update the deadline, or mark the entry 'status: inactive'",
          "新しい締め切りを書くか、「status: inactive」にしてください"),
         (r"save it as UTF-8 to silence this notice.*",
