@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from helpbot.cli.faq import faq
+from helpbot.knowledge.crisis_file import read_crisis_rules
 from helpbot.knowledge.entries import Problem
 from helpbot.knowledge.freshness import future_date_problems
 from helpbot.knowledge.loader import load_files
@@ -75,3 +76,43 @@ def test_a_csv_with_rows_is_not_reported_as_empty() -> None:
     text = "id,question,answer\na,質問,答え\n"
     questions, problems = _load("faq.csv", text)
     assert (questions, problems) == (["質問"], [])
+
+
+CRISIS = (
+    "categories:\n  - id: suicide\n    name: 自殺\n    call: [inochi]\n"
+    "    expressions: [死にたい]\n"
+    "hotlines:\n  inochi: {{number: \"{number}\", name: {{ja: いのちの電話}}}}\n"
+    "resources:\n  intro: {{ja: あなたの安全がいちばん大切です}}\n"
+)
+
+
+def test_a_hotline_number_with_full_width_digits_is_sent_plain() -> None:
+    for typed in ("0120-27９-338", "０１２０ー２７９ー３３８", "0120－279－338"):
+        rules, problems = read_crisis_rules(CRISIS.format(number=typed), "crisis.yaml")
+        assert problems == [], typed
+        assert rules is not None and rules.hotlines["inochi"].number == "0120-279-338"
+    rules, _ = read_crisis_rules(CRISIS.format(number="＃８００８"), "crisis.yaml")
+    assert rules is not None and rules.hotlines["inochi"].number == "#8008"
+
+
+def test_a_hotline_number_of_the_wrong_shape_is_reported_in_japanese() -> None:
+    for wrong in ("0120-279-33", "0120-279-338-1", "1100", "0120-279-3380-1"):
+        rules, problems = read_crisis_rules(CRISIS.format(number=wrong), "crisis.yaml")
+        assert rules is None, wrong
+        assert [p.line for p in problems] == [7], wrong
+        assert "電話「inochi」の番号（number）" in str(problems[0])
+        assert "かけられる電話番号の形ではありません" in str(problems[0])
+
+
+def test_a_program_phone_is_made_plain_and_a_wrong_one_reported() -> None:
+    program = "- id: p\n  type: program\n  name: 制度\n  contact: {{phone: \"{phone}\"}}\n"
+    kb, problems = load_files(
+        {"p.yaml": program.format(phone="０５７０ー０７８３７４（平日）").encode()},
+        folder_name="faq")
+    assert problems == []
+    assert kb.entries[0].contact.phone == "0570-078374（平日）"
+    kb, problems = load_files({"p.yaml": program.format(phone="0570-07837").encode()},
+                              folder_name="faq")
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (4, "'contact.phone' is not a phone number people can dial")]
+    assert "連絡先の電話（contact.phone）" in str(problems[0])

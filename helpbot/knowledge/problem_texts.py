@@ -129,6 +129,10 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"unknown time zone (?P<value>.*)", "タイムゾーン {value} が読めません"),
         (r"hotline '(?P<id>[^']+)' has hours that cannot be read: (?P<value>.*)",
          "電話「{id}」の時間（hours）{value} が読めません"),
+        (r"hotline '(?P<id>[^']+)' has a number people cannot dial: (?P<value>.*)",
+         "電話「{id}」の番号（number）{value} は、かけられる電話番号の形ではありません"),
+        (r"'contact.phone' is not a phone number people can dial: (?P<value>.*)",
+         "連絡先の電話（contact.phone）{value} は、かけられる電話番号の形ではありません"),
         (r"hotline '(?P<id>[^']+)' has days that cannot be read: (?P<value>.*)",
          "電話「{id}」の曜日（days）{value} が読めません"),
     )
@@ -180,6 +184,11 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "いつでもつながる電話には hours を書きません"),
         (r"write days: weekdays \(平日\), or a list like .*",
          "days: weekdays（平日）か、[mon, tue, wed] のように曜日を並べて書いてください"),
+        (r"write it like 110, #8008 or 0120-279-338 \(or null for a place to go\)",
+         "110、#8008、0120-279-338 のように半角の数字とハイフンで書いてください"
+         "（電話のない窓口は null）"),
+        (r"write it like 0120-000-123 or 03-1234-5678",
+         "0120-000-123 や 03-1234-5678 のように、番号を先に書いてください"),
         (r"write it as (?P<value>\S+)", "{value} のように書いてください"),
         (r"write (the date|it) like 2026-04-01", "2026-04-01 のように書いてください"),
         (r"line up '- ' with the item above it",
