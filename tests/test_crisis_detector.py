@@ -218,7 +218,8 @@ def test_crisis_yaml_mistakes_are_reported_with_file_and_line(tmp_path: Path):
     assert "crisis.yaml:2: category 'suicide' calls an unknown hotline 'nosuch'" in found
     assert "cannot read the pattern '死ぬ'" in found and "(hint: write two or more" in found
     assert "unknown field 'exemplar'" in found and "did you mean 'exemplars'" in found
-    assert "crisis.yaml:9: hotline 'inochi' has a number people cannot dial" in found
+    assert "crisis.yaml:9: 電話「inochi」の番号（number）'0570-78-556x'" in found
+    assert "hotline 'inochi' has a number people cannot dial" in found
     assert len(messages) == 4
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from helpbot.crisis.resources import resources_text
 from helpbot.knowledge.crisis_file import read_crisis_rules
-from helpbot.knowledge.crisis_hotlines import PHONE_NUMBER
 from helpbot.knowledge.loader import load_dir
+from helpbot.knowledge.phone_numbers import PHONE_NUMBER
 from tests.conftest import SAMPLE_FAQ
 
 # National numbers, as published: emergency 119 / police 110, DV相談ナビ #8008,

@@ -169,3 +169,11 @@ def test_the_readme_example_is_a_new_entry_that_passes(copy: Path):
             file.write("\n" + block)
     code, lines = _check(copy)
     assert code == 0, "\n".join(lines)
+
+
+def test_the_guides_file_table_names_each_file_once():
+    text = GUIDE.read_text(encoding="utf-8")
+    table = text.split("## ファイルの種類", 1)[1].split("\n## ", 1)[0]
+    names = re.findall(r"^\| `([^`]+)`", table, re.MULTILINE)
+    assert "staff.yaml" in names and "crisis.yaml" in names
+    assert len(names) == len(set(names)), names

@@ -120,3 +120,16 @@ def test_staff_pane_is_off_when_slack_is_configured(settings, clock):
         assert client.get("/api/playground/cases").status_code == 404
     finally:
         app.extensions["helpbot"].close()
+
+
+def test_the_pane_keeps_crisis_yaml_hotlines_visible_and_masks_the_persons_number(client):
+    _say(client, "人と話したい")
+    _say(client, "DV相談＋の0120-279-889につながりません。私は090-1234-5678です")
+    (case,) = _cases(client)
+    person, bot = [m["text"] for m in case["recent"] if "0120-279-889" in m["text"]
+                   or "[電話番号]" in m["text"]]
+    # A hotline of crisis.yaml is public (faq/README.md), in the person's words and the bot's
+    # crisis reply alike; the person's own number is still masked.
+    assert "DV相談＋の0120-279-889につながりません" in person
+    assert "090-1234-5678" not in person and "私は[電話番号]です" in person
+    assert "0120-279-889" in bot and "[電話番号]" not in bot

@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from helpbot.cases.intake import SATISFACTION_SCORES, CaseIntake, take
+from helpbot.cases.masking import NO_PUBLIC_NUMBERS
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
 from helpbot.cases.ports import CaseView
 from helpbot.cases.states import (
@@ -262,9 +263,11 @@ class CaseService(CaseIntake):
         return case
 
 
-def cases_of_contact(database: Database, *, channel: str, user_id: str,
-                     now: dt.datetime) -> list[CaseView]:
-    """Every case of one channel user, newest first, as case workers see them."""
+def cases_of_contact(database: Database, *, channel: str, user_id: str, now: dt.datetime,
+                     mask: Callable[[str], str] = NO_PUBLIC_NUMBERS) -> list[CaseView]:
+    """Every case of one channel user, newest first, as case workers see them. ``mask`` should
+    know the NPO's public numbers (the staff outbox's masker): crisis.yaml's hotlines stay
+    visible, as they do in Slack."""
     with database.session() as session:
         cases = session.scalars(
             select(Case)
@@ -272,4 +275,4 @@ def cases_of_contact(database: Database, *, channel: str, user_id: str,
             .where(Contact.channel == channel, Contact.channel_user_id == user_id)
             .order_by(Case.id.desc())
         ).all()
-        return [case_view(session, case, now=now) for case in cases]
+        return [case_view(session, case, now=now, mask=mask) for case in cases]

@@ -13,7 +13,7 @@ import click
 
 from helpbot.errors import KnowledgeError
 from helpbot.knowledge.entries import Entry, EntryKind, KnowledgeBase, Problem
-from helpbot.knowledge.freshness import freshness_warnings
+from helpbot.knowledge.freshness import freshness_warnings, future_date_problems
 from helpbot.knowledge.loader import FAQ_DIR_ENV, knowledge_files, load_dir
 from helpbot.knowledge.policies import StaffPolicy
 
@@ -73,11 +73,12 @@ def check(
     folder, kb, problems = _load(directory, dir_option)
     from helpbot.knowledge.drafts import check_drafts, list_drafts
 
-    problems = [*problems, *check_drafts(folder)]  # drafts too, as if they were added
-    for problem in problems:
-        click.echo(str(problem))
     zone = (kb.staff or StaffPolicy()).zone
     day = today.date() if today else dt.datetime.now(zone).date()
+    # drafts too, as if they were added
+    problems = [*problems, *future_date_problems(kb, today=day), *check_drafts(folder)]
+    for problem in problems:
+        click.echo(str(problem))
     warnings = [*kb.notices, *freshness_warnings(kb, today=day)]
     for warning in warnings:
         click.echo(f"warning: {warning}")

@@ -23,12 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.phone_numbers import is_phone_number, plain_number
 from helpbot.knowledge.policies import WEEKDAYS, WEEKDAYS_JA
 from helpbot.knowledge.yaml_files import LineDict, LineList, key_line, unknown_fields
 
 HOTLINE_FIELDS = ("number", "name", "hours", "days")
-# A national number as people dial it: 110, #8008, 189, 0120-279-338, 0570-783-556, 03-5774-0992.
-PHONE_NUMBER = re.compile(r"^(?:\d{3}|#\d{4}|0\d{1,4}-\d{1,4}-\d{3,5})$")
 EVERY_DAY = frozenset(range(7))
 _WORKDAYS = frozenset(range(5))
 _DAY_WORDS = {"weekdays": _WORKDAYS, "平日": _WORKDAYS, "every day": EVERY_DAY, "毎日": EVERY_DAY}
@@ -145,8 +144,10 @@ def read_hotlines(data: LineDict, file: str, problems: list[Problem]) -> dict[st
             problems.append(Problem(file, line, f"hotline '{key}' needs number and name"))
             continue
         problems.extend(unknown_fields(value, HOTLINE_FIELDS, file, f"in hotline '{key}'"))
-        number = value.get("number")
-        if number is not None and not PHONE_NUMBER.match(str(number).strip()):
+        # Full-width digits and dashes (0120-27９-338) are made plain, then the shape checked.
+        number = (None if value.get("number") is None
+                  else plain_number(str(value["number"])))
+        if number is not None and not is_phone_number(number):
             problems.append(
                 Problem(
                     file,
@@ -160,7 +161,6 @@ def read_hotlines(data: LineDict, file: str, problems: list[Problem]) -> dict[st
             problems.append(
                 Problem(file, line, f"hotline '{key}' needs a Japanese name", "name: {ja: ...}")
             )
-        number = str(number).strip() if number else None
         hours = read_open_hours(value, str(key), file, problems)
         hotlines[str(key)] = Hotline(str(key), number, names, hours)
     return hotlines

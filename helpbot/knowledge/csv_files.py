@@ -96,7 +96,7 @@ def read_csv_records(
     try:
         header = next(reader, None)
         if header is None:
-            return [], []
+            return [], [_no_rows(file)]
         columns = _header_columns(header, file, problems)
         if columns is None:
             return [], problems
@@ -128,7 +128,17 @@ def read_csv_records(
     except csv.Error as error:
         problems.append(Problem(file, reader.line_num or 1, f"CSV error: {error}", _COMMA_HINT))
         return [], problems
+    if not records and not problems:
+        problems.append(_no_rows(file))
     return records, problems
+
+
+def _no_rows(file: str) -> Problem:
+    """A CSV without a single row: most likely a spreadsheet saved empty by mistake, which
+    would drop every entry it held. As a problem, the bot keeps serving the previous version."""
+    return Problem(file, 1, "the CSV file has no rows (it is empty or has only the header)",
+                   "if it was saved empty by mistake, save the spreadsheet again with its rows; "
+                   "to remove all its entries, delete the file")
 
 
 _HEADER_HINT = "the first line should be id,question,answer,... or ID,問い合わせ文,応答文,カテゴリ"

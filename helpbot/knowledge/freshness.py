@@ -102,6 +102,23 @@ def freshness_warnings(kb: KnowledgeBase, *, today: dt.date) -> list[Problem]:
     return sorted(warnings, key=lambda w: (w.file, w.line))
 
 
+# A day of slack: "today" in another time zone, or a check written just after midnight.
+FUTURE_SLACK = dt.timedelta(days=1)
+
+
+def future_date_problems(kb: KnowledgeBase, *, today: dt.date) -> list[Problem]:
+    """Errors for `helpbot faq check`: a ``last_checked`` after tomorrow is a typo (2062 for
+    2026) that would keep the entry from ever being marked stale."""
+    problems = [
+        _at(entry, f"last_checked {_iso(entry.last_checked)} is in the future "
+            f"(today is {today.isoformat()})",
+            "write the day the information was checked (today or earlier), like 2026-04-01")
+        for entry in kb.entries
+        if entry.last_checked is not None and entry.last_checked > today + FUTURE_SLACK
+    ]
+    return sorted(problems, key=lambda p: (p.file, p.line))
+
+
 def digest_text(found: Review) -> str | None:
     """The weekly message for the staff channel; None when nothing needs a look."""
     if found.empty:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from helpbot.knowledge.entries import Contact, Entry, EntryKind, Problem
+from helpbot.knowledge.phone_numbers import is_phone_number, leading_number, plain_leading_number
 from helpbot.knowledge.program_answer import render_program_answer
 from helpbot.knowledge.record_fields import (
     COMMON_FIELDS,
@@ -182,7 +183,20 @@ def _contact(check: FieldChecker) -> Contact:
             check.report("contact", f"'contact.{key}' must be text", _CONTACT_HINT)
         else:
             parts[key] = text.strip() if text and text.strip() else None
+    if parts.get("phone"):
+        parts["phone"] = _phone(check, parts["phone"])
     return Contact(**parts)
+
+
+def _phone(check: FieldChecker, text: str) -> str:
+    """The phone with its number made plain (0120-27９-338 -> 0120-279-338); a number that
+    people could not dial is reported."""
+    phone = plain_leading_number(text)
+    number = leading_number(phone)
+    if number is None or not is_phone_number(number):
+        check.report("contact", f"'contact.phone' is not a phone number people can dial: "
+                     f"{phone!r}", "write it like 0120-000-123 or 03-1234-5678")
+    return phone
 
 
 _CONTACT_HINT = "write it like: contact: {phone: 0120-000-000, url: https://..., address: ...}"

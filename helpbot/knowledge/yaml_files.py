@@ -11,11 +11,12 @@ keeps phone numbers, ids like ``010`` and answers like ``yes`` exactly as writte
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from helpbot.knowledge.entries import Problem
 from helpbot.knowledge.records import Record
@@ -29,6 +30,8 @@ class LineDict(dict[str, Any]):
     line: int = 0
     key_lines: dict[str, int]
     repeated_keys: list[tuple[str, int]]
+    # (key, line) of plain values that a ' #' on the same line cut short (YAML comment).
+    comment_cuts: list[tuple[str, int]]
 
 
 class LineList(list[Any]):
@@ -54,6 +57,7 @@ def _construct_mapping(loader: _TextLoader, node: MappingNode) -> Iterator[LineD
     data.line = node.start_mark.line + 1
     data.key_lines = {}
     data.repeated_keys = []
+    data.comment_cuts = []
     yield data
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
@@ -63,7 +67,27 @@ def _construct_mapping(loader: _TextLoader, node: MappingNode) -> Iterator[LineD
         if key in data.key_lines:
             data.repeated_keys.append((key, line))
         data.key_lines[key] = line
+        data.comment_cuts.extend((key, cut) for cut in _comment_cut_lines(value_node))
         data[key] = loader.construct_object(value_node, deep=True)
+
+
+_COMMENT_AFTER = re.compile(r"[ \t]+#")
+
+
+def _comment_cut_lines(node: Node) -> list[int]:
+    """Lines where a plain value (or a plain item of a list value) is followed by ' #' on its
+    own line: YAML reads the rest as a comment, so ``今日食べるもの #2がありません`` loses
+    everything from ``#``. Nested mappings are left to their own keys."""
+    scalars = node.value if isinstance(node, SequenceNode) else [node]
+    lines = []
+    for scalar in scalars:
+        if not isinstance(scalar, ScalarNode) or scalar.style is not None or not scalar.value:
+            continue
+        mark = scalar.end_mark
+        buffer = mark.buffer or ""
+        if _COMMENT_AFTER.match(buffer, mark.index):
+            lines.append(mark.line + 1)
+    return lines
 
 
 def _construct_sequence(loader: _TextLoader, node: SequenceNode) -> Iterator[LineList]:
@@ -180,6 +204,12 @@ def read_entry_records(text: str, file: str) -> tuple[list[Record], list[Problem
     return records, problems
 
 
+# Fields written as codes, dates or names, where a '# note' after the value is a real comment.
+_CODE_FIELDS = frozenset({
+    "id", "type", "kind", "status", "language", "level", "category", "last_checked", "deadline",
+    "area_code", "url", "helps_with", "languages",
+})
+_QUOTE_HINT = 'put the whole text in quotes, like "今日食べるもの #2がありません"'
 _LIST_HINT = "start each entry with '- id: ...' and write its fields below it, indented"
 
 
@@ -188,6 +218,10 @@ def _record(item: LineDict, file: str, problems: list[Problem]) -> Record:
         problems.append(
             Problem(file, line, f"field '{key}' is written twice", "keep only one of them")
         )
+    for key, line in item.comment_cuts:
+        if key not in _CODE_FIELDS:
+            problems.append(Problem(file, line, f"'{key}' was cut at ' #': YAML reads the rest "
+                                    "of the line as a comment", _QUOTE_HINT))
     return Record(line=item.line, fields=dict(item), field_lines=dict(item.key_lines))
 
 

@@ -78,7 +78,8 @@ def only_without_slack() -> tuple[Response, int] | None:
 def list_cases() -> tuple[Response, int]:
     services = current_app.extensions["helpbot"]
     views = cases_of_contact(
-        services.database, channel=CHANNEL, user_id=required_session(), now=services.clock()
+        services.database, channel=CHANNEL, user_id=required_session(), now=services.clock(),
+        mask=services.cases.outbox.mask,  # the NPO's public numbers (faq/) stay visible
     )
     return jsonify(cases=[_view_json(v) for v in views]), 200
 
