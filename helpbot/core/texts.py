@@ -45,6 +45,9 @@ class Phrases:
     easy_on: str = ""
     # ``case_opened`` for a language staff.yaml's ``expected_reply`` has no words in.
     case_opened_soon: str = ""
+    # Said back to thanks or a closing, and to a greeting (conversation/small_talk.py).
+    thanks_reply: str = ""
+    greeting_reply: str = ""
 
 
 PHRASES: dict[str, Phrases] = {
@@ -113,6 +116,8 @@ PHRASES: dict[str, Phrases] = {
             "スタッフにつなぎました。できるだけ早く、ここに返事が来ます。"
             "このまま、困っていることを書いて待っていてください。"
         ),
+        thanks_reply="どういたしまして。また困ったときは、いつでも書いてください。",
+        greeting_reply="こんにちは。困っていることを、そのまま書いてください。下のボタンからも選べます。",
     ),
     "en": Phrases(
         greeting=(
@@ -177,6 +182,9 @@ PHRASES: dict[str, Phrases] = {
             "We have passed your message to our staff. They will reply here as soon as they "
             "can. Please keep writing here while you wait."
         ),
+        thanks_reply="You're welcome. Write any time you need help again.",
+        greeting_reply=("Hello! Please write what you need in your own words, or pick a topic "
+                        "below."),
     ),
 }
 
