@@ -11,6 +11,7 @@ from helpbot.cases.states import CaseReason
 from helpbot.conversation.answers import Answers
 from helpbot.conversation.buttons import MAX_SUGGESTIONS, category_buttons, suggestion_buttons
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
+from helpbot.conversation.hotlines import hotline_reply
 from helpbot.conversation.language import note_language, switch_confirmation
 from helpbot.conversation.postbacks import Postbacks
 from helpbot.conversation.programs import ACTIONS as PROGRAM_ACTIONS
@@ -252,11 +253,11 @@ class ConversationService:
         )
 
     def _before_matching(self, ctx: TurnContext, text: str) -> Outcome | None:
-        """The program finder's answers; thanks and greetings (not a failed question)."""
+        """The program finder's answers; crisis.yaml's lines asked for; thanks, greetings."""
         if self._programs.takes_text(ctx, text):
             return self._programs.on_text(ctx, text)
-        kind_words = small_talk_reply(ctx, text)
-        return Outcome(replies=[kind_words]) if kind_words is not None else None
+        said = hotline_reply(ctx, text) or small_talk_reply(ctx, text)
+        return Outcome(replies=[said]) if said is not None else None
 
     def _suggestions(self, ctx: TurnContext, candidates: Sequence[Candidate]) -> Reply:
         """"Did you mean": the best entries as buttons, and the staff button."""
