@@ -10,6 +10,7 @@ import re
 import pytest
 
 from helpbot.knowledge.policies import read_staff_policy
+from helpbot.storage.models import Delivery
 from tests.test_knowledge_versions import edit
 
 KANA = re.compile(r"[\u3040-\u30ff]")
@@ -80,3 +81,19 @@ def test_staff_words_replace_the_built_in_reply_time_whole():
     policy, problems = read_staff_policy("expected_reply:\n  ja: 3日ほど\n", "staff.yaml")
     assert problems == [] and policy is not None
     assert policy.expected_reply == {"ja": "3日ほど"}  # no built-in "about an hour" left
+
+
+@pytest.mark.parametrize(("language", "contact"), [
+    ("vi", "Nếu gấp, hãy gọi cho chúng tôi"), ("es", "If it is urgent, please call us"),
+    ("tl", "If it is urgent, please call us")])
+def test_an_apology_carries_the_contact_in_its_own_language_only(app, client, database,
+                                                                   language, contact):
+    session_id = f"apology-{language}"
+    client.post(MESSAGES, json={"session": session_id, "text": QUESTIONS[language]})
+    recovery = app.extensions["helpbot"].conversation.recovery
+    sorry = recovery.apologize(channel="web", user_id=session_id, what="a test failure",
+                               message=None)
+    with database.session() as session:
+        sorry_and_contact = session.get(Delivery, sorry.delivery_id).text.split("\n")[:2]
+    # (the crisis lines follow: every line, as the failed message is not known here)
+    assert contact in sorry_and_contact[1] and not KANA.search("".join(sorry_and_contact))
