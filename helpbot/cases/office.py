@@ -34,18 +34,29 @@ def next_opening(policy: StaffPolicy, now: dt.datetime) -> dt.datetime | None:
     return None
 
 
+# How a date is written in a language of the catalogue, beside Japanese and English; any other
+# language gets the numeric form no one misreads (2026-12-02), never Japanese 月日.
+_DATE_FORMS = {
+    "zh": "{m}月{d}日", "ko": "{m}월 {d}일",
+    "vi": "{d}/{m}", "pt": "{d}/{m}", "es": "{d}/{m}", "id": "{d}/{m}",
+}
 
 
 def describe_date(day: dt.date, language: str) -> str:
+    """``day`` as ``language`` writes it (the language of the sentence it goes into)."""
+    if language in ("ja", "easy"):
+        return f"{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}）"
     if language == "en":
         return day.strftime("%A %d %B")
-    return f"{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}）"
+    form = _DATE_FORMS.get(language)
+    return form.format(m=day.month, d=day.day) if form else day.isoformat()
 
 
 def describe_opening(when: dt.datetime, language: str) -> str:
-    if language == "en":
-        return f"{describe_date(when.date(), language)}, {when:%H:%M}"
-    return f"{describe_date(when.date(), language)}{when:%H:%M}"
+    if language in ("ja", "easy"):
+        return f"{describe_date(when.date(), language)}{when:%H:%M}"
+    separator = ", " if language == "en" else " "
+    return f"{describe_date(when.date(), language)}{separator}{when:%H:%M}"
 
 
 REMIND_DAYS_BEFORE = 3

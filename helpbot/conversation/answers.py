@@ -12,7 +12,7 @@ from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff, mentions
 from helpbot.conversation.language import answer_for
 from helpbot.conversation.turn import TurnContext
 from helpbot.core.messages import QuickReply, Reply, remind_postback
-from helpbot.core.texts import category_label, phrases
+from helpbot.core.texts import category_label, phrases, text_language
 from helpbot.knowledge.entries import Entry
 from helpbot.knowledge.freshness import is_stale
 from helpbot.matching.language import is_foreign
@@ -44,8 +44,9 @@ class Answers:
         if untranslated or mentions_staff(entry.answer):
             buttons = self.with_staff(buttons, ctx)
         if entry.last_checked and is_stale(entry, today=today, months=policy.stale_after_months):
-            checked = (entry.last_checked.isoformat() if ctx.contact.language == "en" else
-                       f"{entry.last_checked.year}年{entry.last_checked.month}月"
+            checked = (entry.last_checked.isoformat()
+                       if text_language("stale_note", ctx.contact.language) not in ("ja", "easy")
+                       else f"{entry.last_checked.year}年{entry.last_checked.month}月"
                        f"{entry.last_checked.day}日")
             text += "\n\n" + phrases(ctx.contact.language).stale_note.format(date=checked)
         return Reply(text=text, quick_replies=buttons)
@@ -77,7 +78,7 @@ class Answers:
         when = reminder_time(deadline=deadline, now=ctx.now, zone=policy.zone)
         if when is None:
             return Reply(text=entry.answer)
-        shown = describe_date(deadline, ctx.contact.language)
+        shown = describe_date(deadline, text_language("deadline_reminder", ctx.contact.language))
         text = words.deadline_reminder.format(name=entry.name or entry.question, deadline=shown)
         row, new = reminders.schedule_for_contact(
             ctx.session,
@@ -88,7 +89,7 @@ class Answers:
             now=ctx.now,
         )
         local = row.due_at.astimezone(policy.zone)
-        when_text = describe_opening(local, ctx.contact.language)
+        when_text = describe_opening(local, text_language("reminder_set", ctx.contact.language))
         said = words.reminder_set if new else words.reminder_already_set
         return Reply(text=said.format(when=when_text))
 

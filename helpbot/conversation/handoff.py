@@ -14,7 +14,7 @@ from helpbot.conversation.buttons import MAX_QUICK_REPLIES
 from helpbot.conversation.language import spoken
 from helpbot.conversation.turn import Outcome, TurnContext
 from helpbot.core.messages import QuickReply, Reply
-from helpbot.core.texts import PHRASES, phrases
+from helpbot.core.texts import PHRASES, phrases, text_language
 from helpbot.crisis.detector import Assessment, CrisisHit, snapshot_detector
 from helpbot.crisis.resources import resources_text
 from helpbot.crisis.review import record_near_miss
@@ -49,6 +49,14 @@ def crisis_lines(ctx: TurnContext, *, category: str | None, language: str,
     lines = (resources_text(rules, category=category, language=language, local=local,
                             intro=intro) if rules else "")
     return lines or (words.crisis_tap_intro if tapped else words.urgent_help)
+
+
+def staff_words(by_language: dict[str, str], language: str) -> str | None:
+    """staff.yaml's words (``expected_reply``, ``contact``) in ``language``, the language of
+    the sentence they go into (やさしい日本語 takes the Japanese); None when not written."""
+    if language == "easy":
+        return by_language.get("easy") or by_language.get("ja")
+    return by_language.get(language)
 
 
 def mentions_staff(text: str) -> bool:
@@ -172,10 +180,14 @@ class Handoff:
         language = ctx.contact.language
         words = phrases(language)
         if is_open(policy, ctx.now):
-            expected = policy.expected_reply.get(language) or policy.expected_reply.get("ja", "")
+            # staff.yaml's words only in the sentence's own language, never mixed in
+            expected = staff_words(policy.expected_reply, text_language("case_opened", language))
+            if not expected:
+                return Reply(text=words.case_opened_soon)
             return Reply(text=words.case_opened.format(expected=expected))
         opening = next_opening(policy, ctx.now)
-        when = describe_opening(opening, language) if opening else "-"
+        shown_in = text_language("case_opened_closed", language)
+        when = describe_opening(opening, shown_in) if opening else "-"
         return Reply(text=words.case_opened_closed.format(when=when))
 
     def topic(self, ctx: TurnContext) -> str | None:

@@ -11,11 +11,13 @@ from helpbot.cases.states import CaseReason
 from helpbot.conversation.answers import Answers
 from helpbot.conversation.buttons import MAX_SUGGESTIONS, category_buttons, suggestion_buttons
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
+from helpbot.conversation.hotlines import hotline_reply
 from helpbot.conversation.language import note_language, switch_confirmation
 from helpbot.conversation.postbacks import Postbacks
 from helpbot.conversation.programs import ACTIONS as PROGRAM_ACTIONS
 from helpbot.conversation.programs import ProgramFinderFlow
 from helpbot.conversation.recovery import TurnRecovery
+from helpbot.conversation.small_talk import small_talk_reply
 from helpbot.conversation.turn import (
     SENT,
     Clock,
@@ -194,8 +196,9 @@ class ConversationService:
                 quick_replies=category_buttons(ctx.shown, ctx.contact.language),
             )
             return Outcome(replies=[reply])
-        if self._programs.takes_text(ctx, text):
-            return self._programs.on_text(ctx, text)
+        not_matched = self._before_matching(ctx, text)
+        if not_matched is not None:
+            return not_matched
         candidates = ctx.candidates
         decision = ctx.matcher.bands.decide(candidates)
         best = candidates[0] if candidates else None
@@ -248,6 +251,13 @@ class ConversationService:
             entry_id=best.entry.id if best else None,
             score=best.score if best else None,
         )
+
+    def _before_matching(self, ctx: TurnContext, text: str) -> Outcome | None:
+        """The program finder's answers; crisis.yaml's lines asked for; thanks, greetings."""
+        if self._programs.takes_text(ctx, text):
+            return self._programs.on_text(ctx, text)
+        said = hotline_reply(ctx, text) or small_talk_reply(ctx, text)
+        return Outcome(replies=[said]) if said is not None else None
 
     def _suggestions(self, ctx: TurnContext, candidates: Sequence[Candidate]) -> Reply:
         """"Did you mean": the best entries as buttons, and the staff button."""

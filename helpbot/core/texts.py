@@ -45,6 +45,11 @@ class Phrases:
     in_easy_japanese: str = ""
     # Said when a person asks for やさしい日本語.
     easy_on: str = ""
+    # ``case_opened`` for a language staff.yaml's ``expected_reply`` has no words in.
+    case_opened_soon: str = ""
+    # Said back to thanks or a closing, and to a greeting (conversation/small_talk.py).
+    thanks_reply: str = ""
+    greeting_reply: str = ""
 
 
 PHRASES: dict[str, Phrases] = {
@@ -114,6 +119,12 @@ PHRASES: dict[str, Phrases] = {
         ),
         in_easy_japanese="",
         easy_on="わかりました。これから やさしい 日本語で こたえます。",
+        case_opened_soon=(
+            "スタッフにつなぎました。できるだけ早く、ここに返事が来ます。"
+            "このまま、困っていることを書いて待っていてください。"
+        ),
+        thanks_reply="どういたしまして。また困ったときは、いつでも書いてください。",
+        greeting_reply="こんにちは。困っていることを、そのまま書いてください。下のボタンからも選べます。",
     ),
     "en": Phrases(
         greeting=(
@@ -179,6 +190,13 @@ PHRASES: dict[str, Phrases] = {
             "Japanese. If it is hard to read, tap \"Talk to staff\"."
         ),
         easy_on="OK. From now on I will answer in easy Japanese.",
+        case_opened_soon=(
+            "We have passed your message to our staff. They will reply here as soon as they "
+            "can. Please keep writing here while you wait."
+        ),
+        thanks_reply="You're welcome. Write any time you need help again.",
+        greeting_reply=("Hello! Please write what you need in your own words, or pick a topic "
+                        "below."),
     ),
 }
 
@@ -244,6 +262,18 @@ def phrases(language: str | None) -> Phrases:
         if catalogue is _catalogue:
             _cache[key] = words
     return words
+
+
+def text_language(name: str, language: str | None) -> str:
+    """The language the text ``name`` is served in for ``language``: the person's own when
+    the catalogue has it, else the one it falls back to ("ja", or "en" for other languages).
+    Words put into the text (staff.yaml's, a date) are to be in this language too."""
+    key = language or "ja"
+    by_language = _catalogue.texts.get(name, {})
+    for code in reversed(_chain(key)):
+        if code in by_language:
+            return code
+    return "ja" if key in ("ja", "easy") else "en"
 
 
 def _written(by_language: dict[str, str], language: str | None) -> str | None:

@@ -37,14 +37,22 @@ def resources_text(
     if not rules.intro:
         return _pick(rules.resources, language)
     calls = found.call if found is not None and found.call else tuple(rules.hotlines)
-    hotlines = [rules.hotlines[h] for h in calls if h in rules.hotlines]
-    if local is not None:
-        hotlines.sort(key=lambda hotline: not hotline.hours.is_open(local))  # stable: in order
-    lines = [_pick(intro or rules.intro, language)]
-    for hotline in hotlines:
-        name = _pick(hotline.names, language)
-        lines.append(f"・{name}: {hotline.number}" if hotline.number else f"・{name}")
+    listed = hotline_lines(rules, calls, language, local)
+    lines = [_pick(intro or rules.intro, language), *([listed] if listed else [])]
     closing = _pick(rules.closing, language) if rules.closing else ""
     if closing:
         lines.append(closing)
     return "\n".join(line.strip() for line in lines if line.strip())
+
+
+def hotline_lines(rules: CrisisRules, calls: tuple[str, ...], language: str,
+                  local: dt.datetime | None) -> str:
+    """One line per hotline of ``calls`` (its name in ``language``, its number), those open at
+    ``local`` first, in ``calls`` order."""
+    hotlines = [rules.hotlines[h] for h in calls if h in rules.hotlines]
+    if local is not None:
+        hotlines.sort(key=lambda hotline: not hotline.hours.is_open(local))  # stable: in order
+    return "\n".join(
+        f"・{_pick(h.names, language)}: {h.number}" if h.number else f"・{_pick(h.names, language)}"
+        for h in hotlines
+    )

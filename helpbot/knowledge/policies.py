@@ -12,6 +12,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 
+from helpbot.core.texts import CATALOGUE_LANGUAGES
 from helpbot.knowledge.entries import Problem
 from helpbot.knowledge.yaml_files import (
     LineDict,
@@ -90,6 +91,25 @@ def _yes_no(value: object) -> bool | None:
     return None
 
 
+def _by_language(data: LineDict, name: str, file: str, problems: list[Problem]
+                 ) -> dict[str, str]:
+    """``name:`` written per language (ja: …, en: …, vi: …); a key that is not a language of
+    texts.yaml is a problem (the bot would never say it)."""
+    raw = data.get(name)
+    if not isinstance(raw, LineDict):
+        if raw is not None:
+            problems.append(Problem(file, key_line(data, name), f"'{name}' must be written "
+                                    "per language", f"{name}:\n  ja: …\n  en: …"))
+        return {}
+    for code in raw:
+        if code not in CATALOGUE_LANGUAGES:
+            problems.append(Problem(file, key_line(raw, code),
+                                    f"'{name}' has an unknown language {code!r}",
+                                    "use one of " + ", ".join(CATALOGUE_LANGUAGES)))
+    return {k: v.strip() for k, v in raw.items()
+            if k in CATALOGUE_LANGUAGES and isinstance(v, str) and v.strip()}
+
+
 def _parse_hours(value: str) -> tuple[dt.time, dt.time] | None:
     match = _HOURS.match(value.strip())
     if not match:
@@ -124,16 +144,11 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
     hours = _read_hours(data, file, problems, defaults.hours)
     holidays = _read_holidays(data, file, problems)
     phrases = text_list(data.get("handoff_phrases", LineList())) or defaults.handoff_phrases
-    expected = data.get("expected_reply")
-    expected_reply = dict(defaults.expected_reply)
-    if isinstance(expected, LineDict):
-        expected_reply.update({k: v for k, v in expected.items() if isinstance(v, str)})
-    raw_contact = data.get("contact")
-    contact = (
-        {k: v.strip() for k, v in raw_contact.items() if isinstance(v, str) and v.strip()}
-        if isinstance(raw_contact, LineDict)
-        else {}
-    )
+    # staff's own expected_reply replaces the built-in one whole (an "about an hour" kept
+    # beside their 「3日ほど」 would tell English readers something else)
+    expected_reply = (_by_language(data, "expected_reply", file, problems)
+                      if "expected_reply" in data else dict(defaults.expected_reply))
+    contact = _by_language(data, "contact", file, problems)
     categories = text_list(data.get("categories", LineList()))
     if categories is None:
         problems.append(Problem(file, key_line(data, "categories"), "'categories' must be a list",
