@@ -33,6 +33,8 @@ Policy, on purpose (a false alarm costs a case worker a minute; a miss may cost 
   category (189, not the partner-violence lines): a category's ``done_by`` in ``crisis.yaml``
   re-files another category's hit when one of its words is the doer
   (:mod:`helpbot.crisis.done_by`).
+
+The guards read the message's context (:mod:`helpbot.crisis.context`).
 """
 
 from __future__ import annotations
@@ -44,11 +46,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from helpbot.crisis.context import ContextReader, names_a_topic, notes
 from helpbot.crisis.done_by import DoneByRules
 from helpbot.crisis.foreign import ForeignLayer
 from helpbot.crisis.lexicon import Lexicon
 from helpbot.crisis.meaning import MeaningLayer, Nearest
-from helpbot.crisis.text import Morphology, fold, has_japanese, shared_morphology
+from helpbot.crisis.text import Morphology, has_japanese, shared_morphology
 from helpbot.knowledge.crisis_file import CrisisCategory, CrisisRules
 from helpbot.knowledge.entries import KnowledgeBase
 from helpbot.matching.language import detect as detect_language
@@ -57,44 +60,7 @@ from helpbot.matching.language import is_burmese, is_thai
 if TYPE_CHECKING:  # numpy and the encoder load with the matcher, not with this module
     from helpbot.matching.semantic import SentenceEncoder
 
-_NEGATED = re.compile(
-    r"(とは|なんて|と)?(思わない|おもわない|思ってない|思つてない|わけじやない|わけではない"
-    r"|わけじやなくて|つもりはない)|\b(not|don'?t|never) (want|going|suicidal)"
-)
-_SOMEONE_ELSE = re.compile(
-    r"(友達|友だち|ともだち|友人|知り合い|同僚|先輩|後輩|母|父|姉|妹|兄|弟|娘|息子|隣|彼氏|彼女"
-    r"|子ども|子供|生徒|利用者)(が|は|の)|\b(my )?(friend|sister|brother|mother|mom|daughter|son"
-    r"|neighbou?r|colleague)('s)? (says|said|is|wants|told)"
-)
-
-
-# Laughter as Japanese writers type it (死にそうw, 笑, 草), emoji, lol, kkkk, ㅋㅋ; not a word
-# that ends in w (now, how).
-_LAUGHING = re.compile(
-    r"((?<=[\u3040-\u30ff\u4e00-\u9fff])[wｗ]+\s*$|[wｗ]{2,}\s*$|ｗ{2,}|[笑草]\s*$|\(笑\)"
-    r"|😂|🤣|\blol\b|\bk{4,}\b|ㅋㅋ)",
-    re.I,
-)
-# Words of the present that keep a "past" story watched, and a calm word that is denied.
-_STILL_NOW = re.compile(r"最近|また|今日|きのう|昨日|今夜|今朝|毎日|いまも|今も|たすけて|助けて")
-_DENIED = re.compile(r"^(じや|では|でも|と(は|も)?(言|い)えない|なんかじや)")
 MAX_TEXT = 5000  # LINE's longest text message
-_HIRAGANA = re.compile(r"[\u3040-\u309f]")
-
-
-def _names_a_topic(rule: str) -> bool:
-    """DV, 虐待, ストーカー, 性暴力: a word that names the danger (no hiragana), not a
-    disclosure like 殴られた."""
-    return _HIRAGANA.search(rule) is None and "+" not in rule
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What the rest of the message says about a danger word in it."""
-
-    topic_only: bool  # a course, a law, a report: the danger is the subject, not lived
-    over_now: bool  # it happened before, and the person says they are safe now
-    laughing: bool  # w, 笑, 😂: hyperbole listed under `joking` is a joke
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +116,6 @@ class CrisisDetector:
     ) -> None:
         self._rules = rules
         self._names = {c.key: c.name for c in rules.categories}
-        self._context_words = tuple(
-            tuple(k for w in words if (k := fold(w)))
-            for words in (rules.about_the_topic, rules.over_now_past, rules.over_now_calm)
-        )
         self._lexicon = (
             Lexicon(rules, morphology)
             if morphology is not None
@@ -162,6 +124,7 @@ class CrisisDetector:
         self._meaning = (
             MeaningLayer(rules, encoder, everyday) if encoder is not None else None
         )
+        self._context = ContextReader(rules, self._lexicon)
         self._done_by = DoneByRules(rules, self._lexicon, morphology or shared_morphology())
         self._foreign = ForeignLayer([(c.key, e) for c in rules.categories for e in c.exemplars]) \
             if encoder is not None else None
@@ -176,11 +139,11 @@ class CrisisDetector:
 
     def assess(self, text: str) -> Assessment:
         text = text[:MAX_TEXT]
-        context = self._context(text)
+        context = self._context.read(text)
         if context.over_now:
             return Assessment(None)
         for lexical in self._lexicon.matches(text):
-            if context.topic_only and _names_a_topic(lexical.rule):
+            if context.topic_only and names_a_topic(lexical.rule):
                 continue
             if context.laughing and lexical.rule in self._rules.joking:
                 continue
@@ -204,49 +167,17 @@ class CrisisDetector:
             return Assessment(self._hit(text, found[0], "learned", found[1], found[2]), nearest)
         return Assessment(None, nearest)
 
-    def _context(self, text: str) -> _Context:
-        folded = fold(text)
-        topic, _, _ = self._context_words
-        return _Context(
-            topic_only=any(w in folded for w in topic),
-            over_now=self._over_now(folded),
-            laughing=_LAUGHING.search(text) is not None,
-        )
-
-    def _over_now(self, folded: str) -> bool:
-        """Danger told as past, then a calm present, and nothing dangerous after the calm words
-        (「去年DVから逃げて、今は落ち着いています。手当のことを…」). A calm word denied
-        (今は大丈夫じゃない) or a word of now (最近, また, 今日) keeps the message watched."""
-        _, past, calm = self._context_words
-        if not any(w in folded for w in past) or _STILL_NOW.search(folded):
-            return False
-        for word in calm:
-            at = folded.find(word)
-            if at < 0:
-                continue
-            after = folded[at + len(word) :]
-            if _DENIED.match(after):
-                return False
-            return next(self._lexicon.matches(after), None) is None
-        return False
-
     def _hit(self, text: str, category: str, layer: str, rule: str, score: float) -> CrisisHit:
-        folded = fold(text) + " " + text.lower()
-        notes = []
         category, doer = self._done_by.refile(text, category)
-        if doer is not None:  # 「父に殴られる」: violence done by a parent is the child's danger
-            notes.append(f"done by 「{doer}」")
-        if _NEGATED.search(folded):
-            notes.append("negated")
-        if _SOMEONE_ELSE.search(folded):
-            notes.append("about someone else")
+        # 「父に殴られる」: violence done by a parent is the child's danger
+        found = ([f"done by 「{doer}」"] if doer is not None else []) + notes(text)
         return CrisisHit(
             category=category,
             name=self._names.get(category, category),
             layer=layer,
             rule=rule,
             score=round(score, 3),
-            notes=tuple(notes),
+            notes=tuple(found),
             language=reply_language(text),
         )
 

@@ -9,12 +9,12 @@ word starts (and, when it is short, end where a word ends): 蹴られ (けられ
 受けられ (う|けられ), and 死に (しに) is not in 弁護士に.
 
 A pattern (``死ぬ + たい``) is a list of Japanese words in dictionary form that must appear in
-that order, each within ``PATTERN_GAP`` words of the one before, in any inflection
-(死にたい, 死にたかった, 死にたくて). Expressions of ``TYPO_MIN`` kana or more also match
-with one slip (a dropped, doubled or wrong character) in the reading (``crisis/typos.py``),
-and, from four kana, with a ゛ or ゜ dropped or swapped (なくられた). A message repeating one phrase
-(しにたいしにたい) is read as that phrase. A category's emoji counts beside a sign of
-distress (``crisis/emoji.py``).
+that order, each near the one before, in any inflection (死にたい, 死にたかった, 死にたくて;
+``crisis/patterns.py``). Expressions of ``TYPO_MIN`` kana or more also match with one slip (a
+dropped, doubled or wrong character) in the reading (``crisis/typos.py``), and, from four kana,
+with a ゛ or ゜ dropped or swapped (なくられた). A message repeating one phrase (しにたいしにたい)
+is read as that phrase. A category's emoji counts beside a sign of distress
+(``crisis/emoji.py``).
 
 Phrases under ``not_crisis`` are cut out of the message first: from the folded text, and the
 words they cover are left out of the reading and of patterns.
@@ -23,14 +23,14 @@ words they cover are left out of the reading and of patterns.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from helpbot.crisis.emoji import EmojiSigns
+from helpbot.crisis.patterns import Patterns
 from helpbot.crisis.text import (
     Analysis,
     Morphology,
-    Word,
     alternation,
     bare,
     devoiced,
@@ -54,7 +54,6 @@ SHORT_READING = 5  # readings shorter than this must also end where a word ends
 # Readings this long also match with a ゛ or ゜ dropped or swapped; three kana without their
 # marks are too often another word: 自残 じざん is 資産 しさん, 自殺 じさつ is 視察 しさつ.
 DEVOICED_MIN = 4
-PATTERN_GAP = 3
 _BREAK = "|"
 # Words that may stand beside a lone sign without changing it: 「つけられてる 今」「もう 限界」.
 _FILLERS = frozenset({"今", "いま", "もう", "また", "ずっと", "ほんとに", "本当に", "まじ", "まぢ"})
@@ -75,8 +74,6 @@ class Lexicon:
         folded: dict[str, tuple[str, str]] = {}
         readings: dict[str, tuple[str, str]] = {}
         latin: list[tuple[re.Pattern[str], str, str]] = []
-        patterns: dict[str, list[tuple[tuple[frozenset[str], ...], str, str]]] = {}
-        latin_patterns: dict[str, list[tuple[tuple[frozenset[str], ...], str, str]]] = {}
         alone: dict[str, tuple[str, str]] = {}
         for category in rules.categories:
             for word in category.alone:
@@ -94,30 +91,6 @@ class Lexicon:
                     reading = morphology.reading(expression)
                     if len(reading) >= READING_MIN:
                         readings.setdefault(reading, (category.key, expression))
-            for words in category.patterns:
-                written = " + ".join("|".join(word) for word in words)
-                if all(only_latin(a) for word in words for a in word):
-                    latin_words_ = tuple(
-                        frozenset(latin_words(a).strip() for a in word) for word in words
-                    )
-                    for first in latin_words_[0]:
-                        latin_patterns.setdefault(first, []).append(
-                            (latin_words_, category.key, written)
-                        )
-                    continue
-                compiled = tuple(
-                    frozenset(
-                        {fold(a) for a in word}
-                        | {
-                            r
-                            for a in word
-                            if has_japanese(a) and len(r := morphology.reading(a)) > 1
-                        }
-                    )
-                    for word in words
-                )
-                for first in compiled[0]:
-                    patterns.setdefault(first, []).append((compiled, category.key, written))
         self._folded = folded
         self._folded_re = alternation(list(folded))
         self._loose = {loose(k): v for k, v in folded.items() if len(loose(k)) >= 4}
@@ -140,8 +113,7 @@ class Lexicon:
             if latin
             else None
         )
-        self._patterns = patterns
-        self._latin_patterns = latin_patterns
+        self._patterns = Patterns(rules, morphology)
         self._alone = alone
         self._emoji = EmojiSigns(rules)
         self._typos = TypoIndex(readings)
@@ -213,8 +185,9 @@ class Lexicon:
             for pattern, category, expression in self._latin:
                 if found_with_marks(pattern, expression, words, marked):
                     yield LexicalHit(category, expression, "expression")
-        if words and self._latin_patterns:
-            yield from self._match_latin_patterns(words.split())
+        if words and self._patterns.has_latin:
+            for category, written in self._patterns.in_latin(words.split()):
+                yield LexicalHit(category, written, "pattern")
         for regex, table, target in (
             (self._folded_re, self._folded, folded),
             (self._loose_re, self._loose, loose(folded)),
@@ -258,45 +231,14 @@ class Lexicon:
                 yield LexicalHit(category, expression, "expression")
 
     def _match_patterns(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
-        words = analysis.words
-        for start, word in enumerate(words):
-            if not kept[start]:
-                continue
-            for form in word.forms:
-                for pattern, category, written in self._patterns.get(form, ()):
-                    if _rest_in_order(pattern, words, kept, start):
-                        yield LexicalHit(category, written, "pattern")
-
-    def _match_latin_patterns(self, tokens: list[str]) -> Iterator[LexicalHit]:
-        kept = [True] * len(tokens)
-        forms = [frozenset({token}) for token in tokens]
-        for start, token in enumerate(tokens):
-            for pattern, category, written in self._latin_patterns.get(token, ()):
-                if _rest_in_order(pattern, forms, kept, start):
-                    yield LexicalHit(category, written, "pattern")
+        for category, written in self._patterns.in_analysis(analysis, kept):
+            yield LexicalHit(category, written, "pattern")
 
     def _match_typo(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
         found = self._typos.find(_kept_reading(analysis, kept))
         if found is not None:
             category, expression = found
             yield LexicalHit(category, expression, "typo")
-
-
-def _rest_in_order(
-    pattern: tuple[frozenset[str], ...],
-    words: Sequence[Word] | Sequence[frozenset[str]],
-    kept: list[bool],
-    start: int,
-) -> bool:
-    """True when the pattern's later words follow the word at ``start``, each nearby."""
-    forms = [w if isinstance(w, frozenset) else w.forms for w in words]
-    position = start
-    for wanted in pattern[1:]:
-        window = range(position + 1, min(len(words), position + 1 + PATTERN_GAP))
-        position = next((i for i in window if kept[i] and wanted & forms[i]), -1)
-        if position < 0:
-            return False
-    return True
 
 
 def _kept_reading(analysis: Analysis, kept: list[bool]) -> str:
