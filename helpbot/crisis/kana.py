@@ -30,7 +30,8 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 def kana_lexicon(texts: tuple[str, ...]) -> KanaLexicon:
     """The readings of the words of the Japanese ``texts`` (built when a crisis.yaml is loaded,
     kept while it is unchanged). Texts without kana are left out: Sudachi reads the Chinese
-    example 「我想死」 as Japanese, and 想死 (そうし) spelt 「そうしたらいい」 as 「想死たらいい」."""
+    example 「我想死」 as Japanese, and its 想死 (そうし) spelt 「そうしたらいい」
+    「想死たらいい」."""
     analyzer = Analyzer()
     analyses = analyzer.analyze_many([(text, True) for text in texts if _KANA.search(text)])
     return KanaLexicon(item for analysis in analyses for item in analysis.lexicon)
