@@ -29,6 +29,10 @@ Policy, on purpose (a false alarm costs a case worker a minute; a miss may cost 
   (講座, 研修, 法律); a disclosure (殴られた, 死にたい) in the same message still does.
 - **Danger that is over** (「昔DVを受けていたけれど、今は落ち着いています」): a past word
   and a calm word of ``over_now`` together keep the message with the FAQ.
+- **Too little to read** (「ok」「k」「fine」「NPO」): the encoder-based layers (2-4) do not
+  decide alone on fewer than three words (three letters in Japanese, Chinese, Thai, Burmese),
+  and on a short phrase the meaning and learned views must agree (``meaning.agree``); the word
+  layers read every message.
 - **Who does it** (「お父さんに毎日殴られる」): a violence sign done by a parent is the child
   category (189, not the partner-violence lines): a category's ``done_by`` in ``crisis.yaml``
   re-files another category's hit when one of its words is the doer
@@ -50,7 +54,7 @@ from helpbot.crisis.context import ContextReader, names_a_topic, notes
 from helpbot.crisis.done_by import DoneByRules
 from helpbot.crisis.foreign import ForeignLayer
 from helpbot.crisis.lexicon import Lexicon
-from helpbot.crisis.meaning import MeaningLayer, Nearest
+from helpbot.crisis.meaning import MeaningLayer, Nearest, agree, too_little
 from helpbot.crisis.text import Morphology, has_japanese, shared_morphology
 from helpbot.knowledge.crisis_file import CrisisCategory, CrisisRules
 from helpbot.knowledge.entries import KnowledgeBase
@@ -150,22 +154,23 @@ class CrisisDetector:
             hit = self._hit(text, lexical.category, lexical.layer, lexical.rule, 1.0)
             return Assessment(hit)
         nearest = self._meaning.nearest(text) if self._meaning is not None else None
-        if nearest is not None and nearest.fires and not (context.topic_only or context.laughing):
+        if too_little(text) or context.topic_only or context.laughing:
+            return Assessment(None, nearest)  # the encoder-based layers do not decide alone
+        likely = self._meaning.likely(text) if self._meaning is not None else None
+        if nearest is not None and nearest.fires and agree(text, nearest, likely, "meaning"):
             hit = self._hit(text, nearest.category, "meaning", nearest.exemplar, nearest.similarity)
             return Assessment(hit, nearest)
-        likely = self._meaning.likely(text) if self._meaning is not None else None
-        if likely is not None and likely.fires and not (context.topic_only or context.laughing):
+        if likely is not None and likely.fires and agree(text, nearest, likely, "learned"):
             # a category this crisis.yaml does not have: the nearest example sentence's
             category = likely.category if likely.category in self._names or nearest is None \
                 else nearest.category
             rule = self._meaning.example_of(text, category)
             hit = self._hit(text, category, "learned", rule, likely.probability)
             return Assessment(hit, nearest)
-        found = self._foreign.find(text, self._names) \
-            if self._foreign is not None and not (context.topic_only or context.laughing) else None
-        if found is not None:  # vi, tl, ne, id, Burmese: e5 is loaded for these alone
-            return Assessment(self._hit(text, found[0], "learned", found[1], found[2]), nearest)
-        return Assessment(None, nearest)
+        found = self._foreign.find(text, self._names) if self._foreign is not None else None
+        # vi, tl, ne, id, Burmese: e5 is loaded for these alone
+        hit = self._hit(text, found[0], "learned", found[1], found[2]) if found else None
+        return Assessment(hit, nearest)
 
     def _hit(self, text: str, category: str, layer: str, rule: str, score: float) -> CrisisHit:
         category, doer = self._done_by.refile(text, category)

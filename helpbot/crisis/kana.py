@@ -17,19 +17,23 @@ then found 29 of its 34 kana-only crises (docs/benchmarks.md).
 from __future__ import annotations
 
 import functools
+import re
 
 from helpbot.matching.kana import KanaLexicon, has_kanji
 from helpbot.matching.tokenize import Analyzer
 
 KANA_THRESHOLD = 0.99
+_KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 @functools.lru_cache(maxsize=2)
 def kana_lexicon(texts: tuple[str, ...]) -> KanaLexicon:
-    """The readings of the words of ``texts`` (built when a crisis.yaml is loaded, kept while
-    it is unchanged)."""
+    """The readings of the words of the Japanese ``texts`` (built when a crisis.yaml is loaded,
+    kept while it is unchanged). Texts without kana are left out: Sudachi reads the Chinese
+    example 「我想死」 as Japanese, and its 想死 (そうし) spelt 「そうしたらいい」
+    「想死たらいい」."""
     analyzer = Analyzer()
-    analyses = analyzer.analyze_many([(text, True) for text in texts])
+    analyses = analyzer.analyze_many([(text, True) for text in texts if _KANA.search(text)])
     return KanaLexicon(item for analysis in analyses for item in analysis.lexicon)
 
 

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from helpbot.crisis.emoji import EmojiSigns
+from helpbot.crisis.learned import builtin_everyday
 from helpbot.crisis.patterns import Patterns
 from helpbot.crisis.text import (
     Analysis,
@@ -116,7 +117,9 @@ class Lexicon:
         self._patterns = Patterns(rules, morphology)
         self._alone = alone
         self._emoji = EmojiSigns(rules)
-        self._typos = TypoIndex(readings)
+        self._typos = TypoIndex(
+            readings, lambda: (*rules.not_crisis, *builtin_everyday()), morphology.reading
+        )
         latin_harmless = [p for p in rules.not_crisis if only_latin(p)]
         self._latin_harmless = (
             re.compile(r"(?<= )(?:" + "|".join(latin_regex(p) for p in latin_harmless) + r")")

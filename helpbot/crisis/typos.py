@@ -2,12 +2,19 @@
 
 Expressions of ``TYPO_MIN`` kana or more also match with one slip (a dropped, doubled or
 wrong character) in the message's reading; see ``crisis/lexicon.py`` for the other layers.
+
+A slip is only assumed where the message does not read fine as it is: 「どうしたらいい」 is one
+slip from 「死ねたらいい」 (しねたらいい), but its part that would hold the slip, したらいい, is
+written in ordinary messages (the everyday messages shipped with helpbot, ``not_crisis``), so
+it is what the person meant. A real slip (しねたらいぃ, ころしてやりたぃ) makes a reading that
+ordinary text does not have.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 TYPO_MIN = 6
 TYPO_SCORE = 90.0
@@ -17,12 +24,22 @@ TYPO_MAX_MESSAGE = 20  # kana
 class TypoIndex:
     """The readings long enough to be looked for with a slip, indexed by their kana pairs."""
 
-    def __init__(self, readings: dict[str, tuple[str, str]]) -> None:
-        """``readings``: reading -> (category, expression as staff wrote it)."""
+    def __init__(
+        self,
+        readings: dict[str, tuple[str, str]],
+        ordinary: Callable[[], Iterable[str]] = tuple,
+        reading: Callable[[str], str] = str,
+    ) -> None:
+        """``readings``: reading -> (category, expression as staff wrote it); ``ordinary``:
+        messages that are no sign of danger, read with ``reading`` the first time a slip is
+        found (about a second for the shipped everyday messages), not at start."""
         self._typo_keys = {k: v for k, v in readings.items() if len(k) >= TYPO_MIN}
         self._typo_pairs = _pair_index(self._typo_keys)
         # How many distinct pairs each key has, counted once here rather than per message.
         self._typo_needed = {k: len(set(_pairs(k))) - 3 for k in self._typo_keys}
+        self._ordinary_texts, self._reading = ordinary, reading
+        self._ordinary: str | None = None
+        self._lock = threading.Lock()
 
     def find(self, reading: str) -> tuple[str, str] | None:
         """The (category, expression) ``reading`` holds with at most one slip, if any."""
@@ -45,9 +62,19 @@ class TypoIndex:
         found = process.extractOne(
             reading, candidates, scorer=fuzz.partial_ratio, score_cutoff=TYPO_SCORE
         )
-        if found is not None:
-            return self._typo_keys[found[0]]
-        return None
+        if found is None:
+            return None
+        key = found[0]
+        if len(reading) > len(key):  # the part of the message that would hold the slip
+            where = fuzz.partial_ratio_alignment(reading, key)
+            reading = reading[where.src_start:where.src_end]
+        return None if reading in self._ordinary_readings() else self._typo_keys[key]
+
+    def _ordinary_readings(self) -> str:
+        with self._lock:
+            if self._ordinary is None:
+                self._ordinary = "|".join(self._reading(t) for t in self._ordinary_texts())
+            return self._ordinary
 
 
 def _pair_index(keys: Iterable[str]) -> dict[str, list[str]]:

@@ -65,6 +65,15 @@ _ROMANIZED_NEPALI = frozenset({
     "raati", "ramro", "dherai", "sanga", "lagi", "chahiyo", "chahincha", "kehi", "tyo", "yaha",
     "tyaha", "khana", "khanu", "basna", "aama", "buwa", "shrimati", "shriman", "garnuparcha",
 })
+# Very short English, in chat spelling ("i wanna die", "im done"), has too few letters for the
+# model, which called "i wanna die" Indonesian. Pronouns and contractions that are words of no
+# other language above: when the model is unsure (below ENGLISH_UNSURE) and they are a third of
+# the message's words, it is English.
+_ENGLISH_ONLY = frozenset({
+    "i", "im", "ive", "ill", "my", "myself", "you", "your", "youre", "wanna", "gonna", "gotta",
+    "dont", "cant", "wont", "didnt", "doesnt", "isnt", "aint", "the", "and", "want", "anymore",
+})
+ENGLISH_UNSURE = 0.9
 _WORD = re.compile(r"[a-z]+")
 
 _identifier: Any = None
@@ -109,15 +118,19 @@ def detect(text: str) -> str | None:
         language, probability = "vi", 1.0
     elif language != "ne" and text.isascii() and _known_words(text, _ROMANIZED_NEPALI):
         language, probability = "ne", 1.0
+    elif language != "en" and probability < ENGLISH_UNSURE and text.isascii() \
+            and _known_words(text, _ENGLISH_ONLY, least=1, share=3):
+        language, probability = "en", 1.0
     # letters no model can place (「zzqx vvvv」, a typo-ridden word): English
     return str(language) if probability >= LATIN_DEFAULT_BELOW else "en"
 
 
-def _known_words(text: str, vocabulary: frozenset[str]) -> bool:
-    """Two different words of ``vocabulary``, a quarter of the message's words or more."""
-    words = _WORD.findall(text.lower())
+def _known_words(text: str, vocabulary: frozenset[str], least: int = 2, share: int = 4) -> bool:
+    """``least`` different words of ``vocabulary``, 1/``share`` of the message's words or more
+    (an apostrophe joins a word: "i'm" is im)."""
+    words = _WORD.findall(text.lower().replace("'", "").replace("’", ""))
     known = [word for word in words if word in vocabulary]
-    return len(set(known)) >= 2 and len(known) * 4 >= len(words)
+    return len(set(known)) >= least and len(known) * share >= len(words)
 
 
 def is_burmese(text: str) -> bool:
