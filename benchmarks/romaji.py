@@ -1,0 +1,87 @@
+"""Recall and false alarms on Japanese written in romaji (``helpbot/crisis/romaji.py``).
+
+The Japanese messages of the crisis evaluation sets (``lang: ja``), and the LocalgovFAQ
+questions, are spelt in Hepburn romaji in memory by pykakasi (a kana/kanji -> romaji library,
+not the conversion the detector uses the other way), one space between its words, and given
+to the detector: recall on the crisis messages, false alarms on the everyday ones and on the
+questions. Nothing is written to the data files. Run as a script so that the same file
+measures an older tree too (``PYTHONPATH=<tree> python benchmarks/romaji.py``)::
+
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/romaji.py tests/data/crisis_*.yaml \\
+        --ordinary ../shared/bench/localgovfaq/queries_dev.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def romanize(text: str, kakasi: Any) -> str:
+    """Hepburn romaji, words apart: 「もう死にたい」 -> "mou shinitai"."""
+    return " ".join(part for item in kakasi.convert(text) if (part := item["hepburn"].strip()))
+
+
+def measure(detector: Any, messages: list[str]) -> tuple[int, float, list[str]]:
+    """Messages that fired, milliseconds per message (sentence vector included), and them."""
+    fired: list[str] = []
+    start = time.perf_counter()
+    for text in messages:
+        detector.prepare(text)
+        if detector.detect(text) is not None:
+            fired.append(text)
+    return len(fired), 1000 * (time.perf_counter() - start) / max(1, len(messages)), fired
+
+
+def main() -> None:
+    import pykakasi
+
+    from benchmarks.crisis import build_detector, load_eval
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", nargs="+", type=Path)
+    parser.add_argument("--ordinary", type=Path, action="append", default=[])
+    parser.add_argument("--faq", type=Path, default=Path("faq"))
+    args = parser.parse_args()
+    kakasi = pykakasi.kakasi()
+    detector = build_detector(args.faq, semantic=True, cache_dir=None)
+    for warm_up in ("準備", "I want to die", "mou shinitai"):
+        detector.prepare(warm_up)
+        detector.assess(warm_up)
+    crisis: list[str] = []
+    everyday: list[str] = []
+    for path in args.sets:
+        crises, days = load_eval(path)
+        for items, into in ((crises, crisis), (days, everyday)):
+            into += [romanize(str(item["text"]), kakasi) for item in items
+                     if item.get("lang", "ja") == "ja" and _JAPANESE.search(str(item["text"]))]
+    questions = [
+        romanize(json.loads(line)["query"], kakasi)
+        for path in args.ordinary
+        for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    found, ms_crisis, _ = measure(detector, crisis)
+    alarms, ms_everyday, fired = measure(detector, everyday)
+    asked, ms_questions, fired_questions = measure(detector, questions)
+    print(json.dumps({
+        "crisis_messages": len(crisis),
+        "recall": round(found / max(1, len(crisis)), 4),
+        "everyday_messages": len(everyday),
+        "false_alarm_rate": round(alarms / max(1, len(everyday)), 4),
+        "ordinary_questions": len(questions),
+        "ordinary_alarm_rate": round(asked / max(1, len(questions)), 4),
+        "ms_per_message": {"crisis": round(ms_crisis, 2), "everyday": round(ms_everyday, 2),
+                           "questions": round(ms_questions, 2)},
+        "false_alarms": fired,
+        "ordinary_alarms": fired_questions,
+    }, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
