@@ -4,7 +4,9 @@ The Japanese messages of the crisis evaluation sets (``lang: ja``), and the Loca
 questions, are spelt in Hepburn romaji in memory by pykakasi (a kana/kanji -> romaji library,
 not the conversion the detector uses the other way), one space between its words, and given
 to the detector: recall on the crisis messages, false alarms on the everyday ones and on the
-questions. Nothing is written to the data files. Run as a script so that the same file
+questions. The same messages in hiragana (pykakasi's reading, the same words apart) and as
+written are measured beside them: romaji is read through the kana path, so hiragana is what
+it can reach. Nothing is written to the data files. Run as a script so that the same file
 measures an older tree too (``PYTHONPATH=<tree> python benchmarks/romaji.py``)::
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/romaji.py tests/data/crisis_*.yaml \\
@@ -23,9 +25,10 @@ from typing import Any
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
-def romanize(text: str, kakasi: Any) -> str:
-    """Hepburn romaji, words apart: 「もう死にたい」 -> "mou shinitai"."""
-    return " ".join(part for item in kakasi.convert(text) if (part := item["hepburn"].strip()))
+def romanize(text: str, kakasi: Any, form: str = "hepburn") -> str:
+    """Hepburn romaji, words apart: 「もう死にたい」 -> "mou shinitai"; with ``form`` "hira",
+    the same words in hiragana (もう しにたい), what the kana path alone makes of them."""
+    return " ".join(part for item in kakasi.convert(text) if (part := item[form].strip()))
 
 
 def measure(detector: Any, messages: list[str]) -> tuple[int, float, list[str]]:
@@ -59,29 +62,31 @@ def main() -> None:
     for path in args.sets:
         crises, days = load_eval(path)
         for items, into in ((crises, crisis), (days, everyday)):
-            into += [romanize(str(item["text"]), kakasi) for item in items
+            into += [str(item["text"]) for item in items
                      if item.get("lang", "ja") == "ja" and _JAPANESE.search(str(item["text"]))]
-    questions = [
-        romanize(json.loads(line)["query"], kakasi)
-        for path in args.ordinary
-        for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    found, ms_crisis, _ = measure(detector, crisis)
-    alarms, ms_everyday, fired = measure(detector, everyday)
-    asked, ms_questions, fired_questions = measure(detector, questions)
-    print(json.dumps({
-        "crisis_messages": len(crisis),
-        "recall": round(found / max(1, len(crisis)), 4),
-        "everyday_messages": len(everyday),
-        "false_alarm_rate": round(alarms / max(1, len(everyday)), 4),
-        "ordinary_questions": len(questions),
-        "ordinary_alarm_rate": round(asked / max(1, len(questions)), 4),
-        "ms_per_message": {"crisis": round(ms_crisis, 2), "everyday": round(ms_everyday, 2),
-                           "questions": round(ms_questions, 2)},
-        "false_alarms": fired,
-        "ordinary_alarms": fired_questions,
-    }, ensure_ascii=False, indent=1))
+    questions = [json.loads(line)["query"] for path in args.ordinary
+                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    report: dict[str, Any] = {"crisis_messages": len(crisis), "everyday_messages": len(everyday),
+                              "ordinary_questions": len(questions)}
+    for form in ("romaji", "hiragana", "as_written"):
+        def spelt(texts: list[str], form: str = form) -> list[str]:
+            if form == "as_written":
+                return texts
+            return [romanize(t, kakasi, "hepburn" if form == "romaji" else "hira") for t in texts]
 
+        found, ms_crisis, _ = measure(detector, spelt(crisis))
+        alarms, ms_everyday, fired = measure(detector, spelt(everyday))
+        asked, ms_questions, fired_questions = measure(detector, spelt(questions))
+        report[form] = {
+            "recall": round(found / max(1, len(crisis)), 4),
+            "false_alarm_rate": round(alarms / max(1, len(everyday)), 4),
+            "ordinary_alarm_rate": round(asked / max(1, len(questions)), 4),
+            "ms_per_message": {"crisis": round(ms_crisis, 2), "everyday": round(ms_everyday, 2),
+                               "questions": round(ms_questions, 2)},
+        }
+        if form == "romaji":
+            report[form] |= {"false_alarms": fired, "ordinary_alarms": fired_questions}
+    print(json.dumps(report, ensure_ascii=False, indent=1))
 
 if __name__ == "__main__":
     main()
