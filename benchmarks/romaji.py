@@ -31,15 +31,15 @@ def romanize(text: str, kakasi: Any, form: str = "hepburn") -> str:
     return " ".join(part for item in kakasi.convert(text) if (part := item[form].strip()))
 
 
-def measure(detector: Any, messages: list[str]) -> tuple[int, float, list[str]]:
-    """Messages that fired, milliseconds per message (sentence vector included), and them."""
-    fired: list[str] = []
+def measure(detector: Any, messages: list[str]) -> tuple[int, float]:
+    """How many fired, and milliseconds per message (sentence vector included). The messages
+    are not printed: the sets are blind checks, and this is a measurement, not a fit."""
+    fired = 0
     start = time.perf_counter()
     for text in messages:
         detector.prepare(text)
-        if detector.detect(text) is not None:
-            fired.append(text)
-    return len(fired), 1000 * (time.perf_counter() - start) / max(1, len(messages)), fired
+        fired += detector.detect(text) is not None
+    return fired, 1000 * (time.perf_counter() - start) / max(1, len(messages))
 
 
 def main() -> None:
@@ -74,9 +74,9 @@ def main() -> None:
                 return texts
             return [romanize(t, kakasi, "hepburn" if form == "romaji" else "hira") for t in texts]
 
-        found, ms_crisis, _ = measure(detector, spelt(crisis))
-        alarms, ms_everyday, fired = measure(detector, spelt(everyday))
-        asked, ms_questions, fired_questions = measure(detector, spelt(questions))
+        found, ms_crisis = measure(detector, spelt(crisis))
+        alarms, ms_everyday = measure(detector, spelt(everyday))
+        asked, ms_questions = measure(detector, spelt(questions))
         report[form] = {
             "recall": round(found / max(1, len(crisis)), 4),
             "false_alarm_rate": round(alarms / max(1, len(everyday)), 4),
@@ -84,8 +84,6 @@ def main() -> None:
             "ms_per_message": {"crisis": round(ms_crisis, 2), "everyday": round(ms_everyday, 2),
                                "questions": round(ms_questions, 2)},
         }
-        if form == "romaji":
-            report[form] |= {"false_alarms": fired, "ordinary_alarms": fired_questions}
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 if __name__ == "__main__":
