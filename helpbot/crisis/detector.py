@@ -38,7 +38,9 @@ Policy, on purpose (a false alarm costs a case worker a minute; a miss may cost 
   re-files another category's hit when one of its words is the doer
   (:mod:`helpbot.crisis.done_by`).
 
-The guards read the message's context (:mod:`helpbot.crisis.context`).
+The guards read the message's context (:mod:`helpbot.crisis.context`). A message in romaji
+(「mou shinitai」) is looked up in the word lists as written, then read by every layer in kana
+(もう しにたい, :mod:`helpbot.crisis.romaji`) and answered in Japanese.
 """
 
 from __future__ import annotations
@@ -47,14 +49,15 @@ import functools
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from helpbot.crisis.context import ContextReader, names_a_topic, notes
+from helpbot.crisis.context import Context, ContextReader, names_a_topic, notes
 from helpbot.crisis.done_by import DoneByRules
 from helpbot.crisis.foreign import ForeignLayer
 from helpbot.crisis.lexicon import Lexicon
 from helpbot.crisis.meaning import MeaningLayer, Nearest, agree, too_little
+from helpbot.crisis.romaji import kana_view
 from helpbot.crisis.text import Morphology, has_japanese, shared_morphology
 from helpbot.knowledge.crisis_file import CrisisCategory, CrisisRules
 from helpbot.knowledge.entries import KnowledgeBase
@@ -143,15 +146,26 @@ class CrisisDetector:
 
     def assess(self, text: str) -> Assessment:
         text = text[:MAX_TEXT]
+        kana = kana_view(text)
+        if kana is None:
+            return self._assess(text)
+        # Romaji: its Latin words are looked up as written; the encoder reads it as noise
+        # (「arigatou」 came out a suicide sign at 0.99), so the other layers read the kana.
+        found = self._assess(text, words_only=True)
+        if found.hit is not None:
+            return found
+        romaji = self._assess(kana)  # 「mou shinitai」 as もう しにたい, answered in Japanese
+        if romaji.hit is None:
+            return romaji
+        return Assessment(replace(romaji.hit, notes=(*romaji.hit.notes, "written in romaji")),
+                          romaji.nearest)
+
+    def _assess(self, text: str, *, words_only: bool = False) -> Assessment:
         context = self._context.read(text)
         if context.over_now:
             return Assessment(None)
-        for lexical in self._lexicon.matches(text):
-            if context.topic_only and names_a_topic(lexical.rule):
-                continue
-            if context.laughing and lexical.rule in self._rules.joking:
-                continue
-            hit = self._hit(text, lexical.category, lexical.layer, lexical.rule, 1.0)
+        hit = self._by_words(text, context)
+        if hit is not None or words_only:
             return Assessment(hit)
         nearest = self._meaning.nearest(text) if self._meaning is not None else None
         if too_little(text) or context.topic_only or context.laughing:
@@ -171,6 +185,15 @@ class CrisisDetector:
         # vi, tl, ne, id, Burmese: e5 is loaded for these alone
         hit = self._hit(text, found[0], "learned", found[1], found[2]) if found else None
         return Assessment(hit, nearest)
+
+    def _by_words(self, text: str, context: Context) -> CrisisHit | None:
+        for lexical in self._lexicon.matches(text):
+            if context.topic_only and names_a_topic(lexical.rule):
+                continue
+            if context.laughing and lexical.rule in self._rules.joking:
+                continue
+            return self._hit(text, lexical.category, lexical.layer, lexical.rule, 1.0)
+        return None
 
     def _hit(self, text: str, category: str, layer: str, rule: str, score: float) -> CrisisHit:
         category, doer = self._done_by.refile(text, category)

@@ -113,16 +113,23 @@ def detect(text: str) -> str | None:
         return "zh" if _CHINESE_ONLY.intersection(han) else "ja"
     if len(_LETTERS.findall(text)) < 2:
         return None
+    language, probability = latin_language(text)
+    # letters no model can place (「zzqx vvvv」, a typo-ridden word): English
+    return language if probability >= LATIN_DEFAULT_BELOW else "en"
+
+
+def latin_language(text: str) -> tuple[str, float]:
+    """The likeliest of ``LANGUAGES`` other than ja and zh for text in Latin letters, and its
+    probability (1.0 for unaccented Vietnamese and romanized Nepali found by their words)."""
     language, probability = _model().classify(text)
     if language != "vi" and text.isascii() and _known_words(text, _UNACCENTED_VIETNAMESE):
-        language, probability = "vi", 1.0
-    elif language != "ne" and text.isascii() and _known_words(text, _ROMANIZED_NEPALI):
-        language, probability = "ne", 1.0
-    elif language != "en" and probability < ENGLISH_UNSURE and text.isascii() \
+        return "vi", 1.0
+    if language != "ne" and text.isascii() and _known_words(text, _ROMANIZED_NEPALI):
+        return "ne", 1.0
+    if language != "en" and probability < ENGLISH_UNSURE and text.isascii() \
             and _known_words(text, _ENGLISH_ONLY, least=1, share=3):
-        language, probability = "en", 1.0
-    # letters no model can place (「zzqx vvvv」, a typo-ridden word): English
-    return str(language) if probability >= LATIN_DEFAULT_BELOW else "en"
+        return "en", 1.0
+    return str(language), float(probability)
 
 
 def _known_words(text: str, vocabulary: frozenset[str], least: int = 2, share: int = 4) -> bool:
