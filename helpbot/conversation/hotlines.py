@@ -12,6 +12,8 @@ Danger is looked for first (conversation/handoff.py); this comes after it, befor
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY
 from helpbot.conversation.turn import TurnContext
@@ -36,32 +38,58 @@ def _folded(text: str) -> str:
     return plain(fold(text))
 
 
-def _names(rules: CrisisRules) -> dict[str, str]:
-    """{folded name: hotline id}, from every language's name of every hotline."""
+@dataclass(frozen=True, slots=True)
+class _Folded:
+    """One crisis.yaml's names and topics, folded once (not on every message)."""
+
+    rules: CrisisRules
+    names: dict[str, str]  # folded name -> hotline id, from every language's name
+    topics: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (folded topics, call)
+
+
+_last: list[_Folded] = []  # the knowledge version served now, by identity
+
+
+def _folded_rules(rules: CrisisRules) -> _Folded:
+    last = _last[0] if _last else None  # one read: another thread may replace it
+    if last is not None and last.rules is rules:
+        return last
     names: dict[str, str] = {}
     for key, hotline in rules.hotlines.items():
         for text in hotline.names.values():
             name = _folded(_NAME_END.split(text, maxsplit=1)[0])
             if len(name) >= MIN_NAME:
                 names.setdefault(name, key)
-    return names
+    topics = tuple(
+        (tuple(t for w in re.split(r"[・/、,]", category.name) if len(t := _folded(w)) >= 2),
+         category.call)
+        for category in rules.categories
+    )
+    entry = _Folded(rules, names, topics)
+    _last[:] = [entry]
+    return entry
+
+
+@cache
+def _phone_words() -> tuple[str, ...]:
+    return tuple(_folded(word) for word in PHONE_WORDS)
 
 
 def asked_lines(rules: CrisisRules, text: str) -> tuple[str, ...]:
     """The hotlines ``text`` asks for, by name or by topic; () for any other message."""
     folded = _folded(text)
-    asks_for_a_phone = any(_folded(word) in folded for word in PHONE_WORDS)
-    said = {name: key for name, key in _names(rules).items() if name in folded}
+    known = _folded_rules(rules)
+    asks_for_a_phone = any(word in folded for word in _phone_words())
+    said = {name: key for name, key in known.names.items() if name in folded}
     # a name with a word for a phone, or (almost) alone: "police" in "where is the police
     # station" is not a request for the line
     if said and (asks_for_a_phone or len(folded) - max(map(len, said)) <= MIN_NAME):
         return tuple(dict.fromkeys(said.values()))
     if not asks_for_a_phone:
         return ()
-    for category in rules.categories:
-        topics = [_folded(w) for w in re.split(r"[・/、,]", category.name)]
-        if any(len(t) >= 2 and t in folded for t in topics):
-            return category.call
+    for topics, call in known.topics:
+        if any(t in folded for t in topics):
+            return call
     return ()
 
 
