@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from helpbot.app import create_app
 from helpbot.cli.faq import faq
 from helpbot.knowledge.crisis_file import read_crisis_rules
-from helpbot.knowledge.crisis_hotlines import OpenHours, parse_hours
+from helpbot.knowledge.crisis_hotlines import OpenHours
+from helpbot.knowledge.hours import parse_hours
 from tests.conftest import SAMPLE_FAQ
 from tests.fakes.line_webhooks import new_user_id, postback_event, text_event
 
@@ -190,15 +191,15 @@ def test_faq_check_reports_bad_hours(tmp_path: Path):
     crisis = folder / "crisis.yaml"
     text = crisis.read_text(encoding="utf-8")
     assert text.count('hours: "10:00-22:00"') == 1
-    crisis.write_text(text.replace('hours: "10:00-22:00"', 'hours: "10時から22時"'),
+    crisis.write_text(text.replace('hours: "10:00-22:00"', 'hours: "夜10時まで"'),
                       encoding="utf-8")
     line = next(n for n, row in enumerate(crisis.read_text(encoding="utf-8").splitlines(), 1)
-                if "10時から22時" in row)
+                if "夜10時まで" in row)
     result = CliRunner().invoke(faq, ["check", str(folder)])
     assert result.exit_code == 1
     assert (
-        f"crisis.yaml:{line}: 電話「inochi」の時間（hours）'10時から22時' が読めません / "
-        "hotline 'inochi' has hours that cannot be read: '10時から22時' "
+        f"crisis.yaml:{line}: 電話「inochi」の時間（hours）'夜10時まで' が読めません / "
+        "hotline 'inochi' has hours that cannot be read: '夜10時まで' "
         '(hint: "10:00-22:00" のように書いてください'
     ) in result.output, result.output
     assert "1 problem(s)" in result.output

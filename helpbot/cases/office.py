@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpbot.knowledge.policies import WEEKDAYS_JA, StaffPolicy
+from helpbot.knowledge.hours import WEEKDAYS_JA
+from helpbot.knowledge.policies import StaffPolicy
 
 LOOKAHEAD_DAYS = 21
 

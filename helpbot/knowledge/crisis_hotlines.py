@@ -17,21 +17,19 @@ morning). Public holidays are not known: a weekday line counts as open on one.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.hours import parse_hours, weekday
 from helpbot.knowledge.phone_numbers import is_phone_number, plain_number
-from helpbot.knowledge.policies import WEEKDAYS, WEEKDAYS_JA
 from helpbot.knowledge.yaml_files import LineDict, LineList, key_line, unknown_fields
 
 HOTLINE_FIELDS = ("number", "name", "hours", "days")
 EVERY_DAY = frozenset(range(7))
 _WORKDAYS = frozenset(range(5))
 _DAY_WORDS = {"weekdays": _WORKDAYS, "平日": _WORKDAYS, "every day": EVERY_DAY, "毎日": EVERY_DAY}
-_RANGE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-~〜–]\s*(\d{1,2})(?::(\d{2}))?$")
 HOURS_HINT = ('write them like "10:00-22:00" ("22:00-06:00" runs past midnight); '
               "leave hours out for a line that answers at all times")
 DAYS_HINT = "write days: weekdays (平日), or a list like [mon, tue, wed]"
@@ -60,20 +58,6 @@ class OpenHours:
 ALWAYS = OpenHours()
 
 
-def parse_hours(value: str) -> tuple[dt.time, dt.time] | None:
-    """``"10:00-22:00"`` -> (10:00, 22:00); ``"22:00-06:00"``, ``"10-24"`` and ``"0:00-24:00"``
-    (the whole day) are read too. None when it is not written that way, or is empty (10-10)."""
-    text = unicodedata.normalize("NFKC", value).strip()  # ８：３０～ -> 8:30~
-    match = _RANGE.match(text)
-    if match is None:
-        return None
-    h1, m1, h2, m2 = (int(g or 0) for g in match.groups())
-    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
-        return None
-    opens, closes = dt.time(h1, m1), dt.time(h2 % 24, m2)
-    return None if opens == closes and (h1, h2) != (0, 24) else (opens, closes)
-
-
 def _parse_days(value: Any) -> frozenset[int] | None:
     if isinstance(value, str):
         return _DAY_WORDS.get(unicodedata.normalize("NFKC", value).strip().lower())
@@ -81,13 +65,10 @@ def _parse_days(value: Any) -> frozenset[int] | None:
         return None
     days = set()
     for item in value:
-        word = str(item).strip().lower()[:3]
-        if word in WEEKDAYS:
-            days.add(WEEKDAYS.index(word))
-        elif len(word) == 1 and word in WEEKDAYS_JA:
-            days.add(WEEKDAYS_JA.index(word))
-        else:
+        day = weekday(item)
+        if day is None:
             return None
+        days.add(day)
     return frozenset(days)
 
 

@@ -8,12 +8,13 @@ like any other knowledge problem, with file and line, and the last good version 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import unicodedata
 import zoneinfo
 from dataclasses import dataclass, field
 
 from helpbot.core.texts import CATALOGUE_LANGUAGES
 from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.hours import parse_hours, weekday
 from helpbot.knowledge.yaml_files import (
     LineDict,
     LineList,
@@ -23,9 +24,7 @@ from helpbot.knowledge.yaml_files import (
     unknown_fields,
 )
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAYS_JA = "月火水木金土日"  # the same days, as Japanese writes them (月曜日, （火）)
-_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+CLOSED = {"", "closed", "off", "休み", "お休み", "休", "定休日"}  # a day with no hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,15 +109,15 @@ def _by_language(data: LineDict, name: str, file: str, problems: list[Problem]
             if k in CATALOGUE_LANGUAGES and isinstance(v, str) and v.strip()}
 
 
-def _parse_hours(value: str) -> tuple[dt.time, dt.time] | None:
-    match = _HOURS.match(value.strip())
-    if not match:
+def _day_hours(value: str) -> tuple[dt.time, dt.time] | None:
+    """One day's hours in staff.yaml: within the day (closing at 24:00 is the day's end)."""
+    parsed = parse_hours(value)
+    if parsed is None:
         return None
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59:
-        return None
-    closes = dt.time(23, 59, 59) if h2 == 24 else dt.time(h2, m2)
-    return dt.time(h1, m1), closes
+    opens, closes = parsed
+    if closes == dt.time(0):
+        closes = dt.time(23, 59, 59)
+    return (opens, closes) if opens < closes else None
 
 
 def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Problem]]:
@@ -212,28 +211,27 @@ def _read_hours(
     hours: dict[int, tuple[dt.time, dt.time]] = {}
     for key, value in raw_hours.items():
         line = raw_hours.key_lines.get(key, raw_hours.line)
-        day = str(key).strip().lower()[:3]
-        if day not in WEEKDAYS:
+        day = weekday(key)
+        if day is None:
             problems.append(
-                Problem(
-                    file, line, f"unknown weekday {key!r}", "use mon, tue, wed, thu, fri, sat, sun"
-                )
+                Problem(file, line, f"unknown weekday {key!r}",
+                        "use mon, tue, wed, thu, fri, sat, sun (or 月, 火, 水, 木, 金, 土, 日)")
             )
             continue
-        if value is None or str(value).strip().lower() in {"closed", "休み", ""}:
+        if value is None or unicodedata.normalize("NFKC", str(value)).strip().lower() in CLOSED:
             continue
-        parsed = _parse_hours(str(value))
-        if parsed is None or parsed[0] >= parsed[1]:
+        parsed = _day_hours(str(value))
+        if parsed is None:
             problems.append(
                 Problem(
                     file,
                     line,
                     f"cannot read hours {value!r}",
-                    "write them like 09:00-18:00, or closed",
+                    "write them like 09:00-18:00 (or 9:00〜18:00), or closed (休み)",
                 )
             )
             continue
-        hours[WEEKDAYS.index(day)] = parsed
+        hours[day] = parsed
     return hours
 
 

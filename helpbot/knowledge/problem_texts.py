@@ -182,6 +182,10 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r'write them like "10:00-22:00" .*',
          '"10:00-22:00" のように書いてください（"22:00-06:00" は夜中の0時をまたぎます）。'
          "いつでもつながる電話には hours を書きません"),
+        (r"write them like 09:00-18:00 .*",
+         "09:00-18:00（または 9:00〜18:00）のように書いてください。休みの日は closed（休み）"),
+        (r"use mon, tue, wed, thu, fri, sat, sun .*",
+         "mon, tue, wed, thu, fri, sat, sun（または 月, 火, 水, 木, 金, 土, 日）で書いてください"),
         (r"write days: weekdays \(平日\), or a list like .*",
          "days: weekdays（平日）か、[mon, tue, wed] のように曜日を並べて書いてください"),
         (r"write it like 110, #8008 or 0120-279-338 \(or null for a place to go\)",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from helpbot.errors import WhenError
-from helpbot.knowledge.policies import WEEKDAYS_JA
+from helpbot.knowledge.hours import WEEKDAYS_JA
 
 # --- building blocks -------------------------------------------------------------------------
 
