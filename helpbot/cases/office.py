@@ -12,7 +12,7 @@ LOOKAHEAD_DAYS = 21
 
 def is_open(policy: StaffPolicy, now: dt.datetime) -> bool:
     local = now.astimezone(policy.zone)
-    if local.date() in policy.holidays:
+    if policy.day_off(local.date()):
         return False
     hours = policy.hours.get(local.weekday())
     return hours is not None and hours[0] <= local.time() < hours[1]
@@ -24,7 +24,7 @@ def next_opening(policy: StaffPolicy, now: dt.datetime) -> dt.datetime | None:
     for offset in range(LOOKAHEAD_DAYS + 1):
         day = local.date() + dt.timedelta(days=offset)
         hours = policy.hours.get(day.weekday())
-        if hours is None or day in policy.holidays:
+        if hours is None or policy.day_off(day):
             continue
         opens = dt.datetime.combine(day, hours[0], tzinfo=policy.zone)
         closes = dt.datetime.combine(day, hours[1], tzinfo=policy.zone)

@@ -11,7 +11,8 @@
 
 A line without either answers at all times. ``days`` alone: all day on those days. A night
 that runs past midnight belongs to the day it starts on (Friday "22:00-06:00" ends on Saturday
-morning). Public holidays are not known: a weekday line counts as open on one.
+morning). A line of some days only is off on Japan's public holidays and from December 29 to
+January 3, as public lines are; a line of every day is open on them too.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.hours import parse_hours, weekday
+from helpbot.knowledge.hours import parse_hours, public_holiday, weekday, year_end
 from helpbot.knowledge.phone_numbers import is_phone_number, plain_number
 from helpbot.knowledge.yaml_files import LineDict, LineList, key_line, unknown_fields
 
@@ -45,14 +46,22 @@ class OpenHours:
 
     def is_open(self, local: dt.datetime) -> bool:
         """Whether the line answers at ``local``, a time in the NPO's time zone."""
-        today, yesterday, now = local.weekday(), (local.weekday() - 1) % 7, local.time()
+        today, now = local.date(), local.time()
         if self.opens == self.closes:
-            return today in self.days
+            return self._opens_on(today)
         if self.opens < self.closes:
-            return today in self.days and self.opens <= now < self.closes
-        return (today in self.days and now >= self.opens) or (
-            yesterday in self.days and now < self.closes
+            return self._opens_on(today) and self.opens <= now < self.closes
+        yesterday = today - dt.timedelta(days=1)
+        return (self._opens_on(today) and now >= self.opens) or (
+            self._opens_on(yesterday) and now < self.closes
         )
+
+    def _opens_on(self, day: dt.date) -> bool:
+        """A line of some days only (平日, [mon, wed]) is off on public holidays and over the
+        year end (12/29-1/3), as public lines in Japan are; a line of every day never is."""
+        if day.weekday() not in self.days:
+            return False
+        return self.days == EVERY_DAY or not (public_holiday(day) or year_end(day))
 
 
 ALWAYS = OpenHours()

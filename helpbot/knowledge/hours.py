@@ -3,7 +3,8 @@ crisis.yaml's hotline ``hours``), so a form accepted in one file is accepted in 
 
 ``"10:00-22:00"``, ``"9:00〜18:00"``, ``"９：００～１８：００"`` (full-width, as a Japanese
 keyboard types it), ``"9時-18時"``, ``"10-24"``. Which weekday a key names (``mon``, ``月``,
-``月曜日``) is read here too.
+``月曜日``) is read here too, and which days are Japan's public holidays (``jpholiday``,
+loaded on first use: 祝日, 振替休日, 国民の休日).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS_JA = "月火水木金土日"  # the same days, as Japanese writes them (月曜日, （火）)
@@ -44,3 +46,16 @@ def weekday(word: object) -> int | None:
     if text and text[0] in WEEKDAYS_JA and text[1:] in ("", "曜", "曜日"):
         return WEEKDAYS_JA.index(text[0])
     return None
+
+
+@lru_cache(maxsize=512)
+def public_holiday(day: dt.date) -> bool:
+    """Whether ``day`` is a public holiday in Japan (祝日, 振替休日 and 国民の休日)."""
+    import jpholiday  # lazily: only a process that checks opening hours needs the calendar
+
+    return bool(jpholiday.is_holiday(day))
+
+
+def year_end(day: dt.date) -> bool:
+    """December 29 to January 3, when public offices and their lines close (年末年始)."""
+    return (day.month, day.day) >= (12, 29) or (day.month, day.day) <= (1, 3)

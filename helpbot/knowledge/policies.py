@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from helpbot.core.texts import CATALOGUE_LANGUAGES
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.hours import parse_hours, weekday
+from helpbot.knowledge.hours import parse_hours, public_holiday, weekday
 from helpbot.knowledge.yaml_files import (
     LineDict,
     LineList,
@@ -37,6 +37,9 @@ class StaffPolicy:
         default_factory=lambda: {d: (dt.time(9), dt.time(18)) for d in range(5)}
     )
     holidays: frozenset[dt.date] = frozenset()
+    # ``public_holidays: closed`` (the default) or ``open``: whether staff are off on Japan's
+    # public holidays, without listing each one under ``holidays``.
+    closed_on_public_holidays: bool = True
     handoff_phrases: tuple[str, ...] = (
         "相談したい",
         "人と話したい",
@@ -71,10 +74,15 @@ class StaffPolicy:
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def day_off(self, day: dt.date) -> bool:
+        """One of the NPO's ``holidays``, or a public holiday when staff are off on those."""
+        return day in self.holidays or (self.closed_on_public_holidays and public_holiday(day))
+
 
 STAFF_FIELDS = (
-    "timezone", "hours", "holidays", "handoff_phrases", "expected_reply", "contact",
-    "categories", "stale_after_months", "deadline_warning_days", "area", "introduce_workers",
+    "timezone", "hours", "holidays", "public_holidays", "handoff_phrases", "expected_reply",
+    "contact", "categories", "stale_after_months", "deadline_warning_days", "area",
+    "introduce_workers",
 )
 
 
@@ -142,6 +150,7 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         )
     hours = _read_hours(data, file, problems, defaults.hours)
     holidays = _read_holidays(data, file, problems)
+    public_holidays = _public_holidays(data, file, problems)
     phrases = text_list(data.get("handoff_phrases", LineList())) or defaults.handoff_phrases
     # staff's own expected_reply replaces the built-in one whole (an "about an hour" kept
     # beside their 「3日ほど」 would tell English readers something else)
@@ -173,6 +182,7 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         timezone=str(timezone),
         hours=hours,
         holidays=frozenset(holidays),
+        closed_on_public_holidays=public_holidays,
         handoff_phrases=phrases,
         expected_reply=expected_reply,
         contact=contact,
@@ -233,6 +243,20 @@ def _read_hours(
             continue
         hours[day] = parsed
     return hours
+
+
+def _public_holidays(data: LineDict, file: str, problems: list[Problem]) -> bool:
+    """``public_holidays: closed`` (休み, the default) -> True; ``open`` (営業) -> False."""
+    raw = data.get("public_holidays", "closed")
+    word = unicodedata.normalize("NFKC", str(raw)).strip().lower()
+    if word in ("closed", "休み", "お休み"):
+        return True
+    if word in ("open", "営業", "開く", "あいている", "開いている"):
+        return False
+    problems.append(Problem(file, key_line(data, "public_holidays"),
+                            f"cannot read public_holidays {raw!r}",
+                            "write closed (休み) or open (営業)"))
+    return True
 
 
 def _read_holidays(data: LineDict, file: str, problems: list[Problem]) -> set[dt.date]:
