@@ -102,7 +102,7 @@ class Worker:
             Job("send_deliveries", 2, lambda: _drain(lambda: s.people.run_due(limit=BATCH))),
             Job("retry_staff_posts", 15, s.cases.outbox.retry_due),
             Job("reannounce_unclaimed", 60, s.cases.reannounce_unclaimed),
-            Job("acknowledge_waiting", 60, s.cases.acknowledge_waiting),
+            Job("acknowledge_waiting", 60, self.acknowledge_waiting),
             Job("alert_failures", 300, s.people.tell_staff_about_failures),
             Job("check_knowledge", max(1.0, s.settings.faq_check_interval), self.check_knowledge),
             Job("post_freshness_digest", 3600, self.digest.post_if_due),
@@ -110,6 +110,10 @@ class Worker:
             Job("erase_unfollowed", DAY, self.privacy.erase_unfollowed),
             Job("weekly_digest", 600, s.digest or (lambda: 0)),
         ]
+
+    def acknowledge_waiting(self) -> int:
+        """'Your message has arrived', with when staff are back outside office hours."""
+        return self.services.cases.acknowledge_waiting(self.services.knowledge.snapshot().kb.staff)
 
     def check_knowledge(self) -> int:
         """Reload an edited faq/, follow the published version, record the heartbeat."""

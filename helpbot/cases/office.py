@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from helpbot.core.texts import phrases, text_language
 from helpbot.knowledge.hours import WEEKDAYS_JA
 from helpbot.knowledge.policies import StaffPolicy
 
@@ -77,3 +78,17 @@ def reminder_time(
             return when
         day += dt.timedelta(days=1)
     return None
+
+
+def still_waiting(policy: StaffPolicy | None, language: str | None, now: dt.datetime) -> str:
+    """The notice to a person still waiting for a reply: in office hours, "a little longer";
+    outside them, when staff are back (a person who writes at night or on a holiday is not
+    left waiting for a reply that comes in the morning)."""
+    words = phrases(language)
+    if policy is None or is_open(policy, now) or not words.still_waiting_closed:
+        return words.still_waiting
+    opening = next_opening(policy, now)
+    if opening is None:
+        return words.still_waiting
+    when = describe_opening(opening, text_language("still_waiting_closed", language))
+    return words.still_waiting_closed.format(when=when)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from helpbot.cases.intake import SATISFACTION_SCORES, CaseIntake, take
 from helpbot.cases.masking import NO_PUBLIC_NUMBERS
+from helpbot.cases.office import still_waiting
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
 from helpbot.cases.ports import CaseView
 from helpbot.cases.states import (
@@ -27,6 +28,7 @@ from helpbot.crisis.review import mark_false_alarm
 from helpbot.delivery.messages import NOTICE, STAFF, cancel, queue_for_person
 from helpbot.delivery.outbox import PeopleOutbox
 from helpbot.errors import CaseNotFoundError
+from helpbot.knowledge.policies import StaffPolicy
 from helpbot.storage.audit import AuditAction  # the audit trail
 from helpbot.storage.audit import on_case as audit_case
 from helpbot.storage.database import Database
@@ -225,8 +227,11 @@ class CaseService(CaseIntake):
         self.outbox.deliver(posts)
         return len(posts)
 
-    def acknowledge_waiting(self, *, after: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-        """Tell people who have waited ``after`` without a reply that their message arrived."""
+    def acknowledge_waiting(
+        self, policy: StaffPolicy | None = None, *, after: dt.timedelta = dt.timedelta(minutes=10)
+    ) -> int:
+        """Tell people who have waited ``after`` without a reply that their message arrived;
+        outside office hours (``policy``), also when staff are back, not "a little longer"."""
         now = self._clock()
         deliveries = []
         with self._database.session() as session:
@@ -243,7 +248,7 @@ class CaseService(CaseIntake):
             ).all()
             for case in waiting:
                 contact = contact_of(session, case)
-                text = phrases(contact.language).still_waiting
+                text = still_waiting(policy, contact.language, now)
                 deliveries.append(
                     queue_for_person(
                         session, contact, Reply(text=text), kind=NOTICE, now=now, case_id=case.id

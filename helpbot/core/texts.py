@@ -50,6 +50,8 @@ class Phrases:
     # Said back to thanks or a closing, and to a greeting (conversation/small_talk.py).
     thanks_reply: str = ""
     greeting_reply: str = ""
+    # ``still_waiting`` outside office hours: when staff are back ({when}).
+    still_waiting_closed: str = ""
 
 
 PHRASES: dict[str, Phrases] = {
@@ -102,6 +104,10 @@ PHRASES: dict[str, Phrases] = {
         still_waiting=(
             "メッセージは届いています。スタッフからの返事まで、もう少し待ってください。"
             "急ぐときは 119（救急）/ 110（警察）へ。"
+        ),
+        still_waiting_closed=(
+            "メッセージは届いています。いまは対応時間の外なので、スタッフは{when}ごろから"
+            "返事をします。急ぐときは 119（救急）/ 110（警察）へ。"
         ),
         remind_me="締切前に知らせて",
         reminder_set="{when}ごろに、ここでお知らせします。",
@@ -171,6 +177,10 @@ PHRASES: dict[str, Phrases] = {
         satisfaction_thanks="Thank you for telling us.",
         still_waiting=(
             "Your message has arrived. Please wait a little longer for our staff to reply. "
+            "In an emergency call 119 (ambulance) or 110 (police)."
+        ),
+        still_waiting_closed=(
+            "Your message has arrived. Our staff are away now and will reply from {when}. "
             "In an emergency call 119 (ambulance) or 110 (police)."
         ),
         remind_me="Remind me",
