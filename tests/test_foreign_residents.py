@@ -33,3 +33,19 @@ def test_a_vietnamese_without_accents_asking_for_a_doctor_is_answered_in_vietnam
     assert "Sorry" not in reply["text"] and "Did you mean" not in reply["text"], reply["text"]
     assert labels[-1] == "Gặp nhân viên"
 
+
+def test_a_spanish_speaker_is_asked_to_rate_the_help_in_spanish(app, client, database):
+    from sqlalchemy import select
+
+    from helpbot.storage.models import Case, Delivery
+
+    _say(client, "foreign-es-rate", "quiero hablar con alguien del personal")
+    with database.session() as session:
+        case_id = session.scalars(select(Case.id)).one()
+    app.extensions["helpbot"].cases.resolve(case_id, worker_id="U1", worker_name="Sato")
+    with database.session() as session:
+        closing = session.scalars(select(Delivery).where(Delivery.case_id == case_id)
+                                  .order_by(Delivery.id.desc())).first()
+        text, extra = closing.text, closing.extra
+    assert text.startswith("Cerramos esta conversación por ahora"), text
+    assert [q["label"] for q in extra["quick_replies"]] == ["Bien", "Regular", "Mal"], extra

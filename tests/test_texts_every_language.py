@@ -36,7 +36,8 @@ EXEMPT: dict[tuple[str, str], frozenset[str]] = {
     ("finder", "in_japanese"): frozenset({"ja"}),
     ("finder", "office_note"): frozenset({"ja"}),
 }
-BUTTON_TEXTS = ("talk_to_staff", "remind_me")
+BUTTON_TEXTS = ("talk_to_staff", "remind_me", "satisfaction_good", "satisfaction_ok",
+                "satisfaction_bad")
 
 
 def _exempt(section: str, key: str) -> frozenset[str]:
