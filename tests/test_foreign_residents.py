@@ -4,6 +4,8 @@ reply, and its buttons, come in the person's own language (through the real app)
 
 from __future__ import annotations
 
+import pytest
+
 MESSAGES = "/api/playground/messages"
 
 
@@ -49,3 +51,14 @@ def test_a_spanish_speaker_is_asked_to_rate_the_help_in_spanish(app, client, dat
         text, extra = closing.text, closing.extra
     assert text.startswith("Cerramos esta conversación por ahora"), text
     assert [q["label"] for q in extra["quick_replies"]] == ["Bien", "Regular", "Mal"], extra
+
+
+@pytest.mark.parametrize("text", [
+    "toi can thuc an",  # Vietnamese without accents: "I need food"
+    "kailangan ko ng pagkain",  # Tagalog
+    "मलाई खाना चाहियो",  # Nepali
+])
+def test_i_need_food_in_everyday_words_is_offered_the_food_answers(client, text):
+    (reply,) = _say(client, f"foreign-food-{len(text)}", text)
+    postbacks = [button["postback"] for button in reply["quick_replies"]]
+    assert "a=answer&id=food-today" in postbacks[:3], (reply["text"], postbacks)
