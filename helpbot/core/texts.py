@@ -30,7 +30,10 @@ class Phrases:
     case_relayed: str
     case_claimed: str
     case_closed: str
-    satisfaction_labels: tuple[str, str, str]
+    # the three buttons under case_closed, best first (texts.yaml may rewrite each)
+    satisfaction_good: str
+    satisfaction_ok: str
+    satisfaction_bad: str
     satisfaction_thanks: str
     still_waiting: str
     remind_me: str
@@ -52,6 +55,11 @@ class Phrases:
     greeting_reply: str = ""
     # ``still_waiting`` outside office hours: when staff are back ({when}).
     still_waiting_closed: str = ""
+
+    @property
+    def satisfaction_labels(self) -> tuple[str, str, str]:
+        """The rating buttons under ``case_closed``, best first."""
+        return (self.satisfaction_good, self.satisfaction_ok, self.satisfaction_bad)
 
 
 PHRASES: dict[str, Phrases] = {
@@ -99,7 +107,7 @@ PHRASES: dict[str, Phrases] = {
             "ご相談はいったん終わりにします。また困ったときは、いつでも書いてください。\n"
             "よければ、今回の対応はどうでしたか？"
         ),
-        satisfaction_labels=("よかった", "ふつう", "よくなかった"),
+        satisfaction_good="よかった", satisfaction_ok="ふつう", satisfaction_bad="よくなかった",
         satisfaction_thanks="教えてくれて、ありがとうございます。",
         still_waiting=(
             "メッセージは届いています。スタッフからの返事まで、もう少し待ってください。"
@@ -173,7 +181,7 @@ PHRASES: dict[str, Phrases] = {
             "We will close this conversation for now. Write any time you need help again.\n"
             "How was our support this time?"
         ),
-        satisfaction_labels=("Good", "OK", "Not good"),
+        satisfaction_good="Good", satisfaction_ok="OK", satisfaction_bad="Not good",
         satisfaction_thanks="Thank you for telling us.",
         still_waiting=(
             "Your message has arrived. Please wait a little longer for our staff to reply. "
@@ -211,8 +219,7 @@ PHRASES: dict[str, Phrases] = {
 }
 
 
-# The texts staff may write in faq/texts.yaml: the plain strings (not the tuple of the three
-# satisfaction labels, which a string there would turn into characters).
+# The texts staff may write in faq/texts.yaml (every field is a plain string).
 TEXT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Phrases) if f.type in ("str", str))
 # Languages the catalogue may hold ("easy" is やさしい日本語).
 CATALOGUE_LANGUAGES = ("ja", "easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")

@@ -44,11 +44,12 @@ LATIN_DEFAULT_BELOW = 0.3
 # by, and is often called Tagalog, Indonesian or English. These everyday words, written
 # without accents, are words of no other language above (không, được, muốn, người, những,
 # phải, nhiều, chưa, giúp, việc, tiền, nước, tôi, của, với, mình, làm, như, thế, giấy, thuế,
-# nhà, biết, xin, khi, nếu, đâu, ở đâu): two of them, a quarter of the words, make it Vietnamese.
+# nhà, biết, xin, khi, nếu, đâu, ở đâu, điện thoại, khám bệnh): two of them, a quarter of the
+# words, make it Vietnamese.
 _UNACCENTED_VIETNAMESE = frozenset({
     "khong", "duoc", "muon", "nguoi", "nhung", "phai", "nhieu", "chua", "giup", "viec", "tien",
     "nuoc", "toi", "cua", "voi", "minh", "lam", "nhu", "giay", "thue", "nha", "biet", "xin",
-    "khi", "neu", "dau",
+    "khi", "neu", "dau", "dien", "thoai", "kham", "benh",
 })
 # Nepali is as often typed in Latin letters ("malai kaam chaina, paisa kasari paune?") as in
 # Devanagari, and the model, which knows only Devanagari Nepali, calls it Tagalog, Indonesian or
@@ -75,6 +76,42 @@ _ENGLISH_ONLY = frozenset({
 })
 ENGLISH_UNSURE = 0.9
 _WORD = re.compile(r"[a-z]+")
+# Spanish and Portuguese share most letters and many words, and the model scores a short
+# message near even: "mi esposo me pega" came out Portuguese (0.51), so the person got the
+# crisis lines in Portuguese. Their small everyday words differ (mi/meu, y/e, con/com, un/um,
+# el/o, necesito/preciso): each set holds words the other language does not write. When the
+# model names one of the two and the message holds more of the other's words, it is the other.
+_SPANISH_ONLY = frozenset({
+    "mi", "mis", "yo", "y", "el", "los", "las", "del", "con", "pero", "muy", "un", "una", "hay",
+    "estoy", "soy", "usted", "ustedes", "necesito", "tengo", "puedo", "quiero", "ayuda",
+    "ayudar", "ayúdame", "hijo", "hija", "hijos", "niño", "niños", "dinero", "trabajo",
+    "alquiler", "cómo", "dónde", "qué", "cuándo", "cuánto", "ahora", "también", "ella",
+    "él", "nosotros", "le", "lo", "hablar", "mucho", "mucha", "muchas", "llamar", "puede",
+    "tiene", "tienen", "tenemos", "estamos", "somos", "quién", "quien", "año", "años",
+    "mañana", "hola", "señor", "señora", "novio", "novia",
+})
+_PORTUGUESE_ONLY = frozenset({
+    "meu", "minha", "meus", "minhas", "eu", "não", "nao", "com", "do", "da", "dos", "das",
+    "um", "uma", "você", "voce", "vocês", "é", "e", "em", "ele", "ela", "preciso", "tenho",
+    "posso", "quero", "ajuda", "ajudar", "filho", "filha", "filhos", "dinheiro", "trabalho",
+    "aluguel", "obrigado", "obrigada", "também", "agora", "onde", "muito", "muita", "mas",
+    "isso", "esse", "essa", "estou", "sou", "pelo", "pela", "nós", "ao", "aos", "seu", "sua",
+    "lhe", "sim", "vai", "foi", "tem", "fazer", "olá", "oi", "mãe", "pai", "bom", "boa", "ano",
+    "anos", "namorado", "namorada",
+})
+# Japanese words typed in Latin letters inside another language ("nomor telepon inochi no
+# denwa", "i cannot pay kokumin kenko hoken") are read by the model as letters of some
+# language (these two: Spanish, Tagalog). A run of two or more words made only of Hepburn
+# syllables, one of four letters or more with a sound only Japanese spells so (shi, chi, tsu,
+# kyo, ryu, or n before k, b, m, w, h: kenko, denwa), is also read without that run, when
+# enough letters are left; the model's likelier reading of the two wins.
+_ROMAJI_WORD = re.compile(
+    r"(?:(?:[kgzdbpmhr]y|sh|ch|ts|[kgsztdnhbpmrjfwy])?[aeiou]|n(?![aeiouy])|[kstp](?=[kstpc]))+"
+)
+_NOT_HEPBURN = re.compile(r"s(?=i)|t(?=[iu])|h(?=u)|d(?=[iu])|z(?=i)|y(?=[ie])|w(?=[ieu])")
+_JAPANESE_SOUND = re.compile(r"shi|chi|tsu|[kgbprh]y[aou]|[aeiou]n[kbmwh]")
+_ROMAJI_LEFT = 6  # letters that must be left for the model to read
+_IBERIAN_WORD = re.compile(r"[a-záéíóúâêôãõçñü]+")
 
 _identifier: Any = None
 _lock = threading.Lock()
@@ -114,6 +151,10 @@ def detect(text: str) -> str | None:
     if len(_LETTERS.findall(text)) < 2:
         return None
     language, probability = latin_language(text)
+    without = _without_romaji(text)
+    if without != text:  # the likelier reading: with or without the Japanese words
+        language, probability = max((language, probability), latin_language(without),
+                                    key=lambda reading: reading[1])
     # letters no model can place (「zzqx vvvv」, a typo-ridden word): English
     return language if probability >= LATIN_DEFAULT_BELOW else "en"
 
@@ -122,6 +163,8 @@ def latin_language(text: str) -> tuple[str, float]:
     """The likeliest of ``LANGUAGES`` other than ja and zh for text in Latin letters, and its
     probability (1.0 for unaccented Vietnamese and romanized Nepali found by their words)."""
     language, probability = _model().classify(text)
+    if language in ("es", "pt"):
+        language = _spanish_or_portuguese(text, language)
     if language != "vi" and text.isascii() and _known_words(text, _UNACCENTED_VIETNAMESE):
         return "vi", 1.0
     if language != "ne" and text.isascii() and _known_words(text, _ROMANIZED_NEPALI):
@@ -130,6 +173,37 @@ def latin_language(text: str) -> tuple[str, float]:
             and _known_words(text, _ENGLISH_ONLY, least=1, share=3):
         return "en", 1.0
     return str(language), float(probability)
+
+
+def _is_romaji(word: str) -> bool:
+    return _ROMAJI_WORD.fullmatch(word) is not None and not _NOT_HEPBURN.search(
+        re.sub(r"sh|ch|ts", "", word))
+
+
+def _without_romaji(text: str) -> str:
+    """``text`` without its runs of Japanese words in Latin letters (see _ROMAJI_WORD)."""
+    words = text.split()
+    keep = [True] * len(words)
+    start = 0
+    while start < len(words):
+        end = start
+        while end < len(words) and _is_romaji(words[end].lower().strip(".,!?")):
+            end += 1
+        run = [w.lower() for w in words[start:end]]
+        if len(run) >= 2 and any(len(w) > 3 and _JAPANESE_SOUND.search(w) for w in run):
+            keep[start:end] = [False] * (end - start)
+        start = end + 1 if end == start else end
+    left = " ".join(w for w, k in zip(words, keep, strict=True) if k)
+    return left if len(_LETTERS.findall(left)) >= _ROMAJI_LEFT else text
+
+
+def _spanish_or_portuguese(text: str, language: str) -> str:
+    """``language`` ("es" or "pt"), or the other one when more of its own words are written."""
+    words = set(_IBERIAN_WORD.findall(text.lower()))
+    spanish, portuguese = len(words & _SPANISH_ONLY), len(words & _PORTUGUESE_ONLY)
+    if spanish > portuguese:
+        return "es"
+    return "pt" if portuguese > spanish else language
 
 
 def _known_words(text: str, vocabulary: frozenset[str], least: int = 2, share: int = 4) -> bool:
