@@ -50,6 +50,10 @@ class Phrases:
     # Said back to thanks or a closing, and to a greeting (conversation/small_talk.py).
     thanks_reply: str = ""
     greeting_reply: str = ""
+    # Instead of "staff will reply" where no staff tool shows the person's cases (LINE
+    # without Slack): nobody would read them, so nothing is promised (staff.yaml's contact
+    # follows).
+    no_staff_here: str = ""
 
 
 PHRASES: dict[str, Phrases] = {
@@ -125,6 +129,10 @@ PHRASES: dict[str, Phrases] = {
         ),
         thanks_reply="どういたしまして。また困ったときは、いつでも書いてください。",
         greeting_reply="こんにちは。困っていることを、そのまま書いてください。下のボタンからも選べます。",
+        no_staff_here=(
+            "ごめんなさい、ここではスタッフと話すことができません。"
+            "命の危険があるときは 119（救急）/ 110（警察）へ。"
+        ),
     ),
     "en": Phrases(
         greeting=(
@@ -197,6 +205,10 @@ PHRASES: dict[str, Phrases] = {
         thanks_reply="You're welcome. Write any time you need help again.",
         greeting_reply=("Hello! Please write what you need in your own words, or pick a topic "
                         "below."),
+        no_staff_here=(
+            "Sorry, our staff cannot talk with you here. If a life is in danger, call 119 "
+            "(ambulance) or 110 (police)."
+        ),
     ),
 }
 
