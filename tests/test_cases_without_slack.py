@@ -61,7 +61,8 @@ def test_a_person_in_danger_gets_the_lines_and_the_contact_and_no_false_promise(
     assert answer and "食" in "\n".join(answer)
 
 
-def test_asking_for_staff_or_erasure_is_told_staff_cannot_answer_here(line_only, fake_line, database):
+def test_asking_for_staff_or_erasure_is_told_staff_cannot_answer_here(
+        line_only, fake_line, database):
     line = LineWebhook(line_only.test_client(), line_only)
     person = new_user_id()
     for event_for in (
