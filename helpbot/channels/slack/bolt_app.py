@@ -30,6 +30,7 @@ from helpbot.channels.slack.blocks import (
     followup_form,
 )
 from helpbot.channels.slack.guards import RequestGuards, answer_error
+from helpbot.channels.slack.logs import library_logger
 from helpbot.channels.slack.mrkdwn import plain_text
 from helpbot.channels.slack.names import SlackNames, WorkerIntroductions
 from helpbot.channels.slack.privacy import COMMAND as PRIVACY_COMMAND
@@ -279,7 +280,7 @@ def build_bolt_app(
         token_verification_enabled=False,  # no call to Slack at start-up
         user_facing_authorize_error_message=NOT_AUTHORIZED,  # webhook.py: a 503, not a 200
         listener_executor=executor,
-        logger=logging.getLogger("helpbot.slack.bolt"),
+        logger=library_logger("helpbot.slack.bolt"),
     )
     # After bolt's signature check: other workspaces, then replays, then Slack's retries.
     bolt.error(answer_error)
