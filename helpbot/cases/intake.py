@@ -9,8 +9,9 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import bindparam, select, union_all, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helpbot.cases.media import earlier_attachments
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
@@ -22,6 +23,7 @@ from helpbot.cases.states import (
     Urgency,
     next_state,
 )
+from helpbot.errors import InvalidTransitionError
 from helpbot.storage import history
 from helpbot.storage.audit import SYSTEM, AuditAction
 from helpbot.storage.audit import on_case as audit_case
@@ -56,10 +58,32 @@ _ACTIVE_OR_RESOLVED = select(Case).from_statement(
 )
 
 
+def move(session: Session, case: Case, action: CaseAction) -> None:
+    """Move the case on by ``action`` from the state it is in when written.
+
+    The state is written with ``WHERE state = <the state read>``: when two workers press
+    Claim at once, both read "open" and only the first write counts; the other's action is
+    tried again from the state it finds, as if it had come later (a second claim is then
+    InvalidTransitionError; a resolve after a claim goes through).
+    """
+    for _ in range(3):
+        read = CaseState(case.state)
+        after = next_state(read, action)  # InvalidTransitionError when not allowed from here
+        written = session.execute(
+            update(Case).where(Case.id == case.id, Case.state == read).values(state=after)
+            .execution_options(synchronize_session=False)
+        )
+        if written.rowcount == 1:  # type: ignore[attr-defined]
+            set_committed_value(case, "state", after)
+            return
+        session.refresh(case)
+    raise InvalidTransitionError(CaseState(case.state), action)
+
+
 def take(session: Session, case: Case, *, worker_id: str, worker_name: str,
          now: dt.datetime) -> None:
     """A worker claims the case (a button, a command, or a reply that reopened it)."""
-    case.state = next_state(CaseState(case.state), CaseAction.CLAIM)
+    move(session, case, CaseAction.CLAIM)
     case.claimed_at, case.claimed_by, case.claimed_by_name = now, worker_id, worker_name
     audit_case(session, case, actor=worker_id, action=AuditAction.CLAIM, now=now)
 
@@ -186,7 +210,7 @@ class CaseIntake:
         The person's message is a new request, waiting for a worker from now. A worker's reply
         is the same case going on: it keeps the time it was opened and first claimed, so the
         report counts it once and does not add a claim that took no time."""
-        case.state = next_state(CaseState(case.state), CaseAction.REOPEN)
+        move(session, case, CaseAction.REOPEN)
         case.times_reopened += 1
         first_claimed = case.claimed_at
         case.resolved_at = None
