@@ -37,6 +37,12 @@ REOPEN_WINDOW = dt.timedelta(hours=24)
 REOPENED_BY_PERSON = "The person wrote again after the case was resolved: reopened."
 REOPENED_BY_WORKER = "相談を再開しました（担当: <@{worker}>） / Reopened by <@{worker}>'s reply."
 SATISFACTION_SCORES = (3, 2, 1)
+# Said in an open case's thread when the person blocks the account (LINE's unfollow), or
+# comes back: while blocked, nothing a worker writes reaches them.
+BLOCKED = ("⚠️ 本人がアカウントをブロックしました。返事は届きません（ブロックが解除されるまで）。"
+           " / The person blocked the account: replies cannot reach them until they come back.")
+UNBLOCKED = ("本人がブロックを解除しました。返事が届きます。"
+             " / The person unblocked the account: replies reach them again.")
 
 # Built once (SQLAlchemy then finds their compiled form without rebuilding them each turn).
 _ACTIVE_CASE = (
@@ -201,6 +207,16 @@ class CaseIntake:
             case.person_waiting_since = now
         line = f"👤 {self.outbox.mask(text)}"
         return [add_post(session, case_id=case.id, kind=PostKind.THREAD, text=line, now=now).id]
+
+    def reachability_changed(self, session: Session, contact: Contact, *,
+                             now: dt.datetime) -> list[int]:
+        """The person blocked (``contact.reachable`` False) or unblocked the account: their
+        open case's thread says so at once, not only when a reply fails."""
+        case = self.active_case(session, contact)
+        if case is None:
+            return []
+        note = UNBLOCKED if contact.reachable else BLOCKED
+        return [add_post(session, case_id=case.id, kind=PostKind.THREAD, text=note, now=now).id]
 
     def reopen(self, session: Session, case: Case, *, now: dt.datetime,
                by: tuple[str, str] | None = None) -> list[int]:

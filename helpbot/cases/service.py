@@ -211,8 +211,11 @@ class CaseService(CaseIntake):
         now = self._clock()
         cutoff = now - self._reannounce_after
         with self._database.session() as session:
+            # not while the person has blocked the account: the thread already says so
             cases = session.scalars(
-                select(Case).where(Case.state == CaseState.OPEN, Case.last_announced_at <= cutoff)
+                select(Case).join(Contact, Case.contact_id == Contact.id)
+                .where(Case.state == CaseState.OPEN, Case.last_announced_at <= cutoff,
+                       Contact.reachable.is_(True))
             ).all()
             posts = []
             for case in cases:
