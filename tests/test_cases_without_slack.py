@@ -82,3 +82,15 @@ def test_with_slack_a_line_case_still_opens(line, fake_line, database):
                    lambda token: text_event("人と話したい", user_id=person, reply_token=token))
     assert "スタッフにつなぎました" in told
     assert _cases(database) == 1
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("I want to talk to staff", "our staff cannot talk with you here"),
+    ("Tôi muốn nói chuyện với nhân viên", "không thể nói chuyện với nhân viên"),
+])
+def test_told_in_the_persons_language(line_only, fake_line, text, said):
+    line = LineWebhook(line_only.test_client(), line_only)
+    person = new_user_id()
+    (told,) = _say(line, fake_line, person,
+                   lambda token: text_event(text, user_id=person, reply_token=token))
+    assert said in told and NPO_CONTACT in told
