@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 
@@ -10,7 +11,13 @@ from helpbot.storage.audit import audit_lines
 from helpbot.storage.models import Contact
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
 from tests.fakes.line_webhooks import new_user_id
-from tests.fakes.slack_requests import slash_command, view_submission
+from tests.fakes.slack_requests import (
+    event_callback,
+    message_event,
+    new_ts,
+    slash_command,
+    view_submission,
+)
 from tests.test_cases_slack import _case, _say
 from tests.test_personal_data import dump
 
@@ -142,3 +149,26 @@ def test_a_first_message_in_danger_that_asks_to_erase_gets_both(
     thread = " ".join(m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts))
     assert f"/helpbot erase {case.id}" in thread
     assert [a.action for a in audit_lines(database)] == ["erase_requested"]
+
+
+def test_debug_logging_carries_no_text_of_the_person_or_the_worker(
+        line, slack, fake_line, fake_slack, database, caplog):
+    """At DEBUG slack_bolt logs response bodies (the unmasked `/helpbot original`) and
+    slack_sdk request and response bodies (case posts, replies): none of it may reach the logs."""
+    person = new_user_id()
+    with caplog.at_level(logging.DEBUG):
+        _say(line, fake_line, person, "人と話したいです")
+        _say(line, fake_line, person, "電話は090-1234-5678です zqxperson")
+        case = _case(database)
+        shown = _command(slack, f"original {case.id}").get_data(as_text=True)
+        assert "090-1234-5678" in shown
+        slack.send(event_callback(
+            message_event("zqxworker 明日お電話します", channel=SLACK_CHANNEL, user=WORKER,
+                          ts=new_ts(), thread_ts=case.slack_ts),
+            signing_secret=SLACK_SECRET))
+        slack.settle()
+    assert "zqxworker" in fake_line.sent_texts(user_id=person)[-1]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "zqxperson" not in logged and "090-1234" not in logged
+    assert "zqxworker" not in logged and "人と話したいです" not in logged
+    assert person not in logged

@@ -9,8 +9,9 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import bindparam, select, union_all, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helpbot.cases.media import earlier_attachments
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
@@ -22,6 +23,7 @@ from helpbot.cases.states import (
     Urgency,
     next_state,
 )
+from helpbot.errors import InvalidTransitionError
 from helpbot.storage import history
 from helpbot.storage.audit import SYSTEM, AuditAction
 from helpbot.storage.audit import on_case as audit_case
@@ -35,6 +37,12 @@ REOPEN_WINDOW = dt.timedelta(hours=24)
 REOPENED_BY_PERSON = "The person wrote again after the case was resolved: reopened."
 REOPENED_BY_WORKER = "相談を再開しました（担当: <@{worker}>） / Reopened by <@{worker}>'s reply."
 SATISFACTION_SCORES = (3, 2, 1)
+# Said in an open case's thread when the person blocks the account (LINE's unfollow), or
+# comes back: while blocked, nothing a worker writes reaches them.
+BLOCKED = ("⚠️ 本人がアカウントをブロックしました。返事は届きません（ブロックが解除されるまで）。"
+           " / The person blocked the account: replies cannot reach them until they come back.")
+UNBLOCKED = ("本人がブロックを解除しました。返事が届きます。"
+             " / The person unblocked the account: replies reach them again.")
 
 # Built once (SQLAlchemy then finds their compiled form without rebuilding them each turn).
 _ACTIVE_CASE = (
@@ -56,10 +64,32 @@ _ACTIVE_OR_RESOLVED = select(Case).from_statement(
 )
 
 
+def move(session: Session, case: Case, action: CaseAction) -> None:
+    """Move the case on by ``action`` from the state it is in when written.
+
+    The state is written with ``WHERE state = <the state read>``: when two workers press
+    Claim at once, both read "open" and only the first write counts; the other's action is
+    tried again from the state it finds, as if it had come later (a second claim is then
+    InvalidTransitionError; a resolve after a claim goes through).
+    """
+    for _ in range(3):
+        read = CaseState(case.state)
+        after = next_state(read, action)  # InvalidTransitionError when not allowed from here
+        written = session.execute(
+            update(Case).where(Case.id == case.id, Case.state == read).values(state=after)
+            .execution_options(synchronize_session=False)
+        )
+        if written.rowcount == 1:  # type: ignore[attr-defined]
+            set_committed_value(case, "state", after)
+            return
+        session.refresh(case)
+    raise InvalidTransitionError(CaseState(case.state), action)
+
+
 def take(session: Session, case: Case, *, worker_id: str, worker_name: str,
          now: dt.datetime) -> None:
     """A worker claims the case (a button, a command, or a reply that reopened it)."""
-    case.state = next_state(CaseState(case.state), CaseAction.CLAIM)
+    move(session, case, CaseAction.CLAIM)
     case.claimed_at, case.claimed_by, case.claimed_by_name = now, worker_id, worker_name
     audit_case(session, case, actor=worker_id, action=AuditAction.CLAIM, now=now)
 
@@ -178,6 +208,16 @@ class CaseIntake:
         line = f"👤 {self.outbox.mask(text)}"
         return [add_post(session, case_id=case.id, kind=PostKind.THREAD, text=line, now=now).id]
 
+    def reachability_changed(self, session: Session, contact: Contact, *,
+                             now: dt.datetime) -> list[int]:
+        """The person blocked (``contact.reachable`` False) or unblocked the account: their
+        open case's thread says so at once, not only when a reply fails."""
+        case = self.active_case(session, contact)
+        if case is None:
+            return []
+        note = UNBLOCKED if contact.reachable else BLOCKED
+        return [add_post(session, case_id=case.id, kind=PostKind.THREAD, text=note, now=now).id]
+
     def reopen(self, session: Session, case: Case, *, now: dt.datetime,
                by: tuple[str, str] | None = None) -> list[int]:
         """Open a resolved case again: the person wrote soon after resolution, or a worker
@@ -186,7 +226,7 @@ class CaseIntake:
         The person's message is a new request, waiting for a worker from now. A worker's reply
         is the same case going on: it keeps the time it was opened and first claimed, so the
         report counts it once and does not add a claim that took no time."""
-        case.state = next_state(CaseState(case.state), CaseAction.REOPEN)
+        move(session, case, CaseAction.REOPEN)
         case.times_reopened += 1
         first_claimed = case.claimed_at
         case.resolved_at = None

@@ -79,6 +79,10 @@ class StaffOutbox:
         self.mask = mask  # personal data out, the NPO's public numbers kept
         self.queue = LeaseQueue(database, StaffPost, order_by=(StaffPost.id,))
 
+    def shows(self, person_channel: str) -> bool:
+        """Whether case workers would see a case of a person on ``person_channel``."""
+        return self._notifier.shows(person_channel)
+
     def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
         """Erasure reaches the staff tool: the app's messages in the case's thread replaced."""
         return self._notifier.redact_thread(ref, notice)

@@ -77,6 +77,10 @@ class StaffNotifier(Protocol):
 
     def post_case(self, view: CaseView) -> StaffRef: ...
 
+    def shows(self, person_channel: str) -> bool:
+        """Whether case workers see the cases of people on ``person_channel`` here."""
+        ...
+
     def update_case(self, ref: StaffRef, view: CaseView) -> None: ...
 
     def post_in_thread(self, ref: StaffRef, text: str, *, mention_channel: bool) -> None: ...
@@ -92,6 +96,10 @@ class StaffNotifier(Protocol):
 
 class PlaygroundNotifier:
     """Without Slack: cases live only in the database; the playground's staff pane shows them."""
+
+    def shows(self, person_channel: str) -> bool:
+        """Only the web chat's own cases, in its staff pane: a LINE case reaches nobody."""
+        return person_channel == "web"
 
     def post_case(self, view: CaseView) -> StaffRef:
         return StaffRef(channel="playground", ts=str(view.number))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from helpbot.cases.intake import SATISFACTION_SCORES, CaseIntake, take
+from helpbot.cases.intake import SATISFACTION_SCORES, CaseIntake, move, take
 from helpbot.cases.masking import NO_PUBLIC_NUMBERS
 from helpbot.cases.office import still_waiting
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
@@ -19,7 +19,6 @@ from helpbot.cases.states import (
     CaseAction,
     CaseState,
     Urgency,
-    next_state,
 )
 from helpbot.cases.views import REMINDER, case_view, contact_of
 from helpbot.core.messages import QuickReply, Reply
@@ -96,7 +95,7 @@ class CaseService(CaseIntake):
         now = self._clock()
         with self._database.session() as session:
             case = self._get(session, case_id)
-            case.state = next_state(CaseState(case.state), CaseAction.RELEASE)
+            move(session, case, CaseAction.RELEASE)
             case.claimed_at, case.claimed_by, case.claimed_by_name = None, None, None
             case.last_announced_at = now
             audit_case(session, case, actor=worker_id, action=AuditAction.RELEASE, now=now)
@@ -143,7 +142,7 @@ class CaseService(CaseIntake):
         now = self._clock()
         with self._database.session() as session:
             case = self._get(session, case_id)
-            case.state = next_state(CaseState(case.state), CaseAction.RESOLVE)
+            move(session, case, CaseAction.RESOLVE)
             case.resolved_at = now
             case.resolved_by, case.resolved_by_name = worker_id, worker_name  # claimed_by stays
             audit_case(session, case, actor=worker_id, action=AuditAction.RESOLVE, now=now)
@@ -214,8 +213,11 @@ class CaseService(CaseIntake):
         now = self._clock()
         cutoff = now - self._reannounce_after
         with self._database.session() as session:
+            # not while the person has blocked the account: the thread already says so
             cases = session.scalars(
-                select(Case).where(Case.state == CaseState.OPEN, Case.last_announced_at <= cutoff)
+                select(Case).join(Contact, Case.contact_id == Contact.id)
+                .where(Case.state == CaseState.OPEN, Case.last_announced_at <= cutoff,
+                       Contact.reachable.is_(True))
             ).all()
             posts = []
             for case in cases:

@@ -149,9 +149,11 @@ def cases_reach_no_staff(settings: Settings) -> str | None:
     if not settings.line_enabled or settings.slack_enabled:
         return None
     return (
-        f"LINE is configured but Slack is not ({', '.join(SLACK_VARIABLES)} not set): cases "
-        "opened on LINE, urgent ones too, will not reach staff; no staff tool shows them, "
-        "while people are told staff will answer. Set the three Slack variables."
+        f"LINE is configured but Slack is not ({', '.join(SLACK_VARIABLES)} not set): people "
+        "on LINE will not reach staff; no staff tool would show their cases, so none is "
+        "opened: a person in danger gets the crisis lines, and one who asks for staff is told "
+        "staff cannot answer on LINE, with `contact` from faq/staff.yaml. Set the three Slack "
+        "variables."
     )
 
 

@@ -107,6 +107,8 @@ class Handoff:
 
     def _crisis_turn(self, ctx: TurnContext, text: str, hit: CrisisHit) -> Outcome:
         """Resources at once, in the person's language, and an urgent case (or a raised one)."""
+        if not self.staff_see(ctx):
+            return self._crisis_without_staff(ctx, hit)
         logger.warning("crisis triage fired (%s, %s)", hit.category, hit.layer)
         cases = self.cases
         if hit.language != "ja":
@@ -135,10 +137,36 @@ class Handoff:
             case_id=opened.case.id,
         )
 
+    def staff_see(self, ctx: TurnContext) -> bool:
+        """Whether a case of this person would reach case workers (not LINE without Slack)."""
+        return self.cases.outbox.shows(ctx.contact.channel)
+
+    def _crisis_without_staff(self, ctx: TurnContext, hit: CrisisHit) -> Outcome:
+        """Danger where no staff tool shows cases: the lines to call, the NPO's contact, and
+        no case (it would promise a reply nobody sends, and silence the bot)."""
+        logger.warning("crisis triage fired (%s, %s) but no staff tool shows this channel's "
+                       "cases: the person got the lines and the contact, no case opened",
+                       hit.category, hit.layer)
+        if hit.language != "ja":
+            ctx.contact.language = hit.language
+        language = spoken(ctx.contact, hit.language)
+        lines = crisis_lines(ctx, category=hit.category, language=language, tapped=True)
+        return Outcome(replies=[Reply(text=lines), self.no_staff_here(ctx)], crisis=hit)
+
+    def no_staff_here(self, ctx: TurnContext) -> Reply:
+        """Said instead of "staff will reply" where no staff tool shows the person's cases."""
+        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
+        language = ctx.contact.language
+        reach_us = staff_words(policy.contact, text_language("no_staff_here", language))
+        said = phrases(language).no_staff_here
+        return Reply(text="\n".join(t for t in (said, reach_us) if t))
+
     def erasure_request(self, ctx: TurnContext, text: str, *, after: Outcome | None = None
                         ) -> Outcome:
         """The person asks to erase their records: explained, and staff asked on a case."""
         cases = self.cases
+        if not self.staff_see(ctx):  # nobody would confirm it: the contact instead
+            return after or Outcome(replies=[self.no_staff_here(ctx)])
         if after is None or after.case_id is None:
             active = cases.active_case(ctx.session, ctx.contact)
             relayed = (cases.relay_from_person(ctx.session, active, text, now=ctx.now)
@@ -159,6 +187,10 @@ class Handoff:
                        staff_post_ids=[*after.staff_post_ids, note.id])
 
     def hand_over(self, ctx: TurnContext, *, reason: CaseReason, topic: str | None) -> Outcome:
+        if not self.staff_see(ctx):
+            logger.warning("a case (%s) would open on a channel no staff tool shows: the "
+                           "person was told so, with the contact; no case opened", reason)
+            return Outcome(replies=[self.no_staff_here(ctx)])
         opened = self.cases.open_case(
             ctx.session,
             ctx.contact,

@@ -272,22 +272,23 @@ class ConversationService:
         return self._postbacks.handle(ctx)
 
     def _on_follow(self, ctx: TurnContext) -> Outcome:
+        came_back = not ctx.contact.reachable
         ctx.contact.reachable = True
-        words = phrases(ctx.contact.language)
-        return Outcome(
-            replies=[
-                Reply(
-                    text=words.greeting,
-                    quick_replies=category_buttons(ctx.shown, ctx.contact.language),
-                )
-            ]
-        )
+        greeting = Reply(text=phrases(ctx.contact.language).greeting,
+                         quick_replies=category_buttons(ctx.shown, ctx.contact.language))
+        return Outcome(replies=[greeting],
+                       staff_post_ids=self._reachability_changed(ctx) if came_back else [])
 
     def _on_unfollow(self, ctx: TurnContext) -> Outcome:
         ctx.contact.reachable = False
         if self._reminders is not None:
             self._reminders.cancel_for_contact(ctx.session, ctx.contact.id)
-        return Outcome(replies=[])
+        return Outcome(replies=[], staff_post_ids=self._reachability_changed(ctx))
+
+    def _reachability_changed(self, ctx: TurnContext) -> list[int]:
+        if self._cases is None:
+            return []
+        return self._cases.reachability_changed(ctx.session, ctx.contact, now=ctx.now)
 
     def _on_non_text(self, ctx: TurnContext) -> Outcome:
         if self._cases is not None:

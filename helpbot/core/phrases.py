@@ -51,6 +51,10 @@ class Phrases:
     greeting_reply: str = ""
     # ``still_waiting`` outside office hours: when staff are back ({when}).
     still_waiting_closed: str = ""
+    # Instead of "staff will reply" where no staff tool shows the person's cases (LINE
+    # without Slack): nobody would read them, so nothing is promised (staff.yaml's contact
+    # follows).
+    no_staff_here: str = ""
 
     @property
     def satisfaction_labels(self) -> tuple[str, str, str]:
@@ -135,6 +139,10 @@ PHRASES: dict[str, Phrases] = {
         ),
         thanks_reply="どういたしまして。また困ったときは、いつでも書いてください。",
         greeting_reply="こんにちは。困っていることを、そのまま書いてください。下のボタンからも選べます。",
+        no_staff_here=(
+            "ごめんなさい、ここではスタッフと話すことができません。"
+            "命の危険があるときは 119（救急）/ 110（警察）へ。"
+        ),
     ),
     "en": Phrases(
         greeting=(
@@ -211,5 +219,9 @@ PHRASES: dict[str, Phrases] = {
         thanks_reply="You're welcome. Write any time you need help again.",
         greeting_reply=("Hello! Please write what you need in your own words, or pick a topic "
                         "below."),
+        no_staff_here=(
+            "Sorry, our staff cannot talk with you here. If a life is in danger, call 119 "
+            "(ambulance) or 110 (police)."
+        ),
     ),
 }

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
@@ -92,25 +93,32 @@ class Reminders:
         """A reminder the person asked for themselves (e.g. a program's deadline), and whether
         it is new: a second tap finds the one still waiting for the same entry and time."""
         due_at = self._gate.quiet_hours().next_allowed(when)
-        waiting = session.scalars(
-            select(Delivery).where(
-                Delivery.contact_id == contact_id, Delivery.kind == REMINDER,
-                Delivery.entry_id == entry_id, Delivery.due_at == due_at,
-                Delivery.state.in_((QueueState.PENDING, QueueState.LEASED)),
-            ).limit(1)
-        ).first()
+        waiting = _waiting_reminder(session, contact_id=contact_id, entry_id=entry_id,
+                                    due_at=due_at)
         if waiting is not None:
             return waiting, False
-        return enqueue(
-            session,
-            contact_id=contact_id,
-            kind=REMINDER,
-            text=text[:MAX_TEXT],
-            due_at=due_at,
-            now=now,
-            created_by="person",
-            entry_id=entry_id,
-        ), True
+        try:
+            # A savepoint: when another process stored the same reminder since the look
+            # above, the unique index refuses this one and the turn's other rows stay.
+            with session.begin_nested():
+                row = enqueue(
+                    session,
+                    contact_id=contact_id,
+                    kind=REMINDER,
+                    text=text[:MAX_TEXT],
+                    due_at=due_at,
+                    now=now,
+                    created_by="person",
+                    entry_id=entry_id,
+                )
+        except IntegrityError:
+            waiting = _waiting_reminder(session, contact_id=contact_id, entry_id=entry_id,
+                                        due_at=due_at)
+            if waiting is None:
+                raise  # another constraint than "already set"
+            logger.info("reminder for %s already set by a concurrent turn", entry_id)
+            return waiting, False
+        return row, True
 
     def cancel_followup(self, followup_id: int, *, by: str = SYSTEM) -> bool:
         with self._database.session() as session:
@@ -128,3 +136,16 @@ class Reminders:
     def cancel_for_contact(session: Session, contact_id: int) -> int:
         """The person left the account: nothing more is sent to them."""
         return cancel(session, where=Delivery.contact_id == contact_id)
+
+
+def _waiting_reminder(
+    session: Session, *, contact_id: int, entry_id: str | None, due_at: dt.datetime
+) -> Delivery | None:
+    """The person's reminder for this entry and time that has not been sent yet, if any."""
+    return session.scalars(
+        select(Delivery).where(
+            Delivery.contact_id == contact_id, Delivery.kind == REMINDER,
+            Delivery.entry_id == entry_id, Delivery.due_at == due_at,
+            Delivery.state.in_((QueueState.PENDING, QueueState.LEASED)),
+        ).limit(1)
+    ).first()

@@ -147,6 +147,9 @@ class MemoryStaffTool:
     threads: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     notices: list[str] = field(default_factory=list)
 
+    def shows(self, person_channel: str) -> bool:
+        return True
+
     def post_case(self, view: CaseView) -> StaffRef:
         self.cases[view.number] = view
         return StaffRef(channel="memory-staff", ts=str(view.number))

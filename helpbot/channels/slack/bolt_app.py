@@ -30,6 +30,8 @@ from helpbot.channels.slack.blocks import (
     followup_form,
 )
 from helpbot.channels.slack.guards import RequestGuards, answer_error
+from helpbot.channels.slack.logs import library_logger
+from helpbot.channels.slack.mrkdwn import plain_text
 from helpbot.channels.slack.names import SlackNames, WorkerIntroductions
 from helpbot.channels.slack.privacy import COMMAND as PRIVACY_COMMAND
 from helpbot.channels.slack.privacy import PRIVACY_CALLBACK, PrivacyCommands
@@ -176,7 +178,7 @@ class CaseWorkerListeners:
         case_id = self._threads.case_in_thread(channel=channel, thread_ts=thread_ts)
         if case_id is None:
             return  # a thread that is not a case's
-        text = str(event.get("text", ""))
+        text = plain_text(event, name_of=self._name_of)  # Slack's markup as a person types
         # 「相談員のさとうです。」 when staff.yaml says so, before a reply the person will get
         # (never before `//` note lines alone: those stay in Slack)
         if self._introductions is not None and without_notes(text):
@@ -278,7 +280,7 @@ def build_bolt_app(
         token_verification_enabled=False,  # no call to Slack at start-up
         user_facing_authorize_error_message=NOT_AUTHORIZED,  # webhook.py: a 503, not a 200
         listener_executor=executor,
-        logger=logging.getLogger("helpbot.slack.bolt"),
+        logger=library_logger("helpbot.slack.bolt"),
     )
     # After bolt's signature check: other workspaces, then replays, then Slack's retries.
     bolt.error(answer_error)

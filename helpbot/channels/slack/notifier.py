@@ -49,6 +49,10 @@ class SlackNotifier:
         self._client = client
         self._channel = channel
 
+    def shows(self, person_channel: str) -> bool:
+        """Every channel's cases are posted to the case channel."""
+        return True
+
     def post_case(self, view: CaseView) -> StaffRef:
         response = call_slack(
             self._client.chat_postMessage,

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from helpbot.channels.slack.logs import library_logger
 from helpbot.errors import StaffSignInError
 from helpbot.storage.staff_access import StaffMember
 
@@ -45,12 +46,14 @@ class SlackSignIn:
     def finish(self, *, code: str, redirect_uri: str) -> StaffMember:
         """Exchange the code; the staff member, or StaffSignInError saying why not."""
         try:
-            token = WebClient(base_url=self._api_base_url, timeout=10).openid_connect_token(
+            token = WebClient(base_url=self._api_base_url, timeout=10,
+                              logger=library_logger("helpbot.slack.sdk")).openid_connect_token(
                 client_id=self._client_id, client_secret=self._client_secret, code=code,
                 redirect_uri=redirect_uri,
             )
             user_client = WebClient(token=str(token["access_token"]),
-                                    base_url=self._api_base_url, timeout=10)
+                                    base_url=self._api_base_url, timeout=10,
+                                    logger=library_logger("helpbot.slack.sdk"))
             claims = user_client.openid_connect_userInfo()
         except SlackApiError as error:
             raise StaffSignInError(

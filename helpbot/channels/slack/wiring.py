@@ -17,6 +17,7 @@ from helpbot.cases.service import CaseService
 from helpbot.channels.slack.bolt_app import CaseWorkerListeners, build_bolt_app
 from helpbot.channels.slack.digest import WeeklyDigest
 from helpbot.channels.slack.guards import RequestGuards
+from helpbot.channels.slack.logs import library_logger
 from helpbot.channels.slack.names import SlackNames, WorkerIntroductions
 from helpbot.channels.slack.notifier import SlackNotifier
 from helpbot.channels.slack.privacy import PrivacyCommands
@@ -33,7 +34,8 @@ from helpbot.storage.inbox import Inbox
 
 def slack_client(keys: SlackKeys, *, base_url: str) -> WebClient:
     """The Web API client (bot token; 5 s timeout)."""
-    return WebClient(token=keys.bot_token, base_url=base_url, timeout=5)
+    return WebClient(token=keys.bot_token, base_url=base_url, timeout=5,
+                     logger=library_logger("helpbot.slack.sdk"))
 
 
 def slack_notifier(client: WebClient, keys: SlackKeys) -> SlackNotifier:

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from helpbot.storage.models.base import Base, UTCDateTime
@@ -88,6 +88,12 @@ class StaffPost(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+# The rows the unique index below covers: reminders for an entry that still wait to be sent.
+WAITING_REMINDER = text(
+    "kind = 'reminder' AND entry_id IS NOT NULL AND state IN ('pending', 'leased')"
+)
+
+
 class Delivery(Base):
     """A message to a person that must arrive: a reminder, a relayed reply, a retried answer.
 
@@ -101,6 +107,13 @@ class Delivery(Base):
     __table_args__ = (
         Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
         Index("ix_deliveries_contact_id_state", "contact_id", "state"),
+        # A reminder a person set for an entry (「締切前に知らせて」) waits at most once per
+        # time: two taps or two processes racing past the "already set" check cannot both
+        # insert one (``Reminders.schedule_for_contact`` reads the loser as "already set").
+        Index(
+            "uq_deliveries_waiting_reminder", "contact_id", "entry_id", "due_at", unique=True,
+            sqlite_where=WAITING_REMINDER, postgresql_where=WAITING_REMINDER,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,0 +1,96 @@
+"""LINE without Slack: no staff tool would show a LINE case, so none is promised or opened."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from helpbot.app import create_app
+from helpbot.core.texts import phrases
+from helpbot.storage.models import Case
+from tests.conftest import LineWebhook
+from tests.fakes.line_webhooks import new_user_id, postback_event, text_event
+
+NPO_CONTACT = "0120-000-123"  # faq/staff.yaml's contact
+
+
+@pytest.fixture
+def line_only(settings, clock) -> Iterator[Flask]:
+    no_slack = dataclasses.replace(settings, slack_signing_secret=None, slack_bot_token=None,
+                                   slack_escalation_channel=None)
+    app = create_app(no_slack, clock=clock)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["helpbot"].close()
+
+
+def _say(line: LineWebhook, fake_line, person: str, event_for) -> list[str]:
+    before = len(fake_line.sent_texts(user_id=person))
+    line.post(event_for(fake_line.issue_reply_token(user_id=person)))
+    line.settle()
+    return fake_line.sent_texts(user_id=person)[before:]
+
+
+def _cases(database) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(Case))
+
+
+def test_a_person_in_danger_gets_the_lines_and_the_contact_and_no_false_promise(
+        line_only, fake_line, database, clock):
+    line = LineWebhook(line_only.test_client(), line_only)
+    person = new_user_id()
+    told = _say(line, fake_line, person,
+                lambda token: text_event("死にたい", user_id=person, reply_token=token))
+    said = "\n".join(told)
+    assert "0120-279-338" in said  # よりそいホットライン: the crisis lines, at once
+    assert NPO_CONTACT in said and phrases("ja").no_staff_here in said
+    assert "スタッフに" not in said.replace(phrases("ja").no_staff_here, "")  # "伝えました" etc.
+    assert _cases(database) == 0
+    clock.advance(minutes=15)  # nobody is "still waiting" for a reply that will not come
+    line.settle()
+    assert fake_line.sent_texts(user_id=person)[len(told):] == []
+    # the bot still answers the person's next question (an open case would silence it)
+    answer = _say(line, fake_line, person,
+                  lambda token: text_event("食べ物に困っています", user_id=person,
+                                           reply_token=token))
+    assert answer and "食" in "\n".join(answer)
+
+
+def test_asking_for_staff_or_erasure_is_told_staff_cannot_answer_here(
+        line_only, fake_line, database):
+    line = LineWebhook(line_only.test_client(), line_only)
+    person = new_user_id()
+    for event_for in (
+        lambda token: text_event("人と話したい", user_id=person, reply_token=token),
+        lambda token: postback_event("a=human", user_id=person, reply_token=token),
+        # an erasure request waits for staff to confirm: nobody would
+        lambda token: text_event("記録を消してほしい", user_id=person, reply_token=token),
+    ):
+        (told,) = _say(line, fake_line, person, event_for)
+        assert told.startswith(phrases("ja").no_staff_here) and NPO_CONTACT in told
+    assert _cases(database) == 0
+
+
+def test_with_slack_a_line_case_still_opens(line, fake_line, database):
+    person = new_user_id()
+    (told,) = _say(line, fake_line, person,
+                   lambda token: text_event("人と話したい", user_id=person, reply_token=token))
+    assert "スタッフにつなぎました" in told
+    assert _cases(database) == 1
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("I want to talk to staff", "our staff cannot talk with you here"),
+    ("Tôi muốn nói chuyện với nhân viên", "không thể nói chuyện với nhân viên"),
+])
+def test_told_in_the_persons_language(line_only, fake_line, text, said):
+    line = LineWebhook(line_only.test_client(), line_only)
+    person = new_user_id()
+    (told,) = _say(line, fake_line, person,
+                   lambda token: text_event(text, user_id=person, reply_token=token))
+    assert said in told and NPO_CONTACT in told
