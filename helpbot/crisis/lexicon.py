@@ -1,7 +1,10 @@
 """The word layers of crisis detection: expressions, Japanese patterns, and typos.
 
 An expression written in Latin letters matches whole words, without case or accents
-(``toi muon chet`` = ``Tôi muốn chết``; ``suicid*`` any ending). Any other expression matches
+(``toi muon chet`` = ``Tôi muốn chết``; ``suicid*`` any ending); of several found, the longest
+comes first ("amenaza con matarme", violence, before the "matarme" inside it). Words listed
+under ``alone`` count only as the whole message, give or take the words a plea carries
+(「たすけてください」, "someone help me"; ``crisis/alone.py``). Any other expression matches
 inside the folded message (see :func:`helpbot.crisis.text.fold`) and, when it is Japanese,
 also inside the message's kana reading, so the reading of 死にたい (しにたい) finds
 しにたい, ｼﾆﾀｲ and the conversion slips 氏にたい / 市にたい. A reading must start where a
@@ -26,6 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from helpbot.crisis.alone import LoneWords
 from helpbot.crisis.emoji import EmojiSigns
 from helpbot.crisis.learned import builtin_everyday
 from helpbot.crisis.patterns import Patterns
@@ -33,7 +37,6 @@ from helpbot.crisis.text import (
     Analysis,
     Morphology,
     alternation,
-    bare,
     devoiced,
     devoiced_loose,
     fold,
@@ -56,8 +59,6 @@ SHORT_READING = 5  # readings shorter than this must also end where a word ends
 # marks are too often another word: 自残 じざん is 資産 しさん, 自殺 じさつ is 視察 しさつ.
 DEVOICED_MIN = 4
 _BREAK = "|"
-# Words that may stand beside a lone sign without changing it: 「つけられてる 今」「もう 限界」.
-_FILLERS = frozenset({"今", "いま", "もう", "また", "ずっと", "ほんとに", "本当に", "まじ", "まぢ"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +76,7 @@ class Lexicon:
         folded: dict[str, tuple[str, str]] = {}
         readings: dict[str, tuple[str, str]] = {}
         latin: list[tuple[re.Pattern[str], str, str]] = []
-        alone: dict[str, tuple[str, str]] = {}
         for category in rules.categories:
-            for word in category.alone:
-                if key := bare(fold(word)):
-                    alone.setdefault(key, (category.key, word))
             for expression in category.expressions:
                 if only_latin(expression):
                     pattern = re.compile(r"(?<= )" + latin_regex(expression) + r"(?= )")
@@ -115,7 +112,10 @@ class Lexicon:
             else None
         )
         self._patterns = Patterns(rules, morphology)
-        self._alone = alone
+        self._refiled = {(c.key, other) for c in rules.categories if c.done_by is not None
+                         for other in c.done_by.instead_of}
+        self._alone = LoneWords([(c.key, w) for c in rules.categories for w in c.alone],
+                                morphology.reading)
         self._emoji = EmojiSigns(rules)
         self._typos = TypoIndex(
             readings, lambda: (*rules.not_crisis, *builtin_everyday()), morphology.reading
@@ -179,15 +179,14 @@ class Lexicon:
 
     def _matches(self, text: str) -> Iterator[LexicalHit]:
         folded, words, analysis = self.clean(text)
-        parts = [p for part in text.split() if (p := bare(fold(part))) and p not in _FILLERS]
-        if parts and all(part in self._alone for part in parts):
-            category, word = self._alone[parts[0]]
-            yield LexicalHit(category, word, "expression")
+        if (lone := self._alone.find(text)) is not None:
+            yield LexicalHit(lone[0], lone[1], "expression")
         if words and self._latin_re is not None and self._latin_re.search(words):
             marked = marked_words(text)
-            for pattern, category, expression in self._latin:
-                if found_with_marks(pattern, expression, words, marked):
-                    yield LexicalHit(category, expression, "expression")
+            found = [(expression, category) for pattern, category, expression in self._latin
+                     if found_with_marks(pattern, expression, words, marked)]
+            for expression, category in self._longest_first(found):
+                yield LexicalHit(category, expression, "expression")
         if words and self._patterns.has_latin:
             for category, written in self._patterns.in_latin(words.split()):
                 yield LexicalHit(category, written, "pattern")
@@ -204,6 +203,17 @@ class Lexicon:
                 yield from layer(analysis, kept)
         for category, emoji in self._emoji.find(text, fold(text)):
             yield LexicalHit(category, emoji, "emoji")
+
+    def _longest_first(self, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Latin-letter hits (expression, category), the longest first: "amenaza con matarme"
+        (threatens to kill me: violence) says more than "matarme" (suicide) inside it. Hits of
+        two categories one ``done_by`` re-files into the other (violence, child) keep their
+        order, so that rule decides who does it, as it does for a doer written apart."""
+        def length(hit: tuple[str, str]) -> int:
+            kin = {hit[1]} | {a for a, b in self._refiled if b == hit[1]} \
+                | {b for a, b in self._refiled if a == hit[1]}
+            return max(len(e) for e, c in found if c in kin)
+        return sorted(found, key=lambda hit: -length(hit))
 
     def _match_reading(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
         """Readings from word starts; then without long-vowel marks (しにたーい), for keys of
