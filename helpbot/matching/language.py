@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from typing import Any
 
 LANGUAGES = ("ja", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
@@ -34,6 +35,9 @@ _CHINESE_ONLY = frozenset(
     "见长开关头电话网络专业认识记题码离结护户续报销贷饭丢帮什怎你您我经济务员处应际动实运进"
     "远连选递适邮钟错间阳队阶陆难云亿从众优坏扔垃圾设场亲习产两钥读写诉讯访语贴领养"
 )
+# Words of characters Japanese also writes, that Japanese does not: 「不想活了」 (I do not want
+# to live) has no character of the set above and was answered in Japanese.
+_CHINESE_WORDS = ("不想", "不会", "活了", "死了")
 
 # Below this probability a Latin-script message is answered in English, the Latin-script
 # default (gibberish scores 0.18-0.23; the shortest real messages measured, 「toi can giup do」
@@ -74,6 +78,23 @@ _ENGLISH_ONLY = frozenset({
     "dont", "cant", "wont", "didnt", "doesnt", "isnt", "aint", "the", "and", "want", "anymore",
 })
 ENGLISH_UNSURE = 0.9
+# Spanish and Portuguese share most short words, and the model called "mi esposo me pega" and
+# "mi marido me pega" Portuguese (0.51): a Spanish speaker in danger got the Portuguese reply.
+# When the model is unsure (below ENGLISH_UNSURE) which of the two it is, words that only the
+# other one writes (mi, yo, tengo / meu, eu, tenho; accents taken off), a quarter of the
+# message's words and none of the model's choice, make it the other.
+_ONLY = {
+    "es": frozenset({
+        "mi", "mis", "yo", "el", "y", "tengo", "tiene", "estoy", "quiero", "puedo", "necesito",
+        "muy", "pero", "hay", "donde", "novio", "hijo", "hija", "hijos", "nino", "ninos", "ayuda",
+        "ayudame", "dinero", "trabajo", "soy", "golpea", "noche", "hoy", "ahora",
+    }),
+    "pt": frozenset({
+        "meu", "minha", "meus", "minhas", "eu", "voce", "nao", "tenho", "tem", "estou", "quero",
+        "posso", "preciso", "muito", "onde", "namorado", "filho", "filha", "filhos",
+        "ajuda", "dinheiro", "trabalho", "sou", "bate", "hoje", "agora", "noite", "um", "ele",
+    }),
+}
 _WORD = re.compile(r"[a-z]+")
 
 _identifier: Any = None
@@ -110,7 +131,8 @@ def detect(text: str) -> str | None:
         return script
     han = _HAN.findall(text)
     if han:
-        return "zh" if _CHINESE_ONLY.intersection(han) else "ja"
+        chinese = _CHINESE_ONLY.intersection(han) or any(w in text for w in _CHINESE_WORDS)
+        return "zh" if chinese else "ja"
     if len(_LETTERS.findall(text)) < 2:
         return None
     language, probability = latin_language(text)
@@ -129,7 +151,18 @@ def latin_language(text: str) -> tuple[str, float]:
     if language != "en" and probability < ENGLISH_UNSURE and text.isascii() \
             and _known_words(text, _ENGLISH_ONLY, least=1, share=3):
         return "en", 1.0
+    if language in _ONLY and probability < ENGLISH_UNSURE:
+        other = "pt" if language == "es" else "es"
+        plain = _plain(text)
+        if _known_words(plain, _ONLY[other], least=1) \
+                and not _known_words(plain, _ONLY[str(language)], least=1, share=10**6):
+            return other, 1.0
     return str(language), float(probability)
+
+
+def _plain(text: str) -> str:
+    """Without accents: "não" as nao."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _known_words(text: str, vocabulary: frozenset[str], least: int = 2, share: int = 4) -> bool:
