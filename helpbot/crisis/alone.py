@@ -17,15 +17,19 @@ from collections.abc import Callable
 from helpbot.crisis.text import bare, fold, has_japanese
 
 # Words that may stand beside a lone sign without changing it: 「つけられてる 今」「もう 限界」,
-# "someone help please", "socorro por favor", "tulong po".
+# "someone help please", "socorro por favor"; the pronouns and particles of a plea in the
+# languages written with spaces ("cuu em voi", "tulungan mo ko", "tolong aku dong").
 FILLERS = frozenset({"今", "いま", "もう", "また", "ずっと", "ほんとに", "本当に", "まじ", "まぢ",
                      "please", "pls", "plz", "someone", "somebody", "anyone", "por", "favor",
-                     "po"})
-# The same, written without a space before or after the sign: 「ねえたすけて」「たすけてください」.
+                     "po", "mo", "ko", "ako", "niyo", "nyo", "ninyo", "naman",
+                     "toi", "em", "voi", "minh", "aku", "saya", "dong", "deh", "ya"})
+# The same, written without a space before or after the sign: 「ねえたすけて」「たすけてください」,
+# and the sentence-final particles of Japanese, Chinese and Korean (たすけてよ, 限界です,
+# 救救我吧, 살려줘요).
 _LEADING = ("だれか", "誰か", "ねえ", "ねー", "もう", "いま", "今", "ほんとに", "本当に", "まじ",
             "まぢ", "おねがい", "お願い")
 _TRAILING = ("おねがいします", "お願いします", "おねがい", "お願い", "ください", "下さい",
-             "かもしれない", "かも")
+             "かもしれない", "かも", "です", "だよ", "よ", "ね", "吧", "啊", "呀", "요")
 _MIN_READING = 2
 
 

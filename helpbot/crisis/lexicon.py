@@ -1,8 +1,8 @@
 """The word layers of crisis detection: expressions, Japanese patterns, and typos.
 
 An expression written in Latin letters matches whole words, without case or accents
-(``toi muon chet`` = ``Tôi muốn chết``; ``suicid*`` any ending); of several found, the longest
-comes first ("amenaza con matarme", violence, before the "matarme" inside it). Words listed
+(``toi muon chet`` = ``Tôi muốn chết``; ``suicid*`` any ending); one found inside a longer one
+of another category comes after it ("amenaza con matarme", violence, before its "matarme"). Words listed
 under ``alone`` count only as the whole message, give or take the words a plea carries
 (「たすけてください」, "someone help me"; ``crisis/alone.py``). Any other expression matches
 inside the folded message (see :func:`helpbot.crisis.text.fold`) and, when it is Japanese,
@@ -183,8 +183,9 @@ class Lexicon:
             yield LexicalHit(lone[0], lone[1], "expression")
         if words and self._latin_re is not None and self._latin_re.search(words):
             marked = marked_words(text)
-            found = [(expression, category) for pattern, category, expression in self._latin
-                     if found_with_marks(pattern, expression, words, marked)]
+            found = [(expression, category, span.span()) for pattern, category, expression
+                     in self._latin if found_with_marks(pattern, expression, words, marked)
+                     and (span := pattern.search(words)) is not None]
             for expression, category in self._longest_first(found):
                 yield LexicalHit(category, expression, "expression")
         if words and self._patterns.has_latin:
@@ -204,16 +205,20 @@ class Lexicon:
         for category, emoji in self._emoji.find(text, fold(text)):
             yield LexicalHit(category, emoji, "emoji")
 
-    def _longest_first(self, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """Latin-letter hits (expression, category), the longest first: "amenaza con matarme"
-        (threatens to kill me: violence) says more than "matarme" (suicide) inside it. Hits of
-        two categories one ``done_by`` re-files into the other (violence, child) keep their
-        order, so that rule decides who does it, as it does for a doer written apart."""
-        def length(hit: tuple[str, str]) -> int:
-            kin = {hit[1]} | {a for a, b in self._refiled if b == hit[1]} \
-                | {b for a, b in self._refiled if a == hit[1]}
-            return max(len(e) for e, c in found if c in kin)
-        return sorted(found, key=lambda hit: -length(hit))
+    def _longest_first(self, found: list[tuple[str, str, tuple[int, int]]]
+                       ) -> list[tuple[str, str]]:
+        """Latin-letter hits (expression, category), a hit inside a longer one of another
+        category last: "amenaza con matarme" (threatens to kill me: violence) says more than
+        the "matarme" (suicide) in it. Hits apart keep the categories' order, and so do two
+        categories one ``done_by`` re-files into the other (violence, child): that rule
+        decides who does it, as it does for a doer written apart."""
+        def inside_longer(hit: tuple[str, str, tuple[int, int]]) -> bool:
+            (start, end), category = hit[2], hit[1]
+            return any(
+                e - s > end - start and s <= start and end <= e and c != category
+                and (c, category) not in self._refiled and (category, c) not in self._refiled
+                for _, c, (s, e) in found)
+        return [(e, c) for e, c, _ in sorted(found, key=inside_longer)]
 
     def _match_reading(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
         """Readings from word starts; then without long-vowel marks (しにたーい), for keys of
