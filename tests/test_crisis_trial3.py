@@ -10,6 +10,9 @@ rules. The messages are written here, not taken from the evaluation sets.
   "matarme" won over the longer violence expression; and its Spanish "me" was read as the
   Vietnamese mẹ (mother), filing it as a child's danger.
 - "mi esposo me pega" got the Portuguese reply; 「不想活了」 the Japanese one.
+- A third round, written after those fixes: a plea with a sentence-final particle
+  (「たすけてよ」「限界です」「救救我吧」「살려줘요」) or its pronouns ("cuu em voi",
+  "tulungan mo ko", "tolong aku dong") still missed.
 """
 
 from __future__ import annotations
@@ -34,6 +37,16 @@ LONE_PLEAS = [
     ("socorro por favor", "violence"),
     ("tulong po", "violence"),
     ("🆘", "violence"),
+    # sentence-final particles and a plea's pronouns (a third round, after the fixes above)
+    ("たすけてよ", "violence"),
+    ("限界です", "suicide"),
+    ("もうやだ", "suicide"),
+    ("救救我吧", "violence"),
+    ("살려줘요", "violence"),
+    ("cuu em voi", "violence"),
+    ("tulungan mo ko", "violence"),
+    ("tolong aku dong", "violence"),
+    ("मलाई मद्दत गर्नुहोस्", "violence"),
 ]
 
 
@@ -83,6 +96,9 @@ def test_help_in_the_languages_people_write_in_fires_and_is_answered_in_it(words
         "しぬほどすき",
         "死ぬほどお腹すいた",
         "DV防止のポスター作ってます",
+        "salamat po",
+        "ok ya",
+        "terima kasih ya",
     ],
 )
 def test_everyday_messages_near_a_plea_do_not_fire(words_only, text):
@@ -112,6 +128,8 @@ def test_a_multi_word_alone_entry_fires_as_written():
         ("saya mau mati", "suicide"),
         ("no tengo casa", "no_shelter"),
         ("im homeless", "no_shelter"),
+        ("i have nowhere to go", "no_shelter"),
+        ("死にたすぎる", "suicide"),
         ("救救我", "violence"),
         ("tulungan niyo ako", "violence"),
     ],
@@ -139,6 +157,13 @@ def test_a_threat_to_kill_me_is_not_filed_as_suicide(words_only, text):
     hit = words_only.detect(text)
     assert hit is not None and hit.category in ("violence", "stalking"), (text, hit)
     assert not any(note.startswith("done by") for note in hit.notes)  # me is not mẹ
+
+
+def test_a_longer_expression_elsewhere_in_the_message_does_not_take_over(words_only):
+    """Only a hit inside a longer one gives way: 「husband hits me」 and 「i have nowhere to
+    go」 are apart, and the categories' order decides."""
+    hit = words_only.detect("my husband hits me and i have nowhere to go")
+    assert hit is not None and hit.category == "violence", hit
 
 
 @pytest.mark.parametrize("text", ["quiero matarme", "vou me matar", "me quiero matar"])
