@@ -31,6 +31,9 @@ _LEADING = ("だれか", "誰か", "ねえ", "ねー", "もう", "いま", "今"
 _TRAILING = ("おねがいします", "お願いします", "おねがい", "お願い", "ください", "下さい",
              "かもしれない", "かも", "です", "だよ", "よ", "ね", "吧", "啊", "呀", "요")
 _MIN_READING = 2
+# A message this much longer than the longest listed word is no lone word with a plea around
+# it: not read again (Sudachi) for each way of taking the words around it off.
+_AROUND = 16
 
 
 def _squared(text: str) -> str:
@@ -65,6 +68,10 @@ class LoneWords:
         self._reading = reading
         self._spelt: dict[str, tuple[str, str]] = {}
         self._read: dict[str, tuple[str, str]] = {}
+        self._longest = max((len(bare(fold(w))) for _, w in words), default=0)
+        # a reading is only looked up for what is as short as a listed Japanese word
+        self._longest_read = max((len(bare(fold(w))) for _, w in words if has_japanese(w)),
+                                 default=0) + 2
         for category, word in words:
             if key := bare(fold(word)):
                 self._spelt.setdefault(key, (category, word))
@@ -79,9 +86,13 @@ class LoneWords:
             return None
         if all(part in self._spelt for part in parts):
             return self._spelt[parts[0]]
-        for word in _stripped("".join(parts)):
+        joined = "".join(parts)
+        if len(joined) > self._longest + _AROUND:
+            return None
+        for word in _stripped(joined):
             if word in self._spelt:
                 return self._spelt[word]
-            if has_japanese(word) and (found := self._read.get(self._reading(word))):
+            if len(word) <= self._longest_read and has_japanese(word) \
+                    and (found := self._read.get(self._reading(word))):
                 return found
         return None

@@ -2,9 +2,9 @@
 
 An expression written in Latin letters matches whole words, without case or accents
 (``toi muon chet`` = ``Tôi muốn chết``; ``suicid*`` any ending); one found inside a longer one
-of another category comes after it ("amenaza con matarme", violence, before its "matarme"). Words listed
-under ``alone`` count only as the whole message, give or take the words a plea carries
-(「たすけてください」, "someone help me"; ``crisis/alone.py``). Any other expression matches
+of another category comes after it ("amenaza con matarme", violence, before its "matarme").
+Words listed under ``alone`` count only as the whole message, give or take the words a plea
+carries (「たすけてください」, "someone help me"; ``crisis/alone.py``). Any other expression matches
 inside the folded message (see :func:`helpbot.crisis.text.fold`) and, when it is Japanese,
 also inside the message's kana reading, so the reading of 死にたい (しにたい) finds
 しにたい, ｼﾆﾀｲ and the conversion slips 氏にたい / 市にたい. A reading must start where a
@@ -106,6 +106,15 @@ class Lexicon:
         }
         self._devoiced_readings_re = alternation(list(self._devoiced_readings))
         self._latin = latin
+        # each Latin expression by its first whole word: only those whose words are all in a
+        # message are tried on it ("suicid*": its last word is a beginning, not looked for)
+        self._latin_by_word: dict[str, list[int]] = {}
+        self._latin_words: list[tuple[str, ...]] = []
+        for index, (_, _, expression) in enumerate(latin):
+            whole = latin_words(expression.rstrip("*")).split()
+            whole = whole[:-1] if expression.endswith("*") else whole
+            self._latin_words.append(tuple(whole))
+            self._latin_by_word.setdefault(whole[0] if whole else "", []).append(index)
         self._latin_re = (
             re.compile(r"(?<= )(?:" + "|".join(latin_regex(e) for _, _, e in latin) + r")(?= )")
             if latin
@@ -183,8 +192,9 @@ class Lexicon:
             yield LexicalHit(lone[0], lone[1], "expression")
         if words and self._latin_re is not None and self._latin_re.search(words):
             marked = marked_words(text)
-            found = [(expression, category, span.span()) for pattern, category, expression
-                     in self._latin if found_with_marks(pattern, expression, words, marked)
+            found = [(expression, category, span.span())
+                     for pattern, category, expression in self._latin_candidates(words)
+                     if found_with_marks(pattern, expression, words, marked)
                      and (span := pattern.search(words)) is not None]
             for expression, category in self._longest_first(found):
                 yield LexicalHit(category, expression, "expression")
@@ -204,6 +214,13 @@ class Lexicon:
                 yield from layer(analysis, kept)
         for category, emoji in self._emoji.find(text, fold(text)):
             yield LexicalHit(category, emoji, "emoji")
+
+    def _latin_candidates(self, words: str) -> list[tuple[re.Pattern[str], str, str]]:
+        """The Latin expressions whose whole words are all in the message, in list order."""
+        tokens = set(words.split())
+        indices = [i for token in (*tokens, "") for i in self._latin_by_word.get(token, ())
+                   if all(w in tokens for w in self._latin_words[i])]
+        return [self._latin[i] for i in sorted(indices)]
 
     def _longest_first(self, found: list[tuple[str, str, tuple[int, int]]]
                        ) -> list[tuple[str, str]]:
