@@ -50,12 +50,6 @@ LONE_PLEAS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category"), LONE_PLEAS)
-def test_a_lone_plea_with_the_words_around_it_fires(words_only, text, category):
-    hit = words_only.detect(text)
-    assert hit is not None and hit.category == category, (text, hit)
-
-
 @pytest.mark.parametrize(
     ("text", "language"),
     [
@@ -114,27 +108,29 @@ def test_a_multi_word_alone_entry_fires_as_written():
     assert lone.find("help me find a food bank") is None
 
 
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("旦那から逃げたい", "violence"),
-        ("彼氏から逃げ出したい", "violence"),
-        ("ころしてほしい", "suicide"),
-        ("誰か殺して", "suicide"),
-        ("i cant do this anymore", "suicide"),
-        ("I can't go on", "suicide"),
-        ("今日で最後にします", "suicide"),
-        ("今夜で最後にしよう", "suicide"),
-        ("saya mau mati", "suicide"),
-        ("no tengo casa", "no_shelter"),
-        ("im homeless", "no_shelter"),
-        ("i have nowhere to go", "no_shelter"),
-        ("死にたすぎる", "suicide"),
-        ("救救我", "violence"),
-        ("tulungan niyo ako", "violence"),
-    ],
-)
-def test_ways_of_saying_it_the_lists_lacked(words_only, text, category):
+# ways of saying it the lists lacked
+LACKED = [
+    ("旦那から逃げたい", "violence"),
+    ("彼氏から逃げ出したい", "violence"),
+    ("ころしてほしい", "suicide"),
+    ("誰か殺して", "suicide"),
+    ("i cant do this anymore", "suicide"),
+    ("I can't go on", "suicide"),
+    ("今日で最後にします", "suicide"),
+    ("今夜で最後にしよう", "suicide"),
+    ("saya mau mati", "suicide"),
+    ("no tengo casa", "no_shelter"),
+    ("im homeless", "no_shelter"),
+    ("i have nowhere to go", "no_shelter"),
+    ("死にたすぎる", "suicide"),
+    ("救救我", "violence"),
+    ("tulungan niyo ako", "violence"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), LONE_PLEAS + LACKED)
+def test_a_lone_plea_with_the_words_around_it_and_what_the_lists_lacked_fire(
+        words_only, text, category):
     hit = words_only.detect(text)
     assert hit is not None and hit.category == category, (text, hit)
 
@@ -153,7 +149,7 @@ def test_an_escape_that_is_over_does_not_fire(words_only):
     ],
 )
 def test_a_threat_to_kill_me_is_not_filed_as_suicide(words_only, text):
-    """The longest Latin expression found wins: "amenaza con matarme" over "matarme"."""
+    """A Latin expression inside a longer one gives way: "amenaza con matarme" over "matarme"."""
     hit = words_only.detect(text)
     assert hit is not None and hit.category in ("violence", "stalking"), (text, hit)
     assert not any(note.startswith("done by") for note in hit.notes)  # me is not mẹ
