@@ -32,9 +32,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from helpbot.crisis.lexicon import Lexicon
-from helpbot.crisis.text import Morphology, fold, has_latin, latin_words, marked_words, marks_agree
+from helpbot.crisis.text import (
+    Morphology,
+    fold,
+    has_latin,
+    latin_words,
+    marked_words,
+    marks_agree,
+    vietnamese_marked,
+)
 from helpbot.knowledge.crisis_done_by import DoneBy
 from helpbot.knowledge.crisis_file import CrisisRules
+from helpbot.matching.language import detect as detect_language
 
 JA_WORDS = 6
 LATIN_WORDS = 3
@@ -103,7 +112,7 @@ class DoneByRules:
             windows = (self._japanese(clause, following, words) if japanese
                        else _other_scripts(clause, words))
             if has_latin(clause):
-                windows = itertools.chain(windows, _latin(clause, words))
+                windows = itertools.chain(windows, _latin(clause, words, text))
             for word, window in windows:
                 if self._sign_in(window, categories):
                     return word
@@ -145,10 +154,11 @@ class DoneByRules:
             yield word, text if text or after < len(found) else following
 
 
-def _latin(clause: str, words: _Words) -> Iterator[tuple[str, str]]:
+def _latin(clause: str, words: _Words, text: str) -> Iterator[tuple[str, str]]:
     tokens = latin_words(clause).split()
     marked = marked_words(clause)
     aligned = len(marked) == len(tokens)
+    vietnamese: list[bool] = []  # told once, when needed
     for word, parts, marks in words.latin:
         size = len(parts)
         for start in range(len(tokens) - size + 1):
@@ -156,6 +166,13 @@ def _latin(clause: str, words: _Words) -> Iterator[tuple[str, str]]:
                 continue
             if aligned and not marks_agree(marks, marked, start):
                 continue
+            if vietnamese_marked(word) and (not aligned or marked[start : start + size] != marks):
+                # mẹ typed as me is a mother only in Vietnamese: "mi novio me amenaza con
+                # matarme" is Spanish
+                if not vietnamese:
+                    vietnamese.append(detect_language(text) == "vi")
+                if not vietnamese[0]:
+                    continue
             after = tokens[start + size : start + size + LATIN_WORDS]
             yield word, " ".join(_until(after, words.other_latin))
             for marker in (start - 1, start - 2):

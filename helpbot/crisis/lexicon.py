@@ -1,7 +1,10 @@
 """The word layers of crisis detection: expressions, Japanese patterns, and typos.
 
 An expression written in Latin letters matches whole words, without case or accents
-(``toi muon chet`` = ``Tôi muốn chết``; ``suicid*`` any ending). Any other expression matches
+(``toi muon chet`` = ``Tôi muốn chết``; ``suicid*`` any ending); one found inside a longer one
+of another category comes after it ("amenaza con matarme", violence, before its "matarme").
+Words listed under ``alone`` count only as the whole message, give or take the words a plea
+carries (「たすけてください」, "someone help me"; ``crisis/alone.py``). Any other expression matches
 inside the folded message (see :func:`helpbot.crisis.text.fold`) and, when it is Japanese,
 also inside the message's kana reading, so the reading of 死にたい (しにたい) finds
 しにたい, ｼﾆﾀｲ and the conversion slips 氏にたい / 市にたい. A reading must start where a
@@ -26,6 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from helpbot.crisis.alone import LoneWords
 from helpbot.crisis.emoji import EmojiSigns
 from helpbot.crisis.learned import builtin_everyday
 from helpbot.crisis.patterns import Patterns
@@ -33,7 +37,6 @@ from helpbot.crisis.text import (
     Analysis,
     Morphology,
     alternation,
-    bare,
     devoiced,
     devoiced_loose,
     fold,
@@ -56,8 +59,6 @@ SHORT_READING = 5  # readings shorter than this must also end where a word ends
 # marks are too often another word: 自残 じざん is 資産 しさん, 自殺 じさつ is 視察 しさつ.
 DEVOICED_MIN = 4
 _BREAK = "|"
-# Words that may stand beside a lone sign without changing it: 「つけられてる 今」「もう 限界」.
-_FILLERS = frozenset({"今", "いま", "もう", "また", "ずっと", "ほんとに", "本当に", "まじ", "まぢ"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +76,7 @@ class Lexicon:
         folded: dict[str, tuple[str, str]] = {}
         readings: dict[str, tuple[str, str]] = {}
         latin: list[tuple[re.Pattern[str], str, str]] = []
-        alone: dict[str, tuple[str, str]] = {}
         for category in rules.categories:
-            for word in category.alone:
-                if key := bare(fold(word)):
-                    alone.setdefault(key, (category.key, word))
             for expression in category.expressions:
                 if only_latin(expression):
                     pattern = re.compile(r"(?<= )" + latin_regex(expression) + r"(?= )")
@@ -109,13 +106,25 @@ class Lexicon:
         }
         self._devoiced_readings_re = alternation(list(self._devoiced_readings))
         self._latin = latin
+        # each Latin expression by its first whole word: only those whose words are all in a
+        # message are tried on it ("suicid*": its last word is a beginning, not looked for)
+        self._latin_by_word: dict[str, list[int]] = {}
+        self._latin_words: list[tuple[str, ...]] = []
+        for index, (_, _, expression) in enumerate(latin):
+            whole = latin_words(expression.rstrip("*")).split()
+            whole = whole[:-1] if expression.endswith("*") else whole
+            self._latin_words.append(tuple(whole))
+            self._latin_by_word.setdefault(whole[0] if whole else "", []).append(index)
         self._latin_re = (
             re.compile(r"(?<= )(?:" + "|".join(latin_regex(e) for _, _, e in latin) + r")(?= )")
             if latin
             else None
         )
         self._patterns = Patterns(rules, morphology)
-        self._alone = alone
+        self._refiled = {(c.key, other) for c in rules.categories if c.done_by is not None
+                         for other in c.done_by.instead_of}
+        self._alone = LoneWords([(c.key, w) for c in rules.categories for w in c.alone],
+                                morphology.reading)
         self._emoji = EmojiSigns(rules)
         self._typos = TypoIndex(
             readings, lambda: (*rules.not_crisis, *builtin_everyday()), morphology.reading
@@ -179,15 +188,16 @@ class Lexicon:
 
     def _matches(self, text: str) -> Iterator[LexicalHit]:
         folded, words, analysis = self.clean(text)
-        parts = [p for part in text.split() if (p := bare(fold(part))) and p not in _FILLERS]
-        if parts and all(part in self._alone for part in parts):
-            category, word = self._alone[parts[0]]
-            yield LexicalHit(category, word, "expression")
+        if (lone := self._alone.find(text)) is not None:
+            yield LexicalHit(lone[0], lone[1], "expression")
         if words and self._latin_re is not None and self._latin_re.search(words):
             marked = marked_words(text)
-            for pattern, category, expression in self._latin:
-                if found_with_marks(pattern, expression, words, marked):
-                    yield LexicalHit(category, expression, "expression")
+            found = [(expression, category, span.span())
+                     for pattern, category, expression in self._latin_candidates(words)
+                     if found_with_marks(pattern, expression, words, marked)
+                     and (span := pattern.search(words)) is not None]
+            for expression, category in self._longest_first(found):
+                yield LexicalHit(category, expression, "expression")
         if words and self._patterns.has_latin:
             for category, written in self._patterns.in_latin(words.split()):
                 yield LexicalHit(category, written, "pattern")
@@ -204,6 +214,28 @@ class Lexicon:
                 yield from layer(analysis, kept)
         for category, emoji in self._emoji.find(text, fold(text)):
             yield LexicalHit(category, emoji, "emoji")
+
+    def _latin_candidates(self, words: str) -> list[tuple[re.Pattern[str], str, str]]:
+        """The Latin expressions whose whole words are all in the message, in list order."""
+        tokens = set(words.split())
+        indices = [i for token in (*tokens, "") for i in self._latin_by_word.get(token, ())
+                   if all(w in tokens for w in self._latin_words[i])]
+        return [self._latin[i] for i in sorted(indices)]
+
+    def _longest_first(self, found: list[tuple[str, str, tuple[int, int]]]
+                       ) -> list[tuple[str, str]]:
+        """Latin-letter hits (expression, category), a hit inside a longer one of another
+        category last: "amenaza con matarme" (threatens to kill me: violence) says more than
+        the "matarme" (suicide) in it. Hits apart keep the categories' order, and so do two
+        categories one ``done_by`` re-files into the other (violence, child): that rule
+        decides who does it, as it does for a doer written apart."""
+        def inside_longer(hit: tuple[str, str, tuple[int, int]]) -> bool:
+            (start, end), category = hit[2], hit[1]
+            return any(
+                e - s > end - start and s <= start and end <= e and c != category
+                and (c, category) not in self._refiled and (category, c) not in self._refiled
+                for _, c, (s, e) in found)
+        return [(e, c) for e, c, _ in sorted(found, key=inside_longer)]
 
     def _match_reading(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
         """Readings from word starts; then without long-vowel marks (しにたーい), for keys of

@@ -101,6 +101,11 @@ _NOT_MARKED_WORD = re.compile(r"[^a-z0-9\u00c0-\u024f\u1e00-\u1eff]+")
 _VIETNAMESE_MARKED = re.compile(r"[ơưăđ\u1ea0-\u1ef9]")
 
 
+def vietnamese_marked(word: str) -> bool:
+    """Whether a word is written with Vietnamese marks (mẹ, bố; not me, bo)."""
+    return _VIETNAMESE_MARKED.search(word) is not None
+
+
 def marked_words(text: str) -> list[str]:
     """The words :func:`latin_words` finds, with their accents kept (lower case, NFC)."""
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).lower())

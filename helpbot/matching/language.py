@@ -34,6 +34,9 @@ _CHINESE_ONLY = frozenset(
     "见长开关头电话网络专业认识记题码离结护户续报销贷饭丢帮什怎你您我经济务员处应际动实运进"
     "远连选递适邮钟错间阳队阶陆难云亿从众优坏扔垃圾设场亲习产两钥读写诉讯访语贴领养"
 )
+# Words of characters Japanese also writes, that Japanese does not: 「不想活了」 (I do not want
+# to live) has no character of the set above and was answered in Japanese.
+_CHINESE_WORDS = ("不想", "不会", "活了", "死了")
 
 # Below this probability a Latin-script message is answered in English, the Latin-script
 # default (gibberish scores 0.18-0.23; the shortest real messages measured, 「toi can giup do」
@@ -88,7 +91,8 @@ _SPANISH_ONLY = frozenset({
     "alquiler", "cómo", "dónde", "qué", "cuándo", "cuánto", "ahora", "también", "ella",
     "él", "nosotros", "le", "lo", "hablar", "mucho", "mucha", "muchas", "llamar", "puede",
     "tiene", "tienen", "tenemos", "estamos", "somos", "quién", "quien", "año", "años",
-    "mañana", "hola", "señor", "señora", "novio", "novia",
+    "mañana", "hola", "señor", "señora", "novio", "novia", "golpea", "noche", "hoy", "donde",
+    "nino", "ninos", "ayudame",
 })
 _PORTUGUESE_ONLY = frozenset({
     "meu", "minha", "meus", "minhas", "eu", "não", "nao", "com", "do", "da", "dos", "das",
@@ -97,7 +101,7 @@ _PORTUGUESE_ONLY = frozenset({
     "aluguel", "obrigado", "obrigada", "também", "agora", "onde", "muito", "muita", "mas",
     "isso", "esse", "essa", "estou", "sou", "pelo", "pela", "nós", "ao", "aos", "seu", "sua",
     "lhe", "sim", "vai", "foi", "tem", "fazer", "olá", "oi", "mãe", "pai", "bom", "boa", "ano",
-    "anos", "namorado", "namorada",
+    "anos", "namorado", "namorada", "hoje", "noite",
 })
 # Japanese words typed in Latin letters inside another language ("nomor telepon inochi no
 # denwa", "i cannot pay kokumin kenko hoken") are read by the model as letters of some
@@ -147,7 +151,8 @@ def detect(text: str) -> str | None:
         return script
     han = _HAN.findall(text)
     if han:
-        return "zh" if _CHINESE_ONLY.intersection(han) else "ja"
+        chinese = _CHINESE_ONLY.intersection(han) or any(w in text for w in _CHINESE_WORDS)
+        return "zh" if chinese else "ja"
     if len(_LETTERS.findall(text)) < 2:
         return None
     language, probability = latin_language(text)
