@@ -116,3 +116,11 @@ def test_a_program_phone_is_made_plain_and_a_wrong_one_reported() -> None:
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [
         (4, "'contact.phone' is not a phone number people can dial")]
     assert "連絡先の電話（contact.phone）" in str(problems[0])
+
+
+def test_a_csv_cell_of_several_lines_saved_with_crlf_gives_plain_line_breaks() -> None:
+    text = 'id,question,answer\r\na,質問,"1行目\r\n2行目"\r\nb,質問2,答え\r\n'
+    kb, problems = load_files({"faq.csv": text.encode("utf-8-sig")}, folder_name="faq")
+    assert problems == []
+    assert [(e.answer, e.source) for e in kb.entries] == [
+        ("1行目\n2行目", "faq/faq.csv:2"), ("答え", "faq/faq.csv:4")]

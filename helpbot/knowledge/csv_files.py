@@ -91,7 +91,8 @@ def read_csv_records(
     text: str, file: str, notices: list[Problem] | None = None
 ) -> tuple[list[Record], list[Problem]]:
     """Read a CSV file into one record per non-empty row; ``notices`` collects what was kept."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Excel writes CRLF, also inside a cell of several lines: people get plain line breaks.
+    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n"), newline=""))
     problems: list[Problem] = []
     try:
         header = next(reader, None)
