@@ -32,7 +32,8 @@ def test_the_sample_shape_with_comments_on_words_and_a_null_number_passes() -> N
     ("hotline", "line", "japanese"),
     [
         # copied block: YAML keeps the second number, 118, without a word
-        (HOTLINE.replace('"119"\n', '"119"\n    number: "118"\n'), 10, "「number」が2回書かれています"),
+        (HOTLINE.replace('"119"\n', '"119"\n    number: "118"\n'), 10,
+         "「number」が2回書かれています"),
         (HOTLINE + HOTLINE.replace('"119"', '"000"'), 12, "「emergency」が2回書かれています"),
         # a number deleted to be retyped, or a #-number YAML reads as a comment
         (HOTLINE.replace('"119"', ""), 9, "「hotlines.emergency.number」が空です"),

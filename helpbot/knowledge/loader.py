@@ -17,7 +17,7 @@ import difflib
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from helpbot.core.texts import TextCatalogue
@@ -67,6 +67,39 @@ def knowledge_files(folder: Path) -> list[Path]:
     return found
 
 
+# Files beside the knowledge that are never read and need no word: this guide, and the images
+# and fonts of the rich menu.
+_QUIET_SUFFIXES = frozenset({".md", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ttf", ".otf",
+                             ".ttc"})
+_SPREADSHEETS = frozenset({".xlsx", ".xls", ".xlsm", ".ods", ".numbers", ".tsv"})
+
+
+def unread_files(folder: Path) -> list[Problem]:
+    """A notice for each file not read for its type: ``food.txt``, ``food.yaml.txt`` (as
+    Notepad saves it), an Excel ``.xlsx``. Its entries, or its danger signs for
+    ``crisis.txt``, are not used, and nothing else would say so."""
+    if not folder.is_dir():
+        return []
+    notices = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        suffix = path.suffix.lower()
+        if (not path.is_file() or suffix in ENTRY_SUFFIXES | _QUIET_SUFFIXES
+                or relative.parts[0] == DRAFTS_DIR
+                or any(part.startswith(("_", ".")) for part in relative.parts)):
+            continue
+        stem = PurePosixPath(path.stem)
+        keep = stem.suffix.lower() in ENTRY_SUFFIXES  # food.yaml.txt -> food.yaml
+        name = (str(stem) if keep else
+                stem.stem + (".csv" if suffix in _SPREADSHEETS else ".yaml"))
+        notices.append(Problem(
+            f"{folder.name}/{relative.as_posix()}", 1,
+            "this file is not read: only .yaml, .yml and .csv files are",
+            f"to use it, save it as {name} (a spreadsheet as 'CSV UTF-8'); "
+            "to keep it unread, start its name with _"))
+    return notices
+
+
 @dataclass(slots=True)
 class _Collector:
     entries: list[Entry] = field(default_factory=list)
@@ -88,7 +121,8 @@ def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
         file_path.relative_to(folder).as_posix(): read_file_bytes(file_path)
         for file_path in knowledge_files(folder)
     }
-    return load_files(files, folder_name=folder.name)
+    kb, problems = load_files(files, folder_name=folder.name)
+    return replace(kb, notices=(*kb.notices, *unread_files(folder))), problems
 
 
 def load_files(
@@ -172,6 +206,10 @@ def _load_file(
         records, problems = read_csv_records(text, name, collected.notices)
     else:
         records, problems = read_entry_records(text, name)
+        if not records and not problems:  # emptied by mistake, or kept for later: say so
+            collected.notices.append(Problem(
+                name, 1, "the file has no entries (it is empty or has only comments)",
+                "if it was saved empty by mistake, undo and save it again with its entries"))
     collected.problems.extend(problems)
     for record in records:
         _add_record(record, name, collected)

@@ -27,7 +27,7 @@ from helpbot.core.texts import use_catalogue
 from helpbot.errors import HelpbotError, KnowledgeError
 from helpbot.knowledge.board_link import BoardLink
 from helpbot.knowledge.entries import KnowledgeBase, Problem
-from helpbot.knowledge.loader import knowledge_files, load_files
+from helpbot.knowledge.loader import knowledge_files, load_files, unread_files
 from helpbot.knowledge.snapshot import (
     Fingerprint,
     LoadedFiles,
@@ -185,6 +185,8 @@ class KnowledgeStore(Generic[T]):
         kb, problems = load_files(contents.to_load(), folder_name=self.faq_dir.name)
         self._files = LoadedFiles(contents, kb, tuple(problems))
         self.last_problems = tuple(problems)
+        for notice in (*kb.notices, *unread_files(self.faq_dir)):  # told, nothing refused
+            logger.warning("FAQ notice at %s:%s: %s", notice.file, notice.line, notice.message)
         return True
 
     def _follow_board(self, link: BoardLink, *, changed: bool, first: bool) -> None:
