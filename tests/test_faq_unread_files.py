@@ -76,3 +76,19 @@ def test_an_entries_file_saved_empty_is_named_in_a_warning(tmp_path: Path, text:
     assert [(n.file, n.line) for n in kb.notices] == [("faq/food.yaml", 1)]
     assert "このファイルには質問がありません（空か、メモ（#）だけです）" in str(kb.notices[0])
     assert "元にもどして質問のある内容で保存してください" in str(kb.notices[0])
+
+
+@pytest.mark.parametrize("name", ["crisis_old.yaml", "crisis - コピー.yaml", "staff (1).yaml"])
+def test_a_copy_of_a_settings_file_is_one_plain_problem(tmp_path: Path, name: str) -> None:
+    folder = _folder(tmp_path)
+    special = name[:6].strip() if name.startswith("staff") else "crisis"
+    text = ("hotlines:\n  police: {number: \"110\", name: {ja: 警察}}\n" if special == "crisis"
+            else "timezone: Asia/Tokyo\nhours:\n  mon: 09:00-18:00\n")
+    (folder / name).write_text(text, encoding="utf-8")
+    (folder / f"{special}_questions.yaml").write_text(FOOD, encoding="utf-8")  # real entries
+    kb, problems = load_dir(folder)
+    assert [entry.id for entry in kb.entries] == ["about", "food"]
+    (problem,) = problems
+    assert (problem.file, problem.line) == (f"faq/{name}", 1)
+    assert f"このファイルは {special}.yaml の写しのようです" in str(problem)
+    assert f"とっておくなら名前を _ で始めてください（_{name}）" in str(problem)

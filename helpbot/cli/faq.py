@@ -13,8 +13,9 @@ import click
 
 from helpbot.errors import KnowledgeError
 from helpbot.knowledge.entries import Entry, EntryKind, KnowledgeBase, Problem
+from helpbot.knowledge.folder_files import FAQ_DIR_ENV, knowledge_files
 from helpbot.knowledge.freshness import freshness_warnings, future_date_problems
-from helpbot.knowledge.loader import FAQ_DIR_ENV, knowledge_files, load_dir
+from helpbot.knowledge.loader import load_dir
 from helpbot.knowledge.policies import StaffPolicy
 
 DEFAULT_FAQ_DIR = Path("faq")

@@ -98,6 +98,9 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "このファイルは読んでいません（読むのは .yaml .yml .csv のファイルだけです）"),
         (r"the file has no entries \(it is empty or has only comments\)",
          "このファイルには質問がありません（空か、メモ（#）だけです）"),
+        (r"this looks like a copy of (?P<value>\S+); only the file named .*",
+         "このファイルは {value} の写しのようです。{value} として読むのは、{value} という名前の"
+         "ファイルだけです"),
         (r"columns kept as they are: (?P<value>.*)",
          "次の列はそのまま残しました（ボットは使いません）: {value}"),
         (r"duplicate id '(?P<id>[^']*)' \(first used at (?P<first>[^)]*)\)",
@@ -187,6 +190,10 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"to use it, save it as (?P<value>\S+) \(a spreadsheet as 'CSV UTF-8'\); .*",
          "使うなら {value} という名前で保存してください（表は「CSV UTF-8」で）。"
          "読ませないなら、名前を _ で始めてください"),
+        (r"to keep it, start its name with _ \((?P<name>.+)\); "
+         r"to use it, name it (?P<value>\S+)",
+         "とっておくなら名前を _ で始めてください（{name}）。使うなら名前を {value} に"
+         "してください"),
         (r"save it as UTF-8 to silence this notice.*",
          "UTF-8 で保存すると、このお知らせは出なくなります（Excel では「CSV UTF-8」）"),
         (r"rename a column to one helpbot knows to use it.*",

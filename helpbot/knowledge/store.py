@@ -27,7 +27,8 @@ from helpbot.core.texts import use_catalogue
 from helpbot.errors import HelpbotError, KnowledgeError
 from helpbot.knowledge.board_link import BoardLink
 from helpbot.knowledge.entries import KnowledgeBase, Problem
-from helpbot.knowledge.loader import knowledge_files, load_files, unread_files
+from helpbot.knowledge.folder_files import knowledge_files, unread_files
+from helpbot.knowledge.loader import load_files
 from helpbot.knowledge.snapshot import (
     Fingerprint,
     LoadedFiles,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.loader import knowledge_files
+from helpbot.knowledge.folder_files import knowledge_files
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
