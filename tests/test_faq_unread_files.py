@@ -92,3 +92,24 @@ def test_a_copy_of_a_settings_file_is_one_plain_problem(tmp_path: Path, name: st
     assert (problem.file, problem.line) == (f"faq/{name}", 1)
     assert f"このファイルは {special}.yaml の写しのようです" in str(problem)
     assert f"とっておくなら名前を _ で始めてください（_{name}）" in str(problem)
+
+
+def test_the_service_logs_a_removed_crisis_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = _folder(tmp_path)
+    (folder / "crisis.yaml").write_text(
+        "categories:\n  - id: s\n    name: 自殺\n    call: [local]\n    expressions: [死にたい]\n"
+        "hotlines:\n  local: {number: \"0120-000-999\", name: {ja: 市の相談電話}}\n"
+        "resources:\n  intro: {ja: あなたの安全がいちばん大切です}\n", encoding="utf-8")
+    now = [100.0]
+    store: KnowledgeStore[KnowledgeBase] = KnowledgeStore(
+        folder, build_index=lambda kb: kb, check_interval=1.0, clock=lambda: now[0])
+    assert "local" in store.snapshot().kb.crisis.hotlines
+    (folder / "crisis.yaml").unlink()
+    os.utime(folder, ns=(10**18, 10**18))
+    now[0] += 2
+    with caplog.at_level(logging.WARNING, logger="helpbot.knowledge.store"):
+        assert "local" not in store.snapshot().kb.crisis.hotlines  # the built-in lines
+    assert ("FAQ notice at faq/crisis.yaml:1: this settings file was removed or renamed"
+            in caplog.text)

@@ -8,7 +8,7 @@ not knowledge.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path, PurePosixPath
 
 from helpbot.errors import KnowledgeError
@@ -96,3 +96,14 @@ def settings_copy(name: str, records: Sequence[Record]) -> str | None:
     if special is None or len(records) != 1 or "id" in records[0].fields:
         return None
     return f"{special}.yaml"
+
+
+def removed_settings(before: Collection[str], after: Collection[str], folder: str) -> list[Problem]:
+    """A notice for each settings file (crisis.yaml, staff.yaml, texts.yaml, synonyms.yaml) in
+    ``before`` but not in ``after`` (paths in the folder): deleted or renamed, so the built-in
+    danger signs, hotlines, hours or texts are used instead of the NPO's own."""
+    names = SYNONYM_FILES | RESERVED_FILES
+    return [Problem(f"{folder}/{name}", 1, "this settings file was removed or renamed; the "
+                    "built-in settings are used until it is back",
+                    f"if that was a mistake, put {name} back")
+            for name in sorted(set(before) - set(after)) if name.lower() in names]

@@ -101,6 +101,9 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"this looks like a copy of (?P<value>\S+); only the file named .*",
          "このファイルは {value} の写しのようです。{value} として読むのは、{value} という名前の"
          "ファイルだけです"),
+        (r"this settings file was removed or renamed; the built-in settings are used .*",
+         "この設定ファイルが消されたか、名前が変わりました。もどすまで、組み込みの設定"
+         "（危険のサインと電話番号、対応時間など）を使います"),
         (r"columns kept as they are: (?P<value>.*)",
          "次の列はそのまま残しました（ボットは使いません）: {value}"),
         (r"duplicate id '(?P<id>[^']*)' \(first used at (?P<first>[^)]*)\)",

@@ -27,7 +27,7 @@ from helpbot.core.texts import use_catalogue
 from helpbot.errors import HelpbotError, KnowledgeError
 from helpbot.knowledge.board_link import BoardLink
 from helpbot.knowledge.entries import KnowledgeBase, Problem
-from helpbot.knowledge.folder_files import knowledge_files, unread_files
+from helpbot.knowledge.folder_files import knowledge_files, removed_settings, unread_files
 from helpbot.knowledge.loader import load_files
 from helpbot.knowledge.snapshot import (
     Fingerprint,
@@ -184,9 +184,11 @@ class KnowledgeStore(Generic[T]):
         if not force and self._files and self._files.contents.content_hash == contents.content_hash:
             return False  # touched, not changed
         kb, problems = load_files(contents.to_load(), folder_name=self.faq_dir.name)
+        removed = removed_settings(self._files.contents.files if self._files else (),
+                                   contents.files, self.faq_dir.name)
         self._files = LoadedFiles(contents, kb, tuple(problems))
         self.last_problems = tuple(problems)
-        for notice in (*kb.notices, *unread_files(self.faq_dir)):  # told, nothing refused
+        for notice in (*kb.notices, *unread_files(self.faq_dir), *removed):  # nothing refused
             logger.warning("FAQ notice at %s:%s: %s", notice.file, notice.line, notice.message)
         return True
 
