@@ -124,3 +124,20 @@ def test_a_csv_cell_of_several_lines_saved_with_crlf_gives_plain_line_breaks() -
     assert problems == []
     assert [(e.answer, e.source) for e in kb.entries] == [
         ("1行目\n2行目", "faq/faq.csv:2"), ("答え", "faq/faq.csv:4")]
+
+
+def test_a_quote_that_does_not_pair_up_in_a_csv_is_named_at_its_row() -> None:
+    rows = ["id,question,answer", "a,予約は,いりません", 'b,電話は,"0120-000-123です',
+            "c,場所は,公民館です", 'd,時間は,"10時から"です"']
+    # b's quote is never closed: rows c and d would be swallowed into b's answer
+    _questions, problems = _load("faq.csv", "\n".join(rows[:4]) + "\n")
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "a '\"' in this row does not pair up (the row runs to line 4)")]
+    assert "この行の「\"」が対になっていません（この行が 4 行目までつながっています）" in str(
+        problems[0])
+    # text after a closing quote was quietly moved around: "10時から"です" -> 10時からです"
+    _questions, problems = _load("faq.csv", "\n".join([rows[0], rows[4]]) + "\n")
+    assert [(p.line, p.message) for p in problems] == [(2, "a '\"' in this row does not pair up")]
+    assert "文の中の「\"」は2つ重ねて書きます" in str(problems[0])
+    questions, problems = _load("faq.csv", 'id,question,answer\na,時間は,"""10時から""です"\n')
+    assert problems == [] and questions == ["時間は"]

@@ -133,6 +133,9 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"the header has no .* column", "見出し（1行目）に必要な列がありません"),
         (r"the CSV file has no rows \(it is empty or has only the header\)",
          "CSV ファイルに質問の行がありません（空か、見出しの行だけです）"),
+        (r"a '\"' in this row does not pair up \(the row runs to line (?P<n>\d+)\)",
+         "この行の「\"」が対になっていません（この行が {n} 行目までつながっています）"),
+        (r"a '\"' in this row does not pair up", "この行の「\"」が対になっていません"),
         (r"CSV error: .*", "CSV の書き方のまちがいがあります"),
         (r"unknown weekday (?P<value>.*)", "曜日 {value} が読めません"),
         (r"cannot read hours (?P<value>.*)", "時間 {value} が読めません"),
@@ -197,6 +200,9 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"to use it, name it (?P<value>\S+)",
          "とっておくなら名前を _ で始めてください（{name}）。使うなら名前を {value} に"
          "してください"),
+        (r"a cell in quotes must end with '\"' before the next comma; .*",
+         "\"...\" でかこんだセルは、次の「,」の前に「\"」で閉じます。文の中の「\"」は2つ重ねて"
+         "書きます（例: \"彼は\"\"大丈夫\"\"と言った\"）"),
         (r"save it as UTF-8 to silence this notice.*",
          "UTF-8 で保存すると、このお知らせは出なくなります（Excel では「CSV UTF-8」）"),
         (r"rename a column to one helpbot knows to use it.*",
