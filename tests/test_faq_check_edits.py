@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from helpbot.cli.faq import faq
@@ -141,3 +142,29 @@ def test_a_quote_that_does_not_pair_up_in_a_csv_is_named_at_its_row() -> None:
     assert "文の中の「\"」は2つ重ねて書きます" in str(problems[0])
     questions, problems = _load("faq.csv", 'id,question,answer\na,時間は,"""10時から""です"\n')
     assert problems == [] and questions == ["時間は"]
+
+
+ENTRY = "- id: food\n  question: 食べ物がない\n  answer: 事務所に来てください\n  category: 食べ物\n"
+
+
+@pytest.mark.parametrize(
+    ("slip", "line", "japanese"),
+    [
+        (("  question: ", "\u3000question: "), 2, "この行の字下げに全角スペースがあります"),
+        (("  category: ", "  category："), 4, "「：」が全角です。半角の「:」と半角スペース"),
+        (("  question: ", "  question:"), 2, "「:」のあとに半角スペースを1つ入れてください"),
+        (("- id: ", "- id:"), 1, "「:」のあとに半角スペースを1つ入れてください"),
+        (("  category: 食べ物\n", "  alternates:\n    - ご飯\n    -ご飯がない\n"), 6,
+         "「-」のあとに半角スペースを1つ入れてください"),
+    ],
+)
+def test_a_typing_slip_that_breaks_yaml_is_named_on_its_own_line(
+    slip: tuple[str, str], line: int, japanese: str
+) -> None:
+    _questions, problems = _load("food.yaml", ENTRY + ENTRY.replace("food\n", "food2\n"))
+    assert problems == []
+    _questions, problems = _load("food.yaml", ENTRY.replace(*slip) + "\n" + ENTRY.replace(
+        "food\n", "food2\n"))
+    assert [p.line for p in problems] == [line]
+    assert "書き方のまちがいがあります（YAML）" in str(problems[0])
+    assert japanese in str(problems[0])

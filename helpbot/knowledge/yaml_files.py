@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from helpbot.knowledge.entries import Problem
 from helpbot.knowledge.records import Record
+from helpbot.knowledge.yaml_slips import slip_near
 
 _KEEP_TAGS = frozenset({"tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"})
 
@@ -214,6 +215,9 @@ def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
         line = mark.line + 1 if mark else 1
         problem = error.problem or str(error)
         hint = next((h for needle, h in _SYNTAX_HINTS if needle in problem), "")
+        slip = None if "\\t" in problem else slip_near(text, line)
+        if slip is not None:
+            line, hint = slip
         return None, [Problem(file, line, f"YAML syntax error: {problem}", hint or _YAML_HINT)]
     except yaml.YAMLError as error:
         return None, [Problem(file, 1, f"YAML error: {error}", _YAML_HINT)]
