@@ -91,7 +91,9 @@ def check(
         f"{len(problems)} problem(s), {len(warnings)} warning(s) as of {day.isoformat()}"
     )
     if problems:
-        click.echo("Fix the problems above, then run this check again.")
+        click.echo("Fix the problems above, then run this check again. "
+                   "（上のまちがいを直して保存し、もう一度チェックしてください。"
+                   "直すまで、ボットは前の内容で答えます）")
         raise click.exceptions.Exit(1)
     if warnings:
         click.echo("OK: no problems found, but look at the warnings above "
@@ -99,7 +101,7 @@ def check(
         if strict:
             raise click.exceptions.Exit(1)
         return
-    click.echo("OK: no problems found.")
+    click.echo("OK: no problems found. （まちがいはありません）")
 
 
 @faq.command()
