@@ -237,3 +237,29 @@ def test_restoring_a_broken_file_logs_that_the_good_version_is_served(
         "FAQ problems fixed" in r.getMessage() and original[:12] in r.getMessage()
         for r in caplog.records
     ), caplog.text
+
+
+def test_a_csv_saved_as_shift_jis_is_published_and_served_by_every_process(
+    fast_settings: Settings, faq_dir: Path, tmp_path: Path, clock: FakeClock,
+    processes: list[Services],
+) -> None:
+    other_dir = tmp_path / "other" / "faq"
+    shutil.copytree(faq_dir, other_dir)
+    for path in [other_dir, *other_dir.rglob("*")]:
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    web = build_services(fast_settings, clock=clock, role="web")
+    processes.append(web)
+    web.knowledge.snapshot()
+    # Excel's plain "CSV" is Shift_JIS; the loader reads it (with a warning to staff)
+    csv_path = faq_dir / "opendata_faq.csv"
+    text = csv_path.read_text(encoding="utf-8-sig") + "od-kitchen,子ども食堂はどこ,公民館です,\n"
+    csv_path.write_bytes(text.replace("\n", "\r\n").encode("cp932"))
+    os.utime(csv_path, ns=(2 * 10**18, 2 * 10**18))
+    web.knowledge.snapshot()  # used to raise UnicodeDecodeError while publishing: a 500
+    assert web.knowledge.readiness().ready, web.knowledge.readiness()
+    other = build_services(fast_settings.with_overrides(faq_dir=other_dir), clock=clock,
+                           role="worker")
+    processes.append(other)
+    assert served(other) == served(web)
+    entry = other.knowledge.snapshot().kb.by_id()["od-kitchen"]
+    assert (entry.question, entry.answer) == ("子ども食堂はどこ", "公民館です")

@@ -218,6 +218,18 @@ def decode_text(data: bytes | OSError, name: str) -> tuple[str, Problem | None]:
     return text, None
 
 
+def file_text(name: str, data: bytes) -> str:
+    """A loaded file's text as the loader read it: UTF-8, or Shift_JIS (cp932) for a CSV
+    saved by Excel. For storing a published version, whose files all loaded."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        converted = _shift_jis_text(data) if name.lower().endswith(".csv") else None
+        if converted is None:
+            raise
+        return converted
+
+
 def _shift_jis_text(data: bytes) -> str | None:
     """The text of a Shift_JIS (cp932) file with Japanese in it; None when it is not one."""
     if not _looks_japanese(data, "cp932"):

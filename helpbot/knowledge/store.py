@@ -111,6 +111,9 @@ class KnowledgeStore(Generic[T]):
             # Readers never wait for a reload already running: they keep the old snapshot.
             try:
                 self._refresh(force=False)
+            except Exception:  # a reader keeps its answer, whatever an edit or a bug does
+                logger.exception("checking the FAQ folder failed; still serving version %s",
+                                 self._version())
             finally:
                 self._lock.release()
         return self._snapshot or current
