@@ -46,6 +46,14 @@ def edit(path: Path, text: str) -> None:
     os.utime(path, ns=(bumped, bumped))
 
 
+def old_copy(faq_dir: Path, to: Path) -> Path:
+    """A copy of the folder as another machine has it, from 2020 (older than any edit)."""
+    shutil.copytree(faq_dir, to)
+    for path in [to, *to.rglob("*")]:
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    return to
+
+
 def top_entry(services: Services, text: str) -> str:
     return services.knowledge.snapshot().index.rank(text, limit=1)[0].entry.id
 
@@ -125,10 +133,7 @@ def test_a_machine_with_older_files_serves_the_published_version(
     fast_settings: Settings, faq_dir: Path, tmp_path: Path, clock: FakeClock,
     processes: list[Services],
 ) -> None:
-    old_dir = tmp_path / "old" / "faq"
-    shutil.copytree(faq_dir, old_dir)
-    for path in [old_dir, *old_dir.rglob("*")]:
-        os.utime(path, (1_600_000_000, 1_600_000_000))  # a copy from 2020
+    old_dir = old_copy(faq_dir, tmp_path / "old" / "faq")
     edit(faq_dir / "food.yaml", (faq_dir / "food.yaml").read_text("utf-8") + NEW_ENTRY)
 
     new_machine = build_services(fast_settings, clock=clock, role="web")
@@ -243,10 +248,7 @@ def test_a_csv_saved_as_shift_jis_is_published_and_served_by_every_process(
     fast_settings: Settings, faq_dir: Path, tmp_path: Path, clock: FakeClock,
     processes: list[Services],
 ) -> None:
-    other_dir = tmp_path / "other" / "faq"
-    shutil.copytree(faq_dir, other_dir)
-    for path in [other_dir, *other_dir.rglob("*")]:
-        os.utime(path, (1_600_000_000, 1_600_000_000))
+    other_dir = old_copy(faq_dir, tmp_path / "other" / "faq")
     web = build_services(fast_settings, clock=clock, role="web")
     processes.append(web)
     web.knowledge.snapshot()
