@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from helpbot.cli.faq import faq
@@ -116,3 +117,54 @@ def test_a_program_phone_is_made_plain_and_a_wrong_one_reported() -> None:
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [
         (4, "'contact.phone' is not a phone number people can dial")]
     assert "連絡先の電話（contact.phone）" in str(problems[0])
+
+
+def test_a_csv_cell_of_several_lines_saved_with_crlf_gives_plain_line_breaks() -> None:
+    text = 'id,question,answer\r\na,質問,"1行目\r\n2行目"\r\nb,質問2,答え\r\n'
+    kb, problems = load_files({"faq.csv": text.encode("utf-8-sig")}, folder_name="faq")
+    assert problems == []
+    assert [(e.answer, e.source) for e in kb.entries] == [
+        ("1行目\n2行目", "faq/faq.csv:2"), ("答え", "faq/faq.csv:4")]
+
+
+def test_a_quote_that_does_not_pair_up_in_a_csv_is_named_at_its_row() -> None:
+    rows = ["id,question,answer", "a,予約は,いりません", 'b,電話は,"0120-000-123です',
+            "c,場所は,公民館です", 'd,時間は,"10時から"です"']
+    # b's quote is never closed: rows c and d would be swallowed into b's answer
+    _questions, problems = _load("faq.csv", "\n".join(rows[:4]) + "\n")
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "a '\"' in this row does not pair up (the row runs to line 4)")]
+    assert "この行の「\"」が対になっていません（この行が 4 行目までつながっています）" in str(
+        problems[0])
+    # text after a closing quote was quietly moved around: "10時から"です" -> 10時からです"
+    _questions, problems = _load("faq.csv", "\n".join([rows[0], rows[4]]) + "\n")
+    assert [(p.line, p.message) for p in problems] == [(2, "a '\"' in this row does not pair up")]
+    assert "文の中の「\"」は2つ重ねて書きます" in str(problems[0])
+    questions, problems = _load("faq.csv", 'id,question,answer\na,時間は,"""10時から""です"\n')
+    assert problems == [] and questions == ["時間は"]
+
+
+ENTRY = "- id: food\n  question: 食べ物がない\n  answer: 事務所に来てください\n  category: 食べ物\n"
+
+
+@pytest.mark.parametrize(
+    ("slip", "line", "japanese"),
+    [
+        (("  question: ", "\u3000question: "), 2, "この行の字下げに全角スペースがあります"),
+        (("  category: ", "  category："), 4, "「：」が全角です。半角の「:」と半角スペース"),
+        (("  question: ", "  question:"), 2, "「:」のあとに半角スペースを1つ入れてください"),
+        (("- id: ", "- id:"), 1, "「:」のあとに半角スペースを1つ入れてください"),
+        (("  category: 食べ物\n", "  alternates:\n    - ご飯\n    -ご飯がない\n"), 6,
+         "「-」のあとに半角スペースを1つ入れてください"),
+    ],
+)
+def test_a_typing_slip_that_breaks_yaml_is_named_on_its_own_line(
+    slip: tuple[str, str], line: int, japanese: str
+) -> None:
+    _questions, problems = _load("food.yaml", ENTRY + ENTRY.replace("food\n", "food2\n"))
+    assert problems == []
+    _questions, problems = _load("food.yaml", ENTRY.replace(*slip) + "\n" + ENTRY.replace(
+        "food\n", "food2\n"))
+    assert [p.line for p in problems] == [line]
+    assert "書き方のまちがいがあります（YAML）" in str(problems[0])
+    assert japanese in str(problems[0])

@@ -67,6 +67,9 @@ def test_messages_are_japanese_with_the_english_kept(copy: Path):
         "faq/zz_new.yaml:1: 「answer」（答え）がありません / missing 'answer' "
         "(hint: ボットが送る返事を書いてください / write the reply the bot should send)"
     )
+    # the last line, for staff too: what to do now, and that the bot keeps answering meanwhile
+    assert lines[-1].endswith("（上のまちがいを直して保存し、もう一度チェックしてください。"
+                              "直すまで、ボットは前の内容で答えます）")
 
 
 def test_a_duplicate_id_is_reported_in_both_languages(copy: Path):

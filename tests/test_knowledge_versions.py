@@ -46,6 +46,14 @@ def edit(path: Path, text: str) -> None:
     os.utime(path, ns=(bumped, bumped))
 
 
+def old_copy(faq_dir: Path, to: Path) -> Path:
+    """A copy of the folder as another machine has it, from 2020 (older than any edit)."""
+    shutil.copytree(faq_dir, to)
+    for path in [to, *to.rglob("*")]:
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    return to
+
+
 def top_entry(services: Services, text: str) -> str:
     return services.knowledge.snapshot().index.rank(text, limit=1)[0].entry.id
 
@@ -125,10 +133,7 @@ def test_a_machine_with_older_files_serves_the_published_version(
     fast_settings: Settings, faq_dir: Path, tmp_path: Path, clock: FakeClock,
     processes: list[Services],
 ) -> None:
-    old_dir = tmp_path / "old" / "faq"
-    shutil.copytree(faq_dir, old_dir)
-    for path in [old_dir, *old_dir.rglob("*")]:
-        os.utime(path, (1_600_000_000, 1_600_000_000))  # a copy from 2020
+    old_dir = old_copy(faq_dir, tmp_path / "old" / "faq")
     edit(faq_dir / "food.yaml", (faq_dir / "food.yaml").read_text("utf-8") + NEW_ENTRY)
 
     new_machine = build_services(fast_settings, clock=clock, role="web")
@@ -237,3 +242,26 @@ def test_restoring_a_broken_file_logs_that_the_good_version_is_served(
         "FAQ problems fixed" in r.getMessage() and original[:12] in r.getMessage()
         for r in caplog.records
     ), caplog.text
+
+
+def test_a_csv_saved_as_shift_jis_is_published_and_served_by_every_process(
+    fast_settings: Settings, faq_dir: Path, tmp_path: Path, clock: FakeClock,
+    processes: list[Services],
+) -> None:
+    other_dir = old_copy(faq_dir, tmp_path / "other" / "faq")
+    web = build_services(fast_settings, clock=clock, role="web")
+    processes.append(web)
+    web.knowledge.snapshot()
+    # Excel's plain "CSV" is Shift_JIS; the loader reads it (with a warning to staff)
+    csv_path = faq_dir / "opendata_faq.csv"
+    text = csv_path.read_text(encoding="utf-8-sig") + "od-kitchen,子ども食堂はどこ,公民館です,\n"
+    csv_path.write_bytes(text.replace("\n", "\r\n").encode("cp932"))
+    os.utime(csv_path, ns=(2 * 10**18, 2 * 10**18))
+    web.knowledge.snapshot()  # used to raise UnicodeDecodeError while publishing: a 500
+    assert web.knowledge.readiness().ready, web.knowledge.readiness()
+    other = build_services(fast_settings.with_overrides(faq_dir=other_dir), clock=clock,
+                           role="worker")
+    processes.append(other)
+    assert served(other) == served(web)
+    entry = other.knowledge.snapshot().kb.by_id()["od-kitchen"]
+    assert (entry.question, entry.answer) == ("子ども食堂はどこ", "公民館です")

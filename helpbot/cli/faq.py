@@ -13,8 +13,9 @@ import click
 
 from helpbot.errors import KnowledgeError
 from helpbot.knowledge.entries import Entry, EntryKind, KnowledgeBase, Problem
+from helpbot.knowledge.folder_files import FAQ_DIR_ENV, knowledge_files
 from helpbot.knowledge.freshness import freshness_warnings, future_date_problems
-from helpbot.knowledge.loader import FAQ_DIR_ENV, knowledge_files, load_dir
+from helpbot.knowledge.loader import load_dir
 from helpbot.knowledge.policies import StaffPolicy
 
 DEFAULT_FAQ_DIR = Path("faq")
@@ -90,7 +91,9 @@ def check(
         f"{len(problems)} problem(s), {len(warnings)} warning(s) as of {day.isoformat()}"
     )
     if problems:
-        click.echo("Fix the problems above, then run this check again.")
+        click.echo("Fix the problems above, then run this check again. "
+                   "（上のまちがいを直して保存し、もう一度チェックしてください。"
+                   "直すまで、ボットは前の内容で答えます）")
         raise click.exceptions.Exit(1)
     if warnings:
         click.echo("OK: no problems found, but look at the warnings above "
@@ -98,7 +101,7 @@ def check(
         if strict:
             raise click.exceptions.Exit(1)
         return
-    click.echo("OK: no problems found.")
+    click.echo("OK: no problems found. （まちがいはありません）")
 
 
 @faq.command()

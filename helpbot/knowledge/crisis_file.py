@@ -38,11 +38,13 @@ from typing import Any
 from helpbot.knowledge.crisis_done_by import DoneBy, check_done_by, read_done_by
 from helpbot.knowledge.crisis_hotlines import Hotline, language_texts, read_hotlines
 from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.record_fields import TEXT_LANGUAGES
 from helpbot.knowledge.yaml_files import (
     LineDict,
     LineList,
     key_line,
     parse_yaml,
+    settings_problems,
     text_list,
     unknown_fields,
 )
@@ -186,6 +188,7 @@ def read_crisis_rules(text: str, file: str) -> tuple[CrisisRules | None, list[Pr
         return None, problems
     if not isinstance(data, LineDict):
         return None, [Problem(file, 1, "crisis.yaml should have 'categories' and 'resources'")]
+    problems.extend(settings_problems(data, file, texts=TEXT_LANGUAGES, filled=("number",)))
     problems.extend(unknown_fields(data, CRISIS_FIELDS, file, "in crisis.yaml"))
     raw_categories = data.get("categories")
     categories: list[CrisisCategory] = []

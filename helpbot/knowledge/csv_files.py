@@ -91,8 +91,11 @@ def read_csv_records(
     text: str, file: str, notices: list[Problem] | None = None
 ) -> tuple[list[Record], list[Problem]]:
     """Read a CSV file into one record per non-empty row; ``notices`` collects what was kept."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Excel writes CRLF, also inside a cell of several lines: people get plain line breaks.
+    # Strict: a stray '"' is a mistake named with its row, not text quietly rearranged.
+    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n"), newline=""), strict=True)
     problems: list[Problem] = []
+    row_start = 1
     try:
         header = next(reader, None)
         if header is None:
@@ -126,7 +129,15 @@ def read_csv_records(
             )
             records.append(Record(line=line, fields=fields, extra=extra))
     except csv.Error as error:
-        problems.append(Problem(file, reader.line_num or 1, f"CSV error: {error}", _COMMA_HINT))
+        # a quote never closed ("end of data"), or text right after a closing one
+        if "'\"'" in str(error) or "end of data" in str(error):
+            runs = (f" (the row runs to line {reader.line_num})"
+                    if reader.line_num > row_start else "")
+            problems.append(Problem(file, row_start, f"a '\"' in this row does not pair up{runs}",
+                                    _QUOTE_HINT))
+        else:
+            problems.append(Problem(file, reader.line_num or 1, f"CSV error: {error}",
+                                    _COMMA_HINT))
         return [], problems
     if not records and not problems:
         problems.append(_no_rows(file))
@@ -143,6 +154,8 @@ def _no_rows(file: str) -> Problem:
 
 _HEADER_HINT = "the first line should be id,question,answer,... or ID,問い合わせ文,応答文,カテゴリ"
 _COMMA_HINT = 'put text that contains commas or line breaks in double quotes: "..."'
+_QUOTE_HINT = ('a cell in quotes must end with \'"\' before the next comma; a \'"\' inside '
+               'it is written twice: "彼は""大丈夫""と言った"')
 
 
 _KEPT_HINT = "rename a column to one helpbot knows to use it (see faq/README.md)"

@@ -19,9 +19,8 @@ import yaml
 from helpbot.core.files import replace_atomically
 from helpbot.errors import DraftError
 from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.folder_files import DRAFTS_DIR, knowledge_files
 from helpbot.knowledge.loader import (
-    DRAFTS_DIR,
-    knowledge_files,
     load_dir,
     load_files,
     read_file_bytes,

@@ -7,7 +7,7 @@ special files: ``synonyms.yaml`` / ``_synonyms.yaml`` holds synonym groups, and
 ``crisis.yaml`` holds the danger signs and crisis resources, and ``staff.yaml`` the office
 hours and handoff phrases (see ``policies.py``), ``texts.yaml`` the buttons and system
 texts in every language (see ``texts_file.py``); ``richmenu.yaml`` (the LINE rich menu) is not
-knowledge and is skipped. An entry with a
+knowledge and is skipped (which files: ``folder_files.py``). An entry with a
 mistake is left out and reported as a Problem; every good entry still loads.
 """
 
@@ -17,55 +17,28 @@ import difflib
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from helpbot.core.texts import TextCatalogue
-from helpbot.errors import KnowledgeError
 from helpbot.knowledge.crisis_file import CrisisRules, builtin_crisis_rules, read_crisis_rules
 from helpbot.knowledge.csv_files import read_csv_records
 from helpbot.knowledge.entries import Entry, KnowledgeBase, Problem
+from helpbot.knowledge.folder_files import (
+    CRISIS_FILES,
+    STAFF_FILES,
+    SYNONYM_FILES,
+    TEXT_FILES,
+    knowledge_files,
+    settings_copy,
+    unread_files,
+)
 from helpbot.knowledge.policies import StaffPolicy, read_staff_policy
 from helpbot.knowledge.records import Record, build_entry
-from helpbot.knowledge.richmenu_file import RICHMENU_FILES
 from helpbot.knowledge.texts_file import read_text_catalogue
 from helpbot.knowledge.yaml_files import read_entry_records, read_synonym_groups
 
 logger = logging.getLogger(__name__)
-
-ENTRY_SUFFIXES = frozenset({".yaml", ".yml", ".csv"})
-SYNONYM_FILES = frozenset({"synonyms.yaml", "synonyms.yml", "_synonyms.yaml", "_synonyms.yml"})
-CRISIS_FILES = frozenset({"crisis.yaml", "crisis.yml"})
-STAFF_FILES = frozenset({"staff.yaml", "staff.yml"})
-TEXT_FILES = frozenset({"texts.yaml", "texts.yml"})
-RESERVED_FILES = CRISIS_FILES | STAFF_FILES | TEXT_FILES
-FAQ_DIR_ENV = "HELPBOT_FAQ_DIR"
-# Drafts of entries from case workers (knowledge/drafts.py): never loaded.
-DRAFTS_DIR = "drafts"
-
-
-def knowledge_files(folder: Path) -> list[Path]:
-    """List the files ``load_dir`` reads (entries, synonyms, reserved), sorted."""
-    if not folder.is_dir():
-        raise KnowledgeError(
-            f"The FAQ folder {str(folder)!r} does not exist or is not a folder. "
-            f"Create it, or set {FAQ_DIR_ENV} to the folder that holds the FAQ files."
-        )
-    found: list[Path] = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if not path.is_file() or path.suffix.lower() not in ENTRY_SUFFIXES:
-            continue
-        top = len(relative.parts) == 1
-        if top and path.name.lower() in RICHMENU_FILES:
-            continue  # the LINE rich menu (helpbot line richmenu apply), not knowledge
-        special = top and path.name.lower() in SYNONYM_FILES | RESERVED_FILES
-        if relative.parts[0] == DRAFTS_DIR and len(relative.parts) > 1:
-            continue  # proposals waiting for review (knowledge/drafts.py), not knowledge
-        if special or not any(part.startswith(("_", ".")) for part in relative.parts):
-            found.append(path)
-    return found
-
 
 @dataclass(slots=True)
 class _Collector:
@@ -88,7 +61,8 @@ def load_dir(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
         file_path.relative_to(folder).as_posix(): read_file_bytes(file_path)
         for file_path in knowledge_files(folder)
     }
-    return load_files(files, folder_name=folder.name)
+    kb, problems = load_files(files, folder_name=folder.name)
+    return replace(kb, notices=(*kb.notices, *unread_files(folder))), problems
 
 
 def load_files(
@@ -172,6 +146,17 @@ def _load_file(
         records, problems = read_csv_records(text, name, collected.notices)
     else:
         records, problems = read_entry_records(text, name)
+        copy_of = settings_copy(file_path.name, records)
+        if copy_of is not None:
+            records, problems = [], [Problem(
+                name, 1, f"this looks like a copy of {copy_of}; only the file named "
+                f"{copy_of} is read as one",
+                f"to keep it, start its name with _ (_{file_path.name}); to use it, "
+                f"name it {copy_of}")]
+        if not records and not problems:  # emptied by mistake, or kept for later: say so
+            collected.notices.append(Problem(
+                name, 1, "the file has no entries (it is empty or has only comments)",
+                "if it was saved empty by mistake, undo and save it again with its entries"))
     collected.problems.extend(problems)
     for record in records:
         _add_record(record, name, collected)
@@ -231,6 +216,18 @@ def decode_text(data: bytes | OSError, name: str) -> tuple[str, Problem | None]:
         message = f"{message}: cannot read byte 0x{data[error.start]:02x}"
         return "", Problem(name, line, message, hint)
     return text, None
+
+
+def file_text(name: str, data: bytes) -> str:
+    """A loaded file's text as the loader read it: UTF-8, or Shift_JIS (cp932) for a CSV
+    saved by Excel. For storing a published version, whose files all loaded."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        converted = _shift_jis_text(data) if name.lower().endswith(".csv") else None
+        if converted is None:
+            raise
+        return converted
 
 
 def _shift_jis_text(data: bytes) -> str | None:

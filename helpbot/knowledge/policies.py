@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from helpbot.core.texts import CATALOGUE_LANGUAGES
 from helpbot.knowledge.entries import Problem
 from helpbot.knowledge.hours import parse_hours, public_holiday, weekday
+from helpbot.knowledge.record_fields import TEXT_LANGUAGES
 from helpbot.knowledge.yaml_files import (
     LineDict,
     LineList,
     key_line,
     parse_yaml,
+    settings_problems,
     text_list,
     unknown_fields,
 )
@@ -134,6 +136,7 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         return None, problems
     if not isinstance(data, LineDict):
         return None, [Problem(file, 1, "staff.yaml should be a set of fields like 'hours:'")]
+    problems.extend(settings_problems(data, file, texts=TEXT_LANGUAGES))
     problems.extend(unknown_fields(data, STAFF_FIELDS, file))
     defaults = StaffPolicy()
     timezone = data.get("timezone", defaults.timezone)

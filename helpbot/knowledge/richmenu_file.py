@@ -21,7 +21,14 @@ import re
 from dataclasses import dataclass
 
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.yaml_files import LineDict, LineList, key_line, parse_yaml, unknown_fields
+from helpbot.knowledge.yaml_files import (
+    LineDict,
+    LineList,
+    key_line,
+    parse_yaml,
+    settings_problems,
+    unknown_fields,
+)
 
 RICHMENU_FILES = frozenset({"richmenu.yaml", "richmenu.yml"})
 MENU_FIELDS = ("chat_bar_text", "size", "background", "font", "buttons")
@@ -74,6 +81,7 @@ def read_richmenu(text: str, file: str) -> tuple[RichMenuSpec | None, list[Probl
                                           "start from the sample faq/richmenu.yaml")]
     if not isinstance(data, LineDict):
         return None, [Problem(file, 1, "richmenu.yaml should be a set of fields like 'buttons:'")]
+    problems.extend(settings_problems(data, file, texts=("label", "text", "chat_bar_text")))
     problems.extend(unknown_fields(data, MENU_FIELDS, file))
     chat_bar = _text(data, "chat_bar_text", file, problems) or "メニュー"
     if len(chat_bar) > MAX_CHAT_BAR_TEXT:

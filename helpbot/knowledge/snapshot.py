@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from helpbot.knowledge.entries import KnowledgeBase, Problem
-from helpbot.knowledge.loader import knowledge_files
+from helpbot.knowledge.folder_files import knowledge_files
 from helpbot.knowledge.versions import FolderContents
 
 T = TypeVar("T")

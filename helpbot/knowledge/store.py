@@ -27,7 +27,8 @@ from helpbot.core.texts import use_catalogue
 from helpbot.errors import HelpbotError, KnowledgeError
 from helpbot.knowledge.board_link import BoardLink
 from helpbot.knowledge.entries import KnowledgeBase, Problem
-from helpbot.knowledge.loader import knowledge_files, load_files
+from helpbot.knowledge.folder_files import knowledge_files, removed_settings, unread_files
+from helpbot.knowledge.loader import load_files
 from helpbot.knowledge.snapshot import (
     Fingerprint,
     LoadedFiles,
@@ -110,6 +111,9 @@ class KnowledgeStore(Generic[T]):
             # Readers never wait for a reload already running: they keep the old snapshot.
             try:
                 self._refresh(force=False)
+            except Exception:  # a reader keeps its answer, whatever an edit or a bug does
+                logger.exception("checking the FAQ folder failed; still serving version %s",
+                                 self._version())
             finally:
                 self._lock.release()
         return self._snapshot or current
@@ -183,8 +187,12 @@ class KnowledgeStore(Generic[T]):
         if not force and self._files and self._files.contents.content_hash == contents.content_hash:
             return False  # touched, not changed
         kb, problems = load_files(contents.to_load(), folder_name=self.faq_dir.name)
+        removed = removed_settings(self._files.contents.files if self._files else (),
+                                   contents.files, self.faq_dir.name)
         self._files = LoadedFiles(contents, kb, tuple(problems))
         self.last_problems = tuple(problems)
+        for notice in (*kb.notices, *unread_files(self.faq_dir), *removed):  # nothing refused
+            logger.warning("FAQ notice at %s:%s: %s", notice.file, notice.line, notice.message)
         return True
 
     def _follow_board(self, link: BoardLink, *, changed: bool, first: bool) -> None:

@@ -26,7 +26,8 @@ from typing import Any
 
 from helpbot.core.texts import CATALOGUE_LANGUAGES, TEXT_NAMES, TextCatalogue, builtin_text
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.yaml_files import LineDict, key_line, parse_yaml
+from helpbot.knowledge.record_fields import TEXT_LANGUAGES
+from helpbot.knowledge.yaml_files import LineDict, key_line, parse_yaml, settings_problems
 from helpbot.programs.finder_words import builtin_words, finder_buttons
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -44,7 +45,7 @@ def read_text_catalogue(text: str, file: str) -> tuple[TextCatalogue | None, lis
     texts: dict[str, dict[str, str]] = {}
     categories: dict[str, dict[str, str]] = {}
     finder: dict[str, dict[str, str]] = {}
-    _written_twice(data, file, problems)
+    problems.extend(settings_problems(data, file, texts=TEXT_LANGUAGES))
     for name, value in data.items():
         line = key_line(data, name)
         if name == "categories":
@@ -77,7 +78,6 @@ def _finder(section: Any, parent: LineDict, file: str, problems: list[Problem],
         return {}
     known = builtin_words()
     out: dict[str, dict[str, str]] = {}
-    _written_twice(section, file, problems)
     for key, value in section.items():
         line = key_line(section, key)
         if key not in known:
@@ -145,7 +145,6 @@ def _languages(
         problems.append(Problem(file, line, f"'{name}' must list languages", hint))
         return {}
     out: dict[str, str] = {}
-    _written_twice(value, file, problems)
     for language, written in value.items():
         at = _line_of(value, language, line)
         if language not in CATALOGUE_LANGUAGES:
@@ -158,13 +157,6 @@ def _languages(
         else:
             out[language] = written.strip()
     return out
-
-
-def _written_twice(mapping: LineDict, file: str, problems: list[Problem]) -> None:
-    """A key written twice in one mapping: YAML keeps the last one, silently."""
-    for key, line in getattr(mapping, "repeated_keys", ()):
-        problems.append(Problem(file, line, f"'{key}' is written twice",
-                                "keep only one of them (the last one would be used)"))
 
 
 def _line_of(mapping: Any, key: str, default: int) -> int:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Protocol
 
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.loader import knowledge_files
+from helpbot.knowledge.folder_files import knowledge_files
+from helpbot.knowledge.loader import file_text
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -53,8 +54,9 @@ class FolderContents:
         return {**self.files, **self.unreadable}
 
     def texts(self) -> dict[str, str]:
-        """The contents as text for storing; a published version is always UTF-8."""
-        return {name: data.decode("utf-8") for name, data in self.files.items()}
+        """The contents as text for storing (a Shift_JIS CSV as the loader read it); a
+        published version is always stored, and read back, as UTF-8."""
+        return {name: file_text(name, data) for name, data in self.files.items()}
 
     @classmethod
     def from_texts(cls, texts: Mapping[str, str], *, changed_at: dt.datetime) -> FolderContents:

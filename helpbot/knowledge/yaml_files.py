@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import yaml
@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from helpbot.knowledge.entries import Problem
 from helpbot.knowledge.records import Record
+from helpbot.knowledge.yaml_slips import slip_near
 
 _KEEP_TAGS = frozenset({"tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"})
 
@@ -30,8 +31,12 @@ class LineDict(dict[str, Any]):
     line: int = 0
     key_lines: dict[str, int]
     repeated_keys: list[tuple[str, int]]
-    # (key, line) of plain values that a ' #' on the same line cut short (YAML comment).
-    comment_cuts: list[tuple[str, int]]
+    # (key, line, what follows '#') of plain values that a ' #' on the same line cut short
+    # (YAML reads the rest as a comment).
+    comment_cuts: list[tuple[str, int, str]]
+    # Keys written with nothing after them (``number:``, or ``number: #8008`` cut to nothing);
+    # an explicit ``null`` or ``~`` is not blank.
+    blank_keys: set[str]
 
 
 class LineList(list[Any]):
@@ -58,6 +63,7 @@ def _construct_mapping(loader: _TextLoader, node: MappingNode) -> Iterator[LineD
     data.key_lines = {}
     data.repeated_keys = []
     data.comment_cuts = []
+    data.blank_keys = set()
     yield data
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
@@ -67,27 +73,32 @@ def _construct_mapping(loader: _TextLoader, node: MappingNode) -> Iterator[LineD
         if key in data.key_lines:
             data.repeated_keys.append((key, line))
         data.key_lines[key] = line
-        data.comment_cuts.extend((key, cut) for cut in _comment_cut_lines(value_node))
+        data.comment_cuts.extend((key, *cut) for cut in _comment_cuts(value_node))
+        if isinstance(value_node, ScalarNode) and value_node.style is None and not value_node.value:
+            data.blank_keys.add(key)
         data[key] = loader.construct_object(value_node, deep=True)
 
 
 _COMMENT_AFTER = re.compile(r"[ \t]+#")
 
 
-def _comment_cut_lines(node: Node) -> list[int]:
-    """Lines where a plain value (or a plain item of a list value) is followed by ' #' on its
-    own line: YAML reads the rest as a comment, so ``今日食べるもの #2がありません`` loses
-    everything from ``#``. Nested mappings are left to their own keys."""
+def _comment_cuts(node: Node) -> list[tuple[int, str]]:
+    """(line, what follows '#') where a plain value (or a plain item of a list value) is
+    followed by ' #' on its own line: YAML reads the rest as a comment, so
+    ``今日食べるもの #2がありません`` loses everything from ``#``. Nested mappings are left to
+    their own keys."""
     scalars = node.value if isinstance(node, SequenceNode) else [node]
-    lines = []
+    cuts = []
     for scalar in scalars:
         if not isinstance(scalar, ScalarNode) or scalar.style is not None or not scalar.value:
             continue
         mark = scalar.end_mark
         buffer = mark.buffer or ""
-        if _COMMENT_AFTER.match(buffer, mark.index):
-            lines.append(mark.line + 1)
-    return lines
+        found = _COMMENT_AFTER.match(buffer, mark.index)
+        if found:
+            rest = buffer[found.end() :].split("\n", 1)[0]
+            cuts.append((mark.line + 1, rest.strip()))
+    return cuts
 
 
 def _construct_sequence(loader: _TextLoader, node: SequenceNode) -> Iterator[LineList]:
@@ -149,6 +160,50 @@ def unknown_fields(
     return problems
 
 
+def settings_problems(
+    data: Any, file: str, *, texts: Collection[str], filled: Collection[str] = ()
+) -> list[Problem]:
+    """What YAML lets pass silently in a settings file (crisis.yaml, staff.yaml, texts.yaml,
+    richmenu.yaml), anywhere in it:
+
+    * a key written twice: YAML keeps the last one (a hotline's second ``number:``);
+    * a text for people (a key in ``texts``, such as ``ja``) cut at ' #', and any value cut
+      at a '#' followed by a digit (``#8008``, ``#7119``: numbers people dial);
+    * a key of ``texts`` or ``filled`` written with nothing after it (``number:``), which
+      would drop the text or the number without a word; ``null`` says "none" on purpose.
+    """
+    problems: list[Problem] = []
+    texts, required = frozenset(texts), frozenset(texts) | frozenset(filled)
+
+    def walk(node: Any, path: tuple[str, ...]) -> None:
+        if isinstance(node, LineList):
+            for item in node:
+                walk(item, path)
+            return
+        if not isinstance(node, LineDict):
+            return
+        for key, line in node.repeated_keys:
+            problems.append(Problem(file, line, f"'{key}' is written twice", _TWICE_HINT))
+        for key, line, rest in node.comment_cuts:
+            if key in texts or rest[:1].isdigit():
+                problems.append(Problem(file, line, f"'{'.'.join((*path, key))}' was cut at "
+                                        "' #': YAML reads the rest of the line as a comment",
+                                        _QUOTE_HINT))
+        for key in sorted(node.blank_keys & required):
+            problems.append(Problem(file, key_line(node, key),
+                                    f"'{'.'.join((*path, key))}' is empty", _BLANK_HINT))
+        for key, value in node.items():
+            walk(value, (*path, str(key)))
+
+    walk(data, ())
+    return sorted(problems, key=lambda problem: problem.line)
+
+
+_TWICE_HINT = "keep only one of them (the last one would be used)"
+_BLANK_HINT = ('write it, in quotes when it starts with # ("#8008"); '
+               "for none, write null or delete the line")
+
+
 def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text; return the data (or None) and any syntax problem."""
     loader = _TextLoader(text)  # a SafeLoader subclass
@@ -160,6 +215,9 @@ def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
         line = mark.line + 1 if mark else 1
         problem = error.problem or str(error)
         hint = next((h for needle, h in _SYNTAX_HINTS if needle in problem), "")
+        slip = None if "\\t" in problem else slip_near(text, line)
+        if slip is not None:
+            line, hint = slip
         return None, [Problem(file, line, f"YAML syntax error: {problem}", hint or _YAML_HINT)]
     except yaml.YAMLError as error:
         return None, [Problem(file, 1, f"YAML error: {error}", _YAML_HINT)]
@@ -218,7 +276,7 @@ def _record(item: LineDict, file: str, problems: list[Problem]) -> Record:
         problems.append(
             Problem(file, line, f"field '{key}' is written twice", "keep only one of them")
         )
-    for key, line in item.comment_cuts:
+    for key, line, _rest in item.comment_cuts:
         if key not in _CODE_FIELDS:
             problems.append(Problem(file, line, f"'{key}' was cut at ' #': YAML reads the rest "
                                     "of the line as a comment", _QUOTE_HINT))
