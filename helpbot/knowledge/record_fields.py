@@ -46,7 +46,7 @@ PROGRAM_FIELDS = (
 STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 CONTACT_FIELDS = ("phone", "url", "address")
 # answer_<language>: the answer in another language; "easy" is やさしい日本語.
-ANSWER_LANGUAGES = ("easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
+ANSWER_LANGUAGES = ("easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id", "my")
 TRANSLATION_FIELDS = tuple(f"answer_{code}" for code in ANSWER_LANGUAGES)
 # question_<language>: the question in another language, for the buttons that offer the entry.
 QUESTION_FIELDS = tuple(f"question_{code}" for code in ANSWER_LANGUAGES)
