@@ -41,6 +41,7 @@ def next_opening(policy: StaffPolicy, now: dt.datetime) -> dt.datetime | None:
 _DATE_FORMS = {
     "zh": "{m}月{d}日", "ko": "{m}월 {d}일",
     "vi": "{d}/{m}", "pt": "{d}/{m}", "es": "{d}/{m}", "id": "{d}/{m}",
+    "my": "{m}လ {d}ရက်",  # month 12, day 4: as Burmese writes a date in numbers
 }
 
 

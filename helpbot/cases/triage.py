@@ -22,7 +22,8 @@ GAP = 16
 
 
 def _folded(text: str) -> str:
-    return plain(fold(text))
+    # Burmese is often typed with the digit ၀ for the letter ဝ (၀န်ထမ်း, "staff"): one letter
+    return plain(fold(text)).replace("\u1040", "\u101d")
 
 
 @lru_cache(maxsize=8)

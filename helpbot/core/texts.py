@@ -16,7 +16,7 @@ from helpbot.core.phrases import PHRASES, Phrases
 # The texts staff may write in faq/texts.yaml (every field is a plain string).
 TEXT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Phrases) if f.type in ("str", str))
 # Languages the catalogue may hold ("easy" is やさしい日本語).
-CATALOGUE_LANGUAGES = ("ja", "easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
+CATALOGUE_LANGUAGES = ("ja", "easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id", "my")
 
 
 @dataclass(frozen=True, slots=True)

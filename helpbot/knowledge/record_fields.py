@@ -46,9 +46,9 @@ PROGRAM_FIELDS = (
 STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 CONTACT_FIELDS = ("phone", "url", "address")
 # answer_<language>: the answer in another language; "easy" is やさしい日本語.
-ANSWER_LANGUAGES = ("easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
-# Every language a text for people may be written in (crisis.yaml also has my and th).
-TEXT_LANGUAGES = ("ja", *ANSWER_LANGUAGES, "my", "th")
+ANSWER_LANGUAGES = ("easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id", "my")
+# Every language a text for people may be written in (crisis.yaml also has th).
+TEXT_LANGUAGES = ("ja", *ANSWER_LANGUAGES, "th")
 TRANSLATION_FIELDS = tuple(f"answer_{code}" for code in ANSWER_LANGUAGES)
 # question_<language>: the question in another language, for the buttons that offer the entry.
 QUESTION_FIELDS = tuple(f"question_{code}" for code in ANSWER_LANGUAGES)

@@ -1,9 +1,10 @@
 """Which language a message is written in: the one detector of helpbot.
 
 Scripts decide first, because they are unambiguous: kana -> Japanese, Hangul -> Korean,
-Devanagari -> Nepali. Text in Chinese characters alone is Japanese (住民票, 生活保護申請: the
-words people type to a Japanese NPO) unless it holds a character or word only Chinese writes
-(simplified forms such as 们 这 么 钱 办, or particles such as 吗 呢); a statistical model
+Devanagari -> Nepali, Myanmar -> Burmese. Text in Chinese characters alone is Japanese
+(住民票, 生活保護申請: the words people type to a Japanese NPO) unless it holds a character or
+word only Chinese writes (simplified forms such as 们 这 么 钱 办, or particles such as 吗 呢); a
+statistical model
 calls almost every kanji-only Japanese message Chinese. Everything else goes to ``py3langid``
 (BSD): a naive Bayes model over byte n-grams that ships inside the package, so nothing is
 downloaded; about 0.05 ms per short message, loaded on first use (about a second). It is
@@ -20,7 +21,9 @@ import re
 import threading
 from typing import Any
 
-LANGUAGES = ("ja", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
+LANGUAGES = ("ja", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id", "my")
+# Told by their script alone; the model is not asked about them (it has no Burmese).
+_SCRIPT_ONLY = ("ja", "zh", "my")
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
@@ -128,7 +131,7 @@ def _model() -> Any:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
             identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-            identifier.set_languages([code for code in LANGUAGES if code not in ("ja", "zh")])
+            identifier.set_languages([code for code in LANGUAGES if code not in _SCRIPT_ONLY])
             # The model keeps all 142 languages' table (28 MB) beside the ones we use, for a
             # later set_languages(None) that helpbot never makes.
             identifier._full_model = (
@@ -138,10 +141,11 @@ def _model() -> Any:
         return _identifier
 
 
-# Scripts that settle the language. Thai and Burmese: helpbot has no texts in them, and the
-# model would name one of its languages by chance (Thai came out as Indonesian): English, as for
-# any foreign text no model can place (their crisis replies ask is_thai and is_burmese).
-_SCRIPTS = ((_KANA, "ja"), (_HANGUL, "ko"), (_DEVANAGARI, "ne"), (_THAI, "en"), (_MYANMAR, "en"))
+# Scripts that settle the language. Burmese (Zawgyi is converted to Unicode before this):
+# faq/texts.yaml has it, the model does not. Thai: helpbot has no texts in it, and the model
+# would name one of its languages by chance (Thai came out as Indonesian): English, as for any
+# foreign text no model can place (its crisis replies ask is_thai).
+_SCRIPTS = ((_KANA, "ja"), (_HANGUL, "ko"), (_DEVANAGARI, "ne"), (_MYANMAR, "my"), (_THAI, "en"))
 
 
 def detect(text: str) -> str | None:
@@ -165,7 +169,7 @@ def detect(text: str) -> str | None:
 
 
 def latin_language(text: str) -> tuple[str, float]:
-    """The likeliest of ``LANGUAGES`` other than ja and zh for text in Latin letters, and its
+    """The likeliest of ``LANGUAGES`` other than ja, zh and my for text in Latin letters, and its
     probability (1.0 for unaccented Vietnamese and romanized Nepali found by their words)."""
     language, probability = _model().classify(text)
     if language in ("es", "pt"):
@@ -220,9 +224,8 @@ def _known_words(text: str, vocabulary: frozenset[str], least: int = 2, share: i
 
 
 def is_burmese(text: str) -> bool:
-    """Myanmar script. Burmese is not one of ``LANGUAGES`` (no FAQ answers in it, and the
-    model does not know it: ``detect`` says English); crisis replies and the crisis
-    detector's layers ask this instead."""
+    """Myanmar script (``detect`` says "my"). The crisis layers ask this directly: the
+    sentence encoder does not know Burmese."""
     return _MYANMAR.search(text) is not None
 
 

@@ -34,7 +34,7 @@ def channel_label(view: CaseView) -> str:
 _LANGUAGES = {
     "ja": "日本語", "easy": "やさしい日本語", "en": "English", "zh": "中文", "ko": "한국어",
     "vi": "Tiếng Việt", "pt": "Português", "es": "Español", "tl": "Tagalog", "ne": "नेपाली",
-    "id": "Bahasa Indonesia",
+    "id": "Bahasa Indonesia", "my": "မြန်မာ (ミャンマー語)",
 }
 
 
