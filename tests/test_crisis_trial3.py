@@ -202,3 +202,27 @@ def test_everyday_chat_is_not_an_example_sentence(detector, text):
     example, the learned model the third (a reply in an open case) near suicide: everyday chat
     (weather, a break-up, "it is all right now") is in ``crisis/data/everyday.yaml``."""
     assert detector.detect(text) is None, (text, detector.detect(text))
+
+
+# A plea said with fear or hurry around it, and 「死んでもいい？」: the lead's check of the
+# trial's "not fixed" list (all missed before).
+@pytest.mark.parametrize(("text", "category"), [
+    ("たすけて、こわい", "violence"),
+    ("こわい たすけて", "violence"),
+    ("はやくたすけて", "violence"),
+    ("help me please im scared", "violence"),
+    ("help im so scared", "violence"),
+    ("help now", "violence"),
+    ("ねえ、死んでもいい？", "suicide"),
+    ("もう死んでもいいよね", "suicide"),
+])
+def test_a_plea_with_fear_or_hurry_around_it_fires(words_only, text, category):
+    hit = words_only.detect(text)
+    assert hit is not None and hit.category == category, (text, hit)
+
+
+@pytest.mark.parametrize("text", ["こわい", "im scared", "早く", "im scared of spiders",
+                                  "help me with my homework please", "これ食べたら死んでもいい",
+                                  "so scared lol", "now"])
+def test_fear_or_hurry_alone_is_no_plea(words_only, text):
+    assert words_only.detect(text) is None, (text, words_only.detect(text))

@@ -22,14 +22,19 @@ from helpbot.crisis.text import bare, fold, has_japanese
 FILLERS = frozenset({"今", "いま", "もう", "また", "ずっと", "ほんとに", "本当に", "まじ", "まぢ",
                      "please", "pls", "plz", "someone", "somebody", "anyone", "por", "favor",
                      "po", "mo", "ko", "ako", "niyo", "nyo", "ninyo", "naman",
-                     "toi", "em", "voi", "minh", "aku", "saya", "dong", "deh", "ya"})
+                     "toi", "em", "voi", "minh", "aku", "saya", "dong", "deh", "ya",
+                     # the fear and hurry a plea is said with: "help me please im scared",
+                     # "help now", 「たすけて こわい」 (fear alone is no sign: nothing is left)
+                     "im", "scared", "afraid", "terrified", "so", "now", "quick", "quickly",
+                     "urgent", "asap", "こわい", "怖い", "はやく", "早く"})
 # The same, written without a space before or after the sign: 「ねえたすけて」「たすけてください」,
 # and the sentence-final particles of Japanese, Chinese and Korean (たすけてよ, 限界です,
 # 救救我吧, 살려줘요).
 _LEADING = ("だれか", "誰か", "ねえ", "ねー", "もう", "いま", "今", "ほんとに", "本当に", "まじ",
-            "まぢ", "おねがい", "お願い")
+            "まぢ", "おねがい", "お願い", "こわい", "怖い", "はやく", "早く")
 _TRAILING = ("おねがいします", "お願いします", "おねがい", "お願い", "ください", "下さい",
-             "かもしれない", "かも", "です", "だよ", "よ", "ね", "吧", "啊", "呀", "요")
+             "かもしれない", "かも", "です", "だよ", "よ", "ね", "吧", "啊", "呀", "요",
+             "こわい", "怖い", "はやく", "早く")
 _MIN_READING = 2
 # A message this much longer than the longest listed word is no lone word with a plea around
 # it: not read again (Sudachi) for each way of taking the words around it off.
