@@ -51,7 +51,9 @@ def _turn(text: str, folder: Path) -> tuple[Turn, list[Candidate], Bands, str | 
                                       withdrawn=offered.withdrawn)
             turn = services.conversation.handle(
                 Incoming(
-                    channel="ask",
+                    # the web chat's turn: a channel whose cases a staff tool shows, so the
+                    # handoff a person would get where staff can see cases is shown
+                    channel="web",
                     user_id="cli",
                     kind=MessageKind.TEXT,
                     received_at=dt.datetime.now(dt.UTC),
