@@ -94,3 +94,26 @@ def test_told_in_the_persons_language(line_only, fake_line, text, said):
     (told,) = _say(line, fake_line, person,
                    lambda token: text_event(text, user_id=person, reply_token=token))
     assert said in told and NPO_CONTACT in told
+
+
+def test_a_case_opened_while_slack_was_set_does_not_silence_the_bot_without_it(
+        line, line_only, fake_line, database):
+    """A case opened before Slack was taken away is shown to nobody now: the person's next
+    messages are answered by the bot, not relayed into it (and no button only says "not
+    here")."""
+    person = new_user_id()
+    (told,) = _say(line, fake_line, person,
+                   lambda token: text_event("人と話したい", user_id=person, reply_token=token))
+    assert "スタッフにつなぎました" in told and _cases(database) == 1
+    without = LineWebhook(line_only.test_client(), line_only)
+    answer = _say(without, fake_line, person,
+                  lambda token: text_event("食べ物に困っています", user_id=person,
+                                           reply_token=token))
+    assert answer and "食" in "\n".join(answer)
+    buttons = [item["action"].get("data") for message in fake_line.replies[-1].messages
+               for item in (message.get("quickReply") or {}).get("items", [])]
+    assert "a=human" not in buttons
+    photo = _say(without, fake_line, person, lambda token: {
+        **text_event("x", user_id=person, reply_token=token),
+        "message": {"type": "image", "id": "9001", "contentProvider": {"type": "line"}}})
+    assert photo == [phrases("ja").ask_for_text]  # asked for words, not filed in a thread

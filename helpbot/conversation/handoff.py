@@ -89,7 +89,10 @@ class Handoff:
             record_near_miss(ctx.session, assessment.nearest, ctx.inbound_id, now=ctx.now)
         if asks_for_erasure(text):  # explained, and staff asked to confirm: nothing erased yet
             return self.erasure_request(ctx, text)
-        active, resolved = cases.active_or_resolved(ctx.session, ctx.contact, now=ctx.now)
+        # A case no staff tool shows (opened on LINE before Slack was taken away, or before
+        # cases stopped opening there) is not relayed to: nobody reads it, the bot answers.
+        active, resolved = (cases.active_or_resolved(ctx.session, ctx.contact, now=ctx.now)
+                            if self.staff_see(ctx) else (None, None))
         if active is not None:
             # A person talking with a case worker is not answered by the bot.
             return Outcome(
@@ -239,7 +242,8 @@ class Handoff:
         self, buttons: tuple[QuickReply, ...], ctx: TurnContext
     ) -> tuple[QuickReply, ...]:
         label = phrases(ctx.contact.language).talk_to_staff
-        if any(button.postback == HUMAN_POSTBACK for button in buttons):
+        if any(button.postback == HUMAN_POSTBACK for button in buttons) \
+                or not self.staff_see(ctx):  # no button that can only say "not here"
             return buttons
         return (
             *buttons[: MAX_QUICK_REPLIES - 1],

@@ -292,8 +292,8 @@ class ConversationService:
 
     def _on_non_text(self, ctx: TurnContext) -> Outcome:
         if self._cases is not None:
-            active = self._cases.active_case(ctx.session, ctx.contact)
-            if active is not None:  # the file or place itself, into the thread (cases/media.py)
+            active = self._cases.active_case(ctx.session, ctx.contact)  # file into its thread
+            if active is not None and self._cases.outbox.shows(ctx.contact.channel):
                 posts = attachment_posts(ctx.session, active, ctx.incoming.kind,
                                          ctx.incoming.attachment, now=ctx.now)
                 return Outcome(replies=[], staff_post_ids=posts)

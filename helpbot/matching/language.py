@@ -87,6 +87,8 @@ _WORD = re.compile(r"[a-z]+")
 # crisis lines in Portuguese. Their small everyday words differ (mi/meu, y/e, con/com, un/um,
 # el/o, necesito/preciso): each set holds words the other language does not write. When the
 # model names one of the two and the message holds more of the other's words, it is the other.
+# Words both write are in neither (mas: Spanish más typed without its accent; da: "me da
+# miedo"; em: also Vietnamese).
 _SPANISH_ONLY = frozenset({
     "mi", "mis", "yo", "y", "el", "los", "las", "del", "con", "pero", "muy", "un", "una", "hay",
     "estoy", "soy", "usted", "ustedes", "necesito", "tengo", "puedo", "quiero", "ayuda",
@@ -98,10 +100,10 @@ _SPANISH_ONLY = frozenset({
     "nino", "ninos", "ayudame",
 })
 _PORTUGUESE_ONLY = frozenset({
-    "meu", "minha", "meus", "minhas", "eu", "não", "nao", "com", "do", "da", "dos", "das",
-    "um", "uma", "você", "voce", "vocês", "é", "e", "em", "ele", "ela", "preciso", "tenho",
+    "meu", "minha", "meus", "minhas", "eu", "não", "nao", "com", "do", "dos", "das",
+    "um", "uma", "você", "voce", "vocês", "é", "e", "ele", "ela", "preciso", "tenho",
     "posso", "quero", "ajuda", "ajudar", "filho", "filha", "filhos", "dinheiro", "trabalho",
-    "aluguel", "obrigado", "obrigada", "também", "agora", "onde", "muito", "muita", "mas",
+    "aluguel", "obrigado", "obrigada", "também", "agora", "onde", "muito", "muita",
     "isso", "esse", "essa", "estou", "sou", "pelo", "pela", "nós", "ao", "aos", "seu", "sua",
     "lhe", "sim", "vai", "foi", "tem", "fazer", "olá", "oi", "mãe", "pai", "bom", "boa", "ano",
     "anos", "namorado", "namorada", "hoje", "noite",
@@ -112,8 +114,10 @@ _PORTUGUESE_ONLY = frozenset({
 # syllables, one of four letters or more with a sound only Japanese spells so (shi, chi, tsu,
 # kyo, ryu, or n before k, b, m, w, h: kenko, denwa), is also read without that run, when
 # enough letters are left; the model's likelier reading of the two wins.
+# Possessive (++): "tsu" reads as ts+u or t+su, and backtracking over every split of a long
+# word that fails at its end took seconds at 70 letters and days at 120 (same matches).
 _ROMAJI_WORD = re.compile(
-    r"(?:(?:[kgzdbpmhr]y|sh|ch|ts|[kgsztdnhbpmrjfwy])?[aeiou]|n(?![aeiouy])|[kstp](?=[kstpc]))+"
+    r"(?:(?:[kgzdbpmhr]y|sh|ch|ts|[kgsztdnhbpmrjfwy])?[aeiou]|n(?![aeiouy])|[kstp](?=[kstpc]))++"
 )
 _NOT_HEPBURN = re.compile(r"s(?=i)|t(?=[iu])|h(?=u)|d(?=[iu])|z(?=i)|y(?=[ie])|w(?=[ieu])")
 _JAPANESE_SOUND = re.compile(r"shi|chi|tsu|[kgbprh]y[aou]|[aeiou]n[kbmwh]")
