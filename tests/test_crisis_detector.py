@@ -215,7 +215,8 @@ def test_crisis_yaml_mistakes_are_reported_with_file_and_line(tmp_path: Path):
     assert rules is None
     messages = {(p.line, p.message.split(" ")[0]) for p in problems}
     found = "\n".join(str(p) for p in problems)
-    assert "crisis.yaml:2: category 'suicide' calls an unknown hotline 'nosuch'" in found
+    assert ("crisis.yaml:2: 種類「suicide」の call にある電話「nosuch」は hotlines にありません / "
+            "category 'suicide' calls an unknown hotline 'nosuch'") in found
     assert "cannot read the pattern '死ぬ'" in found and "(hint: write two or more" in found
     assert "unknown field 'exemplar'" in found and "did you mean 'exemplars'" in found
     assert "crisis.yaml:9: 電話「inochi」の番号（number）'0570-78-556x'" in found
