@@ -226,3 +226,16 @@ def test_a_plea_with_fear_or_hurry_around_it_fires(words_only, text, category):
                                   "so scared lol", "now"])
 def test_fear_or_hurry_alone_is_no_plea(words_only, text):
     assert words_only.detect(text) is None, (text, words_only.detect(text))
+
+
+@pytest.mark.parametrize("text", ["socorro me ajuda", "socorro, me ajuda", "ajuda me", "ajuda-me",
+                                  "me ajude por favor", "help me please help"])
+def test_a_plea_of_listed_words_one_after_another_fires(words_only, text):
+    """Each part a listed word ("socorro" then "me ajuda"): missed before (review)."""
+    hit = words_only.detect(text)
+    assert hit is not None and hit.category == "violence", (text, hit)
+
+
+@pytest.mark.parametrize("text", ["help me with homework", "socorro que calor"])
+def test_a_listed_word_among_other_words_is_no_lone_plea(words_only, text):
+    assert words_only.detect(text) is None, (text, words_only.detect(text))

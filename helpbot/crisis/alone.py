@@ -39,6 +39,7 @@ _MIN_READING = 2
 # A message this much longer than the longest listed word is no lone word with a plea around
 # it: not read again (Sudachi) for each way of taking the words around it off.
 _AROUND = 16
+_MAX_RUN_WORDS = 8  # a plea of listed words is short: longer messages are left to the others
 
 
 def _squared(text: str) -> str:
@@ -83,14 +84,30 @@ class LoneWords:
                 if has_japanese(key) and len(said := reading(key)) >= _MIN_READING:
                     self._read.setdefault(said, (category, word))
 
+    def _in_listed_runs(self, parts: list[str]) -> tuple[str, str] | None:
+        """The first listed word when the words split into runs that are each a listed word
+        ("socorro me ajuda", "help me please help"); None otherwise."""
+        if len(parts) > _MAX_RUN_WORDS:
+            return None
+        first: list[tuple[str, str] | None] = [None] * (len(parts) + 1)
+        reached = [True] + [False] * len(parts)
+        for start in range(len(parts)):
+            if not reached[start]:
+                continue
+            for end in range(start + 1, len(parts) + 1):
+                found = self._spelt.get("".join(parts[start:end]))
+                if found is not None and not reached[end]:
+                    reached[end], first[end] = True, first[start] or found
+        return first[-1] if reached[-1] else None
+
     def find(self, text: str) -> tuple[str, str] | None:
         """(category, word as staff wrote it) when the whole message is a lone sign."""
         parts = [p for part in _squared(text).split() if (p := bare(fold(part))) and
                  p not in FILLERS]
         if not parts:
             return None
-        if all(part in self._spelt for part in parts):
-            return self._spelt[parts[0]]
+        if (listed := self._in_listed_runs(parts)) is not None:
+            return listed  # each part listed, or "socorro me ajuda": socorro, then "me ajuda"
         joined = "".join(parts)
         if len(joined) > self._longest + _AROUND:
             return None
