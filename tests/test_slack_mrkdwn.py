@@ -69,3 +69,25 @@ def test_a_formatted_thread_reply_reaches_line_as_plain_text(
     told = fake_line.sent_texts(user_id=person)[-1]
     assert told == ("フードバンク (https://example.org/food) は & 予約不要です 🙏 "
                     "たなか も見ています")
+
+
+def test_an_emoji_name_inside_a_link_is_part_of_the_address():
+    event = {"text": "<https://x.example/a:pray:b|地図> :pray:",
+             "blocks": [{"type": "rich_text", "elements": [{"type": "rich_text_section",
+                         "elements": [{"type": "emoji", "name": "pray", "unicode": "1f64f"}]}]}]}
+    assert plain_text(event, name_of=lambda _uid: "") == "地図 (https://x.example/a:pray:b) 🙏"
+
+
+def test_a_colleague_slack_does_not_name_reaches_line_left_out_not_as_an_id(
+        line, slack, fake_line, fake_slack, database):
+    person = new_user_id()
+    token = fake_line.issue_reply_token(user_id=person)
+    line.post(text_event("人と話したい", user_id=person, reply_token=token))
+    line.settle()
+    with database.session() as session:
+        case = session.scalars(select(Case)).one()
+    event = message_event("<@UNOBODY0> も見ています", channel=SLACK_CHANNEL, user=WORKER,
+                          ts=new_ts(), thread_ts=case.slack_ts)
+    assert slack.send(event_callback(event, signing_secret=SLACK_SECRET)).status_code == 200
+    slack.settle()
+    assert fake_line.sent_texts(user_id=person)[-1] == "も見ています"

@@ -178,7 +178,9 @@ class CaseWorkerListeners:
         case_id = self._threads.case_in_thread(channel=channel, thread_ts=thread_ts)
         if case_id is None:
             return  # a thread that is not a case's
-        text = plain_text(event, name_of=self._name_of)  # Slack's markup as a person types
+        # Slack's markup as a person types; a colleague Slack does not name is left out
+        names = self._names
+        text = plain_text(event, name_of=lambda uid: (names.name_of(uid) if names else None) or "")
         # 「相談員のさとうです。」 when staff.yaml says so, before a reply the person will get
         # (never before `//` note lines alone: those stay in Slack)
         if self._introductions is not None and without_notes(text):

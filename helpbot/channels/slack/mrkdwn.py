@@ -28,8 +28,16 @@ def plain_text(event: dict[str, Any], *, name_of: Callable[[str], str]) -> str:
     """The message ``event``'s text without Slack's markup; ``name_of`` names a user id."""
     text = str(event.get("text", ""))
     emoji = _emoji_in_blocks(event.get("blocks"))
-    text = _SPAN.sub(lambda span: _span(span.group(1), name_of), text)
-    text = _EMOJI.sub(lambda match: _emoji(match, emoji), text)
+
+    def emoji_in(piece: str) -> str:
+        return _EMOJI.sub(lambda match: _emoji(match, emoji), piece)
+
+    # emoji only outside the <…> spans: ":pray:" inside a link's address is part of it
+    pieces, last = [], 0
+    for span in _SPAN.finditer(text):
+        pieces += [emoji_in(text[last:span.start()]), _span(span.group(1), name_of)]
+        last = span.end()
+    text = "".join([*pieces, emoji_in(text[last:])])
     for escaped, character in _ESCAPES:
         text = text.replace(escaped, character)
     # a broadcast left out leaves a space at the start of a line, or two in a row
