@@ -24,8 +24,11 @@ import sys
 from typing import Any
 
 # Third-party modules each web worker imports when it creates the app (web chat on or off).
+# sqlalchemy.dialects.sqlite on every database: the deliveries table's partial unique index
+# names its SQLite condition (``sqlite_where``), so loading the models imports that dialect.
 SHARED_MODULES = ("flask", "flask_limiter", "rapidfuzz", "sqlalchemy.orm", "yaml", "urllib3",
-                  "alembic.config", "alembic.command", "alembic.script")
+                  "alembic.config", "alembic.command", "alembic.script",
+                  "sqlalchemy.dialects.sqlite")
 
 
 def share_matcher(log: Any) -> bool:
