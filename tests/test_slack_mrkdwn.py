@@ -50,15 +50,20 @@ def test_plain_text(text, blocks, plain):
     assert plain_text(event, name_of=lambda user: NAMES.get(user, user)) == plain
 
 
-def test_a_formatted_thread_reply_reaches_line_as_plain_text(
-        line, slack, fake_line, fake_slack, database):
-    fake_slack.add_user("UCOLLEAGUE", "tanaka", "たなか")
+def _open_case(line, fake_line, database) -> tuple[str, Case]:
+    """A person on LINE who asked for staff, and their case (in the Slack channel)."""
     person = new_user_id()
     token = fake_line.issue_reply_token(user_id=person)
     line.post(text_event("人と話したい", user_id=person, reply_token=token))
     line.settle()
     with database.session() as session:
-        case = session.scalars(select(Case)).one()
+        return person, session.scalars(select(Case)).one()
+
+
+def test_a_formatted_thread_reply_reaches_line_as_plain_text(
+        line, slack, fake_line, fake_slack, database):
+    fake_slack.add_user("UCOLLEAGUE", "tanaka", "たなか")
+    person, case = _open_case(line, fake_line, database)
     text = ("<!here> <https://example.org/food|フードバンク> は &amp; 予約不要です :pray: "
             "<@UCOLLEAGUE> も見ています")
     event = message_event(text, channel=SLACK_CHANNEL, user=WORKER, ts=new_ts(),
@@ -80,12 +85,7 @@ def test_an_emoji_name_inside_a_link_is_part_of_the_address():
 
 def test_a_colleague_slack_does_not_name_reaches_line_left_out_not_as_an_id(
         line, slack, fake_line, fake_slack, database):
-    person = new_user_id()
-    token = fake_line.issue_reply_token(user_id=person)
-    line.post(text_event("人と話したい", user_id=person, reply_token=token))
-    line.settle()
-    with database.session() as session:
-        case = session.scalars(select(Case)).one()
+    person, case = _open_case(line, fake_line, database)
     event = message_event("<@UNOBODY0> も見ています", channel=SLACK_CHANNEL, user=WORKER,
                           ts=new_ts(), thread_ts=case.slack_ts)
     assert slack.send(event_callback(event, signing_secret=SLACK_SECRET)).status_code == 200
