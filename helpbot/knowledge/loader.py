@@ -36,7 +36,7 @@ from helpbot.knowledge.folder_files import (
 from helpbot.knowledge.policies import StaffPolicy, read_staff_policy
 from helpbot.knowledge.records import Record, build_entry
 from helpbot.knowledge.texts_file import read_text_catalogue
-from helpbot.knowledge.yaml_files import read_entry_records, read_synonym_groups
+from helpbot.knowledge.yaml_records import read_entry_records, read_synonym_groups
 
 logger = logging.getLogger(__name__)
 
