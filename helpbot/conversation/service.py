@@ -291,9 +291,9 @@ class ConversationService:
         return self._cases.reachability_changed(ctx.session, ctx.contact, now=ctx.now)
 
     def _on_non_text(self, ctx: TurnContext) -> Outcome:
-        if self._cases is not None:
-            active = self._cases.active_case(ctx.session, ctx.contact)  # file into its thread
-            if active is not None and self._cases.outbox.shows(ctx.contact.channel):
+        if self._handoff is not None and self._handoff.staff_see(ctx):
+            active = self._handoff.cases.active_case(ctx.session, ctx.contact)
+            if active is not None:  # the file or place itself, into the thread (cases/media.py)
                 posts = attachment_posts(ctx.session, active, ctx.incoming.kind,
                                          ctx.incoming.attachment, now=ctx.now)
                 return Outcome(replies=[], staff_post_ids=posts)
