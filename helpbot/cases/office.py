@@ -88,8 +88,13 @@ def still_waiting(policy: StaffPolicy | None, language: str | None, now: dt.date
     words = phrases(language)
     if policy is None or is_open(policy, now) or not words.still_waiting_closed:
         return words.still_waiting
+    when = staff_back(policy, now, "still_waiting_closed", language)
+    return words.still_waiting_closed.format(when=when) if when else words.still_waiting
+
+
+def staff_back(policy: StaffPolicy, now: dt.datetime, text: str, language: str | None
+               ) -> str | None:
+    """When staff are next in, written as the text ``text`` is served in ``language`` writes
+    dates; None if no hours in three weeks."""
     opening = next_opening(policy, now)
-    if opening is None:
-        return words.still_waiting
-    when = describe_opening(opening, text_language("still_waiting_closed", language))
-    return words.still_waiting_closed.format(when=when)
+    return describe_opening(opening, text_language(text, language)) if opening else None

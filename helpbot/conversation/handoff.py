@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from helpbot.cases.office import describe_opening, is_open, next_opening
+from helpbot.cases.office import is_open, staff_back
 from helpbot.cases.outbox import PostKind, add_post
 from helpbot.cases.service import CaseService
 from helpbot.cases.states import CaseReason, Urgency
@@ -110,12 +110,14 @@ class Handoff:
 
     def _crisis_turn(self, ctx: TurnContext, text: str, hit: CrisisHit) -> Outcome:
         """Resources at once, in the person's language, and an urgent case (or a raised one)."""
-        if not self.staff_see(ctx):
-            return self._crisis_without_staff(ctx, hit)
-        logger.warning("crisis triage fired (%s, %s)", hit.category, hit.layer)
-        cases = self.cases
         if hit.language != "ja":
             ctx.contact.language = hit.language
+        # a person who asked for やさしい日本語 gets the crisis lines in it too
+        language = spoken(ctx.contact, hit.language)
+        if not self.staff_see(ctx):
+            return self._crisis_without_staff(ctx, hit, language)
+        logger.warning("crisis triage fired (%s, %s)", hit.category, hit.layer)
+        cases = self.cases
         active = cases.active_case(ctx.session, ctx.contact)
         posts = cases.relay_from_person(ctx.session, active, text, now=ctx.now) if active else []
         opened = cases.open_case(
@@ -128,8 +130,6 @@ class Handoff:
             crisis_why=hit.why,
             now=ctx.now,
         )
-        # a person who asked for やさしい日本語 gets the crisis lines in it too
-        language = spoken(ctx.contact, hit.language)
         replies = [Reply(text=crisis_lines(ctx, category=hit.category, language=language))]
         if opened.is_new:
             replies.append(self.what_happens_next(ctx))
@@ -144,15 +144,13 @@ class Handoff:
         """Whether a case of this person would reach case workers (not LINE without Slack)."""
         return self.cases.outbox.shows(ctx.contact.channel)
 
-    def _crisis_without_staff(self, ctx: TurnContext, hit: CrisisHit) -> Outcome:
+    def _crisis_without_staff(self, ctx: TurnContext, hit: CrisisHit, language: str
+                              ) -> Outcome:
         """Danger where no staff tool shows cases: the lines to call, the NPO's contact, and
         no case (it would promise a reply nobody sends, and silence the bot)."""
         logger.warning("crisis triage fired (%s, %s) but no staff tool shows this channel's "
                        "cases: the person got the lines and the contact, no case opened",
                        hit.category, hit.layer)
-        if hit.language != "ja":
-            ctx.contact.language = hit.language
-        language = spoken(ctx.contact, hit.language)
         lines = crisis_lines(ctx, category=hit.category, language=language, tapped=True)
         return Outcome(replies=[Reply(text=lines), self.no_staff_here(ctx)], crisis=hit)
 
@@ -220,9 +218,7 @@ class Handoff:
             if not expected:
                 return Reply(text=words.case_opened_soon)
             return Reply(text=words.case_opened.format(expected=expected))
-        opening = next_opening(policy, ctx.now)
-        shown_in = text_language("case_opened_closed", language)
-        when = describe_opening(opening, shown_in) if opening else "-"
+        when = staff_back(policy, ctx.now, "case_opened_closed", language) or "-"
         return Reply(text=words.case_opened_closed.format(when=when))
 
     def topic(self, ctx: TurnContext) -> str | None:
