@@ -18,6 +18,7 @@ turn's replies (``EventAdapter``). The runner owns everything between and after:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -109,11 +110,28 @@ class EventRunner:
                 self.process(adapter, event)
 
         with self._inbox.keep_alive(claimed, self._clock):
+            self._prepare(adapter, claimed)
             if len(by_person) <= 1:
                 in_order(claimed)
             else:
                 list(self._answering_pool().map(in_order, by_person.values()))
         return len(claimed)
+
+    def _prepare(self, adapter: EventAdapter, claimed: Sequence[ClaimedEvent]) -> None:
+        """A batch's new messages prepared together (``ConversationService.prepare``); an
+        event that cannot be read is left to ``_process``, a failure here to the turns."""
+        incomings = []
+        for event in claimed if len(claimed) > 1 else ():
+            if event.turn is None:  # an event decided before is resent, not ranked
+                with contextlib.suppress(MalformedEvent, UnsupportedEvent):
+                    incomings.append(adapter.incoming(event))
+        if len(incomings) < 2:
+            return
+        try:
+            self._conversation.prepare(incomings)
+        except Exception:
+            logger.exception("could not prepare %d %s messages together; answering each "
+                             "alone", len(incomings), adapter.label)
 
     def process(self, adapter: EventAdapter, stored: ClaimedEvent) -> None:
         """Answer one claimed event. Errors are recorded on the event, never raised."""

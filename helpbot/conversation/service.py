@@ -165,6 +165,12 @@ class ConversationService:
                 on_recorded(session, turn)
             return turn
 
+    def prepare(self, incomings: Sequence[Incoming]) -> None:
+        """A backlog's messages before their turns: what their ranking shares (the encoder's
+        pass) is done once for them all; every turn is decided as it would be alone."""
+        texts = [readable(i).text.strip() for i in incomings if i.kind is MessageKind.TEXT]
+        self._knowledge.snapshot().index.prepare([t for t in texts if t])
+
     def answer(self, incoming: Incoming, send: ReplySender) -> Turn:
         """Finish a turn of a channel that answers at once (the web chat): decide, hand the
         replies to the channel's transport, record how it went, then tell case workers.

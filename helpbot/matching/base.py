@@ -44,6 +44,10 @@ class Matcher(Protocol):
 
     def rank(self, text: str, *, limit: int = 10) -> list[Candidate]: ...
 
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Messages about to be ranked, all at once (work shared between them may be done
+        now); ranking is the same with or without it."""
+
 
 class KnowledgeSnapshot(Protocol):
     """One knowledge version and its matcher (what the knowledge store serves)."""

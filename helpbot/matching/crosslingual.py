@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,7 @@ import numpy as np
 from helpbot.knowledge.entries import Entry
 from helpbot.matching.accents import nepali_spelling, optional_accents, plain
 from helpbot.matching.base import Bands
+from helpbot.matching.kana import KANA, has_kanji
 from helpbot.matching.language import detect, is_foreign
 from helpbot.matching.semantic import relative_scores
 from helpbot.matching.tagalog import roots
@@ -163,6 +164,22 @@ def glossary_words(text: str, language: str) -> list[str]:
     if language == "tl":  # verb forms: itatapon, nagtapon, tinapon are all "tapon"
         found += _find(roots(rest), glossary[_TAGALOG_ROOTS])[0]
     return list(dict.fromkeys(found))
+
+
+def encoder_texts(messages: Sequence[str]) -> list[str]:
+    """What the sentence encoder reads when these messages are ranked: each message, and a
+    foreign one's glossary words in Japanese (``rank_across_languages``). A message of kana
+    alone is left out: the encoder reads it in the entries' spelling (``HybridMatcher``)."""
+    read = []
+    for text in messages:
+        if not has_kanji(text) and KANA.search(text) is not None:
+            continue
+        read.append(text)
+        language = foreign_language(text)
+        words = glossary_words(text, language) if language is not None else []
+        if words:
+            read.append(" ".join(words))
+    return read
 
 
 def _find(rest: str, terms: list[Term]) -> tuple[list[str], str]:

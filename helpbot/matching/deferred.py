@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from helpbot.knowledge.entries import KnowledgeBase
@@ -48,6 +48,9 @@ class DeferredMatcher:
 
     def rank(self, text: str, *, limit: int = 10) -> list[Candidate]:
         return self.matcher().rank(text, limit=limit)
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        self.matcher().prepare(texts)
 
     def sentence_space(self) -> Any:
         """The crisis detector's view of the encoder (see ``HybridMatcher.sentence_space``)."""

@@ -31,7 +31,12 @@ from helpbot.matching.analysis_cache import AnalysisCache, paused_gc
 from helpbot.matching.base import Bands, Candidate
 from helpbot.matching.bm25 import BM25Index
 from helpbot.matching.calibration import Calibration, default_calibration, ranking_features
-from helpbot.matching.crosslingual import foreign_language, rank_across_languages, word_cover
+from helpbot.matching.crosslingual import (
+    encoder_texts,
+    foreign_language,
+    rank_across_languages,
+    word_cover,
+)
 from helpbot.matching.fields import (
     SemanticField,
     Signals,
@@ -273,6 +278,12 @@ class HybridMatcher:
         if self._semantic is None:
             return None
         return self._semantic.encoder, self._semantic.entry_vectors
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Messages about to be ranked (a worker's backlog): what the encoder will read for
+        them, in one pass (``crosslingual.encoder_texts``)."""
+        if self._semantic is not None:
+            self._semantic.encoder.prefetch(encoder_texts(texts))
 
     def rank(self, text: str, *, limit: int = 10) -> list[Candidate]:
         if not text.strip() or not self.entries:

@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 MODEL_ID = "use-multilingual-v3"  # part of the cache key: change it when the model changes
 DIM = 512
 _DIGEST = 16  # bytes of blake2b per cached text
-_RECENT = 64  # query vectors kept
+_RECENT = 256  # query vectors kept (a batch of messages and their sentences)
+_BATCH = 32  # messages encoded in one forward pass by prefetch()
 _NORM_ROWS = 2048  # entry vectors normalised at a time
 
 
@@ -84,6 +85,27 @@ class SentenceEncoder:
     def warm_up(self) -> None:
         """Load the model now (about a second), so that the first message does not wait."""
         self._get_model()
+
+    def prefetch(self, texts: Sequence[str]) -> int:
+        """Encode messages that are about to be answered, in one forward pass; return how many.
+
+        A worker that claims a backlog knows the next messages before it matches them one by
+        one. The encoder's cost is mostly per call, not per message: 20 messages at once cost
+        about a third each of 20 calls (measured: 3.2 ms one by one, 1.0 ms each in a batch of
+        20). The vectors are kept as recent query vectors, so ``encode_query`` then finds
+        them; batched vectors differ from single ones by less than 1e-6 (float rounding)."""
+        todo = [t for t in dict.fromkeys(texts) if t.strip() and t not in self._recent]
+        if len(todo) < 2:
+            return 0  # one message: encode_query does it when it is needed
+        todo = todo[:_BATCH]
+        with self.single_thread():
+            vectors = np.asarray(self._get_model().encode(todo), dtype=np.float32)
+        if len(self._recent) + len(todo) > _RECENT:
+            self._recent.clear()
+        for text, vector in zip(todo, vectors, strict=True):
+            vector.setflags(write=False)
+            self._recent[text] = vector
+        return len(todo)
 
     def encode_query(self, text: str) -> np.ndarray:
         """Unit vector of one message (float32, 512); the last few are kept, because crisis
