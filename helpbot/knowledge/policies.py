@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from helpbot.core.texts import CATALOGUE_LANGUAGES
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.hours import parse_hours, public_holiday, weekday
+from helpbot.knowledge.hours import parse_hours, public_holiday, read_public_holidays, weekday
 from helpbot.knowledge.record_fields import TEXT_LANGUAGES
 from helpbot.knowledge.yaml_files import (
     LineDict,
@@ -153,7 +153,7 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         )
     hours = _read_hours(data, file, problems, defaults.hours)
     holidays = _read_holidays(data, file, problems)
-    public_holidays = _public_holidays(data, file, problems)
+    public_holidays = read_public_holidays(data, file, problems) is not False  # closed
     phrases = text_list(data.get("handoff_phrases", LineList())) or defaults.handoff_phrases
     # staff's own expected_reply replaces the built-in one whole (an "about an hour" kept
     # beside their 「3日ほど」 would tell English readers something else)
@@ -246,20 +246,6 @@ def _read_hours(
             continue
         hours[day] = parsed
     return hours
-
-
-def _public_holidays(data: LineDict, file: str, problems: list[Problem]) -> bool:
-    """``public_holidays: closed`` (休み, the default) -> True; ``open`` (営業) -> False."""
-    raw = data.get("public_holidays", "closed")
-    word = unicodedata.normalize("NFKC", str(raw)).strip().lower()
-    if word in ("closed", "休み", "お休み"):
-        return True
-    if word in ("open", "営業", "開く", "あいている", "開いている"):
-        return False
-    problems.append(Problem(file, key_line(data, "public_holidays"),
-                            f"cannot read public_holidays {raw!r}",
-                            "write closed (休み) or open (営業)"))
-    return True
 
 
 def _read_holidays(data: LineDict, file: str, problems: list[Problem]) -> set[dt.date]:

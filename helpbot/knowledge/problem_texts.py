@@ -154,6 +154,8 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "電話「{id}」に日本語の名前（name の ja）がありません"),
         (r"hotline '(?P<id>[^']+)' has days that cannot be read: (?P<value>.*)",
          "電話「{id}」の曜日（days）{value} が読めません"),
+        (r"hotline '(?P<id>[^']+)' has public_holidays that cannot be read: (?P<value>.*)",
+         "電話「{id}」の祝日（public_holidays）{value} が読めません"),
     )
 )
 
