@@ -57,8 +57,10 @@ class StaffPolicy:
         default_factory=lambda: {"ja": "1時間ほど", "en": "about an hour"}
     )
     # How to reach the NPO without the bot (phone, hours), by language; sent with an apology
-    # when a message could not be answered.
+    # when a message could not be answered, and where staff cannot talk with the person.
     contact: dict[str, str] = field(default_factory=dict)
+    # Where ``contact`` is written or missing: staff.yaml's name and the line (for checks).
+    contact_at: tuple[str, int] | None = field(default=None, compare=False)
     # The categories entries may use (``categories:``); empty: any category is accepted.
     categories: tuple[str, ...] = ()
     # Freshness (``stale_after_months``, ``deadline_warning_days``): a record last checked
@@ -189,6 +191,7 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         handoff_phrases=phrases,
         expected_reply=expected_reply,
         contact=contact,
+        contact_at=(file, key_line(data, "contact")),
     ), []
 
 
