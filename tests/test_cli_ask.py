@@ -8,6 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from helpbot.cli import main
+from helpbot.config.environment import SLACK_VARIABLES
+from helpbot.core.texts import phrases
 from helpbot.knowledge.loader import load_dir
 from tests.conftest import SAMPLE_FAQ
 
@@ -74,3 +76,44 @@ def test_ask_shows_a_handoff_when_the_person_asks_for_staff():
     result = _ask("スタッフと話したい")
     assert result["crisis"] is None
     assert result["handoff"]["urgency"] == "normal"
+
+
+LINE_WITHOUT_SLACK = {"HELPBOT_EMBEDDING_CACHE": "", "LINE_CHANNEL_SECRET": "s",
+                      "LINE_CHANNEL_ACCESS_TOKEN": "t",
+                      **{name: None for name in SLACK_VARIABLES}}
+
+
+def _run(*args: str, env: dict | None = None):
+    result = CliRunner().invoke(main, ["ask", *args, "--dir", str(SAMPLE_FAQ)],
+                                env=env or {"HELPBOT_EMBEDDING_CACHE": ""})
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_ask_as_line_without_slack_shows_what_a_line_person_gets():
+    """A LINE-only NPO's people get no case: 'ask' must not show them a handoff."""
+    result = _run("スタッフと話したい", "--json", "--channel", "line")
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(shown) == KEYS and shown["handoff"] is None
+    (reply,) = shown["replies"]
+    assert reply["text"].startswith(phrases("ja").no_staff_here) and "0120-000-123" in reply["text"]
+    assert "as line: LINE without Slack" in result.stderr
+
+
+def test_ask_follows_this_machines_line_without_slack_by_default():
+    result = _run("もう死にたい", env=LINE_WITHOUT_SLACK)
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("as line: LINE without Slack: no case opens")
+    assert "handed to staff" not in result.stdout and "0570-783-556" in result.stdout
+    assert phrases("ja").no_staff_here in result.stdout
+
+
+@pytest.mark.parametrize(("args", "env", "shown"), [
+    ((), None, "as web: the web chat"),
+    (("--channel", "web"), LINE_WITHOUT_SLACK, "as web: the web chat"),
+    (("--channel", "line-slack"), LINE_WITHOUT_SLACK, "as line-slack: LINE with Slack"),
+])
+def test_ask_says_whose_handoff_it_shows(args, env, shown):
+    result = _run("スタッフと話したい", "--json", *args, env=env)
+    assert shown in result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["handoff"]["urgency"] == "normal"

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpbot.cli.faq import faq
+from helpbot.config.environment import SLACK_VARIABLES
 
 SAMPLE_FAQ = Path(__file__).parent.parent / "faq"
 GOOD = "- id: a\n  question: 質問\n  answer: 答え\n  alternates: [しつもん]\n  category: 食べ物\n"
@@ -113,3 +114,37 @@ def test_export_table(folder: Path) -> None:
     assert lines[0].split() == ["a", "faq", "食べ物", "ja", "質問"]
     assert lines[1].split() == ["p", "program", "-", "ja", "制度"]
     assert lines[-1] == "2 entries"
+
+
+NO_SLACK = {name: None for name in SLACK_VARIABLES}
+SLACK_SET = {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1",
+             "SLACK_ESCALATION_CHANNEL": "C0CASES01"}
+
+
+@pytest.mark.parametrize(("staff", "line"), [
+    ("timezone: Asia/Tokyo\nhours:\n  mon: 09:00-18:00\n", 1),
+    ("timezone: Asia/Tokyo\ncontact:\n\nhours:\n  mon: 09:00-18:00\n", 2),
+])
+def test_a_staff_file_without_contact_warns_that_line_alone_reaches_no_one(
+        folder: Path, staff: str, line: int) -> None:
+    (folder / "staff.yaml").write_text(staff, encoding="utf-8")
+    result = CliRunner(env=NO_SLACK).invoke(faq, ["check", str(folder)])
+    assert result.exit_code == 0, result.output
+    (warning,) = [w for w in result.output.splitlines() if "contact" in w]
+    assert warning.startswith(f"warning: faq/staff.yaml:{line}: staff.yaml に連絡先（contact）"
+                              "がありません。Slack なしで LINE だけを使うと")
+    assert "1 warning(s)" in result.output
+    strict = CliRunner(env=NO_SLACK).invoke(faq, ["check", str(folder), "--strict"])
+    assert strict.exit_code == 1
+
+
+def test_no_contact_warning_with_a_contact_or_with_slack(folder: Path) -> None:
+    staff = folder / "staff.yaml"
+    staff.write_text("timezone: Asia/Tokyo\n", encoding="utf-8")
+    with_slack = CliRunner(env=SLACK_SET).invoke(faq, ["check", str(folder), "--strict"])
+    assert with_slack.exit_code == 0, with_slack.output  # a case opens in Slack
+    staff.write_text('timezone: Asia/Tokyo\ncontact:\n  ja: "電話 03-1111-2222"\n',
+                     encoding="utf-8")
+    result = CliRunner(env=NO_SLACK).invoke(faq, ["check", str(folder), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "0 warning(s)" in result.output

@@ -3,6 +3,12 @@
 The message goes through the real conversation core (crisis triage first, then the matcher,
 then the rules for handing a person to staff) on a throw-away SQLite database, so what is
 printed is exactly what a first-time writer would receive; nothing reaches LINE or Slack.
+
+The handoff depends on the person's channel: where a staff tool shows cases (the web chat,
+or LINE with Slack) a case opens; on LINE without Slack none does and the person is told
+staff cannot talk with them here. ``--channel`` picks which one is shown (by default LINE
+without Slack when this machine's settings say so, else the web chat), and the first line
+says which (on stderr with ``--json``, whose keys stay as they were).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from pathlib import Path
 import click
 
 from helpbot.cli.settings import cli_settings
+from helpbot.config import Settings
 from helpbot.conversation.turn import Turn
 from helpbot.core.messages import Incoming, MessageKind
 from helpbot.errors import KnowledgeError
@@ -23,8 +30,26 @@ from helpbot.knowledge.policies import StaffPolicy
 from helpbot.matching.base import Bands, Candidate, Decision
 from helpbot.matching.offered import offered_today, rank_offered
 
+# --channel -> (the channel the turn runs as, what is shown). LINE with Slack opens a case
+# as the web chat does; `ask` never reaches Slack, so it runs as the web chat.
+CHANNELS = {
+    "web": ("web", "the web chat: a case opens where staff see it (the staff pane, or Slack)"),
+    "line": ("line", "LINE without Slack: no case opens; the person is told staff cannot "
+                     "talk with them here, with staff.yaml's contact"),
+    "line-slack": ("web", "LINE with Slack: a case opens in Slack (ask posts nothing)"),
+}
 
-def _turn(text: str, folder: Path) -> tuple[Turn, list[Candidate], Bands, str | None]:
+
+def _channel(choice: str | None, settings: Settings) -> str:
+    """``--channel``, or what this machine's settings make of LINE: without Slack, LINE's
+    people get no case; else the web chat's handoff (the same as LINE's with Slack)."""
+    if choice is not None:
+        return choice
+    return "line" if settings.line_enabled and not settings.slack_enabled else "web"
+
+
+def _turn(text: str, folder: Path, channel: str
+          ) -> tuple[Turn, list[Candidate], Bands, str | None]:
     """Run one message through the core: the turn, the ranking, the bands, the urgency."""
     from helpbot.app import build_services
     from helpbot.storage.migrate import upgrade
@@ -51,9 +76,8 @@ def _turn(text: str, folder: Path) -> tuple[Turn, list[Candidate], Bands, str | 
                                       withdrawn=offered.withdrawn)
             turn = services.conversation.handle(
                 Incoming(
-                    # the web chat's turn: a channel whose cases a staff tool shows, so the
-                    # handoff a person would get where staff can see cases is shown
-                    channel="web",
+                    # without Slack, a staff tool shows the web chat's cases, not LINE's
+                    channel=CHANNELS[channel][0],
                     user_id="cli",
                     kind=MessageKind.TEXT,
                     received_at=dt.datetime.now(dt.UTC),
@@ -77,9 +101,17 @@ def _turn(text: str, folder: Path) -> tuple[Turn, list[Candidate], Bands, str | 
     "--dir", "faq_dir", type=click.Path(path_type=Path), default=None,
     help="Knowledge folder (default: HELPBOT_FAQ_DIR or ./faq).",
 )
-def ask(text: str, as_json: bool, faq_dir: Path | None) -> None:
+@click.option(
+    "--channel", type=click.Choice(sorted(CHANNELS)), default=None,
+    help="Whose handoff to show: web (the web chat), line (LINE without Slack: no case), "
+         "line-slack (LINE with Slack). Default: line when LINE is set up without Slack, "
+         "else web.",
+)
+def ask(text: str, as_json: bool, faq_dir: Path | None, channel: str | None) -> None:
     """Show what the bot would answer to TEXT: crisis resources, handoff, answer, suggestions."""
-    folder = faq_dir or cli_settings().faq_dir
+    settings = cli_settings()
+    folder = faq_dir or settings.faq_dir
+    channel = _channel(channel, settings)
     try:
         _, problems = load_dir(folder)
     except KnowledgeError as error:
@@ -88,7 +120,7 @@ def ask(text: str, as_json: bool, faq_dir: Path | None) -> None:
         click.echo(
             f"note: {len(problems)} problem(s) in {folder}; run `helpbot faq check`", err=True
         )
-    turn, candidates, bands, urgency = _turn(text, folder)
+    turn, candidates, bands, urgency = _turn(text, folder, channel)
     best = candidates[0] if candidates else None
     # What the matcher found; in a crisis the person gets resources and staff instead.
     decision = bands.decide(candidates).value
@@ -120,9 +152,12 @@ def ask(text: str, as_json: bool, faq_dir: Path | None) -> None:
             for r in turn.replies
         ],
     }
+    shown = f"as {channel}: {CHANNELS[channel][1]}"
     if as_json:
+        click.echo(shown, err=True)
         click.echo(json.dumps(result, ensure_ascii=False))
         return
+    click.echo(shown)
     if turn.crisis is not None:
         click.echo(f"CRISIS: {turn.crisis.name} [{turn.crisis.category}] — {turn.crisis.why}")
     if result["handoff"]:

@@ -80,7 +80,7 @@ def check(
     problems = [*problems, *future_date_problems(kb, today=day), *check_drafts(folder)]
     for problem in problems:
         click.echo(str(problem))
-    warnings = [*kb.notices, *freshness_warnings(kb, today=day)]
+    warnings = [*kb.notices, *freshness_warnings(kb, today=day), *_unreachable_staff(kb)]
     for warning in warnings:
         click.echo(f"warning: {warning}")
     programs = sum(1 for entry in kb.entries if entry.kind is EntryKind.PROGRAM)
@@ -102,6 +102,23 @@ def check(
             raise click.exceptions.Exit(1)
         return
     click.echo("OK: no problems found. （まちがいはありません）")
+
+
+def _unreachable_staff(kb: KnowledgeBase) -> list[Problem]:
+    """staff.yaml without ``contact``, unless this machine's settings connect Slack (then a
+    person who asks for staff gets a case): on LINE alone they would get no one to reach."""
+    from helpbot.config import load_settings
+    from helpbot.errors import ConfigError
+    from helpbot.knowledge.reach import no_contact_warning
+
+    warning = no_contact_warning(kb)
+    if warning is None:
+        return []
+    try:
+        slack = load_settings().slack_enabled
+    except ConfigError:  # settings not readable here: warn, as on a machine without them
+        slack = False
+    return [] if slack else [warning]
 
 
 @faq.command()

@@ -121,6 +121,32 @@ def erase(reference: str, yes: bool) -> None:
                   if report.slack_failed else ""))
 
 
+@person.command("requests")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def requests(as_json: bool) -> None:
+    """People who asked in the chat to erase their records and are not erased yet."""
+    from helpbot.personal_data.requests import pending_requests
+
+    database = Database(cli_settings().database_url)
+    try:
+        ready_database(database)
+        with database_errors_stop(), database.session() as session:
+            pending = pending_requests(session)
+    finally:
+        database.dispose()
+    for request in pending:
+        if as_json:
+            click.echo(json.dumps({"person": request.contact_id, "reference": request.reference,
+                                   "asked_at": request.asked_at.isoformat(),
+                                   "case": request.case_id}, ensure_ascii=False))
+            continue
+        case = f"case #{request.case_id}" if request.case_id else "no case (no staff tool)"
+        click.echo(f"{request.asked_at:%Y-%m-%d %H:%M} UTC  person #{request.contact_id}  "
+                   f"{case}  helpbot person erase {request.reference}")
+    if not pending and not as_json:
+        click.echo("no erasure requests waiting")
+
+
 @click.command("audit")
 @click.option("--case", "case_id", type=int, default=None, help="Only this case number.")
 @click.option("--person", "person_ref", default=None,

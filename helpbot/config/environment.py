@@ -152,8 +152,8 @@ def cases_reach_no_staff(settings: Settings) -> str | None:
         f"LINE is configured but Slack is not ({', '.join(SLACK_VARIABLES)} not set): people "
         "on LINE will not reach staff; no staff tool would show their cases, so none is "
         "opened: a person in danger gets the crisis lines, and one who asks for staff is told "
-        "staff cannot answer on LINE, with `contact` from faq/staff.yaml. Set the three Slack "
-        "variables."
+        "staff cannot answer on LINE, with `contact` from faq/staff.yaml; a request to erase "
+        "their records is listed by `helpbot person requests`. Set the three Slack variables."
     )
 
 

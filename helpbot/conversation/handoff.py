@@ -59,6 +59,17 @@ def staff_words(by_language: dict[str, str], language: str) -> str | None:
     return by_language.get(language)
 
 
+def contact_words(contact: dict[str, str], language: str) -> str | None:
+    """staff.yaml's ``contact``, a line of its own, for a reader of ``language``: in it when
+    written, else in やさしい日本語 or Japanese, English, any language written (a phone
+    number is read in every language); None when staff wrote no contact."""
+    if not contact:
+        return None
+    order = (staff_words(contact, language), contact.get("easy"), contact.get("ja"),
+             contact.get("en"), *contact.values())
+    return next((words for words in order if words), None)
+
+
 def mentions_staff(text: str) -> bool:
     """Whether an answer mentions staff (or the staff button's label, in any language)."""
     folded = text.casefold()
@@ -158,16 +169,17 @@ class Handoff:
         """Said instead of "staff will reply" where no staff tool shows the person's cases."""
         policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
         language = ctx.contact.language
-        reach_us = staff_words(policy.contact, text_language("no_staff_here", language))
+        reach_us = contact_words(policy.contact, text_language("no_staff_here", language))
         said = phrases(language).no_staff_here
         return Reply(text="\n".join(t for t in (said, reach_us) if t))
 
     def erasure_request(self, ctx: TurnContext, text: str, *, after: Outcome | None = None
                         ) -> Outcome:
-        """The person asks to erase their records: explained, and staff asked on a case."""
+        """The person asks to erase their records: explained, recorded, and staff asked on a
+        case (where no staff tool shows one: listed by `helpbot person requests`)."""
         cases = self.cases
-        if not self.staff_see(ctx):  # nobody would confirm it: the contact instead
-            return after or Outcome(replies=[self.no_staff_here(ctx)])
+        if not self.staff_see(ctx):
+            return self._erasure_without_staff(ctx, after)
         if after is None or after.case_id is None:
             active = cases.active_case(ctx.session, ctx.contact)
             relayed = (cases.relay_from_person(ctx.session, active, text, now=ctx.now)
@@ -182,10 +194,24 @@ class Handoff:
             return after
         note = add_post(ctx.session, case_id=case.id, kind=PostKind.THREAD,
                         text=ERASURE_NOTE.format(case=case.id), now=ctx.now)
-        record_request(ctx.session, case, now=ctx.now)
+        record_request(ctx.session, contact_id=case.contact_id, case_id=case.id, now=ctx.now)
         reply = Reply(text=erasure_reply(ctx.contact.language))
         return replace(after, replies=[*after.replies, reply],
                        staff_post_ids=[*after.staff_post_ids, note.id])
+
+    def _erasure_without_staff(self, ctx: TurnContext, after: Outcome | None) -> Outcome:
+        """No thread to ask staff in: the request is recorded for `helpbot person requests`,
+        and the person told so, with staff.yaml's contact."""
+        record_request(ctx.session, contact_id=ctx.contact.id, case_id=None, now=ctx.now)
+        logger.warning("an erasure request was recorded on a channel no staff tool shows: "
+                       "`helpbot person requests` lists it")
+        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
+        language = ctx.contact.language
+        said = phrases(language).erasure_no_staff
+        reach_us = contact_words(policy.contact, text_language("erasure_no_staff", language))
+        reply = Reply(text="\n".join(t for t in (said, reach_us) if t))
+        return replace(after, replies=[*after.replies, reply]) if after else Outcome(
+            replies=[reply])
 
     def hand_over(self, ctx: TurnContext, *, reason: CaseReason, topic: str | None) -> Outcome:
         if not self.staff_see(ctx):

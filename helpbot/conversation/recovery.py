@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, staff_words
+from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, contact_words
 from helpbot.conversation.turn import Clock, SendStatus, Sent, Turn, readable
 from helpbot.core.messages import Incoming, MessageKind, Reply, stored_reply
 from helpbot.core.retry import RetryPolicy, is_retryable
@@ -186,8 +186,8 @@ class TurnRecovery:
             if user_id is not None:
                 contact = history.contact_for(session, channel=channel, user_id=user_id, now=now)
                 words = phrases(contact.language)
-                reach_us = staff_words(staff.contact,  # only in the apology's own language
-                                       text_language("sorry_error", contact.language))
+                reach_us = contact_words(staff.contact,  # the apology's language, or another
+                                         text_language("sorry_error", contact.language))
                 lines = self.crisis_lines(snapshot, message, language=contact.language,
                                           local=now.astimezone(staff.zone))
                 text = "\n".join(t for t in (words.sorry_error, reach_us, lines) if t)

@@ -55,6 +55,9 @@ class Phrases:
     # without Slack): nobody would read them, so nothing is promised (staff.yaml's contact
     # follows).
     no_staff_here: str = ""
+    # A request to erase one's records there (LINE without Slack): recorded for staff, who
+    # erase after checking it; nothing erased yet (staff.yaml's contact follows).
+    erasure_no_staff: str = ""
 
     @property
     def satisfaction_labels(self) -> tuple[str, str, str]:
@@ -143,6 +146,12 @@ PHRASES: dict[str, Phrases] = {
             "ごめんなさい、ここではスタッフと話すことができません。"
             "命の危険があるときは 119（救急）/ 110（警察）へ。"
         ),
+        erasure_no_staff=(
+            "記録を消してほしいというご希望を受けとり、スタッフが見る一覧に残しました。"
+            "まだ何も消していません。ここではスタッフと話すことはできませんが、スタッフが"
+            "確かめてから、あなたがここに書いたことと相談の記録を消します。"
+            "スマートフォンのトーク画面は、ご自分で消すことができます。"
+        ),
     ),
     "en": Phrases(
         greeting=(
@@ -222,6 +231,12 @@ PHRASES: dict[str, Phrases] = {
         no_staff_here=(
             "Sorry, our staff cannot talk with you here. If a life is in danger, call 119 "
             "(ambulance) or 110 (police)."
+        ),
+        erasure_no_staff=(
+            "We have received your request to delete your records and noted it for our staff. "
+            "Nothing has been deleted yet. Staff cannot talk with you here, but after they "
+            "check the request they will erase what you wrote here and the records of your "
+            "consultation. You can delete the chat on your own phone yourself."
         ),
     ),
 }

@@ -9,10 +9,13 @@
       hours: "8:30-17:15"
       days: weekdays            # 平日: Monday to Friday (毎日: every day); or [mon, wed, 土]
 
-A line without either answers at all times. ``days`` alone: all day on those days. A night
+      public_holidays: open     # also on public holidays and 12/29-1/3 (closed: off then)
+
+A line without them answers at all times. ``days`` alone: all day on those days. A night
 that runs past midnight belongs to the day it starts on (Friday "22:00-06:00" ends on Saturday
-morning). A line of some days only is off on Japan's public holidays and from December 29 to
-January 3, as public lines are; a line of every day is open on them too.
+morning). Unless ``public_holidays`` says otherwise, a line of some days only is off on Japan's
+public holidays and from December 29 to January 3, as public lines are; a line of every day is
+open on them too.
 """
 
 from __future__ import annotations
@@ -23,11 +26,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.hours import parse_hours, public_holiday, weekday, year_end
+from helpbot.knowledge.hours import (
+    parse_hours,
+    public_holiday,
+    read_public_holidays,
+    weekday,
+    year_end,
+)
 from helpbot.knowledge.phone_numbers import is_phone_number, plain_number
 from helpbot.knowledge.yaml_files import LineDict, LineList, key_line, unknown_fields
 
-HOTLINE_FIELDS = ("number", "name", "hours", "days")
+HOTLINE_FIELDS = ("number", "name", "hours", "days", "public_holidays")
 EVERY_DAY = frozenset(range(7))
 _WORKDAYS = frozenset(range(5))
 _DAY_WORDS = {"weekdays": _WORKDAYS, "平日": _WORKDAYS, "every day": EVERY_DAY, "毎日": EVERY_DAY}
@@ -43,6 +52,9 @@ class OpenHours:
     opens: dt.time = dt.time(0)
     closes: dt.time = dt.time(0)  # equal to opens: the whole day
     days: frozenset[int] = EVERY_DAY  # weekdays the line opens on, 0 = Monday
+    # ``public_holidays``: True (closed) off on public holidays and 12/29-1/3, False (open)
+    # on its days then too; None (not written): off then only when it opens on some days
+    closed_on_holidays: bool | None = None
 
     def is_open(self, local: dt.datetime) -> bool:
         """Whether the line answers at ``local``, a time in the NPO's time zone."""
@@ -57,11 +69,15 @@ class OpenHours:
         )
 
     def _opens_on(self, day: dt.date) -> bool:
-        """A line of some days only (平日, [mon, wed]) is off on public holidays and over the
-        year end (12/29-1/3), as public lines in Japan are; a line of every day never is."""
+        """Unless ``public_holidays`` is written, a line of some days only (平日, [mon, wed])
+        is off on public holidays and over the year end (12/29-1/3), as public lines in Japan
+        are; a line of every day never is."""
         if day.weekday() not in self.days:
             return False
-        return self.days == EVERY_DAY or not (public_holiday(day) or year_end(day))
+        closed = self.closed_on_holidays
+        if closed is None:
+            closed = self.days != EVERY_DAY
+        return not (closed and (public_holiday(day) or year_end(day)))
 
 
 ALWAYS = OpenHours()
@@ -84,11 +100,13 @@ def _parse_days(value: Any) -> frozenset[int] | None:
 def read_open_hours(
     value: LineDict, hotline: str, file: str, problems: list[Problem]
 ) -> OpenHours:
-    """A hotline's ``hours`` and ``days`` (none: ALWAYS). A wrong value is a problem that names
-    the file and line."""
+    """A hotline's ``hours``, ``days`` and ``public_holidays`` (none: ALWAYS). A wrong value
+    is a problem that names the file and line."""
     raw_hours, raw_days = value.get("hours"), value.get("days")
+    closed_on_holidays = read_public_holidays(value, file, problems, hotline=hotline)
     if raw_hours is None and raw_days is None:
-        return ALWAYS
+        return (ALWAYS if closed_on_holidays is None
+                else OpenHours(closed_on_holidays=closed_on_holidays))
     hours = parse_hours(raw_hours) if isinstance(raw_hours, str) else None
     if raw_hours is not None and hours is None:
         problems.append(Problem(file, value.key_lines.get("hours", value.line),
@@ -102,7 +120,8 @@ def read_open_hours(
     if (raw_hours is not None and hours is None) or days is None:
         return ALWAYS
     opens, closes = hours or (dt.time(0), dt.time(0))
-    return OpenHours(opens=opens, closes=closes, days=days)
+    return OpenHours(opens=opens, closes=closes, days=days,
+                     closed_on_holidays=closed_on_holidays)
 
 
 @dataclass(frozen=True, slots=True)

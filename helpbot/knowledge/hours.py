@@ -14,6 +14,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from helpbot.knowledge.entries import Problem
+from helpbot.knowledge.yaml_files import LineDict, key_line
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS_JA = "月火水木金土日"  # the same days, as Japanese writes them (月曜日, （火）)
 
@@ -45,6 +48,26 @@ def weekday(word: object) -> int | None:
         return WEEKDAYS.index(text[:3])
     if text and text[0] in WEEKDAYS_JA and text[1:] in ("", "曜", "曜日"):
         return WEEKDAYS_JA.index(text[0])
+    return None
+
+
+def read_public_holidays(data: LineDict, file: str, problems: list[Problem], *,
+                         hotline: str | None = None) -> bool | None:
+    """``public_holidays:`` (staff.yaml, or a ``hotline`` of crisis.yaml): True for ``closed``
+    (休み), False for ``open`` (営業), None when not written; anything else is a problem with
+    file and line (and None)."""
+    raw = data.get("public_holidays")
+    if raw is None:
+        return None
+    word = unicodedata.normalize("NFKC", str(raw)).strip().lower()
+    if word in ("closed", "休み", "お休み"):
+        return True
+    if word in ("open", "営業", "開く", "あいている", "開いている"):
+        return False
+    message = (f"cannot read public_holidays {raw!r}" if hotline is None else
+               f"hotline '{hotline}' has public_holidays that cannot be read: {raw!r}")
+    problems.append(Problem(file, key_line(data, "public_holidays"), message,
+                            "write closed (休み) or open (営業)"))
     return None
 
 

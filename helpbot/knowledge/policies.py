@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from helpbot.core.texts import CATALOGUE_LANGUAGES
 from helpbot.knowledge.entries import Problem
-from helpbot.knowledge.hours import parse_hours, public_holiday, weekday
+from helpbot.knowledge.hours import parse_hours, public_holiday, read_public_holidays, weekday
 from helpbot.knowledge.record_fields import TEXT_LANGUAGES
 from helpbot.knowledge.yaml_files import (
     LineDict,
@@ -57,8 +57,10 @@ class StaffPolicy:
         default_factory=lambda: {"ja": "1時間ほど", "en": "about an hour"}
     )
     # How to reach the NPO without the bot (phone, hours), by language; sent with an apology
-    # when a message could not be answered.
+    # when a message could not be answered, and where staff cannot talk with the person.
     contact: dict[str, str] = field(default_factory=dict)
+    # Where ``contact`` is written or missing: staff.yaml's name and the line (for checks).
+    contact_at: tuple[str, int] | None = field(default=None, compare=False)
     # The categories entries may use (``categories:``); empty: any category is accepted.
     categories: tuple[str, ...] = ()
     # Freshness (``stale_after_months``, ``deadline_warning_days``): a record last checked
@@ -153,7 +155,7 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         )
     hours = _read_hours(data, file, problems, defaults.hours)
     holidays = _read_holidays(data, file, problems)
-    public_holidays = _public_holidays(data, file, problems)
+    public_holidays = read_public_holidays(data, file, problems) is not False  # closed
     phrases = text_list(data.get("handoff_phrases", LineList())) or defaults.handoff_phrases
     # staff's own expected_reply replaces the built-in one whole (an "about an hour" kept
     # beside their 「3日ほど」 would tell English readers something else)
@@ -189,6 +191,7 @@ def read_staff_policy(text: str, file: str) -> tuple[StaffPolicy | None, list[Pr
         handoff_phrases=phrases,
         expected_reply=expected_reply,
         contact=contact,
+        contact_at=(file, key_line(data, "contact")),
     ), []
 
 
@@ -246,20 +249,6 @@ def _read_hours(
             continue
         hours[day] = parsed
     return hours
-
-
-def _public_holidays(data: LineDict, file: str, problems: list[Problem]) -> bool:
-    """``public_holidays: closed`` (休み, the default) -> True; ``open`` (営業) -> False."""
-    raw = data.get("public_holidays", "closed")
-    word = unicodedata.normalize("NFKC", str(raw)).strip().lower()
-    if word in ("closed", "休み", "お休み"):
-        return True
-    if word in ("open", "営業", "開く", "あいている", "開いている"):
-        return False
-    problems.append(Problem(file, key_line(data, "public_holidays"),
-                            f"cannot read public_holidays {raw!r}",
-                            "write closed (休み) or open (営業)"))
-    return True
 
 
 def _read_holidays(data: LineDict, file: str, problems: list[Problem]) -> set[dt.date]:

@@ -154,6 +154,11 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "電話「{id}」に日本語の名前（name の ja）がありません"),
         (r"hotline '(?P<id>[^']+)' has days that cannot be read: (?P<value>.*)",
          "電話「{id}」の曜日（days）{value} が読めません"),
+        (r"hotline '(?P<id>[^']+)' has public_holidays that cannot be read: (?P<value>.*)",
+         "電話「{id}」の祝日（public_holidays）{value} が読めません"),
+        (r"no contact in staff\.yaml: .*",
+         "staff.yaml に連絡先（contact）がありません。Slack なしで LINE だけを使うと、"
+         "スタッフと話したい人や記録を消してほしい人に、人と連絡をとる方法を伝えられません"),
     )
 )
 
@@ -217,6 +222,9 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "09:00-18:00（または 9:00〜18:00）のように書いてください。休みの日は closed（休み）"),
         (r"write closed \(休み\) or open \(営業\)",
          "closed（休み）か open（営業）を書いてください"),
+        (r"write contact: per language .*",
+         "contact: に電話番号などを言葉ごとに書いてください（ja: …）。電話番号はどの言葉の人にも"
+         "読めるので、ja だけでも全員に伝えます"),
         (r"use mon, tue, wed, thu, fri, sat, sun .*",
          "mon, tue, wed, thu, fri, sat, sun（または 月, 火, 水, 木, 金, 土, 日）で書いてください"),
         (r"write days: weekdays \(平日\), or a list like .*",

@@ -1,7 +1,9 @@
 """A person asks, in their own words, for their records to be erased.
 
-Nothing is erased on such a message: the bot explains what erasure means, and case workers
-are asked (in the case thread) to confirm with the person and run ``/helpbot erase N``.
+Nothing is erased on such a message: the bot explains what erasure means, the request goes
+into the audit trail, and case workers are asked (in the case thread) to confirm with the
+person and run ``/helpbot erase N``. Where no staff tool shows a case (LINE without Slack)
+there is no thread: ``helpbot person requests`` lists the requests not yet acted on.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from helpbot.storage.audit import AuditAction, record
-from helpbot.storage.models import Case
+from helpbot.storage.models import AuditEvent, Contact
 
 _JAPANESE = re.compile(
     r"(記録|きろく|データ|履歴|りれき|個人情報|こじんじょうほう|会話|やりとり|メッセージ|相談内容)"
@@ -59,7 +63,34 @@ def reply_for(language: str | None) -> str:
     return REPLIES["ja"] if language in (None, "ja", "easy") else REPLIES["en"]
 
 
-def record_request(session: Session, case: Case, *, now: dt.datetime) -> None:
-    """The request, in the audit trail (the person's words stay in the conversation only)."""
+def record_request(session: Session, *, contact_id: int, case_id: int | None,
+                   now: dt.datetime) -> None:
+    """The request, in the audit trail (the person's words stay in the conversation only);
+    ``case_id`` None: no case opened for it (no staff tool shows the person's channel)."""
     record(session, actor="person", action=AuditAction.ERASE_REQUESTED, now=now,
-           case_id=case.id, contact_id=case.contact_id)
+           case_id=case_id, contact_id=contact_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRequest:
+    """A person who asked for erasure and is not erased yet: who, when, on which case."""
+
+    contact_id: int
+    reference: str  # CHANNEL:USER_ID, what `helpbot person erase` takes
+    asked_at: dt.datetime
+    case_id: int | None
+
+
+def pending_requests(session: Session) -> list[PendingRequest]:
+    """Erasure requests of people not erased since, oldest first (a person once, with their
+    latest request)."""
+    rows = session.execute(
+        select(Contact, func.max(AuditEvent.at), func.max(AuditEvent.case_id))
+        .join(AuditEvent, AuditEvent.contact_id == Contact.id)
+        .where(AuditEvent.action == str(AuditAction.ERASE_REQUESTED),
+               Contact.erased_at.is_(None))
+        .group_by(Contact.id)
+        .order_by(func.max(AuditEvent.at), Contact.id)
+    ).all()
+    return [PendingRequest(contact.id, f"{contact.channel}:{contact.channel_user_id}", at,
+                           case_id) for contact, at, case_id in rows]
