@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -135,6 +137,25 @@ def faq_dir(tmp_path: Path) -> Path:
     target = tmp_path / "faq"
     shutil.copytree(SAMPLE_FAQ, target)
     return target
+
+
+@pytest.fixture
+def web_process_probe(database_url: str, faq_dir: Path, tmp_path: Path) -> Callable[..., str]:
+    """Run Python code in a fresh process configured as the web process with LINE and the web
+    chat off (what the process imports is its own); the last line it prints."""
+
+    def run(probe: str, **env: str) -> str:
+        environment = {
+            **os.environ, "HELPBOT_DATABASE_URL": database_url, "HELPBOT_FAQ_DIR": str(faq_dir),
+            "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "token",
+            "HELPBOT_WEB_CHAT": "off", **env,
+        }
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              env=environment, cwd=tmp_path, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().splitlines()[-1]
+
+    return run
 
 
 @pytest.fixture

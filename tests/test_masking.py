@@ -154,11 +154,13 @@ def test_surrounding_text_is_never_eaten(before: str, secret: tuple[str, str], a
     sep_before = " " if before[-1:].isascii() and before[-1:].isalnum() else ""
     sep_after = " " if after[:1].isascii() and after[:1].isalnum() else ""
     text = before + sep_before + raw + sep_after + after
-    assert mask_personal_data(text) == before + sep_before + label + sep_after + after
+    # the label rules (random kana can spell a name: test_masking_names.py covers those)
+    expected = before + sep_before + label + sep_after + after
+    assert mask_personal_data(text, names=False) == expected
 
 
 @settings(max_examples=300, deadline=None)
 @given(text=_AROUND)
 def test_text_without_personal_data_is_unchanged(text: str) -> None:
-    assert mask_personal_data(text) == text
+    assert mask_personal_data(text, names=False) == text
 

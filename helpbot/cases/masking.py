@@ -4,7 +4,9 @@ A case worker needs to know what the person needs, not their phone number or add
 stay in helpbot's database. Masked: e-mail addresses, phone numbers (Japanese and
 international), postcodes and street addresses, My Number (12 digits with a valid check
 digit), card numbers (13-19 digits passing Luhn), bank account numbers, other long numbers,
-birthdates, and a name the person gives (「名前は〇〇です」, 「〇〇と申します」, "my name is").
+birthdates, a name the person gives (「名前は〇〇です」, 「〇〇と申します」, "my name is"), and,
+where this process has Sudachi loaded, the person names Sudachi tags and the words around
+confirm (「田中花子です」, 「夫の佐藤が」, 「田中さん」: see ``cases/names.py``). Place names stay.
 
 Numbers the NPO publishes in ``faq/`` (hotlines, its own phone, numbers in answers) stay
 visible: pass them as ``public`` (see :func:`public_numbers`). Only the personal data itself is
@@ -19,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
+from helpbot.cases.names import find_names, names_available
 from helpbot.cases.pii_rules import (
     ADDRESS,
     ADDRESS_ANCHOR,
@@ -73,8 +76,13 @@ def public_numbers(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def find_personal_data(text: str, *, public: Collection[str] = ()) -> list[Span]:
-    """Where the personal data is in ``text`` (indices into the original text)."""
+def find_personal_data(
+    text: str, *, public: Collection[str] = (), names: bool | None = None
+) -> list[Span]:
+    """Where the personal data is in ``text`` (indices into the original text).
+
+    ``names``: also the person names Sudachi finds (:mod:`.names`); by default where this
+    process has Sudachi loaded, the label rules alone elsewhere."""
     folded, origin = _folded(text)
     found: list[Span] = []
 
@@ -95,6 +103,9 @@ def find_personal_data(text: str, *, public: Collection[str] = ()) -> list[Span]
         for match in pattern.finditer(folded):
             if NOT_A_NAME.search(match.group("name")) is None:
                 add(match.start("name"), match.end("name"), "[名前]")
+    if names if names is not None else names_available():
+        for start, end in find_names(folded):
+            add(start, end, "[名前]")
     for match in NUMBER.finditer(folded):
         for start, end, label in _numbers_in(match.group(), public=public, offset=match.start(),
                                              folded=folded):
@@ -155,11 +166,13 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
     return kept
 
 
-def mask_personal_data(text: str, *, public: Collection[str] = ()) -> str:
+def mask_personal_data(
+    text: str, *, public: Collection[str] = (), names: bool | None = None
+) -> str:
     """The text with personal data replaced by labels such as [電話番号]; the rest untouched."""
     pieces: list[str] = []
     at = 0
-    for span in find_personal_data(text, public=public):
+    for span in find_personal_data(text, public=public, names=names):
         pieces.append(text[at:span.start])
         pieces.append(span.label)
         at = span.end

@@ -26,15 +26,16 @@ _PREFECTURES = (
     "滋賀県|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|"
     "福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県"
 )
-_KANJI = r"\u4e00-\u9fff\u3005"
-_KATAKANA = r"\u30a1-\u30fa\u30fc"
-_HIRAGANA = r"\u3041-\u3096"
+# Character ranges for regular-expression classes (cases/names.py uses them too).
+KANJI = r"\u4e00-\u9fff\u3005"
+KATAKANA = r"\u30a1-\u30fa\u30fc"
+HIRAGANA = r"\u3041-\u3096"
 _BLOCK = r"(?:\d+|[一二三四五六七八九十]+)"
 # Prefecture (optional), a city/ward/town/village whose name starts with kanji or katakana,
 # the district, then block numbers (2丁目8番1号, 2-8-1).
 ADDRESS = re.compile(
-    rf"(?P<place>(?:{_PREFECTURES})?(?:[{_KANJI}{_KATAKANA}]{{1,8}}?|さいたま|つくば|ひたちなか)"
-    rf"(?:市|区|町|村|郡)[{_KANJI}{_KATAKANA}{_HIRAGANA}]{{0,12}}?"
+    rf"(?P<place>(?:{_PREFECTURES})?(?:[{KANJI}{KATAKANA}]{{1,8}}?|さいたま|つくば|ひたちなか)"
+    rf"(?:市|区|町|村|郡)[{KANJI}{KATAKANA}{HIRAGANA}]{{0,12}}?"
     rf"{_BLOCK}(?:丁目|番地|番|号|-\d+)(?:{_BLOCK}(?:丁目|番地|番|号)|-\d+)*)"
 )
 
@@ -55,7 +56,7 @@ BIRTHDATE_BEFORE = re.compile(
 )
 BIRTHDATE_AFTER = re.compile(rf"(?P<date>{_DATE})\s?(?:生まれ|うまれ|に生まれ)")
 
-_NAME_CHARS = rf"[{_KANJI}{_KATAKANA}{_HIRAGANA}A-Za-z]"
+_NAME_CHARS = rf"[{KANJI}{KATAKANA}{HIRAGANA}A-Za-z]"
 NAME_AFTER_LABEL = re.compile(
     rf"(?:名前|なまえ|氏名|お名前)\s?(?:は|が|:|：)\s?"
     rf"(?P<name>{_NAME_CHARS}+?(?:[ 　・]{_NAME_CHARS}+?)??)"
@@ -64,7 +65,7 @@ NAME_AFTER_LABEL = re.compile(
 # 「名前は言いたくないです」: not a name.
 NOT_A_NAME = re.compile(r"ない|秘密|ひみつ|内緒|ないしょ|わから|分から|まだ")
 NAME_BEFORE_MOSHIMASU = re.compile(  # bounded parts: a long kanji run stays fast
-    rf"(?P<name>[{_KANJI}{_KATAKANA}A-Za-z]{{1,12}}(?:[ 　・][{_KANJI}{_KATAKANA}A-Za-z]{{1,12}})?)"
+    rf"(?P<name>[{KANJI}{KATAKANA}A-Za-z]{{1,12}}(?:[ 　・][{KANJI}{KATAKANA}A-Za-z]{{1,12}})?)"
     r"\s?(?:と申します|と申す|といいます|と言います)"
 )
 NAME_ENGLISH = re.compile(

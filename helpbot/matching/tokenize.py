@@ -58,6 +58,11 @@ def sudachi_tokenizer(mode: str) -> Any:
         return _dictionary.tokenizer(mode=getattr(SplitMode, mode))
 
 
+def sudachi_loaded() -> bool:
+    """Whether this process has loaded Sudachi's dictionary (asking never loads it)."""
+    return _dictionary is not None
+
+
 @dataclass(slots=True)
 class Analysis:
     """Terms for one text, per field."""
