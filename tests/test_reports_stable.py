@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from helpbot.cases.outbox import PostKind
 from helpbot.personal_data.erase import erase_person
+from helpbot.reports.case_counts import replay
+from helpbot.reports.case_history import Step
 from helpbot.storage.audit import SYSTEM, AuditAction, record
 from helpbot.storage.models import Case, Contact, StaffPost
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
@@ -183,3 +185,42 @@ def test_a_database_from_before_openings_were_recorded_still_reports(database, s
     december = run_report(settings, *DECEMBER)
     assert december["cases"] == {"opened": 1, "claimed": 0, "resolved": 0,
                                  "by_state": {"open": 1}}
+
+
+T0 = dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.UTC)
+OTHER = "UWORKER02"
+
+
+def _step(minute: int, action: AuditAction, actor: str = SYSTEM) -> Step:
+    return Step(T0 + dt.timedelta(minutes=minute), action, actor)
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        # released and claimed again by another: the first claim counts, the resolution goes
+        # to the worker who held the case then
+        ([_step(0, AuditAction.OPEN), _step(5, AuditAction.CLAIM, WORKER),
+          _step(9, AuditAction.RELEASE, WORKER), _step(20, AuditAction.CLAIM, OTHER),
+          _step(30, AuditAction.RESOLVE, OTHER)],
+         [(5, WORKER, 30, OTHER, "resolved")]),
+        # resolved unclaimed, then a worker's reply reopens it: the claim that comes with the
+        # reply is not a first claim, and the request stays resolved once
+        ([_step(0, AuditAction.OPEN), _step(10, AuditAction.RESOLVE, WORKER),
+          _step(60, AuditAction.REOPEN, WORKER), _step(60, AuditAction.CLAIM, WORKER)],
+         [(None, None, 10, None, "claimed")]),
+        # the person writes again: a second request, waiting from then
+        ([_step(0, AuditAction.OPEN), _step(5, AuditAction.CLAIM, WORKER),
+          _step(10, AuditAction.RESOLVE, WORKER), _step(70, AuditAction.REOPEN),
+          _step(75, AuditAction.CLAIM, OTHER)],
+         [(5, WORKER, 10, WORKER, "resolved"), (75, OTHER, None, None, "claimed")]),
+    ],
+)
+def test_replaying_a_cases_steps(steps, expected):
+    def minute(moment: dt.datetime | None) -> int | None:
+        return None if moment is None else int((moment - T0).total_seconds() // 60)
+
+    assert [
+        (minute(r.claimed_at), r.claimed_by, minute(r.resolved_at), r.resolved_holder, r.state)
+        for r in replay(steps).requests
+    ] == expected

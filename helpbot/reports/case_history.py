@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, union
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -55,6 +56,25 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseColumns:
+    """What a step missing from the trail is taken from (a case row read as plain values)."""
+
+    id: int
+    opened_at: dt.datetime
+    claimed_at: dt.datetime | None
+    claimed_by: str | None
+    resolved_at: dt.datetime | None
+    resolved_by: str | None
+    crisis_category: str | None
+    satisfaction: int | None
+
+    @staticmethod
+    def columns() -> tuple[InstrumentedAttribute[Any], ...]:
+        return (Case.id, Case.opened_at, Case.claimed_at, Case.claimed_by, Case.resolved_at,
+                Case.resolved_by, Case.crisis_category, Case.satisfaction)
+
+
+@dataclass(frozen=True, slots=True)
 class CaseHistory:
     case_id: int
     steps: list[Step]
@@ -72,20 +92,23 @@ def case_histories(session: Session, period: Period) -> list[CaseHistory]:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         trail: dict[int, list[Step]] = {case_id: [] for case_id in chunk}
-        for row in session.scalars(
-            select(AuditEvent)
+        for case_id, at, action, actor, detail in session.execute(
+            select(AuditEvent.case_id, AuditEvent.at, AuditEvent.action, AuditEvent.actor,
+                   AuditEvent.detail)
             .where(AuditEvent.case_id.in_(chunk), AuditEvent.action.in_(list(CASE_STEPS)),
                    AuditEvent.at < period.until)
             .order_by(AuditEvent.at, AuditEvent.id)
         ):
-            trail[row.case_id].append(  # type: ignore[index]
-                Step(row.at, row.action, row.actor, detail_words(row.detail)))
+            trail[case_id].append(Step(at, action, actor, detail_words(detail)))
         first_posts = dict(session.execute(
             select(StaffPost.case_id, func.min(StaffPost.created_at))
             .where(StaffPost.case_id.in_(chunk), StaffPost.kind == PostKind.CASE)
             .group_by(StaffPost.case_id)
         ).all())
-        for case in session.scalars(select(Case).where(Case.id.in_(chunk)).order_by(Case.id)):
+        for row in session.execute(
+            select(*CaseColumns.columns()).where(Case.id.in_(chunk)).order_by(Case.id)
+        ):
+            case = CaseColumns(*row)
             steps = with_legacy_steps(case, trail[case.id], first_posts.get(case.id))
             histories.append(CaseHistory(case.id, [s for s in steps if s.at < period.until]))
     return histories
@@ -110,7 +133,7 @@ def _touched(session: Session, period: Period) -> set[int]:
     return set(session.scalars(query))
 
 
-def with_legacy_steps(case: Case, trail: list[Step], first_post: dt.datetime | None
+def with_legacy_steps(case: CaseColumns, trail: list[Step], first_post: dt.datetime | None
                       ) -> list[Step]:
     """The trail, with the steps it does not record taken from the case's columns."""
     actions = {step.action for step in trail}
@@ -132,7 +155,7 @@ def with_legacy_steps(case: Case, trail: list[Step], first_post: dt.datetime | N
     return sorted(steps, key=lambda s: (s.at, _LEGACY_ORDER[s.action] if s.legacy else 1))
 
 
-def _first_opening(case: Case, trail: Iterable[Step], first_post: dt.datetime | None
+def _first_opening(case: CaseColumns, trail: Iterable[Step], first_post: dt.datetime | None
                    ) -> dt.datetime:
     """When the case first opened: ``opened_at`` moves when the person reopens it."""
     earliest = [step.at for step in trail]
