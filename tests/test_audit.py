@@ -60,7 +60,9 @@ def test_each_action_writes_exactly_one_row(line, slack, fake_line, database, ap
     person = new_user_id()
     _say(line, fake_line, person, "家賃が払えなくて、人と話したいです")
     case = _case(database)
-    assert audit_lines(database) == [], "opening a case is not a staff action"
+    # the opening, by the system, with no words of the person (the report counts from it)
+    assert [(a.action, a.actor, a.case_id, a.detail) for a in audit_lines(database)] == [
+        ("open", "system", case.id, "reason=asked urgency=normal")]
     steps = [
         (lambda: _click(slack, "case_claim", case), ("claim", WORKER)),
         (lambda: _command(slack, f"release {case.id}"), ("release", WORKER)),
@@ -106,7 +108,9 @@ def test_a_crisis_false_alarm_mark_is_audited_once(line, slack, fake_line, datab
     case = _case(database)
     _click(slack, "case_not_crisis", case)
     _click(slack, "case_not_crisis", case)  # a second click changes nothing
-    assert [(a.action, a.actor) for a in audit_lines(database)] == [("false_alarm", WORKER)]
+    assert [(a.action, a.actor, a.detail) for a in audit_lines(database)] == [
+        ("open", "system", "reason=crisis urgency=urgent category=suicide"),
+        ("false_alarm", WORKER, None)]
 
 
 def test_the_trail_is_append_only(database, clock):

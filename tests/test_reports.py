@@ -135,9 +135,11 @@ def test_a_case_reopened_by_a_workers_reply_is_counted_once(line, slack, fake_li
     slack.settle()
     say(line, fake_line, person, "おかげさまで落ち着きました")
     report = run_report(settings, "--since", "2026-12-01", "--until", "2026-12-07", "--json")
-    assert report["cases"] == {"opened": 1, "claimed": 1, "resolved": 0,
+    # The resolution happened in the period and stays counted; the state at the end is the
+    # worker's again.
+    assert report["cases"] == {"opened": 1, "claimed": 1, "resolved": 1,
                                "by_state": {"claimed": 1}}
-    assert report["workers"] == [{"id": WORKER, "name": "さとう", "claimed": 1, "resolved": 0}]
+    assert report["workers"] == [{"id": WORKER, "name": "さとう", "claimed": 1, "resolved": 1}]
     # Opened and first claimed when the person first wrote: not a new case, not a 0-minute claim.
     assert report["minutes_to_claim"] == {"count": 1, "median": 12.0, "p90": 12.0}
 

@@ -108,7 +108,7 @@ def test_a_person_asking_is_told_and_staff_asked_nothing_erased(
     case = _case(database)
     thread = " ".join(m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts))
     assert f"/helpbot erase {case.id}" in thread
-    assert [a.action for a in audit_lines(database)] == ["erase_requested"]
+    assert [a.action for a in audit_lines(database)] == ["open", "erase_requested"]
     with database.session() as session:
         assert session.get(Contact, case.contact_id).erased_at is None
     assert person in dump(database) and "zqxmarkf1" in dump(database)
@@ -148,7 +148,7 @@ def test_a_first_message_in_danger_that_asks_to_erase_gets_both(
     assert any("まだ何も消していません" in sent for sent in fake_line.sent_texts(user_id=person))
     thread = " ".join(m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts))
     assert f"/helpbot erase {case.id}" in thread
-    assert [a.action for a in audit_lines(database)] == ["erase_requested"]
+    assert [a.action for a in audit_lines(database)] == ["open", "erase_requested"]
 
 
 def test_debug_logging_carries_no_text_of_the_person_or_the_worker(

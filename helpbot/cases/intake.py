@@ -94,6 +94,13 @@ def take(session: Session, case: Case, *, worker_id: str, worker_name: str,
     audit_case(session, case, actor=worker_id, action=AuditAction.CLAIM, now=now)
 
 
+def opening_detail(reason: CaseReason, urgency: Urgency, crisis_category: str | None) -> str:
+    """The audit detail of an opening: ``reason=crisis urgency=urgent category=suicide``
+    (names from the code and crisis.yaml, never a person's words)."""
+    words = f"reason={reason} urgency={urgency}"
+    return f"{words} category={crisis_category}" if crisis_category else words
+
+
 def _resolved_within(case: Case | None, now: dt.datetime) -> bool:
     return (case is not None and case.resolved_at is not None
             and now - case.resolved_at <= REOPEN_WINDOW)
@@ -161,6 +168,8 @@ class CaseIntake:
                 case.crisis_why = crisis_why[:255] if crisis_why else None
                 # The danger is now what the case is about, not the earlier question.
                 case.topic = topic[:255] if topic else case.topic
+                audit_case(session, case, actor=SYSTEM, action=AuditAction.URGENT, now=now,
+                           detail=opening_detail(reason, urgency, crisis_category))
                 posts.append(
                     add_post(session, case_id=case.id, kind=PostKind.UPDATE, text="", now=now).id
                 )
@@ -185,6 +194,8 @@ class CaseIntake:
         )
         session.add(case)
         session.flush()
+        audit_case(session, case, actor=SYSTEM, action=AuditAction.OPEN, now=now,
+                   detail=opening_detail(reason, urgency, crisis_category))
         post_ids = [add_post(session, case_id=case.id, kind=PostKind.CASE, text="", now=now).id]
         if urgency is Urgency.URGENT:
             note = (
@@ -249,10 +260,12 @@ class CaseIntake:
         ]
 
     def record_satisfaction(
-        self, session: Session, contact: Contact, case_id: int, score: int
+        self, session: Session, contact: Contact, case_id: int, score: int, *, now: dt.datetime
     ) -> bool:
         case = session.get(Case, case_id)
         if case is None or case.contact_id != contact.id or score not in SATISFACTION_SCORES:
             return False
         case.satisfaction = score
+        audit_case(session, case, actor=SYSTEM, action=AuditAction.SATISFACTION, now=now,
+                   detail=f"score={score}")
         return True

@@ -108,6 +108,7 @@ class Postbacks:
         case_id, score = row_id(data.get("case")), row_id(data.get("v"))
         if case_id is None or score is None:
             return None  # not a button we sent: answered with the topic list
-        if not self._cases.record_satisfaction(ctx.session, ctx.contact, case_id, score):
+        if not self._cases.record_satisfaction(ctx.session, ctx.contact, case_id, score,
+                                               now=ctx.now):
             return None
         return Outcome(replies=[Reply(text=phrases(ctx.contact.language).satisfaction_thanks)])

@@ -19,7 +19,7 @@ from helpbot.cases.ports import ERASED_NOTICE, StaffRef
 from helpbot.cases.states import ACTIVE_STATES, CaseState
 from helpbot.errors import DeliveryError
 from helpbot.personal_data.redaction import UNFINISHED, Scope, redact
-from helpbot.storage.audit import AuditAction, record
+from helpbot.storage.audit import AuditAction, on_case, record
 from helpbot.storage.database import Database
 from helpbot.storage.models import (
     Case,
@@ -89,6 +89,9 @@ def erase_person(
             if CaseState(case.state) in ACTIVE_STATES:
                 case.state, case.resolved_at = CaseState.RESOLVED, now
                 case.resolved_by, case.resolved_by_name = actor[:64], "erasure"
+                # the report counts resolutions from the trail (reports/case_history.py)
+                on_case(session, case, actor=actor, action=AuditAction.RESOLVE, now=now,
+                        detail="erasure")
                 report.cases_closed += 1
             case.person_waiting_since = None
         scope = Scope(contacts=[contact.id], users=[(contact.channel, contact.channel_user_id)])

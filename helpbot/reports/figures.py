@@ -1,7 +1,9 @@
 """Count a period's figures from stored rows: decisions, timestamps, entry ids, states.
 
-Nothing here reads what a person wrote except the gap examples (which a retention purge
-redacts; their counts stay), so every number survives a purge of message texts.
+Cases are counted from the audit trail (``case_counts.py``), not from the case rows, whose
+claim, resolution and opening time change when a case is reopened. Nothing here reads what a
+person wrote except the gap examples (which a retention purge redacts; their counts stay), so
+every number survives a purge of message texts and a person's erasure.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from helpbot.cases.masking import mask_personal_data
 from helpbot.conversation.gaps import find_gaps
+from helpbot.reports.case_counts import count_cases
 from helpbot.reports.period import Period
 from helpbot.storage.database import Database
 from helpbot.storage.models import (
-    Case,
     Contact,
     Conversation,
     Delivery,
@@ -211,46 +213,15 @@ def _count_turns(session: Session, period: Period, figures: Figures) -> None:
 
 
 def _count_cases(session: Session, period: Period, figures: Figures) -> None:
-    cases = session.scalars(
-        select(Case).where(
-            (Case.opened_at < period.until)
-            & (
-                (Case.opened_at >= period.since)
-                | (Case.claimed_at >= period.since)
-                | (Case.resolved_at >= period.since)
-            )
-        )
-    ).all()
-    to_claim: list[float] = []
-    to_resolve: list[float] = []
-    for case in cases:
-        if _within(case.opened_at, period):
-            figures.cases_opened += 1
-            figures.cases_by_state[case.state] += 1
-            if case.crisis_category:
-                figures.crisis_by_category[case.crisis_category] += 1
-        if _within(case.claimed_at, period) and case.claimed_at is not None:
-            figures.cases_claimed += 1
-            to_claim.append((case.claimed_at - case.opened_at).total_seconds() / 60)
-            _worker(figures, case)["claimed"] += 1  # type: ignore[operator]
-        if _within(case.resolved_at, period) and case.resolved_at is not None:
-            figures.cases_resolved += 1
-            to_resolve.append((case.resolved_at - case.opened_at).total_seconds() / 60)
-            if case.satisfaction is not None:
-                figures.satisfaction[case.satisfaction] += 1
-            if case.claimed_by:
-                _worker(figures, case)["resolved"] += 1  # type: ignore[operator]
-    figures.claim_minutes = to_claim
-    figures.to_claim = minutes(to_claim)
-    figures.to_resolve = minutes(to_resolve)
-
-
-def _worker(figures: Figures, case: Case) -> dict[str, object]:
-    worker_id = case.claimed_by or "?"
-    return figures.workers.setdefault(
-        worker_id,
-        {"id": worker_id, "name": case.claimed_by_name or worker_id, "claimed": 0, "resolved": 0},
-    )
+    """From the audit trail (reports/case_counts.py): a period's numbers stay as they were."""
+    counts = count_cases(session, period)
+    figures.cases_opened, figures.cases_claimed = counts.opened, counts.claimed
+    figures.cases_resolved, figures.cases_by_state = counts.resolved, counts.by_state
+    figures.crisis_by_category = counts.crisis_by_category
+    figures.satisfaction, figures.workers = counts.satisfaction, counts.workers
+    figures.claim_minutes = counts.claim_minutes
+    figures.to_claim = minutes(counts.claim_minutes)
+    figures.to_resolve = minutes(counts.resolve_minutes)
 
 
 def _count_followups(session: Session, period: Period, figures: Figures) -> None:

@@ -5,7 +5,12 @@ so the trail and the change are stored together or not at all. Nothing here upda
 deletes a row (on SQLite and PostgreSQL a trigger refuses it, see migration 0009).
 
 Who (``actor``): a Slack user id (``U…``), ``cli:<os user>`` for the command line,
-``web:<name>`` for the playground's staff pane, or ``system`` for the worker's own jobs.
+``web:<name>`` for the playground's staff pane, or ``system`` for the worker's own jobs and
+for what a person's message did (a case opened, reopened, a satisfaction answer).
+
+A case's ``open``/``urgent``/``claim``/``release``/``resolve``/``reopen``/``satisfaction`` rows
+are its history: ``helpbot report`` counts cases from them (``reports/case_history.py``), so a
+period's numbers stay what they were when it ended.
 """
 
 from __future__ import annotations
@@ -25,12 +30,15 @@ SYSTEM = "system"
 
 
 class AuditAction(StrEnum):
+    OPEN = "open"  # a case opened (actor ``system``; detail: reason, urgency, crisis category)
+    URGENT = "urgent"  # crisis triage raised an open case to urgent (detail: its category)
     CLAIM = "claim"
     RELEASE = "release"
     REPLY = "reply"  # a worker's reply relayed to the person
     NOTE = "note"  # an internal note (a thread reply the person does not see)
     RESOLVE = "resolve"
-    REOPEN = "reopen"
+    REOPEN = "reopen"  # actor ``system``: the person wrote again; else the worker who replied
+    SATISFACTION = "satisfaction"  # the person's one-tap answer after resolution (detail: score)
     FOLLOWUP_CREATED = "followup_created"
     FOLLOWUP_CANCELLED = "followup_cancelled"
     EXPORT = "export"
