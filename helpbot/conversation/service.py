@@ -10,6 +10,7 @@ from helpbot.cases.media import attachment_extra, attachment_posts
 from helpbot.cases.states import CaseReason
 from helpbot.conversation.answers import Answers
 from helpbot.conversation.buttons import MAX_SUGGESTIONS, category_buttons, suggestion_buttons
+from helpbot.conversation.follows import Follows
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
 from helpbot.conversation.hotlines import hotline_reply
 from helpbot.conversation.language import note_language, switch_confirmation
@@ -80,7 +81,6 @@ class ConversationService:
         # The rules for handing people to case workers, when cases are on.
         self._handoff = Handoff(cases) if cases is not None else None
         self._retry = retry or RetryPolicy()
-        self._reminders = reminders
         self._programs = ProgramFinderFlow()  # 「制度をさがす」: conversation/programs.py
         # Resending recorded turns, queueing what a platform did not take, apologising.
         self.recovery = TurnRecovery(
@@ -88,11 +88,12 @@ class ConversationService:
         )
         self._answers = Answers(handoff=self._handoff, reminders=reminders)
         self._postbacks = Postbacks(answers=self._answers, handoff=self._handoff, cases=cases)
+        follows = Follows(cases=cases, reminders=reminders)
         self._handlers: dict[MessageKind, Callable[[TurnContext], Outcome]] = {
             MessageKind.TEXT: self._on_text,
             MessageKind.POSTBACK: self._route_postback,
-            MessageKind.FOLLOW: self._on_follow,
-            MessageKind.UNFOLLOW: self._on_unfollow,
+            MessageKind.FOLLOW: follows.on_follow,
+            MessageKind.UNFOLLOW: follows.on_unfollow,
             **{kind: self._on_non_text for kind in NON_TEXT_KINDS},
         }
 
@@ -276,25 +277,6 @@ class ConversationService:
         if data.get("a") in PROGRAM_ACTIONS:  # the program finder's buttons
             return self._programs.on_postback(ctx, data)
         return self._postbacks.handle(ctx)
-
-    def _on_follow(self, ctx: TurnContext) -> Outcome:
-        came_back = not ctx.contact.reachable
-        ctx.contact.reachable = True
-        greeting = Reply(text=phrases(ctx.contact.language).greeting,
-                         quick_replies=category_buttons(ctx.shown, ctx.contact.language))
-        return Outcome(replies=[greeting],
-                       staff_post_ids=self._reachability_changed(ctx) if came_back else [])
-
-    def _on_unfollow(self, ctx: TurnContext) -> Outcome:
-        ctx.contact.reachable = False
-        if self._reminders is not None:
-            self._reminders.cancel_for_contact(ctx.session, ctx.contact.id)
-        return Outcome(replies=[], staff_post_ids=self._reachability_changed(ctx))
-
-    def _reachability_changed(self, ctx: TurnContext) -> list[int]:
-        if self._cases is None:
-            return []
-        return self._cases.reachability_changed(ctx.session, ctx.contact, now=ctx.now)
 
     def _on_non_text(self, ctx: TurnContext) -> Outcome:
         if self._handoff is not None and self._handoff.staff_see(ctx):

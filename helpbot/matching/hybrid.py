@@ -38,6 +38,7 @@ from helpbot.matching.crosslingual import (
     word_cover,
 )
 from helpbot.matching.fields import (
+    FieldWeights,
     SemanticField,
     Signals,
     SynonymGroups,
@@ -51,26 +52,6 @@ from helpbot.matching.semantic import SentenceEncoder
 from helpbot.matching.tokenize import Analysis, Analyzer
 
 log = logging.getLogger(__name__)
-
-
-
-@dataclass(frozen=True, slots=True)
-class FieldWeights:
-    """Weight of each field in the fused score (0 leaves a field out)."""
-
-    words: float = 1.0
-    question: float = 0.3
-    synonyms: float = 0.3
-    bigrams: float = 0.3  # over question, alternates and keywords: typos, unknown words
-    # only for messages without kanji (e.g. all hiragana); 1.0 before the kana read-back
-    # was a segmentation (kana variant SR@5 .689 at 1.0, .711 at 0.3: docs/benchmarks.md)
-    reading: float = 0.3
-    # sentence embeddings, against the lexical fusion scaled to 1 (equal weight); 0 = off
-    # The one knob chosen on aggregate dev metrics (LocalgovFAQ, 499 queries): 1.0 gave
-    # P@1 .535 / SR@5 .798 / R@10 .724, 1.5 gave .555 / .808 / .731.
-    semantic: float = 1.5
-    k1: float = 1.2
-    b: float = 0.75
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from helpbot.cases.ports import ERASED_NOTICE, CaseView
 from helpbot.cases.states import CaseReason, CaseState, Urgency
 
+CASE_NUMBER = re.compile(r"[0-9]{1,9}")  # a case number in a button's value or a form
 CLAIM_ACTION = "case_claim"
 RESOLVE_ACTION = "case_resolve"
 FALSE_ALARM_ACTION = "case_not_crisis"
@@ -215,3 +217,18 @@ def followup_form(case_number: str) -> dict[str, Any]:
             },
         ],
     }
+
+
+def followup_fields(view: dict[str, Any]) -> tuple[int, str, str, bool] | None:
+    """(case id, when, message, keep) from the follow-up form, or None when it is malformed."""
+    try:
+        values = view["state"]["values"]
+        when_text = values["when"]["when"]["value"] or ""
+        message = values["message"]["message"]["value"] or ""
+        keep = bool(values.get("keep", {}).get("keep", {}).get("selected_options"))
+        metadata = str(view.get("private_metadata", ""))
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if CASE_NUMBER.fullmatch(metadata) is None or not isinstance(when_text, str):
+        return None
+    return int(metadata), when_text, str(message), keep

@@ -21,12 +21,14 @@ from slack_sdk import WebClient
 
 from helpbot.cases.service import CaseService, without_notes
 from helpbot.channels.slack.blocks import (
+    CASE_NUMBER,
     CLAIM_ACTION,
     CLEAR_ANSWERS_ACTION,
     FALSE_ALARM_ACTION,
     FOLLOWUP_ACTION,
     FOLLOWUP_CALLBACK,
     RESOLVE_ACTION,
+    followup_fields,
     followup_form,
 )
 from helpbot.channels.slack.guards import RequestGuards, answer_error
@@ -47,7 +49,6 @@ CHANNEL = "slack"
 # Case numbers fit a database integer: nine digits at most.
 _COMMAND = re.compile(r"^\s*(claim|release|resolve)\s+#?([0-9]{1,9})\s*$", re.IGNORECASE)
 _REMIND = re.compile(r"^\s*remind\s+#?([0-9]{1,9})\s+(.+)$", re.IGNORECASE | re.DOTALL)
-_CASE_NUMBER = re.compile(r"[0-9]{1,9}")
 USAGE = (
     "Usage: `/helpbot claim 12`, `/helpbot release 12`, `/helpbot resolve 12`, "
     "`/helpbot remind 12 <when> <message>` (e.g. `remind 12 3日後 フードバンクに行けましたか？`), "
@@ -149,7 +150,7 @@ class CaseWorkerListeners:
         client.views_open(trigger_id=body["trigger_id"], view=followup_form(action["value"]))
 
     def on_followup_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        form = _followup_fields(view)
+        form = followup_fields(view)
         if form is None:
             ack(response_action="errors", errors={"when": "This form is incomplete."})
             return
@@ -238,7 +239,7 @@ class CaseWorkerListeners:
     def _button(self, action_name: str, body: dict[str, Any], action: dict[str, Any],
                 client: WebClient) -> None:
         value = str(action.get("value", ""))
-        if _CASE_NUMBER.fullmatch(value) is None:
+        if CASE_NUMBER.fullmatch(value) is None:
             return
         case_id = int(value)
         user = body.get("user") if isinstance(body.get("user"), dict) else {}
@@ -250,21 +251,6 @@ class CaseWorkerListeners:
                 client.chat_postEphemeral(channel=channel, user=user_id, text=problem)
             except Exception:  # a courtesy note; the case itself is already safe
                 logger.warning("could not tell the worker why the action was refused")
-
-
-def _followup_fields(view: dict[str, Any]) -> tuple[int, str, str, bool] | None:
-    """(case id, when, message, keep) from the follow-up form, or None when it is malformed."""
-    try:
-        values = view["state"]["values"]
-        when_text = values["when"]["when"]["value"] or ""
-        message = values["message"]["message"]["value"] or ""
-        keep = bool(values.get("keep", {}).get("keep", {}).get("selected_options"))
-        metadata = str(view.get("private_metadata", ""))
-    except (KeyError, TypeError, AttributeError):
-        return None
-    if _CASE_NUMBER.fullmatch(metadata) is None or not isinstance(when_text, str):
-        return None
-    return int(metadata), when_text, str(message), keep
 
 
 # bolt's answer when its auth.test (the first request after a start) fails: with a 200, Slack
