@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from helpbot.cases.intake import REOPENED_BY_WORKER
 from helpbot.storage.audit import audit_lines
-from helpbot.storage.models import Case, StaffPost
-from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
+from helpbot.storage.models import Case, Message, StaffPost
+from tests.conftest import SLACK_CHANNEL, SLACK_SECRET, SLACK_TOKEN
 from tests.fakes.line_webhooks import new_user_id, postback_event, text_event
 from tests.fakes.slack_requests import (
     block_action,
@@ -349,7 +349,9 @@ def test_a_thread_with_the_same_ts_in_another_channel_is_not_relayed(
     assert len(fake_line.sent_texts(user_id=person)) == before
 
 
-def test_names_the_person_writes_reach_slack_masked(line, slack, fake_line, fake_slack, database):
+def test_names_the_person_writes_reach_slack_masked(
+    line, fake_line, fake_slack, database, web_process_probe
+):
     person = new_user_id()
     _say(line, fake_line, person, "高橋です。家賃が払えなくて、人と話したいです")
     (posted,) = fake_slack.messages(channel=SLACK_CHANNEL)
@@ -359,5 +361,25 @@ def test_names_the_person_writes_reach_slack_masked(line, slack, fake_line, fake
     relayed = fake_slack.thread(SLACK_CHANNEL, case.slack_ts)[-1].text
     assert "中村" not in relayed and "ひな" not in relayed
     assert "娘の[名前]ちゃんの保育料も、夫の[名前]と相談しました" in relayed
-    _click(slack, "case_claim", case)  # the redraw (here in the process that answers LINE)
-    assert "高橋" not in str(fake_slack.message(SLACK_CHANNEL, case.slack_ts).blocks)
+    with database.session() as session:  # where the names are, kept with the text
+        first = session.scalars(select(Message).where(Message.direction == "in")).first()
+    assert first is not None and first.extra == {"names": [[0, 2]]}
+    # Claim, in a web process with the web chat off: no Sudachi there, the kept names redraw
+    request = block_action("case_claim", str(case.id), user_id=WORKER, channel_id=SLACK_CHANNEL,
+                           message_ts=case.slack_ts, signing_secret=SLACK_SECRET)
+    probe = (
+        "import sys; from helpbot.app import create_app; app = create_app(); "
+        "services = app.extensions['helpbot']; "
+        f"done = app.test_client().post({request.path!r}, data={request.body!r}, "
+        f"headers={dict(request.headers)!r}); assert services.wait_idle(timeout=20); "
+        "services.close(); print(done.status_code, 'sudachipy' in sys.modules)"
+    )
+    assert web_process_probe(
+        probe, SLACK_BOT_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SLACK_SECRET,
+        SLACK_ESCALATION_CHANNEL=SLACK_CHANNEL, SLACK_API_BASE_URL=fake_slack.api_url,
+        LINE_API_BASE_URL=fake_line.base_url,
+    ) == "200 False"
+    redrawn = str(fake_slack.message(SLACK_CHANNEL, case.slack_ts).blocks)
+    assert f"claimed by <@{WORKER}>" in redrawn
+    assert "高橋" not in redrawn and "[名前]です。家賃が払えなくて" in redrawn
+    assert "中村" not in redrawn and "夫の[名前]と相談しました" in redrawn

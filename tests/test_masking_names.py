@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from helpbot.cases.masking import mask_personal_data
+from helpbot.cases.masking import (
+    NAMES_KEY,
+    mask_personal_data,
+    name_spans,
+    stored_names,
+    with_names,
+)
 from helpbot.cases.names import find_names
 
 
@@ -106,3 +112,47 @@ def test_a_message_longer_than_sudachi_takes_is_masked_in_pieces() -> None:
     text = "家賃が払えません。" * 3_000 + "田中さんに相談したい" + "あ" * 20_000 + "。山田です"
     masked = mask_personal_data(text, names=True)
     assert masked == text.replace("田中", "[名前]").replace("山田", "[名前]")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("㈱の田中さんに電話した", "田中"),  # ㈱ folds to three characters: (株)
+        ("ＡＢＣ　田中花子さん", "田中花子"),
+        ("ﾏﾘｱです。ビザの更新について", "ﾏﾘｱ"),
+    ],
+)
+def test_names_kept_with_a_message_point_into_the_text_as_stored(text: str, name: str) -> None:
+    find_names("山田です")  # the worker has Sudachi loaded when it stores a message
+    extra = with_names({"attachment": None}, text)
+    assert extra is not None and extra["attachment"] is None
+    (start, end), = stored_names(extra, text) or []
+    assert text[start:end] == name == text[slice(*name_spans(text)[0])]
+
+
+def test_a_process_without_sudachi_masks_the_names_kept_with_the_text() -> None:
+    text = "高橋です。夫の中村拓也が来る。名前は佐藤です"
+    kept = stored_names({NAMES_KEY: [[0, 2], [7, 11]]}, text)
+    assert mask_personal_data(text, names=False, known_names=kept) == (
+        "[名前]です。夫の[名前]が来る。名前は[名前]です"  # the label rules still apply
+    )
+
+
+def test_a_message_with_no_names_found_keeps_its_extra() -> None:
+    find_names("山田です")
+    assert with_names(None, "家賃が払えません") is None
+    assert with_names(None, "") is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (None, None),  # a row stored before names were kept, or without Sudachi
+        ({"attachment": {}}, None),
+        ({NAMES_KEY: []}, []),
+        ({NAMES_KEY: [[0, 2], [3, 99], [2, 1], ["a", "b"], [1], [0.5, 2]]}, [(0, 2)]),
+        ({NAMES_KEY: "0-2"}, None),
+    ],
+)
+def test_only_names_that_fit_the_text_are_read_back(extra, expected) -> None:
+    assert stored_names(extra, "高橋です") == expected

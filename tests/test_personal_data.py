@@ -103,7 +103,7 @@ def _two_people(line, slack, fake_line, fake_slack, database, app, clock) -> tup
                       thread_ts=case.slack_ts),
         signing_secret=SLACK_SECRET)).status_code == 200
     slack.settle()
-    _say(line, fake_line, person, "zqxmarka2 電話は090-1234-5678です")
+    _say(line, fake_line, person, "zqxmarka2 田中です。電話は090-1234-5678です")
     app.extensions["helpbot"].reminders.schedule_followup(
         case_id=case.id, when=clock() + dt.timedelta(days=2), text="zqxmarka3 いかがですか",
         created_by=WORKER,
@@ -167,6 +167,8 @@ def test_purge_with_a_zero_day_window_removes_all_text_and_keeps_counts(
         app.extensions["helpbot"].cases.resolve(case_id, worker_id=WORKER, worker_name="sato")
     clock.advance(seconds=1)
     counts = _counts(database)
+    with database.session() as session:  # where a name was, kept with the text until now
+        assert any("names" in (extra or {}) for extra in session.scalars(select(Message.extra)))
     dry = purge_old_texts(database, days=0, now=clock(), actor="system", dry_run=True)
     assert _counts(database) == counts and dump(database).count("zqxmarka1") > 0
     report = purge_old_texts(database, days=0, now=clock(), actor="system")
@@ -176,6 +178,7 @@ def test_purge_with_a_zero_day_window_removes_all_text_and_keeps_counts(
         assert marker not in after, marker
     with database.session() as session:
         assert not session.scalars(select(Message.id).where(Message.text != "")).all()
+        assert not session.scalars(select(Message.id).where(Message.extra.is_not(None))).all()
         assert not session.scalars(
             select(UnansweredQuestion.id).where(UnansweredQuestion.text != "")).all()
         assert not session.scalars(

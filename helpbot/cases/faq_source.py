@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from helpbot.cases.masking import mask_personal_data
+from helpbot.cases.masking import mask_personal_data, stored_names
 from helpbot.cases.service import without_notes
 from helpbot.storage.database import Database
 from helpbot.storage.models import Case, Conversation, Direction, Message
@@ -36,8 +36,8 @@ def draft_source(
             return None
         if from_bot and text.startswith(PERSON_PREFIX):  # the person's line, relayed
             return DraftSource(case.id, text.removeprefix(PERSON_PREFIX).strip(), "")
-        latest = session.scalars(
-            select(Message.text)
+        latest = session.execute(
+            select(Message.text, Message.extra)
             .join(Conversation, Message.conversation_id == Conversation.id)
             .where(
                 Conversation.contact_id == case.contact_id,
@@ -47,5 +47,6 @@ def draft_source(
             .order_by(Message.id.desc())
             .limit(1)
         ).one_or_none()
-        question = mask_personal_data(latest or "")
+        asked, extra = latest or ("", None)
+        question = mask_personal_data(asked, known_names=stored_names(extra, asked))
         return DraftSource(case.id, question, "" if from_bot else without_notes(text))

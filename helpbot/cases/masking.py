@@ -7,6 +7,8 @@ digit), card numbers (13-19 digits passing Luhn), bank account numbers, other lo
 birthdates, a name the person gives (「名前は〇〇です」, 「〇〇と申します」, "my name is"), and,
 where this process has Sudachi loaded, the person names Sudachi tags and the words around
 confirm (「田中花子です」, 「夫の佐藤が」, 「田中さん」: see ``cases/names.py``). Place names stay.
+Where a person's text is stored, those names are kept with it (:func:`with_names`), so a process
+without Sudachi (the web process, redrawing a case after a Slack button) masks them too.
 
 Numbers the NPO publishes in ``faq/`` (hotlines, its own phone, numbers in answers) stay
 visible: pass them as ``public`` (see :func:`public_numbers`). Only the personal data itself is
@@ -18,8 +20,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from helpbot.cases.names import find_names, names_available
 from helpbot.cases.pii_rules import (
@@ -40,6 +43,8 @@ from helpbot.cases.pii_rules import (
 from helpbot.knowledge.entries import KnowledgeBase
 
 MAX_DIGITS = 19  # the longest personal number (a card)
+NAMES_KEY = "names"  # messages.extra: [start, end] of each person name in the stored text
+NameSpans = Sequence[tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +82,14 @@ def public_numbers(texts: Iterable[str]) -> frozenset[str]:
 
 
 def find_personal_data(
-    text: str, *, public: Collection[str] = (), names: bool | None = None
+    text: str, *, public: Collection[str] = (), names: bool | None = None,
+    known_names: NameSpans | None = None,
 ) -> list[Span]:
     """Where the personal data is in ``text`` (indices into the original text).
 
     ``names``: also the person names Sudachi finds (:mod:`.names`); by default where this
-    process has Sudachi loaded, the label rules alone elsewhere."""
+    process has Sudachi loaded, the label rules alone elsewhere. ``known_names``: the names
+    found when the text was stored (:func:`stored_names`), used instead of looking again."""
     folded, origin = _folded(text)
     found: list[Span] = []
 
@@ -103,9 +110,10 @@ def find_personal_data(
         for match in pattern.finditer(folded):
             if NOT_A_NAME.search(match.group("name")) is None:
                 add(match.start("name"), match.end("name"), "[名前]")
-    if names if names is not None else names_available():
-        for start, end in find_names(folded):
-            add(start, end, "[名前]")
+    found.extend(Span(start, end, "[名前]") for start, end in known_names or ())
+    look = known_names is None and (names if names is not None else names_available())
+    for start, end in find_names(folded) if look else ():
+        add(start, end, "[名前]")
     for match in NUMBER.finditer(folded):
         for start, end, label in _numbers_in(match.group(), public=public, offset=match.start(),
                                              folded=folded):
@@ -167,17 +175,52 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
 
 
 def mask_personal_data(
-    text: str, *, public: Collection[str] = (), names: bool | None = None
+    text: str, *, public: Collection[str] = (), names: bool | None = None,
+    known_names: NameSpans | None = None,
 ) -> str:
     """The text with personal data replaced by labels such as [電話番号]; the rest untouched."""
     pieces: list[str] = []
     at = 0
-    for span in find_personal_data(text, public=public, names=names):
+    for span in find_personal_data(text, public=public, names=names, known_names=known_names):
         pieces.append(text[at:span.start])
         pieces.append(span.label)
         at = span.end
     pieces.append(text[at:])
     return "".join(pieces)
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` itself of each person name (found on the folded copy, as
+    masking finds them: 「ﾏﾘｱです」)."""
+    folded, origin = _folded(text)
+    return [(origin[start], origin[end - 1] + 1) for start, end in find_names(folded)]
+
+
+def with_names(extra: dict[str, Any] | None, text: str) -> dict[str, Any] | None:
+    """A person's message's ``extra`` with the names in ``text``, found where this process has
+    Sudachi (the worker, the web chat): any process masks them later from the row, without
+    Sudachi. Unchanged where Sudachi is not loaded or no name is found (masked as before)."""
+    spans = name_spans(text) if text and names_available() else []
+    return {**(extra or {}), NAMES_KEY: [list(span) for span in spans]} if spans else extra
+
+
+def stored_names(extra: Mapping[str, Any] | None, text: str) -> list[tuple[int, int]] | None:
+    """The names kept with a message by :func:`with_names`; None when it has none (an older
+    row, or one stored without Sudachi). A pair that does not fit ``text`` is left out."""
+    kept = (extra or {}).get(NAMES_KEY)
+    if not isinstance(kept, list):
+        return None
+    return [
+        (pair[0], pair[1]) for pair in kept
+        if isinstance(pair, list) and len(pair) == 2
+        and all(isinstance(at, int) for at in pair) and 0 <= pair[0] < pair[1] <= len(text)
+    ]
+
+
+class Mask(Protocol):
+    """What masks a text for case workers; ``known_names``: those stored with it."""
+
+    def __call__(self, text: str, *, known_names: NameSpans | None = None) -> str: ...
 
 
 class Masker:
@@ -186,8 +229,8 @@ class Masker:
     def __init__(self, public: Callable[[], Collection[str]] = frozenset) -> None:
         self._public = public
 
-    def __call__(self, text: str) -> str:
-        return mask_personal_data(text, public=self._public())
+    def __call__(self, text: str, *, known_names: NameSpans | None = None) -> str:
+        return mask_personal_data(text, public=self._public(), known_names=known_names)
 
 
 # Masking without the NPO's public numbers (tools that have no knowledge loaded).

@@ -16,7 +16,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from helpbot.cases.masking import NO_PUBLIC_NUMBERS
+from helpbot.cases.masking import NO_PUBLIC_NUMBERS, Mask
 from helpbot.cases.ports import CaseView, StaffNotifier, StaffRef, ThreadErasure
 from helpbot.cases.views import case_view
 from helpbot.core.retry import RetryPolicy
@@ -66,7 +66,7 @@ class StaffOutbox:
         clock: Callable[[], dt.datetime],
         timezone: Callable[[], dt.tzinfo] = lambda: dt.UTC,
         policy: RetryPolicy | None = None,
-        mask: Callable[[str], str] = NO_PUBLIC_NUMBERS,
+        mask: Mask = NO_PUBLIC_NUMBERS,
         media: Callable[[StaffNotifier, StaffRef, str], None] | None = None,
     ) -> None:
         self._database = database

@@ -10,7 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from helpbot.cases.intake import SATISFACTION_SCORES, CaseIntake, move, take
-from helpbot.cases.masking import NO_PUBLIC_NUMBERS
+from helpbot.cases.masking import NO_PUBLIC_NUMBERS, Mask
 from helpbot.cases.office import still_waiting
 from helpbot.cases.outbox import PostKind, StaffOutbox, add_post
 from helpbot.cases.ports import CaseView
@@ -271,7 +271,7 @@ class CaseService(CaseIntake):
 
 
 def cases_of_contact(database: Database, *, channel: str, user_id: str, now: dt.datetime,
-                     mask: Callable[[str], str] = NO_PUBLIC_NUMBERS) -> list[CaseView]:
+                     mask: Mask = NO_PUBLIC_NUMBERS) -> list[CaseView]:
     """Every case of one channel user, newest first, as case workers see them. ``mask`` should
     know the NPO's public numbers (the staff outbox's masker): crisis.yaml's hotlines stay
     visible, as they do in Slack."""

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpbot.cases.masking import NO_PUBLIC_NUMBERS
+from helpbot.cases.masking import NO_PUBLIC_NUMBERS, Mask, stored_names
 from helpbot.cases.ports import CaseView, RecentMessage
 from helpbot.cases.states import CaseReason, CaseState, Urgency
 from helpbot.errors import MissingRowError
@@ -43,7 +42,7 @@ def recent_messages(
     contact_id: int,
     limit: int = RECENT_MESSAGES,
     *,
-    mask: Callable[[str], str] = NO_PUBLIC_NUMBERS,
+    mask: Mask = NO_PUBLIC_NUMBERS,
 ):
     rows = session.scalars(
         select(Message)
@@ -53,13 +52,14 @@ def recent_messages(
         .limit(limit)
     ).all()
     return tuple(
-        RecentMessage(who=_who(m), text=_quote(m.text, mask), at=m.created_at)
+        RecentMessage(who=_who(m), text=_quote(m, mask), at=m.created_at)
         for m in reversed(rows)
     )
 
 
-def _quote(text: str, mask: Callable[[str], str]) -> str:
-    text = mask(text)
+def _quote(message: Message, mask: Mask) -> str:
+    # the names found when it was stored: masked here too where Sudachi is not loaded
+    text = mask(message.text, known_names=stored_names(message.extra, message.text))
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
 
 
@@ -115,7 +115,7 @@ def case_view(
     *,
     now: dt.datetime,
     tz: dt.tzinfo = dt.UTC,
-    mask: Callable[[str], str] = NO_PUBLIC_NUMBERS,
+    mask: Mask = NO_PUBLIC_NUMBERS,
 ) -> CaseView:
     contact = contact_of(session, case)
     waited_until = case.claimed_at or case.resolved_at or now

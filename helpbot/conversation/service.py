@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from helpbot.cases.masking import with_names
 from helpbot.cases.media import attachment_extra, attachment_posts
 from helpbot.cases.states import CaseReason
 from helpbot.conversation.answers import Answers
@@ -122,7 +123,7 @@ class ConversationService:
                 session, channel=incoming.channel, user_id=incoming.user_id, now=now
             )
             conversation = history.current_conversation(session, contact, now=now)
-            extra = attachment_extra(incoming.attachment)  # ids only (cases/media.py)
+            extra = with_names(attachment_extra(incoming.attachment), incoming.text)  # ids, offsets
             (inbound_id,) = history.insert_messages(session, [history.inbound_row(
                 conversation.id, kind=incoming.kind, text=incoming.text or incoming.postback,
                 extra=extra, now=now,
