@@ -85,3 +85,19 @@ def test_prepare_encodes_the_batch_in_one_pass_and_ranks_as_alone():
     for text in texts:
         assert float(np.dot(batched[text], single[text])) > 0.99999
     assert ranked == alone
+
+
+def test_an_event_that_breaks_translation_does_not_hold_back_the_batch(line, fake_line):
+    """The batch's pass before the turns never stops it: each turn meets its own error."""
+    odd = text_event("こんにちは", user_id=new_user_id())
+    odd["postback"] = "x"  # a text event with a postback that is not an object
+    person = new_user_id()
+    danger = text_event("もう死にたい", user_id=person,
+                        reply_token=fake_line.issue_reply_token(user_id=person))
+    other = new_user_id()
+    food = text_event("今日食べるものがありません", user_id=other,
+                      reply_token=fake_line.issue_reply_token(user_id=other))
+    assert line.post(odd, danger, food).status_code == 200
+    line.settle()
+    assert fake_line.sent_texts(user_id=person), "the person in danger got nothing"
+    assert fake_line.sent_texts(user_id=other)

@@ -42,9 +42,10 @@ def _answer_satisfaction(line, fake_line, person: str) -> None:
     line.settle()
 
 
-def _resolved_in_november(line, slack, fake_line, database, clock) -> str:
+def _resolved_in_november(line, slack, fake_line, database, clock, *, answer: bool = True
+                          ) -> str:
     """A person asks for staff on 30 November; claimed after 12 min, resolved after 42,
-    answered 「よかった」."""
+    answered 「よかった」 (unless not ``answer``)."""
     clock.now = NOV_30
     person = new_user_id()
     say(line, fake_line, person, "人と話したい")
@@ -52,7 +53,8 @@ def _resolved_in_november(line, slack, fake_line, database, clock) -> str:
     click(slack, "case_claim", case_number(database, 1))
     clock.advance(minutes=30)
     click(slack, "case_resolve", case_number(database, 1))
-    _answer_satisfaction(line, fake_line, person)
+    if answer:
+        _answer_satisfaction(line, fake_line, person)
     return person
 
 
@@ -99,6 +101,17 @@ def test_novembers_report_printed_in_december_is_the_one_of_30_november(
     else:  # the same request going on: resolved already in November, not counted again
         assert december["cases"] == {"opened": 0, "claimed": 0, "resolved": 0, "by_state": {}}
     assert december["satisfaction"]["answers"] == 1
+
+
+def test_a_satisfaction_answer_given_in_december_is_not_counted_in_november(
+    line, slack, fake_line, database, clock, settings
+):
+    person = _resolved_in_november(line, slack, fake_line, database, clock, answer=False)
+    at_its_end = run_report(settings, *NOVEMBER)
+    assert at_its_end["satisfaction"]["answers"] == 0
+    clock.now = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)  # answered on 1 December
+    _answer_satisfaction(line, fake_line, person)
+    assert run_report(settings, *NOVEMBER) == at_its_end
 
 
 def test_a_case_raised_to_urgent_later_is_a_crisis_alert_when_it_was_raised(

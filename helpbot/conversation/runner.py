@@ -123,7 +123,8 @@ class EventRunner:
         incomings = []
         for event in claimed if len(claimed) > 1 else ():
             if event.turn is None:  # an event decided before is resent, not ranked
-                with contextlib.suppress(MalformedEvent, UnsupportedEvent):
+                # any error, not only the expected ones: this pass must never stop the batch
+                with contextlib.suppress(Exception):
                     incomings.append(adapter.incoming(event))
         if len(incomings) < 2:
             return
