@@ -63,3 +63,16 @@ def test_a_well_formed_neighbour_is_still_answered(line, fake_line, database):
     assert line.post(bad, good).status_code == 200
     line.settle()
     assert [d.user_id for d in fake_line.deliveries] == [person]
+
+
+def test_a_stray_postback_on_a_text_message_does_not_keep_the_text_from_an_answer(
+    line, fake_line
+):
+    """Only a postback event needs its postback; on a text message an odd one is ignored."""
+    person = new_user_id()
+    event = text_event("今日食べるものがありません", user_id=person,
+                       reply_token=fake_line.issue_reply_token(user_id=person))
+    event["postback"] = "x"
+    assert line.post(event).status_code == 200
+    line.settle()
+    assert fake_line.sent_texts(user_id=person)

@@ -97,7 +97,8 @@ def translate(event: dict[str, Any]) -> LineEvent:
             kind=kind,
             received_at=_received_at(event.get("timestamp")),
             text=str(message.get("text", "")) if kind is MessageKind.TEXT else "",
-            postback=str((postback or {}).get("data", "")),
+            # a stray non-object "postback" on another kind of event is ignored, not fatal
+            postback=str(postback.get("data", "")) if isinstance(postback, dict) else "",
             attachment=_attachment(kind, message),
         ),
         reply_token=reply_token,
