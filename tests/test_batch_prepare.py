@@ -59,7 +59,7 @@ class _CountingModel:
         return self.model.encode(texts)
 
 
-def test_prepare_encodes_the_batch_in_one_pass_and_ranks_as_alone():
+def test_prepare_encodes_the_batch_in_few_passes_and_ranks_as_alone():
     kb, problems = load_dir(SAMPLE_FAQ)
     assert problems == []
     matcher = build_matcher(kb, semantic=True)
@@ -76,10 +76,11 @@ def test_prepare_encodes_the_batch_in_one_pass_and_ranks_as_alone():
     encoder._model = spy
     try:
         fresh.prepare([*texts, "こどものいりょうひ たすけて"])
-        assert spy.passes == 1
+        prepared = spy.passes
+        assert 1 <= prepared < len(texts)  # a few messages per pass of the encoder
         batched = {t: fresh_encoder.encode_query(t) for t in texts}
         ranked = {t: [(c.entry.id, c.score) for c in fresh.rank(t, limit=5)] for t in texts}
-        assert spy.passes == 1  # ranking found every vector ready
+        assert spy.passes == prepared  # ranking found every vector ready
     finally:
         encoder._model = spy.model
     for text in texts:
