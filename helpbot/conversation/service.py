@@ -118,12 +118,13 @@ class ConversationService:
             if incoming.kind is MessageKind.TEXT
             else []
         )
+        # media ids, and where the names are (Sudachi): not in the transaction either
+        extra = with_names(attachment_extra(incoming.attachment), incoming.text)
         with self._database.session() as session:
             contact = history.contact_for(
                 session, channel=incoming.channel, user_id=incoming.user_id, now=now
             )
             conversation = history.current_conversation(session, contact, now=now)
-            extra = with_names(attachment_extra(incoming.attachment), incoming.text)  # ids, offsets
             (inbound_id,) = history.insert_messages(session, [history.inbound_row(
                 conversation.id, kind=incoming.kind, text=incoming.text or incoming.postback,
                 extra=extra, now=now,
