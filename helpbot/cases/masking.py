@@ -110,10 +110,9 @@ def find_personal_data(
         for match in pattern.finditer(folded):
             if NOT_A_NAME.search(match.group("name")) is None:
                 add(match.start("name"), match.end("name"), "[名前]")
+    if known_names is None and (names if names is not None else names_available()):
+        known_names = _names_in(folded, origin)
     found.extend(Span(start, end, "[名前]") for start, end in known_names or ())
-    look = known_names is None and (names if names is not None else names_available())
-    for start, end in find_names(folded) if look else ():
-        add(start, end, "[名前]")
     for match in NUMBER.finditer(folded):
         for start, end, label in _numbers_in(match.group(), public=public, offset=match.start(),
                                              folded=folded):
@@ -192,7 +191,11 @@ def mask_personal_data(
 def name_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) in ``text`` itself of each person name (found on the folded copy, as
     masking finds them: 「ﾏﾘｱです」)."""
-    folded, origin = _folded(text)
+    return _names_in(*_folded(text))
+
+
+def _names_in(folded: str, origin: list[int]) -> list[tuple[int, int]]:
+    """Sudachi's person names in the folded text, as offsets into the original."""
     return [(origin[start], origin[end - 1] + 1) for start, end in find_names(folded)]
 
 

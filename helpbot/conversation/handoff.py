@@ -70,6 +70,16 @@ def contact_words(contact: dict[str, str], language: str) -> str | None:
     return next((words for words in order if words), None)
 
 
+def _with_contact(ctx: TurnContext, name: str) -> Reply:
+    """The text ``name`` (where staff cannot talk with the person), then staff.yaml's contact
+    in the language that text is served in, or another (``contact_words``)."""
+    policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
+    language = ctx.contact.language
+    said = getattr(phrases(language), name)
+    reach_us = contact_words(policy.contact, text_language(name, language))
+    return Reply(text="\n".join(t for t in (said, reach_us) if t))
+
+
 def mentions_staff(text: str) -> bool:
     """Whether an answer mentions staff (or the staff button's label, in any language)."""
     folded = text.casefold()
@@ -167,11 +177,7 @@ class Handoff:
 
     def no_staff_here(self, ctx: TurnContext) -> Reply:
         """Said instead of "staff will reply" where no staff tool shows the person's cases."""
-        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
-        language = ctx.contact.language
-        reach_us = contact_words(policy.contact, text_language("no_staff_here", language))
-        said = phrases(language).no_staff_here
-        return Reply(text="\n".join(t for t in (said, reach_us) if t))
+        return _with_contact(ctx, "no_staff_here")
 
     def erasure_request(self, ctx: TurnContext, text: str, *, after: Outcome | None = None
                         ) -> Outcome:
@@ -205,11 +211,7 @@ class Handoff:
         record_request(ctx.session, contact_id=ctx.contact.id, case_id=None, now=ctx.now)
         logger.warning("an erasure request was recorded on a channel no staff tool shows: "
                        "`helpbot person requests` lists it")
-        policy = ctx.kb.staff or DEFAULT_STAFF_POLICY
-        language = ctx.contact.language
-        said = phrases(language).erasure_no_staff
-        reach_us = contact_words(policy.contact, text_language("erasure_no_staff", language))
-        reply = Reply(text="\n".join(t for t in (said, reach_us) if t))
+        reply = _with_contact(ctx, "erasure_no_staff")
         return replace(after, replies=[*after.replies, reply]) if after else Outcome(
             replies=[reply])
 

@@ -39,7 +39,7 @@ import numpy as np
 from helpbot.knowledge.entries import Entry
 from helpbot.matching.accents import nepali_spelling, optional_accents, plain
 from helpbot.matching.base import Bands
-from helpbot.matching.kana import KANA, has_kanji
+from helpbot.matching.kana import kana_only
 from helpbot.matching.language import detect, is_foreign
 from helpbot.matching.semantic import relative_scores
 from helpbot.matching.tagalog import roots
@@ -172,7 +172,7 @@ def encoder_texts(messages: Sequence[str]) -> list[str]:
     alone is left out: the encoder reads it in the entries' spelling (``HybridMatcher``)."""
     read = []
     for text in messages:
-        if not has_kanji(text) and KANA.search(text) is not None:
+        if kana_only(text):
             continue
         read.append(text)
         language = foreign_language(text)
