@@ -29,6 +29,10 @@ from helpbot.cases.names import find_names
         ("小林さんに紹介されて連絡しました", "[名前]さんに紹介されて連絡しました"),
         ("上司の斎藤さんにパワハラされてる", "上司の[名前]さんにパワハラされてる"),
         ("斎藤部長に毎日怒鳴られる", "[名前]部長に毎日怒鳴られる"),
+        # a surname of one kanji, with an honorific after it
+        ("林さんに相談したら、ここを教えてもらった",
+         "[名前]さんに相談したら、ここを教えてもらった"),
+        ("森先生が話を聞いてくれた", "[名前]先生が話を聞いてくれた"),
         ("息子の翔太くんが学校に行けなくなりました",
          "息子の[名前]くんが学校に行けなくなりました"),
         # a child's given name in hiragana, after the relative
@@ -69,6 +73,10 @@ def test_names_sudachi_finds_are_masked(text: str, expected: str) -> None:
         "ｷｮｳ ﾈﾙﾄｺﾛ ﾅｲ",
         "マイナ保険証ってつくらないとだめ？",
         "くすり全部のんら",
+        # roles before an honorific are not names
+        "大家さんに出ていけと言われた", "お医者さんに行くお金がない",
+        # western Japan's negative, not an honorific: 許さん = 許さない
+        "妹にプリン食べられた。許さん",
         # a name-like tag with nothing saying it is a person
         "映画で節子が死ぬところを見て泣いた",
         # other languages: Sudachi's names there are words

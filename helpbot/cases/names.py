@@ -15,8 +15,9 @@ tagged word is masked only when something around it says it is a name:
 - a relative or a role before it (「夫の佐藤が」「娘のまりあが」).
 
 Only names in Japanese script, in a message with kana (Chinese has none), of two characters
-or more unless a relative names them. Place names (地名) are not person names and stay: a
-case worker needs the town to find its programs (a street address is masked as [住所]).
+or more unless a relative or an honorific names them (林さん). Place names (地名) are not
+person names and stay: a case worker needs the town to find its programs (a street address is
+masked as [住所]).
 """
 
 from __future__ import annotations
@@ -158,10 +159,17 @@ def _masks(
     relative = before == "の" and first >= 2 and words[first - 2][0] in RELATIVES
     if relative:
         return True
-    if len(surface) < 2:
-        return False
+    if len(surface) < 2:  # 林さん, 森先生: one kanji only with an honorific after it
+        return (_KANJI.fullmatch(surface) is not None and after in HONORIFICS
+                and not (after == "さん" and _verb_stem(surface)))
     if "姓" in kinds and kinds[-1] != "姓" and _KANJI.match(run[0][0]):
         return True  # 佐藤健一, 田中はなこ: a written surname and a given name
     if after in HONORIFICS:
         return True
     return before in _SENTENCE_START and _SELF_NAMING.match(line, run[-1][3]) is not None
+
+
+def _verb_stem(kanji: str) -> bool:
+    """許さん, 渡さん in western Japan are 許さない, 渡さない: a verb, not 許 + さん."""
+    words = _tokenizer().tokenize(kanji + "さない")
+    return len(words) > 0 and words[0].part_of_speech()[0] == "動詞"
