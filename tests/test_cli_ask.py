@@ -117,3 +117,10 @@ def test_ask_says_whose_handoff_it_shows(args, env, shown):
     result = _run("スタッフと話したい", "--json", *args, env=env)
     assert shown in result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1])["handoff"]["urgency"] == "normal"
+
+
+def test_ask_reads_the_configuration_once(caplog):
+    """One start-up warning, not one per reading of the environment."""
+    _run("給付金ってなに", "--channel", "line", env={"HELPBOT_EMBEDDING_CACHE": ""})
+    warnings = [r for r in caplog.records if "HELPBOT_LOG_KEY is not set" in r.getMessage()]
+    assert len(warnings) == 1

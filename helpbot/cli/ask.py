@@ -48,14 +48,13 @@ def _channel(choice: str | None, settings: Settings) -> str:
     return "line" if settings.line_enabled and not settings.slack_enabled else "web"
 
 
-def _turn(text: str, folder: Path, channel: str
+def _turn(text: str, folder: Path, channel: str, settings: Settings
           ) -> tuple[Turn, list[Candidate], Bands, str | None]:
     """Run one message through the core: the turn, the ranking, the bands, the urgency."""
     from helpbot.app import build_services
     from helpbot.storage.migrate import upgrade
     from helpbot.storage.models import Case
 
-    settings = cli_settings()
     with tempfile.TemporaryDirectory(prefix="helpbot-ask-") as scratch:
         settings = settings.with_overrides(
             database_url=f"sqlite:///{scratch}/ask.sqlite3",
@@ -120,7 +119,7 @@ def ask(text: str, as_json: bool, faq_dir: Path | None, channel: str | None) -> 
         click.echo(
             f"note: {len(problems)} problem(s) in {folder}; run `helpbot faq check`", err=True
         )
-    turn, candidates, bands, urgency = _turn(text, folder, channel)
+    turn, candidates, bands, urgency = _turn(text, folder, channel, settings)
     best = candidates[0] if candidates else None
     # What the matcher found; in a crisis the person gets resources and staff instead.
     decision = bands.decide(candidates).value
