@@ -4,6 +4,8 @@ link, a clear note when something cannot be fetched; outside a case, a request f
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import select
 
 from helpbot.cases.media import MAX_MEDIA_BYTES
@@ -99,3 +101,19 @@ def test_a_photo_sent_before_the_case_opens_is_kept_for_it(line, fake_line, fake
     assert kept == {"attachment": {"message_id": event["message"]["id"], "file_name": "",
                                    "size": None, "external_url": "", "title": "",
                                    "address": "", "latitude": None, "longitude": None}}
+
+
+def test_the_address_of_a_photo_kept_outside_line_stays_out_of_the_logs(
+        line, fake_line, fake_slack, database, caplog):
+    """A photo kept by another provider comes as a link to it: the thread may show it to the
+    case worker, the logs never (whoever has the link sees the photo)."""
+    person = new_user_id()
+    _say(line, fake_line, person, "人と話したい")
+    event = _image(fake_line, person, content=None)
+    event["message"]["contentProvider"] = {
+        "type": "external", "originalContentUrl": "https://photos.example.org/zqxphoto.jpg"}
+    with caplog.at_level(logging.DEBUG):
+        _send(line, fake_line, event)
+    case = _case(database)
+    assert any("zqxphoto" in m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts))
+    assert "zqxphoto" not in caplog.text

@@ -7,9 +7,14 @@ worker attached are theirs, so they are counted for staff to delete by hand.
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+
 from helpbot.personal_data.erase import THREAD_NOTICE, ErasureReport, erase_person
+from helpbot.personal_data.jobs import PrivacyJobs
 from helpbot.personal_data.service import erasure_summary
-from helpbot.storage.models import Case
+from helpbot.storage.models import Case, Contact
 from tests.conftest import SLACK_CHANNEL
 from tests.fakes.line_webhooks import new_user_id
 from tests.fakes.slack_api import SlackMessage
@@ -94,3 +99,39 @@ def test_when_slack_refuses_the_delete_the_case_is_reported(
     assert report.slack_failed == [case.id] and report.slack_files_deleted == 0
     assert fake_slack.has_file(photo)
     assert "Slack was not reached for case(s)" in erasure_summary(report)
+
+
+@pytest.mark.parametrize("by", ["command", "unfollow_job"])
+def test_a_thread_slack_could_not_be_reached_for_is_erased_once_it_answers(
+        by, line, fake_line, fake_slack, database, app, clock):
+    """Slack down during an erasure (a command, or the worker's erasure after an unfollow,
+    which nobody reads the report of): the person's words and photo in the thread are erased
+    when Slack answers again, by the worker's retries, not left there for good."""
+    person = new_user_id()
+    case, photo = _photo_in_a_case(line, fake_line, fake_slack, database, person)
+    _say(line, fake_line, person, "zqxretry0 のことで困っています")
+    assert any("zqxretry0" in m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts))
+    contact_id = _contact_id(database, person)
+    fake_slack.fail_next(503, methods="conversations.replies")  # Slack is down just then
+    services = app.extensions["helpbot"]
+    if by == "command":
+        report = _erase(app, database, contact_id, clock)
+        assert report.slack_failed == [case.id]
+    else:
+        with database.session() as session:
+            contact = session.get(Contact, contact_id)
+            contact.reachable, contact.last_seen_at = False, clock() - dt.timedelta(days=31)
+        jobs = PrivacyJobs(database=database, outbox=services.cases.outbox, clock=clock,
+                           retention_days=None, erase_after_unfollow_days=30)
+        assert jobs.erase_unfollowed() == 1
+    assert fake_slack.has_file(photo), "not reached yet"
+
+    clock.advance(minutes=5)
+    services.cases.outbox.retry_due()  # the worker's job, every 15 seconds
+
+    thread = fake_slack.thread(SLACK_CHANNEL, case.slack_ts)
+    assert not any("zqxretry0" in m.text for m in thread)
+    assert not fake_slack.has_file(photo)
+    assert _shared(fake_slack, case, photo).text == THREAD_NOTICE
+    assert services.cases.outbox.retry_due() == 0, "done once"
+    assert fake_slack.violations == []

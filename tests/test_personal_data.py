@@ -141,7 +141,8 @@ def test_erasure_leaves_no_trace_of_the_person(line, slack, fake_line, fake_slac
     after_counts = _counts(database)
     # the erasure, and the resolution of the case it closed (the report counts from it)
     assert after_counts.pop("audit_events") == counts.pop("audit_events") + 2
-    assert after_counts.pop("staff_posts") == counts.pop("staff_posts") + 1  # the redraw
+    # the redraw, and the thread's erasure (stored: retried if Slack is down)
+    assert after_counts.pop("staff_posts") == counts.pop("staff_posts") + 2
     assert after_counts == counts, "a tombstone: every row stays, so counts add up"
     # Slack: the app's thread messages are replaced, the case message says why
     thread = fake_slack.thread(SLACK_CHANNEL, case.slack_ts)
@@ -326,3 +327,36 @@ def test_what_a_person_told_the_program_finder_is_exported_then_erased(
     assert "zqxmarkp0" not in after and person not in after
     with database.session() as session:  # (the faq/ files in the database name facts too)
         assert session.get(ProgramAnswers, contact_id) is None, "no stated fact is left"
+
+
+def test_the_finders_words_age_with_the_messages_they_came_from(line, fake_line, database,
+                                                                 clock):
+    """The program finder keeps the person's words for its ranking. Coming back to an
+    unfinished search carries them into a row saved now: they must still go when the
+    messages they came from are purged, not a retention window after the last tap."""
+    person = new_user_id()
+    _say(line, fake_line, person, "制度をさがす")
+    _say(line, fake_line, person, "zqxmarkp1 シングルマザーで子ども2人、パートの収入が少ない")
+    contact_id = _contact_id(database, person)
+    with database.session() as session:
+        row = session.get(ProgramAnswers, contact_id)
+        assert row is not None and row.stage == "asking" and "zqxmarkp1" in row.text
+    clock.advance(days=300)
+    _say(line, fake_line, person, "制度をさがす")  # the old search goes on
+    with database.session() as session:
+        row = session.get(ProgramAnswers, contact_id)
+        assert row is not None and row.facts, "the stated facts stay for the person"
+    clock.advance(days=100)
+
+    purge_old_texts(database, days=365, now=clock(), actor="system")
+
+    assert "zqxmarkp1" not in dump(database)
+    with database.session() as session:
+        row = session.get(ProgramAnswers, contact_id)
+        assert row is not None and row.facts, "a search in use keeps its facts"
+        assert row.text == ""
+    _say(line, fake_line, person, "制度をさがす")  # new words, within the window: they stay
+    purge_old_texts(database, days=365, now=clock(), actor="system")
+    with database.session() as session:
+        row = session.get(ProgramAnswers, contact_id)
+        assert row is not None and "制度をさがす" in row.text and row.text_at == clock()

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from sqlalchemy import select
+
+from helpbot.personal_data.erase import erase_person
+from helpbot.storage.models import UnansweredQuestion
 from helpbot.worker import Worker
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
 from tests.fakes.slack_requests import block_action
@@ -63,3 +68,23 @@ def test_a_failed_digest_is_tried_again(fake_slack, clock, app):
     assert worker.run_once()["weekly_digest"] == 1
     (digest,) = _digests(fake_slack)
     assert "*受信 / Messages in*\\n0" in str(digest.blocks)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap, documented in docs/privacy.md: the digest's "
+                   "message ts is not kept, so an erasure cannot rewrite its gap examples")
+def test_an_erased_persons_question_leaves_the_digest(line, slack, fake_line, fake_slack,
+                                                      database, clock, app):
+    """The digest quotes what people asked (masked) in the staff channel: erasing the person
+    who asked should reach it as it reaches their case threads."""
+    drive_scenario(line, slack, fake_line, database, clock)
+    clock.now = MONDAY_MORNING
+    assert Worker(app.extensions["helpbot"]).run_once()["weekly_digest"] == 1
+    assert "zzqx vvvv 9999" in str(_digests(fake_slack)[0].blocks)
+    with database.session() as session:
+        (asker,) = session.scalars(select(UnansweredQuestion.contact_id).where(
+            UnansweredQuestion.text.contains("zzqx"))).unique()
+
+    erase_person(database, asker, actor="cli:tester", now=clock(),
+                 outbox=app.extensions["helpbot"].cases.outbox)
+
+    assert "zzqx vvvv 9999" not in str([m.blocks for m in fake_slack.messages(SLACK_CHANNEL)])

@@ -144,7 +144,9 @@ class MediaRelay:
         try:
             fetched = self._fetch(info)
         except MediaUnavailableError as why:
-            logger.info("a %s could not be fetched for a case: %s", kind.value, why)
+            # the thread may show a link to it (the worker needs it); the logs never do
+            logger.info("a %s could not be fetched for a case: %s", kind.value,
+                        "kept outside LINE" if info.get("external_url") else why)
             notifier.post_in_thread(
                 ref, f"👤 ({label}) — 取得できませんでした / could not be fetched: {why}",
                 mention_channel=False,

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from helpbot.cases.masking import NO_PUBLIC_NUMBERS, Mask
-from helpbot.cases.ports import CaseView, StaffNotifier, StaffRef, ThreadErasure
+from helpbot.cases.ports import ERASED_NOTICE, CaseView, StaffNotifier, StaffRef, ThreadErasure
 from helpbot.cases.views import case_view
 from helpbot.core.retry import RetryPolicy
 from helpbot.errors import DeliveryError
@@ -36,6 +36,9 @@ class PostKind(StrEnum):
     NOTICE = "notice"  # a line in the staff channel, about no case
     DIGEST = "digest"  # the weekly list of records to review, in the staff channel
     MEDIA = "media"  # a file the person sent, fetched and uploaded to the thread (media.py)
+    # An erasure: the app's messages in the thread replaced and its files deleted. Stored, so
+    # a Slack that was down when the person was erased is reached when it answers again.
+    ERASE = "erase"
 
 
 def add_post(
@@ -83,9 +86,25 @@ class StaffOutbox:
         """Whether case workers would see a case of a person on ``person_channel``."""
         return self._notifier.shows(person_channel)
 
-    def redact_thread(self, ref: StaffRef, notice: str) -> ThreadErasure:
-        """Erasure reaches the staff tool: the app's messages in the case's thread replaced."""
-        return self._notifier.redact_thread(ref, notice)
+    def erase_thread(self, post_id: int) -> ThreadErasure | None:
+        """Send a stored ``ERASE`` post now and say what it did; None when another sender
+        holds it. DeliveryError when the staff tool failed: the post stays, retried later."""
+        now = self._clock()
+        with self._database.session() as session:
+            lease = self._claim(session, post_id, now)
+            if lease is None:
+                return None
+            case = session.get(Case, lease.values[2])
+            ref = StaffRef(case.slack_channel, case.slack_ts) if case and case.slack_ts else None
+        try:
+            if ref is None:
+                raise DeliveryError("the case is not in the staff tool", status=503)
+            done = self._notifier.redact_thread(ref, ERASED_NOTICE)
+        except DeliveryError as error:
+            self._finish(lease, failure=error)
+            raise
+        self._finish(lease, failure=None)
+        return done
 
     def deliver(self, post_ids: Iterable[int]) -> None:
         for post_id in sorted(post_ids):
@@ -217,6 +236,8 @@ class StaffOutbox:
             raise DeliveryError("the case is not in the staff tool yet", status=503)
         if kind is PostKind.UPDATE:
             self._notifier.update_case(ref, view)
+        elif kind is PostKind.ERASE:
+            self._notifier.redact_thread(ref, ERASED_NOTICE)
         elif kind is PostKind.MEDIA and self._media is not None:
             self._media(self._notifier, ref, text)
         elif kind is PostKind.MEDIA:

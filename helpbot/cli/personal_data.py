@@ -117,7 +117,8 @@ def erase(reference: str, yes: bool) -> None:
                + (f", {report.slack_left} written by workers to delete by hand"
                   if report.slack_left else "")
                + (f" (with {report.slack_files_left} file(s))" if report.slack_files_left else "")
-               + (f"; NOT reached for case(s) {report.slack_failed}: run again when Slack is up"
+               + (f"; NOT reached yet for case(s) {report.slack_failed}: the worker retries until "
+                  "Slack answers"
                   if report.slack_failed else ""))
 
 

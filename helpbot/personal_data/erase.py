@@ -102,25 +102,31 @@ def erase_person(
                 if c.slack_channel and c.slack_ts]
         redraw = [add_post(session, case_id=case_id, kind=PostKind.UPDATE, text="", now=now).id
                   for case_id, _ in refs]
+        # stored with the erasure: a thread Slack cannot be reached for now is erased later
+        threads = [(case_id, add_post(session, case_id=case_id, kind=PostKind.ERASE, text="",
+                                      now=now).id) for case_id, _ in refs]
         counts = " ".join(f"{table}={n}" for table, n in report.removed.items())
         record(session, actor=actor, action=AuditAction.ERASE, now=now, contact_id=contact.id,
                detail=f"cases={len(cases)} {counts}")
     if outbox is not None:
         outbox.deliver(redraw)  # the case message says the records were erased
-        _erase_threads(outbox, refs, report)
+        _erase_threads(outbox, threads, report)
     logger.info("erased person %s: %d rows redacted", report.contact_id, report.total)
     return report
 
 
 def _erase_threads(
-    outbox: StaffOutbox, refs: list[tuple[int, StaffRef]], report: ErasureReport
+    outbox: StaffOutbox, threads: list[tuple[int, int]], report: ErasureReport
 ) -> None:
-    for case_id, ref in refs:
+    for case_id, post_id in threads:
         try:
-            done = outbox.redact_thread(ref, THREAD_NOTICE)
+            done = outbox.erase_thread(post_id)
         except DeliveryError as error:
-            logger.warning("case %s: the Slack thread was not erased: %s", case_id, error)
+            logger.warning("case %s: the Slack thread was not erased yet (retried): %s",
+                           case_id, error)
             report.slack_failed.append(case_id)
+            continue
+        if done is None:  # the worker's retry holds it: it is being erased
             continue
         report.slack_redacted += done.redacted
         report.slack_left += done.left

@@ -166,17 +166,28 @@ def webhook_events(session: Session, scope: Scope, *, apply: bool) -> int:
 
 def program_answers(session: Session, scope: Scope, *, apply: bool) -> int:
     """What a person told the program finder (household, income, residence status): the row
-    goes, as when staff clear it; no count is taken from it."""
+    goes, as when staff clear it; no count is taken from it. A row still in use keeps its
+    facts but loses words older than the window (``text_at``: a resumed search carries them)."""
     ids = list(session.scalars(
         select(ProgramAnswers.contact_id).where(
             scope.whose(ProgramAnswers.contact_id), scope.older(ProgramAnswers.updated_at)
+        )
+    ))
+    old_words = [] if scope.before is None else list(session.scalars(
+        select(ProgramAnswers.contact_id).where(
+            scope.whose(ProgramAnswers.contact_id), ProgramAnswers.updated_at >= scope.before,
+            scope.older(ProgramAnswers.text_at), ProgramAnswers.text != "",
         )
     ))
     if apply:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             session.execute(delete(ProgramAnswers).where(ProgramAnswers.contact_id.in_(chunk)))
-    return len(ids)
+        for start in range(0, len(old_words), CHUNK):
+            chunk = old_words[start:start + CHUNK]
+            session.execute(update(ProgramAnswers).where(ProgramAnswers.contact_id.in_(chunk))
+                            .values(text="", text_at=None))
+    return len(ids) + len(old_words)
 
 
 Redactor = Callable[[Session, Scope], int]

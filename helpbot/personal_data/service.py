@@ -71,5 +71,6 @@ def erasure_summary(report: ErasureReport) -> str:
         text += (f" {report.slack_left} reply(ies) written by workers{files} are left: delete "
                  "them by hand.")
     if report.slack_failed:
-        text += f" Slack was not reached for case(s) {report.slack_failed}."
+        text += (f" Slack was not reached for case(s) {report.slack_failed}: the worker "
+                 "tries again until it answers.")
     return text

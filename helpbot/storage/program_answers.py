@@ -29,12 +29,25 @@ def save_answers(
         history.wrote(session, history.PROGRAM_ANSWERS, contact_id)
         row = ProgramAnswers(contact_id=contact_id)
         session.add(row)
+    text = text[-MAX_TEXT:]
+    row.text_at = _text_at(row, text, now)
     row.facts = dict(facts)
     row.asked = list(asked)
     row.stage = stage
-    row.text = text[-MAX_TEXT:]
+    row.text = text
     row.updated_at = now
     return row
+
+
+def _text_at(row: ProgramAnswers, text: str, now: dt.datetime) -> dt.datetime | None:
+    """When the oldest words in ``text`` were written: the row's time while its words are
+    carried on (their end is in ``text``; MAX_TEXT may cut their start), now for new words
+    alone, None for no words."""
+    if not text.strip():
+        return None
+    earlier = (row.text or "").strip()
+    carried = bool(earlier) and earlier[-200:] in text
+    return (row.text_at or row.updated_at or now) if carried else now
 
 
 def clear_answers(session: Session, contact_id: int) -> bool:

@@ -116,3 +116,6 @@ class ProgramAnswers(Base):
     stage: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")  # their words, for the finder's ranking
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # When the oldest of those words were written (a search resumed later carries them on):
+    # the retention purge goes by this, not by ``updated_at``.
+    text_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
