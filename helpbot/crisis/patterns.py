@@ -31,11 +31,12 @@ _Index = dict[str, list[tuple[tuple[frozenset[str], ...], str, str]]]
 class Patterns:
     """The compiled patterns of one ``crisis.yaml``: Japanese ones and Latin-letter ones."""
 
-    def __init__(self, rules: CrisisRules, morphology: Morphology) -> None:
+    def __init__(self, rules: CrisisRules, morphology: Morphology, *, weak: bool = False) -> None:
+        """The categories' ``patterns``, or with ``weak`` their ``weak`` ones."""
         self._japanese: _Index = {}
         self._latin: _Index = {}
         for category in rules.categories:
-            for words in category.patterns:
+            for words in category.weak if weak else category.patterns:
                 written = " + ".join("|".join(word) for word in words)
                 if all(only_latin(a) for word in words for a in word):
                     latin = tuple(frozenset(latin_words(a).strip() for a in word)
