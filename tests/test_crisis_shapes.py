@@ -22,6 +22,10 @@ categories:
     name: 強制労働
     expressions: [パスポートを取り上げられた]
     weak: ["休み + ない", "お金|かね + もらえる + ない", "no + day + off"]
+  - id: medical
+    name: 救急
+    expressions: [意識がない]
+    weak: ["急 + 倒れる", "倒れる + て", "返事 + ない"]
 distress: [もういい, ばいばい, 😭]
 resources:
   intro: {ja: あなたの安全がいちばん大切です}
@@ -42,6 +46,7 @@ def _weak_detector() -> CrisisDetector:
         ("やすみ ない。おかね もらえない", "trafficking"),  # two, in kana
         ("休みがない😭", "trafficking"),
         ("no day off for months 😭", "trafficking"),  # Latin-letter weak patterns
+        ("急に倒れて返事がない", "medical"),
     ],
 )
 def test_weak_signs_count_beside_distress_or_another(text, category):
@@ -57,6 +62,7 @@ def test_weak_signs_count_beside_distress_or_another(text, category):
         "休みがない会社です。給料日は25日です",
         "ロープを買って、休みがない",  # weak signs of two categories are not two of one
         "もういいです、ありがとう",  # distress without a weak sign
+        "祖母が急に倒れて入院しました",  # two patterns over the same words are one sign
     ],
 )
 def test_a_weak_sign_alone_does_not_fire(text):

@@ -4,8 +4,9 @@ Some words are a danger sign only beside others. 「ロープ買ってきた」 
 「もういいよね」 is a shrug; together they are a person who has prepared. A category's ``weak``
 patterns in ``crisis.yaml`` (written like ``patterns``: words in order, any inflection) are a
 sign only when the message also shows distress (a word or emoji of ``distress``: ばいばい, 😭,
-もう無理) or holds another of the same category's weak patterns (「片付けも終わった」 and
-「猫の引き取り先」: affairs put in order; 「休みがない」 and 「お金もらえない」: forced labour).
+もう無理) or holds another of the same category's weak patterns over other words
+(「片付けも終わった」 and 「猫の引き取り先」: affairs put in order; 「休みがない」 and
+「お金もらえない」: forced labour). Two patterns that read the same words are one sign.
 """
 
 from __future__ import annotations
@@ -28,19 +29,33 @@ class WeakSigns:
              ) -> Iterator[tuple[str, str]]:
         """(category, why) for each category whose weak patterns count in the message: its
         ``analysis`` (Japanese, ``kept`` words only), its Latin ``words``, its ``folded`` text."""
-        found: dict[str, list[str]] = {}
+        placed: list[tuple[str, str, str, tuple[int, ...]]] = []  # reading: ja or latin
         if analysis is not None:
-            for category, written in self._patterns.in_analysis(analysis, kept):
-                found.setdefault(category, []).append(written)
+            placed += [(c, w, "ja", at)
+                       for c, w, at in self._patterns.placed_in_analysis(analysis, kept)]
         if words and self._patterns.has_latin:
-            for category, written in self._patterns.in_latin(words.split()):
-                found.setdefault(category, []).append(written)
+            placed += [(c, w, "latin", at)
+                       for c, w, at in self._patterns.placed_in_latin(words.split())]
+        found: dict[str, list[tuple[str, frozenset[tuple[str, int]]]]] = {}
+        for category, written, reading, at in placed:
+            found.setdefault(category, []).append(
+                (written, frozenset((reading, i) for i in at)))
         if not found:
             return
         distress = next((word for word in self._distress if word in folded), None)
-        for category, written in found.items():
-            kinds = list(dict.fromkeys(written))
-            if len(kinds) >= 2:
-                yield category, " & ".join(kinds[:2])
+        for category, signs in found.items():
+            pair = _two_apart(signs)
+            if pair is not None:
+                yield category, f"{pair[0]} & {pair[1]}"
             elif distress is not None:
-                yield category, f"{kinds[0]} & 「{distress}」"
+                yield category, f"{signs[0][0]} & 「{distress}」"
+
+
+def _two_apart(signs: list[tuple[str, frozenset[tuple[str, int]]]]) -> tuple[str, str] | None:
+    """Two different patterns over different words: two pieces of evidence, not one phrase
+    two patterns read (「急に倒れて」 is one collapse, not a collapse and a fall)."""
+    for index, (written, where) in enumerate(signs):
+        for other, elsewhere in signs[index + 1:]:
+            if other != written and not where & elsewhere:
+                return written, other
+    return None
