@@ -83,6 +83,7 @@ EVERYDAY = [  # everyday questions with the same words: none fires
     "救急車の呼び方を子どもに教えたい",
     "祖母が急に倒れて入院しました。介護保険の申請について",
     "保険証がないのですが病院に行けますか",
+    "保険がない。病院がわからない",
     "アフターピルってどこで買えますか",
     "手術の同意書にサインが必要ですか",
     "福岡で暮らされている外国人向けの相談",
@@ -92,6 +93,8 @@ EVERYDAY = [  # everyday questions with the same words: none fires
     "次の家はまだ決まっていませんが、来月引っ越す予定です",
     "息子が昨日から修学旅行で家にいないので寂しい",
     "Anak saya umur 5 tahun, apakah bisa masuk TK?",
+    "Mi hijo de 10 años puede quedarse solo en casa?",
+    "Con 5 tuổi ở nhà một mình có được không?",
     "もういいです。ありがとうございました",
 ]
 
@@ -107,21 +110,25 @@ EVERYDAY = [  # everyday questions with the same words: none fires
         ("働く意味も生きる理由もわからない", "suicide"),
         # days without food, rough
         ("金なくて4日まともに飯食ってない", "no_food"),
+        ("もう5日も飯抜き", "no_food"),
         # medical emergencies
         ("救急車ってどうやって呼べばいいの", "medical"),
         ("救急車呼んでください", "medical"),
+        ("救急車来てほしい", "medical"),
         ("母ちゃんが倒れとって起きらん", "medical"),
         ("うちの人が急に倒れて、なんも言わん", "medical"),
         ("エビ食べたら喉が腫れてきた、息が苦しい", "medical"),
-        ("おなか すごく いたい。ほけん ない", "medical"),
+        ("おなか すごく いたい。びょういん わからない", "medical"),
         # a child
         ("中3の息子が昨日の夜から帰らない、電話もつながらない", "child"),
         ("泣き止まないの もう無理 投げちゃいそう😭", "child"),
         ("Mi hija de 4 años se queda sola en casa cuando trabajo", "child"),
         ("Meu filho de 3 anos está sozinho em casa", "child"),
-        ("Anak saya umur 4 tahun sendirian di rumah", "child"),
+        ("Anak saya umur 4 tahun sendirian di rumah, saya lagi kerja", "child"),
         ("My 6 year old is home alone and I'm stuck at work", "child"),
         ("मेरी छोरी घरमा एक्लै छ, म काममा छु", "child"),
+        ("Tôi để con 3 tuổi ở nhà một mình để đi làm", "child"),
+        ("Iniwan ko ang anak ko sa bahay mag-isa, nasa trabaho ako", "child"),
         # sexual violence, violence in dialect
         ("てんちょう わたしの むね さわる。こわい", "sexual_violence"),
         ("合意じゃなかった。アフターピルほしい", "sexual_violence"),
