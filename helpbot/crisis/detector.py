@@ -76,7 +76,7 @@ class CrisisHit:
 
     category: str  # the category's id in crisis.yaml
     name: str  # what case workers read
-    layer: str  # expression, pattern, typo, emoji, meaning or learned
+    layer: str  # expression, pattern, typo, emoji, weak, meaning or learned
     rule: str  # the expression or pattern as written, or the nearest exemplar
     score: float  # 1.0 for words; the cosine for meaning; the chance for learned
     notes: tuple[str, ...] = ()  # "negated", "about someone else"

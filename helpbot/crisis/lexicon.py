@@ -17,7 +17,8 @@ that order, each near the one before, in any inflection (死にたい, 死にた
 dropped, doubled or wrong character) in the reading (``crisis/typos.py``), and, from four kana,
 with a ゛ or ゜ dropped or swapped (なくられた). A message repeating one phrase (しにたいしにたい)
 is read as that phrase. A category's emoji counts beside a sign of distress
-(``crisis/emoji.py``).
+(``crisis/emoji.py``), and so does a category's ``weak`` pattern, or two of them together
+(``crisis/weak.py``).
 
 Phrases under ``not_crisis`` are cut out of the message first: from the folded text, and the
 words they cover are left out of the reading and of patterns.
@@ -51,6 +52,7 @@ from helpbot.crisis.text import (
     only_latin,
 )
 from helpbot.crisis.typos import TypoIndex
+from helpbot.crisis.weak import WeakSigns
 from helpbot.knowledge.crisis_file import CrisisRules
 
 READING_MIN = 3
@@ -65,7 +67,7 @@ _BREAK = "|"
 class LexicalHit:
     category: str
     rule: str  # as staff wrote it
-    layer: str  # "expression", "pattern", "typo" or "emoji"
+    layer: str  # "expression", "pattern", "typo", "emoji" or "weak"
 
 
 class Lexicon:
@@ -126,6 +128,7 @@ class Lexicon:
         self._alone = LoneWords([(c.key, w) for c in rules.categories for w in c.alone],
                                 morphology.reading)
         self._emoji = EmojiSigns(rules)
+        self._weak = WeakSigns(rules, morphology)
         self._typos = TypoIndex(
             readings, lambda: (*rules.not_crisis, *builtin_everyday()), morphology.reading
         )
@@ -208,12 +211,14 @@ class Lexicon:
             for found in regex.finditer(target) if regex is not None else ():
                 category, expression = table[found.group()]
                 yield LexicalHit(category, expression, "expression")
+        kept = self._kept_words(analysis) if analysis is not None else []
         if analysis is not None:
-            kept = self._kept_words(analysis)
             for layer in (self._match_reading, self._match_patterns, self._match_typo):
                 yield from layer(analysis, kept)
         for category, emoji in self._emoji.find(text, fold(text)):
             yield LexicalHit(category, emoji, "emoji")
+        for category, why in self._weak.find(analysis, kept, words, folded):
+            yield LexicalHit(category, why, "weak")
 
     def _latin_candidates(self, words: str) -> list[tuple[re.Pattern[str], str, str]]:
         """The Latin expressions whose whole words are all in the message, in list order."""

@@ -31,11 +31,12 @@ _Index = dict[str, list[tuple[tuple[frozenset[str], ...], str, str]]]
 class Patterns:
     """The compiled patterns of one ``crisis.yaml``: Japanese ones and Latin-letter ones."""
 
-    def __init__(self, rules: CrisisRules, morphology: Morphology) -> None:
+    def __init__(self, rules: CrisisRules, morphology: Morphology, *, weak: bool = False) -> None:
+        """The categories' ``patterns``, or with ``weak`` their ``weak`` ones."""
         self._japanese: _Index = {}
         self._latin: _Index = {}
         for category in rules.categories:
-            for words in category.patterns:
+            for words in category.weak if weak else category.patterns:
                 written = " + ".join("|".join(word) for word in words)
                 if all(only_latin(a) for word in words for a in word):
                     latin = tuple(frozenset(latin_words(a).strip() for a in word)
@@ -61,23 +62,34 @@ class Patterns:
 
     def in_analysis(self, analysis: Analysis, kept: list[bool]) -> Iterator[tuple[str, str]]:
         """(category, pattern) of each Japanese pattern over the message's ``kept`` words."""
+        for category, written, _ in self.placed_in_analysis(analysis, kept):
+            yield category, written
+
+    def placed_in_analysis(self, analysis: Analysis, kept: list[bool]
+                           ) -> Iterator[tuple[str, str, tuple[int, ...]]]:
+        """(category, pattern, the words it covers) of each Japanese pattern."""
         words = analysis.words
         for start, word in enumerate(words):
             if not kept[start]:
                 continue
             for form in word.forms:
                 for pattern, category, written in self._japanese.get(form, ()):
-                    if _rest_in_order(pattern, words, kept, start):
-                        yield category, written
+                    if (placed := _rest_in_order(pattern, words, kept, start)) is not None:
+                        yield category, written, placed
 
     def in_latin(self, tokens: list[str]) -> Iterator[tuple[str, str]]:
         """(category, pattern) of each Latin-letter pattern over the message's Latin words."""
+        for category, written, _ in self.placed_in_latin(tokens):
+            yield category, written
+
+    def placed_in_latin(self, tokens: list[str]) -> Iterator[tuple[str, str, tuple[int, ...]]]:
+        """(category, pattern, the words it covers) of each Latin-letter pattern."""
         kept = [True] * len(tokens)
         forms = [frozenset({token}) for token in tokens]
         for start, token in enumerate(tokens):
             for pattern, category, written in self._latin.get(token, ()):
-                if _rest_in_order(pattern, forms, kept, start):
-                    yield category, written
+                if (placed := _rest_in_order(pattern, forms, kept, start)) is not None:
+                    yield category, written, placed
 
 
 def _rest_in_order(
@@ -85,13 +97,15 @@ def _rest_in_order(
     words: Sequence[Word] | Sequence[frozenset[str]],
     kept: list[bool],
     start: int,
-) -> bool:
-    """True when the pattern's later words follow the word at ``start``, each nearby."""
+) -> tuple[int, ...] | None:
+    """The positions of the pattern's words when its later words follow the word at
+    ``start``, each nearby; None when they do not."""
     forms = [w if isinstance(w, frozenset) else w.forms for w in words]
-    position = start
+    placed = [start]
     for wanted in pattern[1:]:
-        window = range(position + 1, min(len(words), position + 1 + PATTERN_GAP))
+        window = range(placed[-1] + 1, min(len(words), placed[-1] + 1 + PATTERN_GAP))
         position = next((i for i in window if kept[i] and wanted & forms[i]), -1)
         if position < 0:
-            return False
-    return True
+            return None
+        placed.append(position)
+    return tuple(placed)

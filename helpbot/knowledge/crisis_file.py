@@ -12,6 +12,7 @@ Layout (every section but ``categories`` is optional)::
         patterns: ["死ぬ + たい", "no + place + sleep"]   # words in order (Japanese: any form)
         exemplars: [もう生きている意味がない]        # whole sentences, matched by meaning
         emoji: [🪦, 💊]              # signs only beside a word or emoji of `distress`
+        weak: ["ロープ + 買う"]       # patterns, signs only beside distress or another weak one
         done_by: {instead_of: [violence], words: [父, dad]}   # see crisis_done_by
     distress: [😭, 助けて, ごめんね]
     not_crisis: [死ぬほどおいしい]
@@ -55,6 +56,7 @@ CRISIS_FIELDS = (
 )
 CATEGORY_FIELDS = (
     "id", "name", "call", "expressions", "alone", "patterns", "exemplars", "emoji", "done_by",
+    "weak",
 )
 _PATTERN_WORD = re.compile(r"^[^\s+|]+(?:\|[^\s+|]+)*$")
 
@@ -70,6 +72,8 @@ class CrisisCategory:
     alone: tuple[str, ...] = ()  # words that are a sign only as the whole message (しぬ, 限界)
     emoji: tuple[str, ...] = ()  # a sign only beside a word or emoji of distress (🪦 + 😭)
     done_by: DoneBy | None = None  # another category's sign done by one of these is this one
+    # patterns that are a sign only beside distress or another of the category's weak ones
+    weak: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
     @property
     def key(self) -> str:
@@ -124,33 +128,34 @@ def _read_category(item: Any, line: int, file: str, problems: list[Problem]) -> 
                 "example: - name: 自殺・自傷\n    expressions: [死にたい, 消えたい]",
             )
         )
-    patterns = []
-    raw_patterns = item.get("patterns", LineList())
-    for position, raw in enumerate(raw_patterns if isinstance(raw_patterns, LineList) else []):
-        parsed = parse_pattern(raw) if isinstance(raw, str) else None
-        if parsed is None:
-            at = raw_patterns.item_lines[position] if raw_patterns.item_lines else line
-            problems.append(
-                Problem(
-                    file,
-                    at,
-                    f"cannot read the pattern {raw!r}",
-                    "write two or more words joined by ' + ', like: 死ぬ + たい",
-                )
-            )
-        else:
-            patterns.append(parsed)
     return CrisisCategory(
         id=str(item.get("id") or "").strip(),
         name=(name or "").strip(),
         call=text_list(item.get("call", LineList())) or (),
         expressions=expressions,
-        patterns=tuple(patterns),
+        patterns=_read_patterns(item, "patterns", line, file, problems),
         exemplars=text_list(item.get("exemplars", LineList())) or (),
         alone=text_list(item.get("alone", LineList())) or (),
         emoji=text_list(item.get("emoji", LineList())) or (),
         done_by=read_done_by(item, file, problems),
+        weak=_read_patterns(item, "weak", line, file, problems),
     )
+
+
+def _read_patterns(item: LineDict, key: str, line: int, file: str, problems: list[Problem]
+                   ) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """A category's ``patterns`` or ``weak``: each ``word + word``, a problem where not."""
+    patterns = []
+    raw_patterns = item.get(key, LineList())
+    for position, raw in enumerate(raw_patterns if isinstance(raw_patterns, LineList) else []):
+        parsed = parse_pattern(raw) if isinstance(raw, str) else None
+        if parsed is None:
+            at = raw_patterns.item_lines[position] if raw_patterns.item_lines else line
+            problems.append(Problem(file, at, f"cannot read the pattern {raw!r}",
+                                    "write two or more words joined by ' + ', like: 死ぬ + たい"))
+        else:
+            patterns.append(parsed)
+    return tuple(patterns)
 
 
 def _read_context(
