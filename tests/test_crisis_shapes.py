@@ -145,3 +145,21 @@ EVERYDAY = [  # everyday questions with the same words: none fires
 def test_shapes_the_word_layers_missed_now_fire(words_only, text, category):
     found = words_only.detect(text)
     assert (found.category if found else None) == category, (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # wages not paid, alone, is a labour question: the NPO's answer, not the police
+        ("給料を払ってもらえない。どこに相談すればいい？", None),
+        ("先月の給料もらってない", None),
+        ("バイト代を払ってもらえない", None),
+        # beside being held, or papers taken, it is forced labour
+        ("パスポートを社長に取られて、給料も払ってもらえない", "trafficking"),
+        ("給料もらってないし寮から出してもらえない", "trafficking"),
+        ("3ヶ月給料もらってない。辞めさせてくれない", "trafficking"),
+    ],
+)
+def test_unpaid_wages_alone_are_not_forced_labour(detector, text, category):
+    found = detector.detect(text)
+    assert (found.category if found else None) == category, (text, found)
