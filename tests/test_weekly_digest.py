@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import select
 
 from helpbot.personal_data.erase import erase_person
+from helpbot.personal_data.purge import purge_old_texts
 from helpbot.storage.models import UnansweredQuestion
 from helpbot.worker import Worker
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
@@ -70,8 +70,6 @@ def test_a_failed_digest_is_tried_again(fake_slack, clock, app):
     assert "*受信 / Messages in*\\n0" in str(digest.blocks)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap, documented in docs/privacy.md: the digest's "
-                   "message ts is not kept, so an erasure cannot rewrite its gap examples")
 def test_an_erased_persons_question_leaves_the_digest(line, slack, fake_line, fake_slack,
                                                       database, clock, app):
     """The digest quotes what people asked (masked) in the staff channel: erasing the person
@@ -84,7 +82,36 @@ def test_an_erased_persons_question_leaves_the_digest(line, slack, fake_line, fa
         (asker,) = session.scalars(select(UnansweredQuestion.contact_id).where(
             UnansweredQuestion.text.contains("zzqx"))).unique()
 
+    clock.advance(minutes=5)
     erase_person(database, asker, actor="cli:tester", now=clock(),
                  outbox=app.extensions["helpbot"].cases.outbox)
+    clock.advance(minutes=10)
+    fake_slack.fail_next(503, times=1, methods="chat.update")  # Slack is down just then
+    worker = Worker(app.extensions["helpbot"])
+    assert worker.run_once()["weekly_digest"] == 0
+    assert "zzqx vvvv 9999" in str(_digests(fake_slack)[0].blocks), "tried again later"
 
+    clock.advance(minutes=10)
+    assert worker.run_once()["weekly_digest"] == 0, "drawn again, not posted again"
+    (digest,) = _digests(fake_slack)
     assert "zzqx vvvv 9999" not in str([m.blocks for m in fake_slack.messages(SLACK_CHANNEL)])
+    assert "text removed" in str(digest.blocks) and "*受信 / Messages in*\\n6" in str(
+        digest.blocks), "the question is counted, not quoted; the numbers stay"
+    updates = digest.updated
+    clock.advance(minutes=10)
+    worker.run_once()
+    assert _digests(fake_slack)[0].updated == updates, "drawn once per erasure"
+
+
+def test_a_digest_older_than_the_retention_window_loses_its_quotes(
+        line, slack, fake_line, fake_slack, database, clock, app):
+    drive_scenario(line, slack, fake_line, database, clock)
+    clock.now = MONDAY_MORNING
+    worker = Worker(app.extensions["helpbot"])
+    assert worker.run_once()["weekly_digest"] == 1
+    clock.advance(days=400)
+    report = purge_old_texts(database, days=365, now=clock(), actor="system")
+    assert report.removed["unanswered_questions"] >= 1
+    worker.run_once()
+    (digest,) = _digests(fake_slack)
+    assert "zzqx" not in str(digest.blocks) and "text removed" in str(digest.blocks)

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, delete, null, or_, select, true, upd
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from helpbot.storage.models import (
+    DIGEST_CHANNEL,
     Case,
     Contact,
     Conversation,
@@ -145,7 +146,8 @@ def webhook_events(session: Session, scope: Scope, *, apply: bool) -> int:
     """Stored platform events: the payload (what was written) and the sender's user id."""
     query = select(WebhookEvent.id, WebhookEvent.channel, WebhookEvent.source,
                    WebhookEvent.payload).where(
-        scope.older(WebhookEvent.received_at), WebhookEvent.status.not_in(UNFINISHED)
+        scope.older(WebhookEvent.received_at), WebhookEvent.status.not_in(UNFINISHED),
+        WebhookEvent.channel != DIGEST_CHANNEL,  # a week's digest marker: no person's data
     )
     if scope.contacts is not None:
         sources = [user for _, user in scope.users] or ["\x00none"]

@@ -2,7 +2,11 @@
 numbers, one chart (files.uploadV2), the top 5 gaps with 「この質問に答える」 and the program
 records not checked for ``stale_after_months`` (``faq/staff.yaml``) to the staff channel. Once
 a week, whichever worker runs: the week's marker row in ``webhook_events`` (channel
-``digest``) is inserted only once."""
+``digest``) is inserted only once.
+
+The gaps quote what people asked (masked). The marker keeps the message's ts, so after an
+erasure or a retention purge (the audit trail says when) each digest posted is drawn again from
+the database and updated (chat.update): a question whose text was removed leaves it."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select, update
 
 from helpbot.cases.masking import mask_personal_data
 from helpbot.channels.slack.notifier import SlackNotifier, call_slack
@@ -25,13 +29,15 @@ from helpbot.knowledge.policies import StaffPolicy
 from helpbot.reports.charts import digest_chart
 from helpbot.reports.figures import Figures, compute_figures
 from helpbot.reports.period import Period
+from helpbot.storage.audit import AuditAction
 from helpbot.storage.database import Database
 from helpbot.storage.inbox import Inbox, NewEvent
-from helpbot.storage.models import WebhookEvent
+from helpbot.storage.models import DIGEST_CHANNEL, AuditEvent, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
-MARKER_CHANNEL = "digest"
+MARKER_CHANNEL = DIGEST_CHANNEL
+REMOVED = "（本文は削除されました / text removed）"
 SEND_FROM = dt.time(9, 0)
 TOP_GAPS = 5
 MAX_STALE = 10
@@ -88,6 +94,10 @@ def digest_blocks(figures: Figures, stale: list[str]) -> list[dict[str, Any]]:
     ]
     for n, gap in enumerate(report["top_gaps"][:TOP_GAPS], start=1):
         question = mask_personal_data(str(gap["example"]))[:500]
+        if not question.strip():  # erased or past the retention window: counted, not quoted
+            blocks.append({"type": "section", "block_id": f"gap-{n}", "text": {
+                "type": "mrkdwn", "text": f"{n}. {REMOVED} ×{gap['count']}"}})
+            continue
         blocks.append({
             "type": "section", "block_id": f"gap-{n}",
             "text": {"type": "mrkdwn", "text": f"{n}. {question} ×{gap['count']}"},
@@ -119,10 +129,16 @@ class WeeklyDigest:
         self._clock = clock
 
     def run(self) -> int:
-        """Post the digest if it is due and not posted yet; 1 when posted."""
+        """Post the digest if it is due and not posted yet; 1 when posted. Digests posted
+        before an erasure or a purge are drawn again first."""
         now = self._clock()
         kb = self._knowledge()
         zone = kb.staff.zone if kb.staff is not None else ZoneInfo("Asia/Tokyo")
+        try:
+            self._refresh(zone, now)
+        except DeliveryError as error:
+            logger.warning("weekly digests not redrawn after an erasure (%s); trying again in "
+                           "10 minutes", error)
         period = last_week(now, zone)
         if period is None:
             return 0
@@ -131,7 +147,7 @@ class WeeklyDigest:
         if not self._inbox.store(channel=MARKER_CHANNEL, events=[event], now=now):
             return 0  # posted already (by this worker or another)
         try:
-            self._send(period, kb, now)
+            self._send(period, kb, now, marker)
         except DeliveryError as error:
             self._release(marker)  # try again at the next run
             logger.warning("weekly digest not posted (%s); trying again in 10 minutes", error)
@@ -139,11 +155,13 @@ class WeeklyDigest:
         logger.info("weekly digest posted for %s", marker)
         return 1
 
-    def _send(self, period: Period, kb: KnowledgeBase, now: dt.datetime) -> None:
+    def _send(self, period: Period, kb: KnowledgeBase, now: dt.datetime, marker: str) -> None:
         figures = compute_figures(self._database, period)
-        blocks = digest_blocks(figures, stale_programs(kb, now.astimezone(period.zone).date()))
-        call_slack(self._client.chat_postMessage, channel=self._channel, blocks=blocks,
-              text=blocks[0]["text"]["text"])
+        stale = stale_programs(kb, now.astimezone(period.zone).date())
+        blocks = digest_blocks(figures, stale)
+        posted = call_slack(self._client.chat_postMessage, channel=self._channel, blocks=blocks,
+                            text=blocks[0]["text"]["text"])
+        self._remember(marker, {"ts": posted["ts"], "stale": stale, "drawn_at": now.isoformat()})
         self._notifier.upload_to_channel(
             file_name=f"helpbot-{period.days()[0].isoformat()}.png", data=digest_chart(figures),
             comment="質問数（日ごと、結果別） / Questions per day by outcome")
@@ -152,3 +170,32 @@ class WeeklyDigest:
         with self._database.session() as session:
             session.execute(delete(WebhookEvent).where(
                 WebhookEvent.channel == MARKER_CHANNEL, WebhookEvent.event_id == marker))
+
+    def _remember(self, marker: str, payload: dict[str, Any]) -> None:
+        with self._database.session() as session:
+            session.execute(update(WebhookEvent).where(
+                WebhookEvent.channel == MARKER_CHANNEL, WebhookEvent.event_id == marker
+            ).values(payload=payload))
+
+    def _refresh(self, zone: ZoneInfo, now: dt.datetime) -> None:
+        """Draw again each digest posted before the latest erasure or purge."""
+        with self._database.session() as session:
+            latest = session.scalar(select(func.max(AuditEvent.at)).where(
+                AuditEvent.action.in_([AuditAction.ERASE, AuditAction.PURGE])))
+            if latest is None:
+                return
+            markers = session.execute(select(WebhookEvent.event_id, WebhookEvent.payload).where(
+                WebhookEvent.channel == MARKER_CHANNEL)).all()
+        for marker, payload in markers:
+            if not (payload or {}).get("ts") or (
+                    dt.datetime.fromisoformat(payload["drawn_at"]) > latest):
+                continue  # posted before the trail kept its ts, or drawn since
+            monday = dt.date.fromisoformat(marker.removeprefix("week-"))
+            since = dt.datetime.combine(monday, dt.time(), tzinfo=zone)
+            period = Period(since=since.astimezone(dt.UTC),
+                            until=(since + dt.timedelta(days=7)).astimezone(dt.UTC), zone=zone)
+            blocks = digest_blocks(compute_figures(self._database, period), payload["stale"])
+            call_slack(self._client.chat_update, channel=self._channel, ts=payload["ts"],
+                       blocks=blocks, text=blocks[0]["text"]["text"])
+            self._remember(marker, {**payload, "drawn_at": now.isoformat()})
+            logger.info("weekly digest %s drawn again after an erasure or a purge", marker)

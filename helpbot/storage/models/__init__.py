@@ -30,6 +30,7 @@ from helpbot.storage.models.people import (
     UnansweredQuestion,
 )
 from helpbot.storage.models.queues import (
+    DIGEST_CHANNEL,
     Delivery,
     DeliveryState,
     EventStatus,
@@ -40,6 +41,7 @@ from helpbot.storage.models.queues import (
 from helpbot.storage.models.staff import AuditEvent, StaffAccess, StaffAccessKind
 
 __all__ = [
+    "DIGEST_CHANNEL",
     "NAMING_CONVENTION",
     "AuditEvent",
     "Base",

@@ -34,6 +34,12 @@ EventStatus = QueueState
 DeliveryState = QueueState
 
 
+# The weekly digest's rows in ``webhook_events``: one per week posted, with the Slack message's
+# ts (to refresh it after an erasure or a purge). They hold no person's data, so retention
+# leaves them whole.
+DIGEST_CHANNEL = "digest"
+
+
 class WebhookEvent(Base):
     """A platform event as received: stored before the 200, processed off the request path."""
 
