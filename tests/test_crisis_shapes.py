@@ -163,3 +163,10 @@ def test_shapes_the_word_layers_missed_now_fire(words_only, text, category):
 def test_unpaid_wages_alone_are_not_forced_labour(detector, text, category):
     found = detector.detect(text)
     assert (found.category if found else None) == category, (text, found)
+
+
+@pytest.mark.parametrize("text", ["夫が働かなくてお金を入れてくれない", "旦那がお金を家に入れない"])
+def test_a_husband_who_keeps_the_money_is_the_faqs_question_not_trafficking(detector, text):
+    """The meaning layer took these for 「夫に家から一歩も出させてもらえない」 (trafficking)
+    while the sample FAQ had no entry for them; with dv-money they are the NPO's question."""
+    assert detector.detect(text) is None
