@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from helpbot.crisis.lexicon import Lexicon
-from helpbot.crisis.text import fold
+from helpbot.crisis.text import fold, latin_words, only_latin
 from helpbot.knowledge.crisis_file import CrisisRules
 
 _NEGATED = re.compile(
@@ -76,27 +76,44 @@ class ContextReader:
             tuple(k for w in words if (k := fold(w)))
             for words in (rules.about_the_topic, rules.over_now_past, rules.over_now_calm)
         )
+        # Latin-letter past and calm words ("dulu", "sekarang aman") are whole words of the
+        # message without accents, so "dati" is not read in "pagdating" and what follows the
+        # calm words keeps its spaces for the Latin expressions.
+        self._past_latin, self._calm_latin = (
+            {fold(w): f" {latin_words(w).strip()} " for w in words if only_latin(w)}
+            for words in (rules.over_now_past, rules.over_now_calm)
+        )
 
     def read(self, text: str) -> Context:
         folded = fold(text)
         return Context(
             topic_only=any(w in folded for w in self._topic),
-            over_now=self._over_now(folded),
+            over_now=self._over_now(text, folded),
             laughing=_LAUGHING.search(text) is not None,
         )
 
-    def _over_now(self, folded: str) -> bool:
+    def _over_now(self, text: str, folded: str) -> bool:
         """Danger told as past, then a calm present, and nothing dangerous after the calm words
         (「去年DVから逃げて、今は落ち着いています。手当のことを…」). A calm word denied
         (今は大丈夫じゃない) or a word of now (最近, また, 今日) keeps the message watched."""
-        if not any(w in folded for w in self._past) or _STILL_NOW.search(folded):
+        words = latin_words(text) if self._past_latin or self._calm_latin else ""
+        if not any(self._found(w, self._past_latin, folded, words) >= 0 for w in self._past) \
+                or _STILL_NOW.search(folded):
             return False
         for word in self._calm:
-            at = folded.find(word)
+            at = self._found(word, self._calm_latin, folded, words)
             if at < 0:
                 continue
-            after = folded[at + len(word) :]
+            spaced = self._calm_latin.get(word)
+            after = words[at + len(spaced) - 1 :] if spaced else folded[at + len(word) :]
             if _DENIED.match(after):
                 return False
             return next(self._lexicon.matches(after), None) is None
         return False
+
+    @staticmethod
+    def _found(word: str, latin: dict[str, str], folded: str, words: str) -> int:
+        """Where a past or calm word is: a Latin one among the message's words, another in
+        the folded message; -1 when it is not there."""
+        spaced = latin.get(word)
+        return words.find(spaced) if spaced else folded.find(word)
