@@ -32,6 +32,9 @@ import pytest
         ("ともだちに ふく ぜんぶ あげた。もう いらない", "suicide"),  # giving things away
         ("もうよかよ。全部終わらせる", "suicide"),  # Kyushu もうよか as distress
         ("きゅうきゅうしゃ よびたい けど にほんご できない", "medical"),  # きゆうきゆう|しや
+        ("ｷﾓﾁﾜﾙｲ ﾊｷｿｳ ｱｼ ｼﾋﾞﾚﾙ", "medical"),  # ﾊｷｿｳ read は|きそう; two weak signs
+        ("また くらされた。たすけて", "violence"),  # Hakata くらす (hit) with no doer named
+        ("いき でけん。くるしか", "medical"),  # Kyushu negation, read で|けん
     ],
 )
 def test_kana_and_one_word_shapes_fire_in_their_category(words_only, text, category):
@@ -55,6 +58,8 @@ def test_kana_and_one_word_shapes_fire_in_their_category(words_only, text, categ
         "ママが ごはん つくって くれた。おいしい",
         "いたい ところ は ない です",  # 痛い is a sign only alone
         "きょう しごと やすみ。くるま で ねる",
+        "笑いすぎて息できんw",  # the new dialect patterns are listed under joking too
+        "おばあちゃんは一人で暮らされています",  # honorific 暮らす, no distress
     ],
 )
 def test_ordinary_kana_questions_stay_quiet(words_only, text):
