@@ -245,7 +245,9 @@ class Lexicon:
     def _match_reading(self, analysis: Analysis, kept: list[bool]) -> Iterator[LexicalHit]:
         """Readings from word starts; then without long-vowel marks (しにたーい), for keys of
         four kana or more (ストーカー, read すとか without them, is not looked for so); then
-        without ゛ and ゜ in keys of DEVOICED_MIN kana or more (なくられた: a slip of the marks)."""
+        without ゛ and ゜ in keys of DEVOICED_MIN kana or more (なくられた: a slip of the marks).
+        A slip is not read across a space the writer typed: 「ほてる の しゅくはく」 is no
+        のじゅく (野宿) with its ゛ dropped."""
         for table, regex, shorten in (
             (self._readings, self._readings_re, str),
             (self._loose_readings, self._loose_readings_re, loose),
@@ -255,8 +257,9 @@ class Lexicon:
                 continue
             parts = [shorten(w.reading) if k else _BREAK for w, k in zip(analysis.words, kept,
                                                                           strict=True)]
-            boundaries, position = {0}, 0
-            for part in parts:
+            boundaries, spaces, position = {0}, set(), 0
+            for part, word in zip(parts, analysis.words, strict=True):
+                spaces.update([position] if word.spaced and shorten is not str else [])
                 position += len(part)
                 boundaries.add(position)
             reading = "".join(parts)
@@ -265,7 +268,8 @@ class Lexicon:
                 if found is None:
                     continue
                 key = found.group()
-                if len(key) < SHORT_READING and found.end() not in boundaries:
+                if (len(key) < SHORT_READING and found.end() not in boundaries) or any(
+                        found.start() < at < found.end() for at in spaces):
                     continue
                 category, expression = table[key]
                 yield LexicalHit(category, expression, "expression")

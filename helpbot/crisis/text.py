@@ -169,6 +169,7 @@ class Word:
     surface: str
     reading: str
     forms: frozenset[str]
+    spaced: bool = False  # a space was typed before it (こども の しゅくだい)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,15 +206,19 @@ class Morphology:
             # better than a run of katakana, which it takes for one unknown word.
             clean = fold_kana(clean)
         words: list[Word] = []
+        spaced = False
         for morpheme in self._tokenizer().tokenize(clean) if clean.strip() else ():
             surface = morpheme.surface()
             reading = morpheme.reading_form()
             folded = fold(surface)
             if not folded:
+                spaced = spaced or surface.isspace()
                 continue  # spaces and marks: no word
             spoken = fold(reading) if reading and not surface.isascii() else folded
             forms = {surface, morpheme.dictionary_form(), morpheme.normalized_form(), spoken}
-            words.append(Word(folded, spoken, frozenset(fold(f) for f in forms if f.strip())))
+            words.append(Word(folded, spoken, frozenset(fold(f) for f in forms if f.strip()),
+                              spaced=spaced and bool(words)))
+            spaced = False
         result = Analysis(words=tuple(words))
         if len(self._cache) >= self._cache_size:
             self._cache.clear()
