@@ -476,3 +476,20 @@ def test_stop_is_idempotent_and_port_is_ephemeral() -> None:
     first.stop()
     with pytest.raises(RuntimeError):
         _ = first.base_url
+
+
+def test_a_client_killed_mid_body_leaves_no_request_and_no_violation(fake: FakeLineApi) -> None:
+    """A SIGKILLed worker can leave half a request: a server handles none of it, and it is
+    no contract violation of the client."""
+    import socket
+    from urllib.parse import urlsplit
+
+    address = urlsplit(fake.base_url)
+    with socket.create_connection((address.hostname, address.port)) as sock:
+        sock.sendall(
+            b"POST /v2/bot/message/push HTTP/1.1\r\nHost: x\r\n"
+            b"Authorization: Bearer " + TOKEN.encode() + b"\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"to\": \"U1")
+        sock.shutdown(socket.SHUT_WR)  # the process is gone: nothing more comes
+        assert sock.recv(100) == b""  # closed without an answer
+    assert fake.requests == [] and fake.violations == []

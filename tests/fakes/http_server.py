@@ -176,6 +176,9 @@ def _make_handler(fake: LoopbackServer) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
+            if len(raw) < length:  # the client went away mid-body (a SIGKILLed worker): like a
+                self.close_connection = True  # real server, nothing is handled or answered
+                return
             headers = {k.lower(): v for k, v in self.headers.items()}
             response = fake._handle(self.command, self.path, headers, raw)
             raw_body = isinstance(response.body, bytes)  # a file (LINE's content API)
