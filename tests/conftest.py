@@ -9,6 +9,7 @@ give the same result on either, and ran on SQLite (`make test`) already.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -68,18 +69,14 @@ def _reaches_a_database(item: pytest.Item) -> bool:
     """A test that takes the database fixture, or whose module reads the variable itself."""
     if "_migrated_template" in getattr(item, "fixturenames", ()):
         return True
-    module = getattr(item, "module", None)
-    path = getattr(module, "__file__", None)
-    if path is None:
-        return True
-    if path not in _READS_THE_VARIABLE:
-        source = Path(path).read_text(encoding="utf-8")
-        _READS_THE_VARIABLE[path] = "HELPBOT_TEST_DATABASE_URL" in source or (
-            "_postgres_url" in source)
-    return _READS_THE_VARIABLE[path]
+    path = getattr(getattr(item, "module", None), "__file__", None)
+    return path is None or _reads_the_variable(path)
 
 
-_READS_THE_VARIABLE: dict[str, bool] = {}
+@functools.cache
+def _reads_the_variable(path: str) -> bool:
+    source = Path(path).read_text(encoding="utf-8")
+    return "HELPBOT_TEST_DATABASE_URL" in source or "_postgres_url" in source
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

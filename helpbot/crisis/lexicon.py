@@ -259,7 +259,8 @@ class Lexicon:
                                                                           strict=True)]
             boundaries, spaces, position = {0}, set(), 0
             for part, word in zip(parts, analysis.words, strict=True):
-                spaces.update([position] if word.spaced and shorten is not str else [])
+                if word.spaced and shorten is not str:
+                    spaces.add(position)
                 position += len(part)
                 boundaries.add(position)
             reading = "".join(parts)

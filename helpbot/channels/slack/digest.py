@@ -48,9 +48,14 @@ def last_week(now: dt.datetime, zone: ZoneInfo) -> Period | None:
     local = now.astimezone(zone)
     if local.weekday() != 0 or local.time() < SEND_FROM:
         return None
-    end = dt.datetime.combine(local.date(), dt.time(), tzinfo=zone)
-    return Period(since=(end - dt.timedelta(days=7)).astimezone(dt.UTC),
-                  until=end.astimezone(dt.UTC), zone=zone)
+    return week_from(local.date() - dt.timedelta(days=7), zone)
+
+
+def week_from(monday: dt.date, zone: ZoneInfo) -> Period:
+    """The seven local days from ``monday``'s midnight."""
+    since = dt.datetime.combine(monday, dt.time(), tzinfo=zone)
+    return Period(since=since.astimezone(dt.UTC),
+                  until=(since + dt.timedelta(days=7)).astimezone(dt.UTC), zone=zone)
 
 
 def stale_programs(kb: KnowledgeBase, today: dt.date) -> list[str]:
@@ -190,10 +195,7 @@ class WeeklyDigest:
             if not (payload or {}).get("ts") or (
                     dt.datetime.fromisoformat(payload["drawn_at"]) > latest):
                 continue  # posted before the trail kept its ts, or drawn since
-            monday = dt.date.fromisoformat(marker.removeprefix("week-"))
-            since = dt.datetime.combine(monday, dt.time(), tzinfo=zone)
-            period = Period(since=since.astimezone(dt.UTC),
-                            until=(since + dt.timedelta(days=7)).astimezone(dt.UTC), zone=zone)
+            period = week_from(dt.date.fromisoformat(marker.removeprefix("week-")), zone)
             blocks = digest_blocks(compute_figures(self._database, period), payload["stale"])
             call_slack(self._client.chat_update, channel=self._channel, ts=payload["ts"],
                        blocks=blocks, text=blocks[0]["text"]["text"])
