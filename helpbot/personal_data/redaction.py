@@ -55,10 +55,13 @@ class Scope:
         return true() if self.before is None else column < self.before
 
 
-def _apply(session: Session, model: type, ids: list[int], values: dict[str, object]) -> None:
+def _apply(session: Session, model: type, ids: list[int], values: dict[str, object], *,
+           key: InstrumentedAttribute[int] | None = None) -> None:
+    """Set ``values`` on the rows whose ``key`` (the id, unless told) is in ``ids``."""
+    column = key if key is not None else model.id  # type: ignore[attr-defined]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        session.execute(update(model).where(model.id.in_(chunk)).values(**values))  # type: ignore[attr-defined]
+        session.execute(update(model).where(column.in_(chunk)).values(**values))
 
 
 def _ids(session: Session, query) -> list[int]:
@@ -185,10 +188,8 @@ def program_answers(session: Session, scope: Scope, *, apply: bool) -> int:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             session.execute(delete(ProgramAnswers).where(ProgramAnswers.contact_id.in_(chunk)))
-        for start in range(0, len(old_words), CHUNK):
-            chunk = old_words[start:start + CHUNK]
-            session.execute(update(ProgramAnswers).where(ProgramAnswers.contact_id.in_(chunk))
-                            .values(text="", text_at=None))
+        _apply(session, ProgramAnswers, old_words, {"text": "", "text_at": None},
+               key=ProgramAnswers.contact_id)
     return len(ids) + len(old_words)
 
 
