@@ -4,7 +4,8 @@ A case worker needs to know what the person needs, not their phone number or add
 stay in helpbot's database. Masked: e-mail addresses, phone numbers (Japanese and
 international), postcodes and street addresses, My Number (12 digits with a valid check
 digit), card numbers (13-19 digits passing Luhn), bank account numbers, other long numbers,
-birthdates, a name the person gives (「名前は〇〇です」, 「〇〇と申します」, "my name is"), and,
+birthdates, a name the person gives (「名前は〇〇です」, 「〇〇と申します」, and in nine other
+languages "my name is", 「Me llamo」, 「Tên tôi là」: ``cases/foreign_names.py``), and,
 where this process has Sudachi loaded, the person names Sudachi tags and the words around
 confirm (「田中花子です」, 「夫の佐藤が」, 「田中さん」: see ``cases/names.py``). Place names stay.
 Where a person's text is stored, those names are kept with it (:func:`with_names`), so a process
@@ -24,6 +25,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from helpbot.cases.foreign_names import find_foreign_names
 from helpbot.cases.names import find_names, names_available
 from helpbot.cases.pii_rules import (
     ADDRESS,
@@ -35,7 +37,6 @@ from helpbot.cases.pii_rules import (
     GENERIC_NUMBER,
     NAME_AFTER_LABEL,
     NAME_BEFORE_MOSHIMASU,
-    NAME_ENGLISH,
     NOT_A_NAME,
     NUMBER,
     classify_number,
@@ -106,10 +107,12 @@ def find_personal_data(
     for pattern in (BIRTHDATE_BEFORE, BIRTHDATE_AFTER):
         for match in pattern.finditer(folded):
             add(match.start("date"), match.end("date"), "[生年月日]")
-    for pattern in (NAME_AFTER_LABEL, NAME_BEFORE_MOSHIMASU, NAME_ENGLISH):
+    for pattern in (NAME_AFTER_LABEL, NAME_BEFORE_MOSHIMASU):
         for match in pattern.finditer(folded):
             if NOT_A_NAME.search(match.group("name")) is None:
                 add(match.start("name"), match.end("name"), "[名前]")
+    for start, end in find_foreign_names(folded):
+        add(start, end, "[名前]")
     if known_names is None and (names if names is not None else names_available()):
         known_names = _names_in(folded, origin)
     found.extend(Span(start, end, "[名前]") for start, end in known_names or ())

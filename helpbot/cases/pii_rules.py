@@ -68,9 +68,6 @@ NAME_BEFORE_MOSHIMASU = re.compile(  # bounded parts: a long kanji run stays fas
     rf"(?P<name>[{KANJI}{KATAKANA}A-Za-z]{{1,12}}(?:[ 　・][{KANJI}{KATAKANA}A-Za-z]{{1,12}})?)"
     r"\s?(?:と申します|と申す|といいます|と言います)"
 )
-NAME_ENGLISH = re.compile(
-    r"(?i:my name is|my name's|i am called|call me)\s+(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
-)
 
 GENERIC_NUMBER = "[番号]"
 _ACCOUNT_WORDS = re.compile(r"口座|普通|当座|account|acct", re.IGNORECASE)
