@@ -15,6 +15,10 @@ from helpbot.matching.base import Candidate
 
 # 3 to 5 quick replies a person can take in at a glance: four entries or topics, then staff
 MAX_SUGGESTIONS = 4
+# ranked for a "did you mean": one more than shown, for an entry whose button would read the
+# same as a better one's (a program written in English and its Japanese twin, both
+# "Hidamari Food Pantry" to an English speaker)
+SUGGESTIONS_RANKED = MAX_SUGGESTIONS + 1
 MAX_CATEGORY_BUTTONS = 4
 MAX_QUICK_REPLIES = 13
 LABEL_LIMIT = 20
@@ -26,14 +30,24 @@ def label(text: str) -> str:
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
 
 
-def entry_buttons(entries: list[Entry], language: str | None = None) -> tuple[QuickReply, ...]:
+def entry_buttons(
+    entries: Sequence[Entry], language: str | None = None, *, limit: int = MAX_QUICK_REPLIES
+) -> tuple[QuickReply, ...]:
     """A button per entry, with its question in ``language`` (``question_en``, …;
-    "easy": ``question_easy``) when the entry has one, else as written."""
-    buttons = []
-    for e in entries[:MAX_QUICK_REPLIES]:
+    "easy": ``question_easy``) when the entry has one, else as written. An entry whose button
+    would read the same as an earlier one's is left out: two alike buttons cannot be told apart."""
+    buttons: list[QuickReply] = []
+    shown: set[str] = set()
+    for e in entries:
+        if len(buttons) == limit:
+            break
         question = e.question_in(language) or e.question
+        text = label(question)
+        if text.casefold() in shown:
+            continue
+        shown.add(text.casefold())
         buttons.append(QuickReply(
-            label=label(question), postback=answer_postback(e.id), display_text=question[:300]
+            label=text, postback=answer_postback(e.id), display_text=question[:300]
         ))
     return tuple(buttons)
 
@@ -41,7 +55,8 @@ def entry_buttons(entries: list[Entry], language: str | None = None) -> tuple[Qu
 def suggestion_buttons(
     candidates: Sequence[Candidate], language: str | None = None
 ) -> tuple[QuickReply, ...]:
-    return entry_buttons([c.entry for c in candidates[:MAX_SUGGESTIONS]], language)
+    """Up to :data:`MAX_SUGGESTIONS` buttons for the best of ``candidates``, all different."""
+    return entry_buttons([c.entry for c in candidates], language, limit=MAX_SUGGESTIONS)
 
 
 def topics(kb: KnowledgeBase) -> list[str]:

@@ -10,7 +10,7 @@ from helpbot.cases.masking import with_names
 from helpbot.cases.media import attachment_extra, attachment_posts
 from helpbot.cases.states import CaseReason
 from helpbot.conversation.answers import Answers
-from helpbot.conversation.buttons import MAX_SUGGESTIONS, category_buttons, suggestion_buttons
+from helpbot.conversation.buttons import SUGGESTIONS_RANKED, category_buttons, suggestion_buttons
 from helpbot.conversation.follows import Follows
 from helpbot.conversation.handoff import DEFAULT_STAFF_POLICY, Handoff
 from helpbot.conversation.hotlines import hotline_reply
@@ -113,7 +113,7 @@ class ConversationService:
         # Rank before the transaction: matching is the slow part of a turn, and on SQLite a
         # transaction that has written holds the one write lock the web process also needs.
         candidates = (
-            rank_offered(snapshot.index, incoming.text.strip(), limit=MAX_SUGGESTIONS,
+            rank_offered(snapshot.index, incoming.text.strip(), limit=SUGGESTIONS_RANKED,
                          withdrawn=offered.withdrawn)
             if incoming.kind is MessageKind.TEXT
             else []

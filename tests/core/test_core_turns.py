@@ -35,6 +35,17 @@ def test_a_vague_question_gets_suggestions_with_a_staff_button(core: Core):
     assert buttons[-1].postback == "a=human"
 
 
+def test_no_two_suggestion_buttons_read_the_same(core: Core):
+    # the sample faq/ has the pantry twice: a program written in English, and the Japanese one
+    # with its English name; an English speaker saw two "Hidamari Food Pantry" buttons
+    (reply,) = core.say(ME, "Where can I get free food?")
+    assert reply == phrases("en").did_you_mean
+    buttons = core.platform.transcripts[ME][-1].quick_replies
+    labels = [b.label.casefold() for b in buttons]
+    assert len(labels) == len(set(labels)), labels
+    assert len(buttons) == 5 and buttons[-1].postback == "a=human"  # four entries, then staff
+
+
 def test_gibberish_gets_the_fallback_and_is_kept_as_an_unanswered_question(core: Core):
     (reply,) = core.say(ME, "zzqx vvvv 9999")
     assert reply == phrases("en").fallback  # written in Latin letters: answered in English
