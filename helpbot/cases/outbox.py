@@ -45,6 +45,13 @@ class PostKind(StrEnum):
     ERASE = "erase"
 
 
+# What an unsent post says once the retention purge removed its text (personal_data/
+# redaction.py): it keeps its place, so a Slack that answers again after the window gets a
+# coherent thread, without the person's words (and an empty line is not a Slack message).
+EXPIRED_TEXT = ("（保存期間を過ぎたため本文を削除しました / "
+                "text removed after the retention period）")
+
+
 def add_post(
     session: Session, *, case_id: int | None, kind: PostKind, text: str, now: dt.datetime
 ) -> StaffPost:
