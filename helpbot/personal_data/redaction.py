@@ -115,7 +115,8 @@ def deliveries(session: Session, scope: Scope, *, apply: bool) -> int:
 def staff_posts(session: Session, scope: Scope, *, apply: bool) -> int:
     """Sent posts lose their text. Unsent ones (never given up: Slack may be broken for good)
     say :data:`EXPIRED_TEXT` instead, so they can still be posted in their place; a file
-    becomes that line too (its description names it and where it is kept)."""
+    becomes that line too (its description names it and where it is kept), and an urgent
+    line no longer mentions the whole channel (the case ended before the window)."""
     of_case = select(Case.id).where(scope.whose(Case.contact_id))
     whose = StaffPost.case_id.in_(of_case)
     if scope.contacts is None:  # the purge: notices about no case are old text too
@@ -126,8 +127,8 @@ def staff_posts(session: Session, scope: Scope, *, apply: bool) -> int:
         old, StaffPost.status.in_(UNFINISHED), StaffPost.text != EXPIRED_TEXT))
     if apply:
         _apply(session, StaffPost, sent, {"text": ""})
-        kind = case((StaffPost.kind == PostKind.MEDIA, PostKind.THREAD.value),
-                    else_=StaffPost.kind)
+        plain = (PostKind.MEDIA, PostKind.URGENT)  # no file to fetch, nobody to call for it
+        kind = case((StaffPost.kind.in_(plain), PostKind.THREAD.value), else_=StaffPost.kind)
         _apply(session, StaffPost, unsent, {"text": EXPIRED_TEXT, "kind": kind})
     return len(sent) + len(unsent)
 
