@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from helpbot.cases.digest import FreshnessDigest
+from helpbot.core.recent import forget_expired
 from helpbot.personal_data.jobs import PrivacyJobs
 from helpbot.storage.health import is_connection_error
 from helpbot.storage.inbox import NOTIFY_CHANNEL
@@ -109,6 +110,8 @@ class Worker:
             Job("purge_old_texts", DAY, self.privacy.purge),
             Job("erase_unfollowed", DAY, self.privacy.erase_unfollowed),
             Job("weekly_digest", 600, s.digest or (lambda: 0)),
+            # analysers keep a message's results for minutes (core/recent.py), not overnight
+            Job("forget_recent_texts", 60, forget_expired),
         ]
 
     def acknowledge_waiting(self) -> int:

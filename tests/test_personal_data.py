@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from helpbot.cases.outbox import EXPIRED_TEXT
 from helpbot.cli import main
 from helpbot.personal_data.erase import THREAD_NOTICE, erase_person
 from helpbot.personal_data.export import export_person
@@ -36,6 +37,7 @@ from helpbot.worker import Worker
 from tests.conftest import SLACK_CHANNEL, SLACK_SECRET
 from tests.fakes.line_webhooks import follow_event, new_user_id, text_event, unfollow_event
 from tests.fakes.slack_requests import block_action, event_callback, message_event, new_ts
+from tests.test_case_media import _image, _send
 from tests.test_cases_slack import _say
 
 WORKER = "UWORKER01"
@@ -194,6 +196,47 @@ def test_purge_with_a_zero_day_window_removes_all_text_and_keeps_counts(
     assert after_counts == counts
     again = purge_old_texts(database, days=0, now=clock(), actor="system")
     assert again.total == 0
+
+
+def test_unsent_staff_posts_past_the_window_lose_the_words_and_keep_their_place(
+    line, fake_line, fake_slack, database, app, clock
+):
+    """Staff posts are never given up: while Slack is broken for good the person's (masked)
+    words wait in the outbox. The purge must reach them too, and leave a line that can still
+    be posted in its place when Slack answers again; a file's description goes as well, and
+    an urgent line no longer calls the whole channel (the case ended long ago)."""
+    person = new_user_id()
+    _say(line, fake_line, person, "人と話したい")
+    case = _case_of(database, person)
+    assert case.slack_ts is not None
+    fake_slack.fail_next(500, times=10_000)  # Slack broken for good
+    _say(line, fake_line, person, "zqxmarks1 家賃を3か月払えていません")
+    _say(line, fake_line, person, "zqxmarks2 もう死にたい")  # an urgent line, @channel
+    _send(line, fake_line, _image(fake_line, person))
+    app.extensions["helpbot"].cases.resolve(case.id, worker_id=WORKER, worker_name="sato")
+    outbox = app.extensions["helpbot"].cases.outbox
+    waiting = [(post.id, post.kind) for post in outbox.undelivered()]
+    assert "zqxmarks1" in dump(database)
+    assert {"media", "urgent"} <= {kind for _, kind in waiting}
+    clock.advance(days=400)
+
+    report = purge_old_texts(database, days=365, now=clock(), actor="system")
+
+    assert "zqxmarks" not in dump(database)
+    assert report.removed["staff_posts"] >= 3
+    with database.session() as session:
+        posts = session.scalars(select(StaffPost).where(StaffPost.text != "")).all()
+        assert {(p.status, p.kind, p.text) for p in posts} == {
+            ("pending", "thread", EXPIRED_TEXT)}, "unsent: a fixed line, in place"
+    assert [post.id for post in outbox.undelivered()] == [post_id for post_id, _ in waiting]
+    assert purge_old_texts(database, days=365, now=clock(), actor="system").total == 0
+
+    fake_slack.heal()  # Slack answers again: the thread is whole, the words are not there
+    outbox.retry_due()
+    assert outbox.undelivered() == []
+    thread = [m.text for m in fake_slack.thread(SLACK_CHANNEL, case.slack_ts)]
+    assert thread.count(EXPIRED_TEXT) >= 3 and fake_slack.uploads == []
+    assert not any("zqxmarks" in text or "<!channel>" in text for text in thread)
 
 
 def test_a_case_in_the_window_is_kept_whole(line, slack, fake_line, fake_slack, database, app,

@@ -27,6 +27,10 @@ from helpbot.storage.models import Case, QueueState, StaffPost
 
 logger = logging.getLogger(__name__)
 
+# What sending a post did: the case's new place in the staff tool (its own message, posted
+# now), what an erasure changed in the thread, or nothing to tell.
+Posted = StaffRef | ThreadErasure | None
+
 
 class PostKind(StrEnum):
     CASE = "case"  # the case's own message, with its buttons
@@ -39,6 +43,13 @@ class PostKind(StrEnum):
     # An erasure: the app's messages in the thread replaced and its files deleted. Stored, so
     # a Slack that was down when the person was erased is reached when it answers again.
     ERASE = "erase"
+
+
+# What an unsent post says once the retention purge removed its text (personal_data/
+# redaction.py): it keeps its place, so a Slack that answers again after the window gets a
+# coherent thread, without the person's words (and an empty line is not a Slack message).
+EXPIRED_TEXT = ("（保存期間を過ぎたため本文を削除しました / "
+                "text removed after the retention period）")
 
 
 def add_post(
@@ -89,22 +100,8 @@ class StaffOutbox:
     def erase_thread(self, post_id: int) -> ThreadErasure | None:
         """Send a stored ``ERASE`` post now and say what it did; None when another sender
         holds it. DeliveryError when the staff tool failed: the post stays, retried later."""
-        now = self._clock()
-        with self._database.session() as session:
-            lease = self._claim(session, post_id, now)
-            if lease is None:
-                return None
-            case = session.get(Case, lease.values[2])
-            ref = StaffRef(case.slack_channel, case.slack_ts) if case and case.slack_ts else None
-        try:
-            if ref is None:
-                raise DeliveryError("the case is not in the staff tool", status=503)
-            done = self._notifier.redact_thread(ref, ERASED_NOTICE)
-        except DeliveryError as error:
-            self._finish(lease, failure=error)
-            raise
-        self._finish(lease, failure=None)
-        return done
+        claimed, done = self._send_one(post_id, raise_failure=True)
+        return done if claimed and isinstance(done, ThreadErasure) else None
 
     def deliver(self, post_ids: Iterable[int]) -> None:
         for post_id in sorted(post_ids):
@@ -185,17 +182,25 @@ class StaffOutbox:
         return leases[0] if leases else None
 
     def _send(self, post_id: int) -> int:
+        claimed, _ = self._send_one(post_id)
+        return int(claimed)
+
+    def _send_one(self, post_id: int, *, raise_failure: bool = False) -> tuple[bool, Posted]:
+        """Claim, send and finish one post: whether it was sent, and what :meth:`_post` did.
+
+        A failure is kept for a retry and logged, or (``raise_failure``) raised to the caller.
+        """
         now = self._clock()
         with self._database.session() as session:  # claimed and read in one transaction
             lease = self._claim(session, post_id, now)
             if lease is None:
-                return 0
+                return False, None
             raw_kind, text, case_id = lease.values
             kind = PostKind(raw_kind)
             case = session.get(Case, case_id) if case_id is not None else None
-            view = (
+            view = (  # an erasure redraws nothing
                 case_view(session, case, now=now, tz=self._timezone(), mask=self.mask)
-                if case
+                if case and kind is not PostKind.ERASE
                 else None
             )
             ref = StaffRef(case.slack_channel, case.slack_ts) if case and case.slack_ts else None
@@ -203,18 +208,20 @@ class StaffOutbox:
             posted = self._post(kind, text, case, view, ref)
         except DeliveryError as error:
             self._finish(lease, failure=error)
+            if raise_failure:
+                raise
             logger.warning("staff post %s (%s) not delivered: %s", post_id, kind, error)
-            return 0
+            return False, None
         waiting: list[int] = []
         with self._database.session() as session:  # its ref, done, and what waited for it
-            if posted is not None and case is not None:
+            if isinstance(posted, StaffRef) and case is not None:
                 self._store_ref(session, case.id, posted)
             self.queue.finish(lease, only_owned=False, sent_at=self._clock(), last_error=None,
                               session=session)
             if kind is PostKind.CASE and case is not None:
                 waiting = self._waiting(session, case.id)
         self.deliver(waiting)
-        return 1
+        return True, posted
 
     def _post(
         self,
@@ -223,11 +230,16 @@ class StaffOutbox:
         case: Case | None,
         view: CaseView | None,
         ref: StaffRef | None,
-    ) -> StaffRef | None:
-        """Send one post; the case's new place in the staff tool when it was posted now."""
+    ) -> Posted:
+        """Send one post; the case's new place in the staff tool when it was posted now, or
+        what an erasure did to the thread."""
         if kind in (PostKind.NOTICE, PostKind.DIGEST):
             self._notifier.post_notice(text)
             return None
+        if kind is PostKind.ERASE:  # needs the thread, not the case's view
+            if ref is None:
+                raise DeliveryError("the case is not in the staff tool", status=503)
+            return self._notifier.redact_thread(ref, ERASED_NOTICE)
         if case is None or view is None:
             raise DeliveryError(f"a {kind} post needs its case", status=400)
         if kind is PostKind.CASE:
@@ -236,8 +248,6 @@ class StaffOutbox:
             raise DeliveryError("the case is not in the staff tool yet", status=503)
         if kind is PostKind.UPDATE:
             self._notifier.update_case(ref, view)
-        elif kind is PostKind.ERASE:
-            self._notifier.redact_thread(ref, ERASED_NOTICE)
         elif kind is PostKind.MEDIA and self._media is not None:
             self._media(self._notifier, ref, text)
         elif kind is PostKind.MEDIA:

@@ -70,8 +70,11 @@ def _stripped(word: str) -> list[str]:
 class LoneWords:
     """The ``alone`` words of every category, by spelling and by reading."""
 
-    def __init__(self, words: list[tuple[str, str]], reading: Callable[[str], str]) -> None:
-        self._reading = reading
+    def __init__(self, words: list[tuple[str, str]], reading: Callable[[str], str],
+                 said: Callable[[str], str] | None = None) -> None:
+        """``reading``: of a listed word; ``said``: of a message's word (kept only briefly,
+        ``Morphology.analyse``), the same as ``reading`` unless told."""
+        self._reading = said or reading
         self._spelt: dict[str, tuple[str, str]] = {}
         self._read: dict[str, tuple[str, str]] = {}
         self._longest = max((len(bare(fold(w))) for _, w in words), default=0)

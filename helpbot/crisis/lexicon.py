@@ -126,7 +126,7 @@ class Lexicon:
         self._refiled = {(c.key, other) for c in rules.categories if c.done_by is not None
                          for other in c.done_by.instead_of}
         self._alone = LoneWords([(c.key, w) for c in rules.categories for w in c.alone],
-                                morphology.reading)
+                                morphology.reading, lambda word: morphology.analyse(word).reading)
         self._emoji = EmojiSigns(rules)
         self._weak = WeakSigns(rules, morphology)
         self._typos = TypoIndex(

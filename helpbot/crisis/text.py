@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from helpbot.core.recent import Recent
 from helpbot.matching.kana import has_kanji
 from helpbot.matching.normalize import fold_kana
 from helpbot.matching.tokenize import sudachi_tokenizer
@@ -181,14 +182,27 @@ class Analysis:
         """The folded kana reading of the whole message."""
         return "".join(word.reading for word in self.words)
 
+# A message's analysis is reused within a turn and a burst of messages (a detector analyses
+# a clause again, the next message rereads the last few): this many, for this long.
+RECENT_MESSAGES = 128
+RECENT_SECONDS = 600.0
+
 
 class Morphology:
-    """Sudachi, loaded on first use, one tokenizer per thread; small per-text cache."""
+    """Sudachi, loaded on first use, one tokenizer per thread.
 
-    def __init__(self, *, cache_size: int = 4096) -> None:
+    A message's analysis is kept for a turn or a burst (``recent``: a few, for minutes), never
+    for the process's life: keyed by the text, it is a copy of what a person wrote. The
+    readings of the detector's own expressions (crisis.yaml, built-in phrases) are kept.
+    """
+
+    def __init__(self, *, cache_size: int = 4096, recent: Recent[str, Analysis] | None = None
+                 ) -> None:
         self._local = threading.local()
-        self._cache: dict[str, Analysis] = {}
+        self._known: dict[str, Analysis] = {}  # the detector's own expressions
         self._cache_size = cache_size
+        self._recent = recent if recent is not None else Recent(size=RECENT_MESSAGES,
+                                                                seconds=RECENT_SECONDS)
 
     def _tokenizer(self) -> Any:
         tokenizer = getattr(self._local, "tokenizer", None)
@@ -197,9 +211,24 @@ class Morphology:
         return tokenizer
 
     def analyse(self, text: str) -> Analysis:
-        cached = self._cache.get(text)
-        if cached is not None:
-            return cached
+        """The words of a message (or a clause of one): kept briefly (``recent``)."""
+        cached = self._recent.get(text)
+        if cached is None:
+            cached = self._analyse(text)
+            self._recent.put(text, cached)
+        return cached
+
+    def reading(self, text: str) -> str:
+        """The kana reading of one of the detector's own expressions (kept: not a message)."""
+        cached = self._known.get(text)
+        if cached is None:
+            cached = self._analyse(text)
+            if len(self._known) >= self._cache_size:
+                self._known.clear()
+            self._known[text] = cached
+        return cached.reading
+
+    def _analyse(self, text: str) -> Analysis:
         clean = unicodedata.normalize("NFKC", text)[:2000]
         if not has_kanji(clean):
             # Kana alone (ﾅｸﾞﾗﾚﾀ, くすりいっぱいのんだ): Sudachi splits hiragana into words far
@@ -219,14 +248,7 @@ class Morphology:
             words.append(Word(folded, spoken, frozenset(fold(f) for f in forms if f.strip()),
                               spaced=spaced and bool(words)))
             spaced = False
-        result = Analysis(words=tuple(words))
-        if len(self._cache) >= self._cache_size:
-            self._cache.clear()
-        self._cache[text] = result
-        return result
-
-    def reading(self, text: str) -> str:
-        return self.analyse(text).reading
+        return Analysis(words=tuple(words))
 
 
 _shared: Morphology | None = None

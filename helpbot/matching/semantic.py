@@ -25,13 +25,15 @@ from typing import Any
 import numpy as np
 
 from helpbot.core.files import replace_atomically
+from helpbot.core.recent import Recent
 
 log = logging.getLogger(__name__)
 
 MODEL_ID = "use-multilingual-v3"  # part of the cache key: change it when the model changes
 DIM = 512
 _DIGEST = 16  # bytes of blake2b per cached text
-_RECENT = 256  # query vectors kept (a batch of messages and their sentences)
+_RECENT = 256  # query vectors kept (a batch of messages and their sentences)...
+_RECENT_SECONDS = 600.0  # ...for minutes: keyed by the text, they are what people wrote
 # Messages encoded in one forward pass by prefetch(): 8 costs 1.25 ms a message against 1.03
 # for 20 (3.2 alone), with less of the pass's working memory kept by the allocator (the worker
 # measured 280 MiB PSS with 8 at a time, 285 with 32, 278 without prefetch).
@@ -70,7 +72,7 @@ class SentenceEncoder:
         self._cache_dir = cache_dir
         self._disk_loaded = False
         self._limiter: Any = None
-        self._recent: dict[str, np.ndarray] = {}
+        self._recent: Recent[str, np.ndarray] = Recent(size=_RECENT, seconds=_RECENT_SECONDS)
 
     # -- model -----------------------------------------------------------------------------
     def _get_model(self) -> Any:
@@ -110,24 +112,20 @@ class SentenceEncoder:
             vectors = np.concatenate([
                 np.asarray(self._get_model().encode(todo[i:i + _BATCH]), dtype=np.float32)
                 for i in range(0, len(todo), _BATCH)])
-        if len(self._recent) + len(todo) > _RECENT:
-            self._recent.clear()
         for text, vector in zip(todo, vectors, strict=True):
             vector.setflags(write=False)
-            self._recent[text] = vector
+            self._recent.put(text, vector)
         return len(todo)
 
     def encode_query(self, text: str) -> np.ndarray:
-        """Unit vector of one message (float32, 512); the last few are kept, because crisis
+        """Unit vector of one message (float32, 512); the last few are kept for minutes: crisis
         detection asks for the vector of the message that matching has just encoded."""
         cached = self._recent.get(text)
         if cached is not None:
             return cached
         vector = np.asarray(self._get_model().encode(text), dtype=np.float32)
         vector.setflags(write=False)
-        if len(self._recent) >= _RECENT:
-            self._recent.clear()  # cheaper than an LRU, and safe across threads
-        self._recent[text] = vector
+        self._recent.put(text, vector)
         return vector
 
     def single_thread(self) -> AbstractContextManager[Any]:

@@ -11,9 +11,10 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, delete, null, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, case, delete, null, or_, select, true, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from helpbot.cases.outbox import EXPIRED_TEXT, PostKind
 from helpbot.storage.models import (
     DIGEST_CHANNEL,
     Case,
@@ -29,7 +30,8 @@ from helpbot.storage.models import (
 )
 
 CHUNK = 500
-# Queue rows still to be worked on are not purged (an erasure cancels them first).
+# Queue rows still to be worked on are not purged (an erasure cancels them first), except
+# staff posts, which wait for Slack for ever: see ``staff_posts``.
 UNFINISHED = (QueueState.PENDING, QueueState.LEASED)
 
 
@@ -111,22 +113,24 @@ def deliveries(session: Session, scope: Scope, *, apply: bool) -> int:
 
 
 def staff_posts(session: Session, scope: Scope, *, apply: bool) -> int:
+    """Sent posts lose their text. Unsent ones (never given up: Slack may be broken for good)
+    say :data:`EXPIRED_TEXT` instead, so they can still be posted in their place; a file
+    becomes that line too (its description names it and where it is kept), and an urgent
+    line no longer mentions the whole channel (the case ended before the window)."""
     of_case = select(Case.id).where(scope.whose(Case.contact_id))
     whose = StaffPost.case_id.in_(of_case)
     if scope.contacts is None:  # the purge: notices about no case are old text too
         whose = or_(StaffPost.case_id.is_(None), whose)
-    ids = _ids(
-        session,
-        select(StaffPost.id).where(
-            whose,
-            scope.older(StaffPost.created_at),
-            StaffPost.status.not_in(UNFINISHED),
-            StaffPost.text != "",
-        ),
-    )
+    old = and_(whose, scope.older(StaffPost.created_at), StaffPost.text != "")
+    sent = _ids(session, select(StaffPost.id).where(old, StaffPost.status.not_in(UNFINISHED)))
+    unsent = _ids(session, select(StaffPost.id).where(
+        old, StaffPost.status.in_(UNFINISHED), StaffPost.text != EXPIRED_TEXT))
     if apply:
-        _apply(session, StaffPost, ids, {"text": ""})
-    return len(ids)
+        _apply(session, StaffPost, sent, {"text": ""})
+        plain = (PostKind.MEDIA, PostKind.URGENT)  # no file to fetch, nobody to call for it
+        kind = case((StaffPost.kind.in_(plain), PostKind.THREAD.value), else_=StaffPost.kind)
+        _apply(session, StaffPost, unsent, {"text": EXPIRED_TEXT, "kind": kind})
+    return len(sent) + len(unsent)
 
 
 def case_summaries(session: Session, scope: Scope, *, apply: bool) -> int:

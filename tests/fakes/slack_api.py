@@ -425,6 +425,12 @@ class FakeSlackApi(OpenIdAndFiles, LoopbackServer[RecordedRequest]):
         with self._lock:
             self._failures.append(_Failure(status, err, times, retry_after, _methods(methods)))
 
+    def heal(self) -> None:
+        """Drop the failures still queued by ``fail_next``/``error_next``: Slack answers again
+        (what it stored stays, unlike ``reset``)."""
+        with self._lock:
+            self._failures.clear()
+
     def error_next(
         self,
         error: str = "channel_not_found",

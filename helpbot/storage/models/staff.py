@@ -23,6 +23,7 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_events_case_id", "case_id"),
         Index("ix_audit_events_contact_id", "contact_id"),
+        Index("ix_audit_events_at", "at"),  # read by time: the digest's redraw, reports
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
