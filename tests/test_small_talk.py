@@ -68,3 +68,23 @@ def test_a_greeting_invites_the_person_to_write_and_suggests_no_entry(client, se
     assert not any("危な" in label for label in labels)
     assert body["decision"] is None and body["entry_id"] is None
     assert reply["text"] in {phrases(lang).greeting_reply for lang in ("ja", "en", "vi")}
+
+
+def test_one_search_rules_out_exactly_the_messages_no_word_is_in():
+    # courtesy() first asks one pattern of all the words; it may say "none" only when each
+    # word's own pattern finds nothing (then the word-by-word pass would find nothing either).
+    from pathlib import Path
+
+    from helpbot.conversation.small_talk import _any_phrase, _phrases, normalised
+    from helpbot.knowledge.loader import load_dir
+
+    kb, _problems = load_dir(Path(__file__).resolve().parent.parent / "faq")
+    texts = [t for entry in kb.entries for t in entry.phrasings()]
+    texts += THANKS + GREETINGS + QUESTIONS + ["hi", "this", "chào", "ok", "👍", ""]
+    found = 0
+    for text in texts:
+        rest = normalised(text)
+        any_word = any(p.pattern.search(rest) for p in _phrases())
+        assert (_any_phrase().search(rest) is not None) == any_word, text
+        found += any_word
+    assert 0 < found < len(texts)

@@ -66,7 +66,9 @@ def note_language(contact: Contact, text: str) -> Switch | None:
         switch = Switch(easy=False, request_only=_request_only(folded, _PLAIN_REQUESTS))
     language = "ja" if switch is not None else detect(text)
     if language is not None:
-        contact.language = spoken(contact, language)
+        spoken_now = spoken(contact, language)
+        if contact.language != spoken_now:  # not assigned again: no ORM flush for nothing
+            contact.language = spoken_now
     return switch
 
 

@@ -64,7 +64,7 @@ class Postbacks:
         entry = ctx.shown.by_id().get(data.get("id", ""))
         if entry is None:
             return None
-        ctx.conversation.misses_in_a_row = 0
+        ctx.reset_misses()
         return Outcome(
             replies=[self._answers.answer(ctx, entry)], decision=Decision.ANSWER,
             entry_id=entry.id,

@@ -212,7 +212,7 @@ class ConversationService:
         decision = ctx.matcher.bands.decide(candidates)
         best = candidates[0] if candidates else None
         if decision is Decision.ANSWER and best is not None:
-            ctx.conversation.misses_in_a_row = 0
+            ctx.reset_misses()
             return Outcome(
                 replies=[self._answers.answer(ctx, best.entry)],
                 decision=decision,

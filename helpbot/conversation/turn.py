@@ -86,6 +86,13 @@ class TurnContext:
     def shown(self) -> KnowledgeBase:
         return self.offered if self.offered is not None else self.kb
 
+    def reset_misses(self) -> None:
+        """A direct answer starts the count of unanswered questions again. Assigned only when
+        it changes: an assignment, even of the same value, leaves the conversation for the
+        unit of work to compare at the turn's next statement (an ORM flush each turn)."""
+        if self.conversation.misses_in_a_row:
+            self.conversation.misses_in_a_row = 0
+
 
 class SendStatus(StrEnum):
     SENT = "sent"  # the platform took every reply

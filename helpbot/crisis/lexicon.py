@@ -176,6 +176,10 @@ class Lexicon:
                         kept[index] = False
         return kept
 
+    def warm(self) -> None:
+        """What the first messages would wait for: the typo layer's ordinary readings."""
+        self._typos.read_ordinary()
+
     # -- matching ----------------------------------------------------------------------------
     def match(self, text: str) -> LexicalHit | None:
         return next(self.matches(text), None)

@@ -70,6 +70,10 @@ class TypoIndex:
             reading = reading[where.src_start:where.src_end]
         return None if reading in self._ordinary_readings() else self._typo_keys[key]
 
+    def read_ordinary(self) -> None:
+        """Read the ordinary messages now (a worker at start), not on the first slip found."""
+        self._ordinary_readings()
+
     def _ordinary_readings(self) -> str:
         with self._lock:
             if self._ordinary is None:

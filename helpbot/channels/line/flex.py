@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from linebot.v3.messaging import (
     FlexBox,
@@ -18,7 +19,6 @@ from linebot.v3.messaging import (
     PostbackAction,
     URIAction,
 )
-from linebot.v3.messaging import QuickReply as LineQuickReply
 
 from helpbot.core.messages import Card, CardButton
 
@@ -61,8 +61,13 @@ def _bubble(card: Card) -> FlexBubble:
     return FlexBubble(body=FlexBox(layout="vertical", contents=body), footer=footer)
 
 
-def carousel_message(cards: Sequence[Card], quick: LineQuickReply | None) -> FlexMessage:
+def carousel_message(cards: Sequence[Card], quick: dict[str, Any] | None) -> dict[str, Any]:
+    """The carousel as LINE's JSON object (the SDK's models build it: cards are rare), with
+    ``quick`` (a quick reply object, see ``replies.py``) if given."""
     shown = list(cards)[:MAX_BUBBLES]
-    return FlexMessage(altText=alt_text(shown),
-                       contents=FlexCarousel(contents=[_bubble(card) for card in shown]),
-                       quickReply=quick)
+    message = FlexMessage(altText=alt_text(shown),
+                          contents=FlexCarousel(contents=[_bubble(card) for card in shown]))
+    body: dict[str, Any] = message.to_dict()
+    if quick is not None:
+        body["quickReply"] = quick
+    return body

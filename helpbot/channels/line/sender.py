@@ -8,7 +8,10 @@ try never arrived) or answers "Invalid reply token" (the first try was delivered
 to send). Only a token that expired after an unknown try leaves a real doubt; then the replies
 are pushed and the doubt recorded (``ReplyOutcome.PUSHED_IN_DOUBT``).
 
-The replies become LINE messages, within LINE's limits, in ``replies.py``.
+The replies become LINE messages, within LINE's limits, in ``replies.py``. They are posted
+through the SDK's HTTP client (its connection pool, retries, timeouts and ``ApiException``s),
+without its per-call layers: argument validation of the request models, their serialisation
+pass and the response's models, which nothing here reads (about 0.3 ms of CPU a call).
 """
 
 from __future__ import annotations
@@ -19,16 +22,21 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from helpbot.channels.line.replies import in_batches, replies_within, to_line_messages
+from helpbot.channels.line.replies import (
+    LineMessage,
+    in_batches,
+    replies_within,
+    to_line_messages,
+)
 from helpbot.core.messages import Reply
 from helpbot.errors import DeliveryError, RateLimitedError, ReplyTokenRefused
 
 if TYPE_CHECKING:
     # The LINE SDK (about 50 MiB of modules) is imported on the first send, not when the web
     # process builds a sender it never uses (it only stores webhooks).
-    from linebot.v3.messaging import ApiException, Message, MessagingApi
+    from linebot.v3.messaging import ApiException, MessagingApi
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +48,8 @@ REPLY_WINDOW = dt.timedelta(seconds=50)
 REPLY_TIMEOUT = 10.0
 REPLY_TRIES = 2
 INVALID_REPLY_TOKEN = "Invalid reply token"
+REPLY_PATH = "/v2/bot/message/reply"
+PUSH_PATH = "/v2/bot/message/push"
 
 
 class ReplyOutcome(StrEnum):
@@ -142,7 +152,7 @@ class LineSender:
         return Delivery(outcome=outcome, replied=len(replies))
 
     def _reply_once(
-        self, token: ReplyToken, messages: list[Message], clock: Callable[[], dt.datetime]
+        self, token: ReplyToken, messages: list[LineMessage], clock: Callable[[], dt.datetime]
     ) -> tuple[ReplyOutcome, DeliveryError | None]:
         """Use the token while it is fresh, at most REPLY_TRIES times; say how it went."""
         maybe_used = token.maybe_used
@@ -181,23 +191,21 @@ class LineSender:
         self._push_batches(user_id, batches, key=key, skip_first=False)
 
     def _push_batches(
-        self, user_id: str, batches: list[list[Message]], *, key: str, skip_first: bool
+        self, user_id: str, batches: list[list[LineMessage]], *, key: str, skip_first: bool
     ) -> None:
         # Batch n always gets the retry key derived from (key, n), however it is sent.
         for number, batch in enumerate(batches):
             if number > 0 or not skip_first:
                 self.push(user_id, batch, retry_key=_retry_key(key, number))
 
-    def _reply(self, reply_token: str, messages: list[Message]) -> None:
+    def _reply(self, reply_token: str, messages: list[LineMessage]) -> None:
         """LINE took the reply, or ReplyTokenRefused (token spent or expired), or DeliveryError."""
-        from linebot.v3.messaging import ApiException, ReplyMessageRequest
+        from linebot.v3.messaging import ApiException
         from urllib3.exceptions import HTTPError as TransportError
 
         try:
-            self.api.reply_message(
-                ReplyMessageRequest(replyToken=reply_token, messages=messages),
-                _request_timeout=self._timeout,
-            )
+            self._post(REPLY_PATH, {"replyToken": reply_token, "messages": messages,
+                                    "notificationDisabled": False})
         except ApiException as error:
             if error.status == 400 and INVALID_REPLY_TOKEN in str(error.body or ""):
                 raise ReplyTokenRefused from None
@@ -205,16 +213,14 @@ class LineSender:
         except TransportError as error:
             raise DeliveryError(f"LINE unreachable: {type(error).__name__}") from error
 
-    def push(self, user_id: str, messages: list[Message], *, retry_key: str) -> None:
-        from linebot.v3.messaging import ApiException, PushMessageRequest
+    def push(self, user_id: str, messages: list[LineMessage], *, retry_key: str) -> None:
+        from linebot.v3.messaging import ApiException
         from urllib3.exceptions import HTTPError as TransportError
 
         try:
-            self.api.push_message(
-                PushMessageRequest(to=user_id, messages=messages),
-                x_line_retry_key=retry_key,
-                _request_timeout=self._timeout,
-            )
+            self._post(PUSH_PATH, {"to": user_id, "messages": messages,
+                                   "notificationDisabled": False},
+                       headers={"X-Line-Retry-Key": retry_key})
         except ApiException as error:
             if error.status == 409:
                 # Same retry key already accepted: the message was delivered before.
@@ -223,6 +229,27 @@ class LineSender:
         except TransportError as error:
             raise DeliveryError(f"LINE unreachable: {type(error).__name__}") from error
 
+    def _post(
+        self, path: str, body: dict[str, Any], *, headers: dict[str, str] | None = None
+    ) -> None:
+        """POST ``body`` as JSON, as the SDK's ``reply_message``/``push_message`` do (the same
+        headers, client and errors: ``ApiException`` for a non-2xx, its body as text)."""
+        from linebot.v3.messaging import ApiException
+
+        client = self.api.api_client
+        try:
+            client.rest_client.request(
+                "POST", client.configuration.host + path,
+                headers={**client.default_headers, **_JSON, **(headers or {})},
+                body=body, _request_timeout=self._timeout,
+            )
+        except ApiException as error:
+            if isinstance(error.body, bytes):
+                error.body = error.body.decode("utf-8", "replace")
+            raise
+
+
+_JSON = {"Accept": "application/json", "Content-Type": "application/json"}
 
 
 def _retry_key(key: str, batch: int) -> str:
