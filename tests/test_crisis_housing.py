@@ -2,9 +2,9 @@
 crisis (branch crisiscalib, 2026-12-01; tests/data/crisis_dev7_housing.yaml, docs/benchmarks.md).
 
 Everyday housing lines were added to ``crisis/data/everyday.yaml`` (negatives of the example
-sentences), examples of a home lost today to ``no_shelter``, and tidying up for a move to
-``not_crisis``. The learned layer is NOT refitted: three refits with these lines lost recall on
-the held-out set, so its mis-calibration on a pending eviction stays, marked ``xfail`` below.
+sentences) and examples of a home lost today to ``no_shelter``. The learned layer is NOT
+refitted: three refits with these lines lost recall on the held-out set, so its
+mis-calibration on a pending eviction stays, marked ``xfail`` below.
 The messages here are new wordings, not the lines of the dev set or of everyday.yaml.
 """
 
@@ -13,21 +13,38 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "寮を出たら住む部屋を探さないといけない",  # was near the no_shelter examples
-        "引っ越しの片付けが済んだら、ハムスターの引き取り手を探さないと",  # two weak signs, a move
-        "引越しの片付けが終わったので、犬の里親を探しています",
-    ],
-)
-def test_moving_and_a_next_room_are_not_a_crisis(detector, text):
+def test_a_next_room_to_find_is_not_a_crisis(detector):
+    text = "寮を出たら住む部屋を探さないといけない"  # was near the no_shelter examples
     assert detector.detect(text) is None, (text, detector.detect(text))
 
 
-def test_tidying_up_and_rehoming_a_pet_without_a_move_still_fire(detector):
-    hit = detector.detect("身の回りの片付けが済んだ。あとはうさぎの引き取り手だけ")
-    assert hit is not None and hit.category == "suicide", hit
+@pytest.mark.parametrize(
+    "text",
+    [
+        "身の回りの片付けが済んだ。あとはうさぎの引き取り手だけ",
+        # a move does not excuse it: 「引っ越しの片付け」 was tried as not_crisis and dropped,
+        # because it silenced this one too (a false alarm costs staff a minute; a miss, a life)
+        "引っ越しの片付けは済んだ。もういいよね、犬をよろしく",
+        # entrusting a pet is a weak sign: beside もういい / もう疲れた, or affairs put in order
+        "もういいよね。ねこのこと、よろしくね",
+        "インコをよろしく。もう疲れたよ",
+        "身辺整理は済ませた。猫をお願い",
+    ],
+)
+def test_affairs_in_order_and_a_pet_entrusted_fire_as_suicide(detector, text):
+    hit = detector.detect(text)
+    assert hit is not None and hit.category == "suicide", (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "入院するあいだ猫をお願いできるところはありますか",
+        "ペット可の部屋を探しています。犬がいるのでよろしくお願いします",
+    ],
+)
+def test_asking_someone_to_mind_a_pet_alone_is_not_a_crisis(detector, text):
+    assert detector.detect(text) is None, (text, detector.detect(text))
 
 
 @pytest.mark.parametrize(
