@@ -30,9 +30,23 @@ from helpbot.cases.masking import mask_personal_data
         ("我的名字是李明今年30岁", "我的名字是[名前]今年30岁"),
         ("제 이름은 김민수입니다. 도와주세요", "제 이름은 [名前]입니다. 도와주세요"),
         ("मेरो नाम राम बहादुर हो। मलाई मद्दत चाहिन्छ", "मेरो नाम [名前] हो। मलाई मद्दत चाहिन्छ"),
-        ("mero naam ram bahadur ho, malai madat chahiyo",
-         "mero naam [名前] ho, malai madat chahiyo"),
+        # "ho" (is) also spells the surname Hồ: it goes with the name
+        ("mero naam ram bahadur ho, malai madat chahiyo", "mero naam [名前], malai madat chahiyo"),
         ("Je m'appelle Awa Diallo et j'ai faim", "Je m'appelle [名前] et j'ai faim"),
+        # words that are also names do not end one (Minh, Nam, Hồ typed "ho", May, Dan)
+        ("Tên tôi là Trần Minh Tuấn", "Tên tôi là [名前]"),
+        ("Tên tôi là Nguyễn Văn Nam, tôi cần giúp", "Tên tôi là [名前], tôi cần giúp"),
+        ("ten toi la ho thi mai", "ten toi la [名前]"),
+        ("Ako si May Santos", "Ako si [名前]"),
+        ("Nama saya Dan Wijaya", "Nama saya [名前]"),
+        # long names, and names in their own script after English words
+        ("Me llamo María José García de la Cruz y necesito ayuda",
+         "Me llamo [名前] y necesito ayuda"),
+        ("My name is MARIA JOSE GARCIA DE LA CRUZ", "My name is [名前]"),
+        ("我叫欧阳娜娜", "我叫[名前]"),
+        ("제 이름은 김민수라고해요", "제 이름은 [名前]라고해요"),
+        ("My name is 王芳", "My name is [名前]"),
+        ("my name is 김민수 and I need help", "my name is [名前] and I need help"),
     ],
 )
 def test_a_name_given_in_another_language_is_masked(text: str, expected: str) -> None:
@@ -46,6 +60,8 @@ def test_a_name_given_in_another_language_is_masked(text: str, expected: str) ->
         "I need help with my name change",
         "the name is on the card",
         "call me when you can",
+        "I am called by the school every day about my son",  # a passive, not a name
+        "I'm called every night by my ex",
         "em không có tiền",
         "我没有钱吃饭",
         "이름이 뭐예요?",

@@ -5,7 +5,9 @@ Indonesian, Nepali, Chinese and Korean. Sudachi finds no names there, so the wor
 introduce a name are the only sign: what follows them is masked. On a cheap phone people type
 without capitals and without accents (「ten toi la nguyen van an」), so neither is needed; the
 name runs until a punctuation mark, a word such as "and" or "tengo", or its longest usual form
-(four words: Vietnamese names have three or four). Matching runs on NFKC-folded text.
+(four words, as Vietnamese names; six with capitals, as María José García de la Cruz). After
+words in English, a name in its own script is taken whole ("My name is 王芳"). Matching runs
+on NFKC-folded text.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ _WORD = rf"[{_LATIN}](?:[{_LATIN}'’-]{{0,24}}[{_LATIN}])?"
 
 _LATIN_INTRO = re.compile(
     r"(?<![\w])(?i:"
-    r"my\s+name\s+is|my\s+name'?s|my\s+names|i\s+am\s+called|i'?m\s+called|"
+    r"my\s+name\s+is|my\s+name'?s|my\s+names|"
     r"(?:full\s+)?name\s*:"  # en
     r"|me\s+llamo|mi\s+nombre\s+es"  # es
     r"|meu\s+nome\s+(?:é|e)|me\s+chamo|chamo-me"  # pt
@@ -36,12 +38,15 @@ _STOP_WORDS = """
     and i im i'm am from age aged years year old have has need needs with the a my me live
     living lives in at but please help here who is was are it this we our you your not
     y e soy tengo vivo necesito estoy tenho sou moro preciso estou com
-    và tôi toi em minh mình nam năm o ở can cần nay này dang đang là co có
-    ako ay at taga po ng sa may kailangan nakatira
-    dan saya dari umur tinggal butuh ini
-    ho ra chha cha ma mero
+    và tôi toi em mình năm o ở can cần nay này đang là có
+    ako ay at taga po ng sa kailangan nakatira
+    saya dari umur tinggal butuh ini
+    ra chha mero
     et je suis ai
 """
+# Not in it: words that are also common names, in any spelling people type (Minh, Nam, Hồ
+# typed "ho", May, Dan, Ma, Cha, Co): a name that ran one word too far costs less than a
+# name cut short.
 _STOP = frozenset(_STOP_WORDS.split())
 # 「my name is not important」, "secret": no name was given.
 _NOT_A_NAME_WORDS = """
@@ -49,24 +54,29 @@ _NOT_A_NAME_WORDS = """
     bí bi khong không wala lihim rahasia tidak
 """
 _NOT_A_NAME = frozenset(_NOT_A_NAME_WORDS.split())
-_MAX_WORDS = 4
+_MAX_WORDS = 6  # María José García de la Cruz
+_MAX_LOWER_WORDS = 4  # past four, only words written with a capital, or particles
+_PARTICLES = frozenset(("de", "da", "do", "dos", "das", "del", "la", "las", "los", "van", "von"))
 
-# 我叫王芳，… / 我的名字是李明: one to three Han characters before a break or the next clause.
+# 我叫王芳，… / 我的名字是李明: one to four Han characters (欧阳娜娜) before a break or the next
+# clause.
 _HAN = re.compile(
     r"(?:我叫|我名叫|我的名字(?:是|叫)|我姓名是|我的姓名是)\s?"
-    r"(?P<name>[\u4e00-\u9fff]{1,3}?)"
+    r"(?P<name>[\u4e00-\u9fff]{1,4}?)"
     r"(?=[\s，。、,.!！？?：:]|我|是|今年|在|来|有|的|住|需要|想|$)"
 )
 # 제 이름은 김민수입니다 / 이름은 김민수예요.
 _HANGUL = re.compile(
     r"(?:제|내|저의|나의)?\s?이름은\s?(?P<name>[가-힣]{2,4}?)"
-    r"(?=입니다|이에요|예요|이야|야|이고|고\s|[\s,.!?]|$)"
+    r"(?=입니다|이에요|예요|이라고|라고|이야|야|이고|고\s|[\s,.!?]|$)"
 )
 # मेरो नाम राम बहादुर हो.
 _DEVANAGARI = re.compile(
     r"मेरो\s+नाम\s+(?P<name>[\u0900-\u097f]+(?:\s+[\u0900-\u097f]+){0,2}?)\s+(?:हो|छ)"
 )
 _WORD_AT = re.compile(_WORD)
+# "My name is 王芳" / "my name is 김민수": a name in its own script after words in English
+_SCRIPT_NAME_AT = re.compile(r"[\u4e00-\u9fff\uac00-\ud7a3\u30a1-\u30fa\u30fc\u3041-\u3096]{1,8}")
 _GAP = re.compile(r"[ \t]+")
 
 
@@ -82,7 +92,11 @@ def find_foreign_names(folded: str) -> Iterator[tuple[int, int]]:
 
 
 def _latin_name(text: str, at: int) -> tuple[int, int] | None:
-    """The name's words from ``at``: up to four, until a stop word or anything but a space."""
+    """The name from ``at``: a run of Han, Hangul or kana, or up to six words (four unless
+    written with capitals), until a stop word or anything but a space."""
+    script = _SCRIPT_NAME_AT.match(text, at)
+    if script is not None:
+        return script.start(), script.end()
     start, end, words = at, at, 0
     while words < _MAX_WORDS:
         word = _WORD_AT.match(text, at)
@@ -90,6 +104,8 @@ def _latin_name(text: str, at: int) -> tuple[int, int] | None:
             break
         lower = word.group().lower()
         if lower in _STOP or (words == 0 and lower in _NOT_A_NAME):
+            break
+        if words >= _MAX_LOWER_WORDS and not (word.group()[0].isupper() or lower in _PARTICLES):
             break
         end, words = word.end(), words + 1
         gap = _GAP.match(text, end)
