@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from helpbot.cases.pii_rules import HIRAGANA, KATAKANA
+
 # Latin letters with the accents of these languages (Vietnamese: Latin Extended Additional).
 _LATIN = r"A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _WORD = rf"[{_LATIN}](?:[{_LATIN}'’-]{{0,24}}[{_LATIN}])?"
@@ -76,7 +78,7 @@ _DEVANAGARI = re.compile(
 )
 _WORD_AT = re.compile(_WORD)
 # "My name is 王芳" / "my name is 김민수": a name in its own script after words in English
-_SCRIPT_NAME_AT = re.compile(r"[\u4e00-\u9fff\uac00-\ud7a3\u30a1-\u30fa\u30fc\u3041-\u3096]{1,8}")
+_SCRIPT_NAME_AT = re.compile(rf"[\u4e00-\u9fff\uac00-\ud7a3{KATAKANA}{HIRAGANA}]{{1,8}}")
 _GAP = re.compile(r"[ \t]+")
 
 

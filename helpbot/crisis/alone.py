@@ -84,8 +84,8 @@ class LoneWords:
         for category, word in words:
             if key := bare(fold(word)):
                 self._spelt.setdefault(key, (category, word))
-                if has_japanese(key) and len(said := reading(key)) >= _MIN_READING:
-                    self._read.setdefault(said, (category, word))
+                if has_japanese(key) and len(listed := reading(key)) >= _MIN_READING:
+                    self._read.setdefault(listed, (category, word))
 
     def _in_listed_runs(self, parts: list[str]) -> tuple[str, str] | None:
         """The first listed word when the words split into runs that are each a listed word
